@@ -1,0 +1,111 @@
+/**
+ * Identity for HTTP and WebSocket requests: the session cookie, else the guest cookie; anchors use
+ * `Authorization: Bearer`. Identity never comes from a uid in the request body.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { forbidden, unauthorized } from '../http/errors.js';
+import { newGuestName, isGuestName, type AccountsService, type SessionUser, type Viewer } from './service.js';
+
+export const SESSION_COOKIE = 'pk_session';
+export const GUEST_COOKIE = 'pk_guest';
+const GUEST_COOKIE_MAX_AGE_S = 365 * 24 * 60 * 60;
+
+export interface AuthOptions {
+  cookieSecure: boolean;
+}
+
+export class RequestAuth {
+  private readonly viewers = new WeakMap<FastifyRequest, Promise<Viewer>>();
+
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly options: AuthOptions,
+  ) {}
+
+  /**
+   * The viewer behind this request. Pass `reply` to let it (re)issue cookies: a renewed session or a
+   * brand-new guest name. Without a reply (WebSocket upgrade) a cookieless guest gets a fresh name.
+   */
+  viewer(request: FastifyRequest, reply?: FastifyReply): Promise<Viewer> {
+    let viewer = this.viewers.get(request);
+    if (!viewer) {
+      viewer = this.resolveViewer(request, reply);
+      this.viewers.set(request, viewer);
+    }
+    return viewer;
+  }
+
+  async requireUser(request: FastifyRequest, reply?: FastifyReply): Promise<SessionUser> {
+    const viewer = await this.viewer(request, reply);
+    if (viewer.kind !== 'user') throw unauthorized('Please log in first');
+    return viewer.user;
+  }
+
+  /** Anchor endpoints: a valid bearer token, or 401; a viewer cookie alone is not enough (403). */
+  async requireAnchor(request: FastifyRequest): Promise<SessionUser> {
+    const token = bearerToken(request);
+    if (token) {
+      const anchor = await this.accounts.resolveAnchorToken(token);
+      if (!anchor) throw unauthorized('Invalid or revoked anchor token');
+      return anchor;
+    }
+    const viewer = await this.viewer(request);
+    if (viewer.kind === 'user') {
+      throw forbidden('anchor_token_required', 'Anchor endpoints need an anchor token (Authorization: Bearer)');
+    }
+    throw unauthorized('Anchor token required (Authorization: Bearer)');
+  }
+
+  setSessionCookie(reply: FastifyReply, token: string, expiresAt: number): void {
+    void reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.options.cookieSecure,
+      expires: new Date(expiresAt),
+    });
+  }
+
+  clearSessionCookie(reply: FastifyReply): void {
+    void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.options.cookieSecure });
+  }
+
+  private async resolveViewer(request: FastifyRequest, reply?: FastifyReply): Promise<Viewer> {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) {
+      const session = await this.accounts.resolveSession(token);
+      if (session) {
+        if (session.renewedExpiresAt && reply) this.setSessionCookie(reply, token, session.renewedExpiresAt);
+        return { kind: 'user', user: session.user };
+      }
+    }
+    return { kind: 'guest', guestName: this.guestName(request, reply) };
+  }
+
+  private guestName(request: FastifyRequest, reply?: FastifyReply): string {
+    const raw = request.cookies[GUEST_COOKIE];
+    if (raw) {
+      const unsigned = request.unsignCookie(raw);
+      if (unsigned.valid && unsigned.value && isGuestName(unsigned.value)) return unsigned.value;
+    }
+    const name = newGuestName();
+    if (reply) {
+      void reply.setCookie(GUEST_COOKIE, name, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: this.options.cookieSecure,
+        signed: true,
+        maxAge: GUEST_COOKIE_MAX_AGE_S,
+      });
+    }
+    return name;
+  }
+}
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}

@@ -1,0 +1,70 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, UsersTable } from '../db/schema.js';
+
+export type UserRow = Selectable<UsersTable>;
+
+export class AccountsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  findUserById(id: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findUserByUsernameKey(usernameKey: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('username_key', '=', usernameKey).executeTakeFirst();
+  }
+
+  async insertUser(user: UserRow): Promise<void> {
+    await this.db.insertInto('users').values(user).execute();
+  }
+
+  async markAnchor(userId: string): Promise<void> {
+    await this.db.updateTable('users').set({ is_anchor: 1 }).where('id', '=', userId).execute();
+  }
+
+  async insertSession(session: { token_hash: string; user_id: string; created_at: number; expires_at: number }) {
+    await this.db.insertInto('sessions').values(session).execute();
+  }
+
+  /** The session's user, if the session exists and has not expired. */
+  findSessionUser(tokenHash: string, now: number) {
+    return this.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select(['users.id', 'users.username', 'users.is_anchor', 'sessions.expires_at'])
+      .where('sessions.token_hash', '=', tokenHash)
+      .where('sessions.expires_at', '>', now)
+      .executeTakeFirst();
+  }
+
+  async extendSession(tokenHash: string, expiresAt: number): Promise<void> {
+    await this.db.updateTable('sessions').set({ expires_at: expiresAt }).where('token_hash', '=', tokenHash).execute();
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+  }
+
+  async deleteExpiredSessions(now: number): Promise<void> {
+    await this.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+  }
+
+  async insertAnchorToken(token: { token_hash: string; user_id: string; created_at: number }): Promise<void> {
+    await this.db.insertInto('anchor_tokens').values(token).execute();
+  }
+
+  findAnchorByToken(tokenHash: string) {
+    return this.db
+      .selectFrom('anchor_tokens')
+      .innerJoin('users', 'users.id', 'anchor_tokens.user_id')
+      .select(['users.id', 'users.username'])
+      .where('anchor_tokens.token_hash', '=', tokenHash)
+      .where('users.is_anchor', '=', 1)
+      .executeTakeFirst();
+  }
+
+  async deleteAnchorToken(tokenHash: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('anchor_tokens').where('token_hash', '=', tokenHash).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+}

@@ -1,0 +1,148 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { OkBody, okData, responses } from '../http/schemas.js';
+import { bearerToken, SESSION_COOKIE, type RequestAuth } from './auth.js';
+import type { AccountsService, SessionUser } from './service.js';
+
+const UserInfo = Type.Object({
+  uid: Type.String(),
+  status: Type.Boolean(),
+  uname: Type.String(),
+  coin_num: Type.Integer(),
+  guest_name: Type.Optional(Type.String()),
+});
+const UserInfoBody = okData(Type.Object({ user_info: UserInfo }));
+
+const Credentials = Type.Object({
+  username: Type.String({ maxLength: 64 }),
+  password: Type.String({ maxLength: 256 }),
+});
+
+const AnchorAuthBody = okData(Type.Object({ uid: Type.String(), username: Type.String(), token: Type.String() }));
+
+export interface AccountsRoutesOptions {
+  accounts: AccountsService;
+  auth: RequestAuth;
+}
+
+export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = async (app, { accounts, auth }) => {
+  const startSession = async (user: SessionUser, reply: Parameters<RequestAuth['setSessionCookie']>[0]) => {
+    const session = await accounts.createSession(user.id);
+    auth.setSessionCookie(reply, session.token, session.expiresAt);
+    return { code: 0 as const, data: { user_info: await accounts.userInfo({ kind: 'user', user }) } };
+  };
+
+  app.post(
+    '/api/users/register',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Create a viewer account and log in',
+        body: Credentials,
+        response: responses(UserInfoBody, 403, 409),
+      },
+    },
+    async (request, reply) => {
+      const user = await accounts.register(request.body.username, request.body.password);
+      return startSession(user, reply);
+    },
+  );
+
+  app.post(
+    '/api/users/login',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Log in with username and password',
+        body: Credentials,
+        response: responses(UserInfoBody, 401, 403, 429),
+      },
+    },
+    async (request, reply) => {
+      const user = await accounts.authenticate(request.body.username, request.body.password, request.ip);
+      return startSession(user, reply);
+    },
+  );
+
+  app.get(
+    '/api/users/is_logged_in',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Who am I (contract 1). Guests get status:false, uname 游客 and a stable guest_name',
+        response: responses(UserInfoBody),
+      },
+    },
+    async (request, reply) => {
+      const viewer = await auth.viewer(request, reply);
+      return { code: 0 as const, data: { user_info: await accounts.userInfo(viewer) } };
+    },
+  );
+
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/api/users/login_out',
+    schema: {
+      tags: ['accounts'],
+      summary: 'Log out (contract 2); the session is invalidated server-side',
+      response: responses(OkBody, 403),
+    },
+    handler: async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await accounts.endSession(token);
+      auth.clearSessionCookie(reply);
+      return { code: 0 as const };
+    },
+  });
+
+  app.post(
+    '/api/anchor/register',
+    {
+      schema: {
+        tags: ['anchor'],
+        summary: 'Create an anchor account (or make an existing account an anchor) and get a bearer token',
+        body: Credentials,
+        response: responses(AnchorAuthBody, 409),
+      },
+    },
+    async (request) => {
+      const anchor = await accounts.registerAnchor(request.body.username, request.body.password);
+      const token = await accounts.issueAnchorToken(anchor);
+      return { code: 0 as const, data: { uid: anchor.id, username: anchor.username, token } };
+    },
+  );
+
+  app.post(
+    '/api/anchor/login',
+    {
+      schema: {
+        tags: ['anchor'],
+        summary: 'Anchor login: a fresh bearer token',
+        body: Credentials,
+        response: responses(AnchorAuthBody, 401, 429),
+      },
+    },
+    async (request) => {
+      const anchor = await accounts.authenticate(request.body.username, request.body.password, request.ip);
+      const token = await accounts.issueAnchorToken(anchor);
+      return { code: 0 as const, data: { uid: anchor.id, username: anchor.username, token } };
+    },
+  );
+
+  app.post(
+    '/api/anchor/logout',
+    {
+      schema: {
+        tags: ['anchor'],
+        summary: 'Revoke the presented anchor token',
+        security: [{ anchorToken: [] }],
+        response: responses(OkBody, 401, 403),
+      },
+    },
+    async (request) => {
+      await auth.requireAnchor(request);
+      await accounts.revokeAnchorToken(bearerToken(request) ?? '');
+      return { code: 0 as const };
+    },
+  );
+};

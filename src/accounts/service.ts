@@ -1,0 +1,208 @@
+/**
+ * Viewer and anchor accounts: registration, password login with brute-force limits, cookie sessions
+ * and anchor bearer tokens. No HTTP here; routes.ts translates.
+ */
+import { randomInt } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { hashToken, newId, newSecretToken } from '../db/ids.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { badRequest, conflict, tooManyRequests, unauthorized } from '../http/errors.js';
+import type { RateLimiter } from '../infra/rate-limiter.js';
+import { balanceOf, walletAccount } from '../wallet/ledger.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
+import { AccountsRepository } from './repository.js';
+
+export const GUEST_UNAME = '游客';
+const DAY_MS = 24 * 60 * 60 * 1000;
+const USERNAME_PATTERN = /^[\p{L}\p{N}_]{3,32}$/u;
+const GUEST_SUFFIX_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  isAnchor: boolean;
+}
+
+/** Who is making a request: a logged-in user or a guest known only by a per-browser name. */
+export type Viewer = { kind: 'user'; user: SessionUser } | { kind: 'guest'; guestName: string };
+
+export interface UserInfo {
+  uid: string;
+  status: boolean;
+  uname: string;
+  coin_num: number;
+}
+
+export interface AccountsOptions {
+  sessionTtlDays: number;
+  loginMaxFailures: number;
+  loginWindowSeconds: number;
+  passwordHashCost: number;
+  clock?: () => number;
+}
+
+export interface ResolvedSession {
+  user: SessionUser;
+  /** Set when the sliding expiry moved and the cookie should be re-sent. */
+  renewedExpiresAt?: number;
+}
+
+export class AccountsService {
+  private readonly repo: AccountsRepository;
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly rateLimiter: RateLimiter,
+    private readonly options: AccountsOptions,
+  ) {
+    this.repo = new AccountsRepository(db);
+    this.clock = options.clock ?? Date.now;
+  }
+
+  get sessionTtlMs(): number {
+    return this.options.sessionTtlDays * DAY_MS;
+  }
+
+  async register(username: string, password: string, asAnchor = false): Promise<SessionUser> {
+    const name = normaliseUsername(username);
+    validatePassword(password);
+    const user = {
+      id: newId(),
+      username: name,
+      username_key: usernameKey(name),
+      password_hash: await hashPassword(password, this.options.passwordHashCost),
+      is_anchor: asAnchor ? 1 : 0,
+      created_at: this.clock(),
+    };
+    try {
+      await this.repo.insertUser(user);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('username_taken', 'This username is already taken');
+      throw err;
+    }
+    return { id: user.id, username: user.username, isAnchor: asAnchor };
+  }
+
+  /**
+   * Checks a password login. Failures count per IP and per username; once either reaches the limit
+   * further attempts are refused without checking the password, so guessing stays slow.
+   */
+  async authenticate(username: string, password: string, ip: string): Promise<SessionUser> {
+    const key = usernameKey(typeof username === 'string' ? username.trim() : '');
+    const limits = [`login:ip:${ip}`, `login:user:${key}`];
+    for (const limitKey of limits) {
+      const { count, resetInSeconds } = await this.rateLimiter.peek(limitKey);
+      if (count >= this.options.loginMaxFailures) {
+        throw tooManyRequests('Too many failed logins, try again later', resetInSeconds, 'too_many_attempts');
+      }
+    }
+    const row = await this.repo.findUserByUsernameKey(key);
+    const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash(this.options.passwordHashCost)));
+    if (!row || !ok) {
+      for (const limitKey of limits) await this.rateLimiter.increment(limitKey, this.options.loginWindowSeconds);
+      throw unauthorized('Wrong username or password', 'invalid_credentials');
+    }
+    await this.rateLimiter.reset(`login:user:${key}`);
+    return { id: row.id, username: row.username, isAnchor: row.is_anchor === 1 };
+  }
+
+  async createSession(userId: string): Promise<{ token: string; expiresAt: number }> {
+    const token = newSecretToken();
+    const now = this.clock();
+    const expiresAt = now + this.sessionTtlMs;
+    await this.repo.insertSession({ token_hash: hashToken(token), user_id: userId, created_at: now, expires_at: expiresAt });
+    return { token, expiresAt };
+  }
+
+  /** The user behind a session cookie; slides the expiry forward at most once a day. */
+  async resolveSession(token: string): Promise<ResolvedSession | undefined> {
+    const now = this.clock();
+    const tokenHash = hashToken(token);
+    const row = await this.repo.findSessionUser(tokenHash, now);
+    if (!row) return undefined;
+    const user = { id: row.id, username: row.username, isAnchor: row.is_anchor === 1 };
+    const fullExpiry = now + this.sessionTtlMs;
+    if (fullExpiry - Number(row.expires_at) > DAY_MS) {
+      await this.repo.extendSession(tokenHash, fullExpiry);
+      return { user, renewedExpiresAt: fullExpiry };
+    }
+    return { user };
+  }
+
+  async endSession(token: string): Promise<void> {
+    await this.repo.deleteSession(hashToken(token));
+  }
+
+  async userInfo(viewer: Viewer): Promise<UserInfo & { guest_name?: string }> {
+    if (viewer.kind === 'guest') {
+      return { uid: '', status: false, uname: GUEST_UNAME, coin_num: 0, guest_name: viewer.guestName };
+    }
+    const coins = await balanceOf(this.db, walletAccount(viewer.user.id));
+    return { uid: viewer.user.id, status: true, uname: viewer.user.username, coin_num: coins };
+  }
+
+  /** Anchor sign-up; an existing viewer who proves their password becomes an anchor too. */
+  async registerAnchor(username: string, password: string): Promise<SessionUser> {
+    try {
+      return await this.register(username, password, true);
+    } catch (err) {
+      if (!(err instanceof Error) || (err as { error?: string }).error !== 'username_taken') throw err;
+      const existing = await this.repo.findUserByUsernameKey(usernameKey(normaliseUsername(username)));
+      if (!existing || !(await verifyPassword(password, existing.password_hash))) throw err;
+      await this.repo.markAnchor(existing.id);
+      return { id: existing.id, username: existing.username, isAnchor: true };
+    }
+  }
+
+  async issueAnchorToken(user: SessionUser): Promise<string> {
+    if (!user.isAnchor) throw unauthorized('This account is not an anchor account', 'not_an_anchor');
+    const token = newSecretToken();
+    await this.repo.insertAnchorToken({ token_hash: hashToken(token), user_id: user.id, created_at: this.clock() });
+    return token;
+  }
+
+  async resolveAnchorToken(token: string): Promise<SessionUser | undefined> {
+    const row = await this.repo.findAnchorByToken(hashToken(token));
+    return row ? { id: row.id, username: row.username, isAnchor: true } : undefined;
+  }
+
+  async revokeAnchorToken(token: string): Promise<boolean> {
+    return this.repo.deleteAnchorToken(hashToken(token));
+  }
+
+  findUser(id: string) {
+    return this.repo.findUserById(id);
+  }
+}
+
+export function newGuestName(): string {
+  let suffix = '';
+  for (let i = 0; i < 6; i++) suffix += GUEST_SUFFIX_ALPHABET[randomInt(GUEST_SUFFIX_ALPHABET.length)];
+  return GUEST_UNAME + suffix;
+}
+
+export function isGuestName(value: string): boolean {
+  return value.startsWith(GUEST_UNAME) && value.length === GUEST_UNAME.length + 6;
+}
+
+function normaliseUsername(username: string): string {
+  const name = username.normalize('NFKC').trim();
+  if (!USERNAME_PATTERN.test(name)) {
+    throw badRequest(
+      'invalid_username',
+      'Username must be 3-32 characters: letters (including Chinese), digits or underscore',
+    );
+  }
+  if (name.startsWith(GUEST_UNAME)) throw badRequest('invalid_username', `Usernames may not start with ${GUEST_UNAME}`);
+  return name;
+}
+
+function usernameKey(username: string): string {
+  return username.normalize('NFKC').toLowerCase();
+}
+
+function validatePassword(password: string): void {
+  if (password.length < 8) throw badRequest('weak_password', 'Password must be at least 8 characters');
+}

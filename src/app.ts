@@ -1,0 +1,84 @@
+/**
+ * Builds the Fastify app from its dependencies. Nothing here opens connections or reads the
+ * environment: main.ts (production) and the test helpers (tests) decide what to pass in.
+ */
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from './config.js';
+import type { Database } from './db/schema.js';
+import { RequestAuth } from './accounts/auth.js';
+import { accountsRoutes } from './accounts/routes.js';
+import { AccountsService } from './accounts/service.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { healthRoutes } from './http/health.js';
+import { installCrossSiteProtection } from './http/origin.js';
+import { ErrorBody } from './http/schemas.js';
+import type { RateLimiter } from './infra/rate-limiter.js';
+import type { EventBus } from './realtime/events.js';
+
+export interface AppDependencies {
+  config: Config;
+  db: Kysely<Database>;
+  rateLimiter: RateLimiter;
+  eventBus: EventBus;
+  logger: FastifyServerOptions['loggerInstance'];
+  /** Injectable clock so tests can move time (session expiry, subscriptions, idle rooms). */
+  clock?: () => number;
+}
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const { config, db } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    disableRequestLogging: !config.logRequests,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  // TypeBox converts query strings and params ("10" -> 10) but never JSON bodies, so a body that
+  // sends "amount":"10" is refused instead of silently coerced.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  installErrorHandling(app);
+  app.addSchema(ErrorBody);
+  await app.register(cookie, { secret: config.cookieSecret });
+  installCrossSiteProtection(app, config);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Pecktra Live API',
+        version: '0.1.0',
+        description:
+          'User-side contract endpoints (/api/users, /api/live, /api/payment) plus the anchor API. ' +
+          'Every failure is {"code":1,"message":"...","error":"<machine_code>"}.',
+      },
+      components: {
+        securitySchemes: {
+          anchorToken: { type: 'http', scheme: 'bearer', description: 'Token from /api/anchor/login' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const accounts = new AccountsService(db, deps.rateLimiter, {
+    sessionTtlDays: config.sessionTtlDays,
+    loginMaxFailures: config.loginMaxFailures,
+    loginWindowSeconds: config.loginWindowSeconds,
+    passwordHashCost: config.passwordHashCost,
+    clock: deps.clock,
+  });
+  const auth = new RequestAuth(accounts, { cookieSecure: config.cookieSecure });
+
+  await app.register(healthRoutes, { db });
+  await app.register(accountsRoutes, { accounts, auth });
+
+  return app;
+}

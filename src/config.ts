@@ -1,0 +1,96 @@
+/**
+ * The one place that reads environment variables. Every setting has a documented default
+ * (see .env.example) so `npm start` works on a fresh machine with no configuration at all.
+ */
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_HASH_COST } from './accounts/password.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Public origin of the site (scheme://host[:port]); used for CSRF/Origin checks and payment callbacks. */
+  publicUrl: string;
+  /** Extra origins allowed to make cookie-authenticated writes and open WebSockets (e.g. the Vite dev server). */
+  allowedOrigins: string[];
+  /** PostgreSQL connection string; when empty the embedded SQLite file is used. */
+  databaseUrl: string;
+  sqlitePath: string;
+  /** Redis connection string; when empty the event bus, presence and rate limits stay in-process. */
+  redisUrl: string;
+  cookieSecret: string;
+  cookieSecretIsEphemeral: boolean;
+  cookieSecure: boolean;
+  sessionTtlDays: number;
+  demoData: boolean;
+  logLevel: string;
+  /** Log one line per request; off by default so hot routes stay cheap. */
+  logRequests: boolean;
+  loginMaxFailures: number;
+  loginWindowSeconds: number;
+  /** log2 of the scrypt cost for new password hashes. */
+  passwordHashCost: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`Invalid ${name}: expected an integer >= ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error(`Invalid ${name}: expected true or false, got "${raw}"`);
+}
+
+function list(env: Env, name: string): string[] {
+  return str(env, name, '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = int(env, 'PORT', 8080);
+  const databaseUrl = str(env, 'DATABASE_URL', '');
+  const secretFromEnv = str(env, 'COOKIE_SECRET', '');
+  const publicUrl = str(env, 'PUBLIC_URL', `http://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new Error(`Invalid PUBLIC_URL: "${publicUrl}"`);
+  }
+  return {
+    port,
+    host: str(env, 'HOST', '0.0.0.0'),
+    publicUrl,
+    allowedOrigins: list(env, 'ALLOWED_ORIGINS'),
+    databaseUrl,
+    sqlitePath: str(env, 'SQLITE_PATH', './data/pecktra.db'),
+    redisUrl: str(env, 'REDIS_URL', ''),
+    // Without a configured secret guests get new names after a restart; fine for a laptop, not for a cluster.
+    cookieSecret: secretFromEnv || randomBytes(32).toString('base64url'),
+    cookieSecretIsEphemeral: secretFromEnv === '',
+    cookieSecure: bool(env, 'COOKIE_SECURE', false),
+    sessionTtlDays: int(env, 'SESSION_TTL_DAYS', 30, 1),
+    demoData: bool(env, 'DEMO_DATA', databaseUrl === ''),
+    logLevel: str(env, 'LOG_LEVEL', 'info'),
+    logRequests: bool(env, 'LOG_REQUESTS', false),
+    loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10, 1),
+    loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, 1),
+    passwordHashCost: int(env, 'PASSWORD_HASH_COST', DEFAULT_HASH_COST, 10),
+  };
+}

@@ -1,0 +1,9 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_accounts.js';
+import * as m0002 from './0002_ledger.js';
+
+/** Every migration, by name. Listed explicitly so bundlers, tsx and vitest all load the same set. */
+export const migrations: Record<string, Migration> = {
+  '0001_accounts': m0001,
+  '0002_ledger': m0002,
+};

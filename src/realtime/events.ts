@@ -1,0 +1,38 @@
+/**
+ * Domain events: what changed in a room. Services publish them after their transaction commits;
+ * the realtime layer turns each one into a WebSocket frame `{"type":...,"data":...}` unchanged,
+ * and the rooms snapshot uses them to invalidate its cache.
+ */
+export interface LiveMessageData {
+  op: 'add' | 'replace' | 'delete';
+  floor: number;
+  is_user: boolean;
+  live_message: string;
+  sender_name: string;
+  send_date: string;
+}
+
+export interface UserMessageData {
+  id: number;
+  uid: string;
+  username: string;
+  user_message: string;
+  send_date: string;
+}
+
+export type DomainEvent =
+  | { type: 'chat_live_message'; room_id: string; data: LiveMessageData }
+  | { type: 'chat_user_message'; room_id: string; data: UserMessageData }
+  | { type: 'chat_user_message_deleted'; room_id: string; data: { id: number } }
+  | { type: 'live_status'; room_id: string; data: { live_status: boolean } }
+  /** Title, price, type or other listing fields changed. */
+  | { type: 'room_updated'; room_id: string; data: Record<string, never> };
+
+export type DomainEventHandler = (event: DomainEvent) => void;
+
+export interface EventBus {
+  publish(event: DomainEvent): Promise<void>;
+  /** Returns a function that removes the handler. */
+  subscribe(handler: DomainEventHandler): () => void;
+  close(): Promise<void>;
+}

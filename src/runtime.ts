@@ -1,0 +1,57 @@
+/**
+ * Wires real infrastructure into the app: database (SQLite or PostgreSQL), migrations, demo data,
+ * and Redis-backed or in-process shared state. Returns one `close()` that releases it all.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { seedDemoData } from './demo/seed.js';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './infra/rate-limiter.js';
+import { connectRedis, type RedisClient } from './infra/redis.js';
+import { MemoryEventBus } from './realtime/memory-event-bus.js';
+
+export interface Runtime {
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const database = await openDatabase(config);
+  const cleanups: Array<() => Promise<unknown>> = [() => database.close()];
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+
+    if (config.demoData) {
+      const demo = await seedDemoData(database.db);
+      if (demo.created) logger.info('demo data created');
+      logger.info(`demo anchor login: ${demo.anchor.username} / ${demo.anchor.password}`);
+      logger.info(`demo viewer login: ${demo.viewer.username} / ${demo.viewer.password}`);
+    }
+
+    let redis: RedisClient | undefined;
+    if (config.redisUrl) {
+      redis = await connectRedis(config.redisUrl, logger, 'main');
+      const client = redis;
+      cleanups.unshift(() => client.quit());
+    }
+    const rateLimiter: RateLimiter = redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter();
+    const eventBus = new MemoryEventBus();
+    cleanups.unshift(() => eventBus.close());
+
+    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, logger });
+    return {
+      app,
+      close: async () => {
+        await app.close();
+        for (const cleanup of cleanups) await cleanup();
+      },
+    };
+  } catch (err) {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+    throw err;
+  }
+}

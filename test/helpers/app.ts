@@ -1,0 +1,96 @@
+/**
+ * Test tier helpers. Every call to createTestApp gets a fresh database: an in-memory SQLite by
+ * default, or a brand-new PostgreSQL schema when TEST_DATABASE_URL is set (CI runs both).
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import pino from 'pino';
+import { buildApp, type AppDependencies } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { MemoryRateLimiter } from '../../src/infra/rate-limiter.js';
+import { MemoryEventBus } from '../../src/realtime/memory-event-bus.js';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? '';
+export const dialectUnderTest = TEST_DATABASE_URL ? 'postgres' : 'sqlite';
+
+export interface TestDatabase extends DatabaseHandle {
+  /** The DATABASE_URL/SQLITE_PATH pair a child server process needs to use the same database. */
+  env: Record<string, string>;
+}
+
+/** A fresh, migrated database; `close()` also drops the PostgreSQL schema. */
+export async function createTestDatabase(options: { sqlitePath?: string; pgPoolSize?: number } = {}): Promise<TestDatabase> {
+  if (!TEST_DATABASE_URL) {
+    const sqlitePath = options.sqlitePath ?? ':memory:';
+    const handle = await openDatabase({ databaseUrl: '', sqlitePath });
+    await migrateToLatest(handle.db);
+    return { ...handle, env: { SQLITE_PATH: sqlitePath, DATABASE_URL: '' } };
+  }
+  const schema = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const handle = await openDatabase({ databaseUrl: TEST_DATABASE_URL, sqlitePath: '', pgSchema: schema, pgPoolSize: options.pgPoolSize });
+  await migrateToLatest(handle.db);
+  const url = new URL(TEST_DATABASE_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    ...handle,
+    env: { DATABASE_URL: url.toString() },
+    close: async () => {
+      await handle.close();
+      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await admin.connect();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({
+      COOKIE_SECRET: 'test-cookie-secret',
+      DEMO_DATA: 'false',
+      LOG_LEVEL: 'silent',
+      // Cheap password hashes keep tests fast; production uses the default cost.
+      PASSWORD_HASH_COST: '10',
+    }),
+    ...overrides,
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: TestDatabase['db'];
+  config: Config;
+  deps: AppDependencies;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(
+  overrides: { config?: Partial<Config>; deps?: Partial<Omit<AppDependencies, 'config' | 'db'>> } = {},
+): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = testConfig(overrides.config);
+  const deps: AppDependencies = {
+    config,
+    db: database.db,
+    rateLimiter: new MemoryRateLimiter(),
+    eventBus: new MemoryEventBus(),
+    logger: pino({ level: 'silent' }),
+    ...overrides.deps,
+  };
+  const app = await buildApp(deps);
+  await app.ready();
+  return {
+    app,
+    db: database.db,
+    config,
+    deps,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}

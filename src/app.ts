@@ -19,12 +19,17 @@ import { installCrossSiteProtection } from './http/origin.js';
 import { ErrorBody } from './http/schemas.js';
 import type { RateLimiter } from './infra/rate-limiter.js';
 import type { EventBus } from './realtime/events.js';
+import type { Presence } from './realtime/presence.js';
+import type { RoomAccessPolicy } from './rooms/access.js';
 
 export interface AppDependencies {
   config: Config;
   db: Kysely<Database>;
   rateLimiter: RateLimiter;
   eventBus: EventBus;
+  presence: Presence;
+  /** Who may enter paid rooms; the wallet feature provides the real policy. */
+  roomAccess?: RoomAccessPolicy;
   logger: FastifyServerOptions['loggerInstance'];
   /** Injectable clock so tests can move time (session expiry, subscriptions, idle rooms). */
   clock?: () => number;

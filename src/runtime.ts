@@ -12,6 +12,7 @@ import { seedDemoData } from './demo/seed.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './infra/rate-limiter.js';
 import { connectRedis, type RedisClient } from './infra/redis.js';
 import { MemoryEventBus } from './realtime/memory-event-bus.js';
+import { MemoryPresence } from './realtime/presence.js';
 
 export interface Runtime {
   app: FastifyInstance;
@@ -42,7 +43,10 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     const eventBus = new MemoryEventBus();
     cleanups.unshift(() => eventBus.close());
 
-    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, logger });
+    const presence = new MemoryPresence();
+    cleanups.unshift(() => presence.close());
+
+    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, logger });
     return {
       app,
       close: async () => {

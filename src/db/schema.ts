@@ -51,6 +51,60 @@ export interface LedgerEntriesTable {
   created_at: number;
 }
 
+export interface RoomsTable {
+  id: string;
+  anchor_id: string;
+  character_name: string;
+  character_date: string;
+  room_name: string;
+  title: Generated<string>;
+  description: Generated<string>;
+  room_type: Generated<number>;
+  coin_num: Generated<number>;
+  live_status: Generated<number>;
+  last_activity_at: number;
+  last_ai_message_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LiveMessagesTable {
+  room_id: string;
+  floor: number;
+  is_user: number;
+  is_system: Generated<number>;
+  visible: Generated<number>;
+  sender_name: string;
+  message: string;
+  send_date: number;
+  original_send_date: string | null;
+  extra: string | null;
+  updated_at: number;
+}
+
+export interface UserMessagesTable {
+  id: Generated<number>;
+  room_id: string;
+  user_id: string | null;
+  guest_name: string | null;
+  username: string;
+  message: string;
+  created_at: number;
+  deleted_at: number | null;
+}
+
+export interface RoomFollowsTable {
+  user_id: string;
+  room_id: string;
+  created_at: number;
+}
+
+export interface RoomMutesTable {
+  room_id: string;
+  subject: string;
+  until: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -58,4 +112,9 @@ export interface Database {
   ledger_accounts: LedgerAccountsTable;
   ledger_transfers: LedgerTransfersTable;
   ledger_entries: LedgerEntriesTable;
+  rooms: RoomsTable;
+  live_messages: LiveMessagesTable;
+  user_messages: UserMessagesTable;
+  room_follows: RoomFollowsTable;
+  room_mutes: RoomMutesTable;
 }

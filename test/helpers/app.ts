@@ -12,6 +12,7 @@ import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { MemoryRateLimiter } from '../../src/infra/rate-limiter.js';
 import { MemoryEventBus } from '../../src/realtime/memory-event-bus.js';
+import { MemoryPresence } from '../../src/realtime/presence.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? '';
 export const dialectUnderTest = TEST_DATABASE_URL ? 'postgres' : 'sqlite';
@@ -78,6 +79,7 @@ export async function createTestApp(
     db: database.db,
     rateLimiter: new MemoryRateLimiter(),
     eventBus: new MemoryEventBus(),
+    presence: new MemoryPresence(),
     logger: pino({ level: 'silent' }),
     ...overrides.deps,
   };

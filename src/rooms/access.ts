@@ -1,0 +1,35 @@
+/**
+ * Who may enter a room. Rooms and chat endpoints and the WebSocket join ask this one policy; the
+ * wallet feature supplies the real one (paid, subscribed). Without it only free rooms open.
+ */
+import type { Viewer } from '../accounts/service.js';
+
+export interface RoomAccessSubject {
+  id: string;
+  anchor_id: string;
+  room_type: number;
+  coin_num: number;
+}
+
+export interface SubscriptionInfo {
+  subscription_status: boolean;
+  /** The anchor's subscription price in diamonds. */
+  amount: number;
+  /** ISO-8601 expiry of the viewer's active subscription, or null. */
+  expires_at: string | null;
+}
+
+export interface RoomAccessPolicy {
+  canEnter(viewer: Viewer, room: RoomAccessSubject): Promise<boolean>;
+  subscriptionInfo(viewer: Viewer, anchorId: string): Promise<SubscriptionInfo>;
+}
+
+/** Free rooms, and an anchor's own rooms, are open to everyone. */
+export function isOpenWithoutPayment(viewer: Viewer, room: RoomAccessSubject): boolean {
+  return room.room_type === 0 || (viewer.kind === 'user' && viewer.user.id === room.anchor_id);
+}
+
+export const freeRoomsOnlyPolicy: RoomAccessPolicy = {
+  canEnter: async (viewer, room) => isOpenWithoutPayment(viewer, room),
+  subscriptionInfo: async () => ({ subscription_status: false, amount: 0, expires_at: null }),
+};

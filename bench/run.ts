@@ -1,0 +1,140 @@
+/**
+ * `npm run bench`: starts the server (bench/server.ts) in a child process on a throwaway database,
+ * drives each route with autocannon from this process, and reports every route's throughput as a
+ * ratio to a bare Fastify route returning a constant body of the same size, measured in the same run.
+ * Ratios, not absolute numbers, are what to compare between machines and commits.
+ *
+ *   npm run bench                      # all scenarios
+ *   npm run bench -- --only is_logged_in_guest,get_all_lives --duration 5
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { scenarios, type Scenario, type ScenarioRequest } from './scenarios.js';
+import { HttpSession } from './http-session.js';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '4' },
+    warmup: { type: 'string', default: '1' },
+    connections: { type: 'string', default: '32' },
+    only: { type: 'string' },
+  },
+});
+const duration = Number(args.duration);
+const warmup = Number(args.warmup);
+const connections = Number(args.connections);
+const only = args.only ? new Set(args.only.split(',')) : undefined;
+
+interface Measured {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+interface RouteResult {
+  name: string;
+  route: string;
+  bodyBytes: number;
+  app: Measured;
+  bare: Measured;
+  ratio: number;
+  target?: number;
+}
+
+async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; appPort: number; barePort: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bench server exited early (${code})`)));
+  });
+  return { child, ...(JSON.parse(first) as { appPort: number; barePort: number }) };
+}
+
+async function drive(url: string, request: ScenarioRequest, seconds: number): Promise<Measured> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    ...(request.requests ? { requests: request.requests } : {}),
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+async function measure(scenario: Scenario, appBase: string, bareBase: string): Promise<RouteResult> {
+  const session = new HttpSession(appBase);
+  const request = await scenario.prepare(session);
+  const probe = await fetch(appBase + request.path, { method: request.method, headers: request.headers, body: request.body });
+  const bodyBytes = Buffer.byteLength(await probe.text());
+  if (!probe.ok && !scenario.expectNon2xx) throw new Error(`${scenario.name}: probe answered ${probe.status}`);
+
+  const appUrl = appBase + request.path;
+  const bareRequest: ScenarioRequest = { ...request, path: `/bare?size=${bodyBytes}`, requests: undefined };
+  const bareUrl = `${bareBase}/bare?size=${bodyBytes}`;
+  if (warmup > 0) await drive(appUrl, request, warmup);
+  const app = await drive(appUrl, request, duration);
+  if (warmup > 0) await drive(bareUrl, bareRequest, warmup);
+  const bare = await drive(bareUrl, bareRequest, duration);
+  return {
+    name: scenario.name,
+    route: `${request.method} ${request.path.split('?')[0]}`,
+    bodyBytes,
+    app,
+    bare,
+    ratio: app.requestsPerSecond / bare.requestsPerSecond,
+    target: scenario.targetRatio,
+  };
+}
+
+function printTable(results: RouteResult[]): void {
+  const rows = results.map((r) => ({
+    scenario: r.name,
+    'req/s': Math.round(r.app.requestsPerSecond),
+    'p50 ms': r.app.p50,
+    'p99 ms': r.app.p99,
+    'bare req/s': Math.round(r.bare.requestsPerSecond),
+    ratio: r.ratio.toFixed(2),
+    target: r.target === undefined ? '' : `≥ ${r.target}`,
+    errors: r.app.errors + r.app.non2xx,
+  }));
+  console.table(rows);
+}
+
+const selected = scenarios.filter((s) => !only || only.has(s.name));
+const server = await startServer({});
+const results: RouteResult[] = [];
+try {
+  const appBase = `http://127.0.0.1:${server.appPort}`;
+  const bareBase = `http://127.0.0.1:${server.barePort}`;
+  for (const scenario of selected) {
+    process.stderr.write(`measuring ${scenario.name}...\n`);
+    results.push(await measure(scenario, appBase, bareBase));
+  }
+} finally {
+  server.child.kill('SIGTERM');
+}
+
+printTable(results);
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(
+  'bench/results/latest.json',
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, duration, connections, results }, null, 2),
+);
+console.log('written bench/results/latest.json');

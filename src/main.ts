@@ -14,8 +14,8 @@ if (config.cookieSecretIsEphemeral) {
 }
 
 const runtime = await createRuntime(config, logger);
-await runtime.app.listen({ port: config.port, host: config.host });
-logger.info(`Pecktra Live is up: ${config.publicUrl} (API docs at ${config.publicUrl}/docs)`);
+const address = await runtime.app.listen({ port: config.port, host: config.host });
+logger.info({ address }, `Pecktra Live is up: ${config.publicUrl} (API docs at ${config.publicUrl}/docs)`);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -13,6 +13,8 @@ import type { Database } from './db/schema.js';
 import { RequestAuth } from './accounts/auth.js';
 import { accountsRoutes } from './accounts/routes.js';
 import { AccountsService } from './accounts/service.js';
+import { chatRoutes } from './chat/routes.js';
+import { ChatService } from './chat/service.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { installCrossSiteProtection } from './http/origin.js';
@@ -20,7 +22,9 @@ import { ErrorBody } from './http/schemas.js';
 import type { RateLimiter } from './infra/rate-limiter.js';
 import type { EventBus } from './realtime/events.js';
 import type { Presence } from './realtime/presence.js';
-import type { RoomAccessPolicy } from './rooms/access.js';
+import { freeRoomsOnlyPolicy, type RoomAccessPolicy } from './rooms/access.js';
+import { roomsRoutes } from './rooms/routes.js';
+import { RoomsService } from './rooms/service.js';
 
 export interface AppDependencies {
   config: Config;
@@ -84,6 +88,24 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(healthRoutes, { db });
   await app.register(accountsRoutes, { accounts, auth });
+
+  const rooms = new RoomsService(db, {
+    eventBus: deps.eventBus,
+    presence: deps.presence,
+    roomAccess: deps.roomAccess ?? freeRoomsOnlyPolicy,
+    liveIdleMinutes: config.liveIdleMinutes,
+    clock: deps.clock,
+  });
+  app.addHook('onClose', async () => rooms.close());
+  const chat = new ChatService(db, {
+    rooms,
+    eventBus: deps.eventBus,
+    rateLimiter: deps.rateLimiter,
+    rateLimit: { messages: config.chatRateLimitMessages, windowSeconds: config.chatRateLimitWindowSeconds },
+    clock: deps.clock,
+  });
+  await app.register(roomsRoutes, { rooms, auth });
+  await app.register(chatRoutes, { chat, auth });
 
   return app;
 }

@@ -29,6 +29,11 @@ export interface Config {
   loginWindowSeconds: number;
   /** log2 of the scrypt cost for new password hashes. */
   passwordHashCost: number;
+  /** A live room without anchor activity for this long is treated as stopped. */
+  liveIdleMinutes: number;
+  /** Viewer chat limit: at most this many messages per sender per room per window. */
+  chatRateLimitMessages: number;
+  chatRateLimitWindowSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -92,5 +97,8 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10, 1),
     loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, 1),
     passwordHashCost: int(env, 'PASSWORD_HASH_COST', DEFAULT_HASH_COST, 10),
+    liveIdleMinutes: int(env, 'LIVE_IDLE_MINUTES', 120, 1),
+    chatRateLimitMessages: int(env, 'CHAT_RATE_LIMIT_MESSAGES', 5, 1),
+    chatRateLimitWindowSeconds: int(env, 'CHAT_RATE_LIMIT_WINDOW_SECONDS', 10, 1),
   };
 }

@@ -1,0 +1,187 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Database, LiveMessagesTable, UserMessagesTable } from '../db/schema.js';
+
+export type LiveMessageRow = Selectable<LiveMessagesTable>;
+export type UserMessageRow = Selectable<UserMessagesTable>;
+export type NewLiveMessage = Insertable<LiveMessagesTable>;
+
+/** Rows per INSERT: 11 columns x 500 stays far below both engines' bound-parameter limits. */
+const INSERT_CHUNK = 500;
+
+const TRANSCRIPT_COLUMNS = ['floor', 'is_user', 'sender_name', 'message', 'send_date', 'original_send_date'] as const;
+
+export class ChatRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async maxFloor(roomId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('live_messages')
+      .select((eb) => eb.fn.max<number | null>('floor').as('floor'))
+      .where('room_id', '=', roomId)
+      .executeTakeFirst();
+    return row?.floor ?? -1;
+  }
+
+  async lastVisibleFloor(roomId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('live_messages')
+      .select((eb) => eb.fn.max<number | null>('floor').as('floor'))
+      .where('room_id', '=', roomId)
+      .where('visible', '=', 1)
+      .executeTakeFirst();
+    return row?.floor ?? -1;
+  }
+
+  messagesInRange(roomId: string, fromFloor: number, toFloor: number): Promise<LiveMessageRow[]> {
+    return this.db
+      .selectFrom('live_messages')
+      .selectAll()
+      .where('room_id', '=', roomId)
+      .where('floor', '>=', fromFloor)
+      .where('floor', '<=', toFloor)
+      .execute();
+  }
+
+  /** Inserts or replaces messages by floor, in chunks, inside the caller's transaction. */
+  async upsertMessages(rows: NewLiveMessage[]): Promise<void> {
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+      await this.db
+        .insertInto('live_messages')
+        .values(rows.slice(start, start + INSERT_CHUNK))
+        .onConflict((oc) =>
+          oc.columns(['room_id', 'floor']).doUpdateSet((eb) => ({
+            is_user: eb.ref('excluded.is_user'),
+            is_system: eb.ref('excluded.is_system'),
+            visible: eb.ref('excluded.visible'),
+            sender_name: eb.ref('excluded.sender_name'),
+            message: eb.ref('excluded.message'),
+            original_send_date: eb.ref('excluded.original_send_date'),
+            extra: eb.ref('excluded.extra'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  /** Deletes floors >= `fromFloor`; returns the visible ones that went (viewers must drop them). */
+  async deleteFloorsFrom(roomId: string, fromFloor: number): Promise<LiveMessageRow[]> {
+    const gone = await this.db
+      .selectFrom('live_messages')
+      .selectAll()
+      .where('room_id', '=', roomId)
+      .where('floor', '>=', fromFloor)
+      .where('visible', '=', 1)
+      .orderBy('floor')
+      .execute();
+    await this.db.deleteFrom('live_messages').where('room_id', '=', roomId).where('floor', '>=', fromFloor).execute();
+    return gone;
+  }
+
+  async deleteMessage(roomId: string, floor: number): Promise<LiveMessageRow | undefined> {
+    const row = await this.db
+      .selectFrom('live_messages')
+      .selectAll()
+      .where('room_id', '=', roomId)
+      .where('floor', '=', floor)
+      .executeTakeFirst();
+    if (row) await this.db.deleteFrom('live_messages').where('room_id', '=', roomId).where('floor', '=', floor).execute();
+    return row;
+  }
+
+  /** The latest `limit` visible messages below `beforeFloor`, ascending. */
+  async visibleMessagesBefore(roomId: string, beforeFloor: number | undefined, limit: number) {
+    let query = this.db
+      .selectFrom('live_messages')
+      .select(TRANSCRIPT_COLUMNS)
+      .where('room_id', '=', roomId)
+      .where('visible', '=', 1);
+    if (beforeFloor !== undefined) query = query.where('floor', '<', beforeFloor);
+    const rows = await query.orderBy('floor', 'desc').limit(limit).execute();
+    return rows.reverse();
+  }
+
+  visibleMessagesAfter(roomId: string, afterFloor: number, limit: number) {
+    return this.db
+      .selectFrom('live_messages')
+      .select(TRANSCRIPT_COLUMNS)
+      .where('room_id', '=', roomId)
+      .where('visible', '=', 1)
+      .where('floor', '>', afterFloor)
+      .orderBy('floor')
+      .limit(limit)
+      .execute();
+  }
+
+  async insertUserMessage(row: Insertable<UserMessagesTable>): Promise<number> {
+    const inserted = await this.db.insertInto('user_messages').values(row).returning('id').executeTakeFirstOrThrow();
+    return Number(inserted.id);
+  }
+
+  /** The latest `limit` viewer messages, ascending. */
+  async lastUserMessages(roomId: string, limit: number): Promise<UserMessageRow[]> {
+    const rows = await this.db
+      .selectFrom('user_messages')
+      .selectAll()
+      .where('room_id', '=', roomId)
+      .where('deleted_at', 'is', null)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.reverse();
+  }
+
+  userMessagesAfter(roomId: string, afterId: number, limit: number): Promise<UserMessageRow[]> {
+    return this.db
+      .selectFrom('user_messages')
+      .selectAll()
+      .where('room_id', '=', roomId)
+      .where('deleted_at', 'is', null)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  async lastUserMessageId(roomId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('user_messages')
+      .select((eb) => eb.fn.max<number | null>('id').as('id'))
+      .where('room_id', '=', roomId)
+      .executeTakeFirst();
+    return Number(row?.id ?? 0);
+  }
+
+  async softDeleteUserMessage(roomId: string, id: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('user_messages')
+      .set({ deleted_at: now })
+      .where('room_id', '=', roomId)
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async muteUntil(roomId: string, subject: string): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('room_mutes')
+      .select('until')
+      .where('room_id', '=', roomId)
+      .where('subject', '=', subject)
+      .executeTakeFirst();
+    return row?.until;
+  }
+
+  async setMute(roomId: string, subject: string, until: number): Promise<void> {
+    await this.db
+      .insertInto('room_mutes')
+      .values({ room_id: roomId, subject, until })
+      .onConflict((oc) => oc.columns(['room_id', 'subject']).doUpdateSet({ until }))
+      .execute();
+  }
+
+  async clearMute(roomId: string, subject: string): Promise<void> {
+    await this.db.deleteFrom('room_mutes').where('room_id', '=', roomId).where('subject', '=', subject).execute();
+  }
+}

@@ -1,0 +1,228 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { RequestAuth } from '../accounts/auth.js';
+import { contractParams, mergedParams, requireRoomId } from '../http/contract-params.js';
+import { okData, responses } from '../http/schemas.js';
+import { MAX_LIVE_HISTORY, MAX_MUTE_MINUTES, type ChatService } from './service.js';
+import { MAX_BATCH_MESSAGES, MAX_CHAT_FILE_BYTES, MAX_MESSAGE_CHARS, parseChatFile, parseMessageBody } from './sillytavern.js';
+
+const CHAT_FILE_TYPES = ['application/x-ndjson', 'application/jsonl'];
+
+const TranscriptItem = Type.Object({
+  is_user: Type.Boolean({ description: 'true: the anchor; false: the AI character' }),
+  live_message: Type.String(),
+  sender_name: Type.String({ description: "The anchor's persona name, or the character name" }),
+  send_date: Type.String({ format: 'date-time', description: 'When the server received it (UTC)' }),
+  floor: Type.Integer(),
+  original_send_date: Type.Union([Type.String(), Type.Null()], { description: "The chat tool's own stamp" }),
+});
+
+const UserMessage = Type.Object({
+  id: Type.Integer(),
+  uid: Type.String({ description: 'Empty for guests' }),
+  username: Type.String(),
+  send_date: Type.String({ format: 'date-time' }),
+  user_message: Type.String(),
+});
+
+const RoomParams = Type.Object({ room_id: Type.String({ minLength: 1, maxLength: 64 }) });
+const IngestResult = Type.Object({
+  received: Type.Integer(),
+  added: Type.Integer(),
+  replaced: Type.Integer(),
+  unchanged: Type.Integer(),
+  deleted: Type.Integer(),
+  last_floor: Type.Integer(),
+});
+const Done = okData(Type.Object({ deleted: Type.Boolean() }));
+
+export interface ChatRoutesOptions {
+  chat: ChatService;
+  auth: RequestAuth;
+}
+
+export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (app, { chat, auth }) => {
+  // A whole chat file arrives as ndjson text; it is parsed (and its lines checked) by the service layer.
+  app.addContentTypeParser(CHAT_FILE_TYPES, { parseAs: 'string', bodyLimit: MAX_CHAT_FILE_BYTES }, (_request, body, done) => {
+    done(null, body);
+  });
+
+  // ---- anchor side -------------------------------------------------------------------------
+  const anchorSecurity = [{ anchorToken: [] }];
+
+  app.post(
+    '/api/anchor/rooms/:room_id/messages',
+    {
+      bodyLimit: MAX_CHAT_FILE_BYTES,
+      schema: {
+        tags: ['anchor'],
+        summary: 'Post chat messages in SillyTavern\'s format: one object, {"messages":[...]} or a whole chat file',
+        description:
+          `JSON: one message {"name","is_user","is_system"?,"send_date"?,"mes","extra"?,"swipes"?,"floor"?} or ` +
+          `{"messages":[...]} (<= ${MAX_BATCH_MESSAGES}). application/x-ndjson: a whole SillyTavern .jsonl chat ` +
+          `(header line, then one message per line; floor = line index; <= 5 MB); floors past its end are removed. ` +
+          `A message with a floor replaces that floor (edit or swipe); without one it is appended. ` +
+          `mes <= ${MAX_MESSAGE_CHARS} characters. A malformed line rejects the whole file (error.line).`,
+        security: anchorSecurity,
+        params: RoomParams,
+        body: Type.Union([Type.Object({}, { additionalProperties: true }), Type.String()]),
+        response: responses(okData(IngestResult), 401, 403, 404, 413),
+      },
+    },
+    async (request) => {
+      const anchor = await auth.requireAnchor(request);
+      const { room_id: roomId } = request.params;
+      const result =
+        typeof request.body === 'string'
+          ? await chat.importChatFile(anchor, roomId, parseChatFile(request.body))
+          : await chat.postLiveMessages(anchor, roomId, parseMessageBody(request.body));
+      return { code: 0 as const, data: result };
+    },
+  );
+
+  app.delete(
+    '/api/anchor/rooms/:room_id/messages/:floor',
+    {
+      schema: {
+        tags: ['anchor'],
+        summary: 'Remove one transcript message',
+        security: anchorSecurity,
+        params: Type.Object({ ...RoomParams.properties, floor: Type.Integer({ minimum: 0 }) }),
+        response: responses(Done, 401, 403, 404),
+      },
+    },
+    async (request) => {
+      const anchor = await auth.requireAnchor(request);
+      await chat.deleteLiveMessage(anchor, request.params.room_id, request.params.floor);
+      return { code: 0 as const, data: { deleted: true } };
+    },
+  );
+
+  app.post(
+    '/api/anchor/rooms/:room_id/mute',
+    {
+      schema: {
+        tags: ['anchor'],
+        summary: 'Mute a viewer (uid) or guest (guest_name) in the room; minutes 0 lifts the mute',
+        security: anchorSecurity,
+        params: RoomParams,
+        body: Type.Object({
+          uid: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          guest_name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          minutes: Type.Integer({ minimum: 0, maximum: MAX_MUTE_MINUTES }),
+        }),
+        response: responses(okData(Type.Object({ muted_until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) })), 401, 403, 404),
+      },
+    },
+    async (request) => {
+      const anchor = await auth.requireAnchor(request);
+      const { minutes, ...target } = request.body;
+      return { code: 0 as const, data: await chat.mute(anchor, request.params.room_id, target, minutes) };
+    },
+  );
+
+  app.delete(
+    '/api/anchor/rooms/:room_id/user_messages/:id',
+    {
+      schema: {
+        tags: ['anchor'],
+        summary: "Remove a viewer's chat message",
+        security: anchorSecurity,
+        params: Type.Object({ ...RoomParams.properties, id: Type.Integer({ minimum: 1 }) }),
+        response: responses(Done, 401, 403, 404),
+      },
+    },
+    async (request) => {
+      const anchor = await auth.requireAnchor(request);
+      await chat.deleteUserMessage(anchor, request.params.room_id, request.params.id);
+      return { code: 0 as const, data: { deleted: true } };
+    },
+  );
+
+  // ---- viewer side (contract 5, 6, 7) --------------------------------------------------------
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/api/live/get_live_chat_history',
+    schema: {
+      tags: ['live'],
+      summary: 'Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back',
+      ...contractParams({
+        room_id: Type.String({ maxLength: 64 }),
+        before_floor: Type.Integer({ minimum: 0 }),
+        limit: Type.Integer({ minimum: 1, maximum: MAX_LIVE_HISTORY }),
+      }),
+      response: responses(
+        okData(
+          Type.Object({
+            uid: Type.String(),
+            username: Type.String(),
+            room_id: Type.String(),
+            room_name: Type.String(),
+            chat_info: Type.Array(TranscriptItem),
+            has_more: Type.Boolean(),
+          }),
+        ),
+        403,
+        404,
+      ),
+    },
+    handler: async (request, reply) => {
+      const params = mergedParams<{ room_id: string; before_floor: number; limit: number }>(request);
+      const roomId = requireRoomId(params);
+      const viewer = await auth.viewer(request, reply);
+      const data = await chat.liveChatHistory(viewer, roomId, { before_floor: params.before_floor, limit: params.limit });
+      return { code: 0 as const, data };
+    },
+  });
+
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/api/live/get_user_chat_history',
+    schema: {
+      tags: ['live'],
+      summary: 'The last 20 viewer messages, ascending (contract 6). username is the character name',
+      ...contractParams({ room_id: Type.String({ maxLength: 64 }) }),
+      response: responses(
+        okData(
+          Type.Object({
+            room_id: Type.String(),
+            room_name: Type.String(),
+            uid: Type.String({ description: "The anchor's user id" }),
+            username: Type.String({ description: 'The character name' }),
+            chat_info: Type.Array(UserMessage),
+          }),
+        ),
+        403,
+        404,
+      ),
+    },
+    handler: async (request, reply) => {
+      const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
+      const viewer = await auth.viewer(request, reply);
+      return { code: 0 as const, data: await chat.userChatHistory(viewer, roomId) };
+    },
+  });
+
+  app.post(
+    '/api/live/save_user_chat_history',
+    {
+      schema: {
+        tags: ['live'],
+        summary: 'Post a viewer chat message (contract 7) as the logged-in user or the guest; the body username is ignored',
+        body: Type.Object({
+          room_id: Type.String({ minLength: 1, maxLength: 64 }),
+          room_name: Type.Optional(Type.String({ description: 'Ignored' })),
+          username: Type.Optional(Type.String({ description: 'Ignored: the sender is the session user or guest' })),
+          uid: Type.Optional(Type.String({ description: 'Ignored' })),
+          user_message: Type.String({ maxLength: 10_000, description: '1-500 characters after trimming' }),
+        }),
+        response: responses(okData(Type.Object({ id: Type.Integer(), send_date: Type.String({ format: 'date-time' }) })), 403, 404, 429),
+      },
+    },
+    async (request, reply) => {
+      const viewer = await auth.viewer(request, reply);
+      const message = await chat.postViewerMessage(viewer, request.body.room_id, request.body.user_message);
+      return { code: 0 as const, data: { id: message.id, send_date: message.send_date } };
+    },
+  );
+};

@@ -1,0 +1,377 @@
+/**
+ * Live chat: the anchor/AI transcript the anchor's tool posts (ingestion, edits, swipes, deletes)
+ * and the viewers' own chat (posting, history, moderation). Every change is published as a domain
+ * event after its transaction commits.
+ */
+import type { Kysely } from 'kysely';
+import type { SessionUser, Viewer } from '../accounts/service.js';
+import type { Database } from '../db/schema.js';
+import { badRequest, forbidden, notFound, tooManyRequests } from '../http/errors.js';
+import { consume, type RateLimiter } from '../infra/rate-limiter.js';
+import type { DomainEvent, EventBus, LiveMessageData, UserMessageData } from '../realtime/events.js';
+import { RoomsRepository } from '../rooms/repository.js';
+import type { RoomView, RoomsService } from '../rooms/service.js';
+import { ChatRepository, type LiveMessageRow, type NewLiveMessage, type UserMessageRow } from './repository.js';
+import { isViewerVisible, MAX_FLOOR, type ChatFile, type IncomingLiveMessage } from './sillytavern.js';
+
+export const USER_HISTORY_SIZE = 20;
+export const DEFAULT_LIVE_HISTORY = 200;
+export const MAX_LIVE_HISTORY = 500;
+export const MAX_USER_MESSAGE_CHARS = 500;
+export const MAX_MUTE_MINUTES = 365 * 24 * 60;
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+export interface TranscriptItem {
+  floor: number;
+  is_user: boolean;
+  live_message: string;
+  sender_name: string;
+  /** ISO-8601 UTC: when the server received the message. */
+  send_date: string;
+  /** The chat tool's own stamp, verbatim (e.g. "July 11, 2025 5:51pm"). */
+  original_send_date: string | null;
+}
+
+export interface LiveChatHistory {
+  uid: string;
+  username: string;
+  room_id: string;
+  room_name: string;
+  chat_info: TranscriptItem[];
+  /** Older messages exist: page back with before_floor = chat_info[0].floor. */
+  has_more: boolean;
+}
+
+export interface UserChatHistory {
+  room_id: string;
+  room_name: string;
+  uid: string;
+  /** The room's character name, as the contract specifies. */
+  username: string;
+  chat_info: UserMessageData[];
+}
+
+export interface IngestResult {
+  received: number;
+  added: number;
+  replaced: number;
+  unchanged: number;
+  deleted: number;
+  /** Highest floor in the room after the post, -1 when empty. */
+  last_floor: number;
+}
+
+export interface MuteTarget {
+  uid?: string;
+  guest_name?: string;
+}
+
+export interface ChatServiceDeps {
+  rooms: RoomsService;
+  eventBus: EventBus;
+  rateLimiter: RateLimiter;
+  rateLimit: { messages: number; windowSeconds: number };
+  clock?: () => number;
+}
+
+export class ChatService {
+  private readonly repo: ChatRepository;
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly deps: ChatServiceDeps,
+  ) {
+    this.repo = new ChatRepository(db);
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  // ---- anchor: transcript ingestion ------------------------------------------------------------
+
+  /** Messages posted one by one or in a batch: a floor replaces that floor, no floor appends. */
+  async postLiveMessages(anchor: SessionUser, roomId: string, messages: IncomingLiveMessage[]): Promise<IngestResult> {
+    const room = await this.deps.rooms.requireOwnRoom(anchor, roomId);
+    return this.ingest(room, messages, false);
+  }
+
+  /**
+   * A whole chat file: it is the chat, so floors beyond its end are removed. Re-posting a grown
+   * file only writes (and announces) the lines that changed.
+   */
+  async importChatFile(anchor: SessionUser, roomId: string, file: ChatFile): Promise<IngestResult> {
+    const room = await this.deps.rooms.requireOwnRoom(anchor, roomId);
+    if (file.header.character_name !== undefined && file.header.character_name !== room.character_name) {
+      throw badRequest(
+        'chat_mismatch',
+        `This file is a chat with "${file.header.character_name}", but the room is for "${room.character_name}"`,
+        { line: 1 },
+      );
+    }
+    return this.ingest(room, file.messages, true);
+  }
+
+  async deleteLiveMessage(anchor: SessionUser, roomId: string, floor: number): Promise<void> {
+    const room = await this.deps.rooms.requireOwnRoom(anchor, roomId);
+    const now = this.clock();
+    const removed = await this.db.transaction().execute(async (trx) => {
+      await new RoomsRepository(trx).touchActivity(roomId, now, null);
+      return new ChatRepository(trx).deleteMessage(roomId, floor);
+    });
+    if (!removed) throw notFound('message_not_found', `No message at floor ${floor}`);
+    await this.announceRevival(room);
+    if (removed.visible === 1) await this.publish({ type: 'chat_live_message', room_id: roomId, data: deletedData(removed) });
+  }
+
+  private async ingest(room: RoomView, incoming: IncomingLiveMessage[], wholeChat: boolean): Promise<IngestResult> {
+    const roomId = room.room_id;
+    const now = this.clock();
+    const events: LiveMessageData[] = [];
+    const result: IngestResult = { received: incoming.length, added: 0, replaced: 0, unchanged: 0, deleted: 0, last_floor: -1 };
+
+    await this.db.transaction().execute(async (trx) => {
+      const rooms = new RoomsRepository(trx);
+      const chat = new ChatRepository(trx);
+      // First statement: takes the room's row lock, so concurrent posts number floors one at a time.
+      await rooms.touchActivity(roomId, now, null);
+
+      const byFloor = new Map<number, IncomingLiveMessage>();
+      let nextFloor = incoming.some((m) => m.floor === undefined) ? (await chat.maxFloor(roomId)) + 1 : 0;
+      for (const message of incoming) {
+        const floor = message.floor ?? nextFloor;
+        if (floor > MAX_FLOOR) throw badRequest('invalid_message', `The chat is longer than ${MAX_FLOOR} messages`);
+        nextFloor = Math.max(nextFloor, floor + 1);
+        byFloor.set(floor, message);
+      }
+      const floors = [...byFloor.keys()].sort((a, b) => a - b);
+      const existing = new Map<number, LiveMessageRow>();
+      if (floors.length > 0) {
+        const rows = await chat.messagesInRange(roomId, floors[0] ?? 0, floors[floors.length - 1] ?? 0);
+        for (const row of rows) existing.set(row.floor, row);
+      }
+
+      const writes: NewLiveMessage[] = [];
+      let aiMessageShown = false;
+      for (const floor of floors) {
+        const message = byFloor.get(floor) as IncomingLiveMessage;
+        const before = existing.get(floor);
+        const row = toRow(roomId, floor, message, before?.send_date ?? now, now);
+        if (before && sameContent(before, row)) {
+          result.unchanged += 1;
+          continue;
+        }
+        writes.push(row);
+        if (before) result.replaced += 1;
+        else result.added += 1;
+        const op = liveOp(before?.visible === 1, row.visible === 1);
+        if (op) events.push(op === 'delete' && before ? deletedData(before) : { ...transcriptData(row), op });
+        if (row.visible === 1 && row.is_user === 0) aiMessageShown = true;
+      }
+      await chat.upsertMessages(writes);
+
+      if (wholeChat) {
+        const removed = await chat.deleteFloorsFrom(roomId, floors.length);
+        result.deleted = removed.length;
+        for (const row of removed) events.push(deletedData(row));
+      }
+      if (aiMessageShown) await rooms.touchActivity(roomId, now, now);
+      result.last_floor = await chat.maxFloor(roomId);
+    });
+
+    await this.announceRevival(room);
+    for (const data of events) await this.publish({ type: 'chat_live_message', room_id: roomId, data });
+    return result;
+  }
+
+  /** A live room that had gone idle is live again once the anchor is back. */
+  private async announceRevival(room: RoomView): Promise<void> {
+    if (room.live_switched_on && !room.live_status) {
+      await this.publish({ type: 'live_status', room_id: room.room_id, data: { live_status: true } });
+    }
+  }
+
+  // ---- anchor: moderation --------------------------------------------------------------------
+
+  /** Mutes a user or guest in the room for `minutes` (0 lifts the mute). */
+  async mute(anchor: SessionUser, roomId: string, target: MuteTarget, minutes: number): Promise<{ muted_until: string | null }> {
+    await this.deps.rooms.requireOwnRoom(anchor, roomId);
+    const subject = muteSubject(target);
+    if (minutes === 0) {
+      await this.repo.clearMute(roomId, subject);
+      return { muted_until: null };
+    }
+    const until = this.clock() + minutes * 60_000;
+    await this.repo.setMute(roomId, subject, until);
+    return { muted_until: new Date(until).toISOString() };
+  }
+
+  async deleteUserMessage(anchor: SessionUser, roomId: string, id: number): Promise<void> {
+    await this.deps.rooms.requireOwnRoom(anchor, roomId);
+    if (!(await this.repo.softDeleteUserMessage(roomId, id, this.clock()))) {
+      throw notFound('message_not_found', 'No such viewer message in this room');
+    }
+    await this.publish({ type: 'chat_user_message_deleted', room_id: roomId, data: { id } });
+  }
+
+  // ---- viewers ---------------------------------------------------------------------------------
+
+  async liveChatHistory(viewer: Viewer, roomId: string, page: { before_floor?: number; limit?: number } = {}): Promise<LiveChatHistory> {
+    const room = await this.deps.rooms.assertCanEnter(viewer, roomId);
+    const limit = Math.min(page.limit ?? DEFAULT_LIVE_HISTORY, MAX_LIVE_HISTORY);
+    // One extra row tells whether there is an older page.
+    const rows = await this.repo.visibleMessagesBefore(roomId, page.before_floor, limit + 1);
+    const hasMore = rows.length > limit;
+    return {
+      uid: room.anchor_id,
+      username: room.anchor_username,
+      room_id: room.room_id,
+      room_name: room.room_name,
+      chat_info: (hasMore ? rows.slice(1) : rows).map(toTranscriptItem),
+      has_more: hasMore,
+    };
+  }
+
+  async userChatHistory(viewer: Viewer, roomId: string): Promise<UserChatHistory> {
+    const room = await this.deps.rooms.assertCanEnter(viewer, roomId);
+    const rows = await this.repo.lastUserMessages(roomId, USER_HISTORY_SIZE);
+    return {
+      room_id: room.room_id,
+      room_name: room.room_name,
+      uid: room.anchor_id,
+      username: room.character_name,
+      chat_info: rows.map(toUserMessageData),
+    };
+  }
+
+  /**
+   * The one path for viewer chat (HTTP now, WebSocket too): access, validation, mute, rate limit,
+   * store, then announce. Identity comes only from `viewer`.
+   */
+  async postViewerMessage(viewer: Viewer, roomId: string, text: string): Promise<UserMessageData> {
+    await this.deps.rooms.assertCanEnter(viewer, roomId);
+    const message = validateUserMessage(text);
+    const subject = viewer.kind === 'user' ? muteSubject({ uid: viewer.user.id }) : muteSubject({ guest_name: viewer.guestName });
+    const now = this.clock();
+    const mutedUntil = await this.repo.muteUntil(roomId, subject);
+    if (mutedUntil !== undefined && mutedUntil > now) {
+      throw forbidden('muted', `You are muted in this room until ${new Date(mutedUntil).toISOString()}`);
+    }
+    const { messages, windowSeconds } = this.deps.rateLimit;
+    const limit = await consume(this.deps.rateLimiter, `chat:${roomId}:${subject}`, messages, windowSeconds);
+    if (!limit.allowed) throw tooManyRequests('You are sending messages too fast', limit.retryAfterSeconds);
+
+    const row = {
+      room_id: roomId,
+      user_id: viewer.kind === 'user' ? viewer.user.id : null,
+      guest_name: viewer.kind === 'guest' ? viewer.guestName : null,
+      username: viewer.kind === 'user' ? viewer.user.username : viewer.guestName,
+      message,
+      created_at: now,
+      deleted_at: null,
+    };
+    const id = await this.repo.insertUserMessage(row);
+    const data = toUserMessageData({ ...row, id });
+    await this.publish({ type: 'chat_user_message', room_id: roomId, data });
+    return data;
+  }
+
+  // ---- catch-up for the realtime layer (callers check access first) ---------------------------
+
+  /** Visible transcript messages with floor > afterFloor, ascending. */
+  async liveMessagesAfter(roomId: string, afterFloor: number, limit: number): Promise<TranscriptItem[]> {
+    const rows = await this.repo.visibleMessagesAfter(roomId, afterFloor, Math.min(limit, MAX_LIVE_HISTORY));
+    return rows.map(toTranscriptItem);
+  }
+
+  /** Viewer messages with id > afterId, ascending (deleted ones left out). */
+  async userMessagesAfter(roomId: string, afterId: number, limit: number): Promise<UserMessageData[]> {
+    const rows = await this.repo.userMessagesAfter(roomId, afterId, Math.min(limit, MAX_LIVE_HISTORY));
+    return rows.map(toUserMessageData);
+  }
+
+  /** Where a viewer who has seen everything stands: -1 / 0 for an empty room. */
+  async roomCursor(roomId: string): Promise<{ last_floor: number; last_user_message_id: number }> {
+    const [lastFloor, lastId] = await Promise.all([this.repo.lastVisibleFloor(roomId), this.repo.lastUserMessageId(roomId)]);
+    return { last_floor: lastFloor, last_user_message_id: lastId };
+  }
+
+  private publish(event: DomainEvent): Promise<void> {
+    return this.deps.eventBus.publish(event);
+  }
+}
+
+function validateUserMessage(text: string): string {
+  const message = typeof text === 'string' ? text.trim() : '';
+  if (message === '') throw badRequest('empty_message', 'The message is empty');
+  if ([...message].length > MAX_USER_MESSAGE_CHARS) {
+    throw badRequest('message_too_long', `Messages are at most ${MAX_USER_MESSAGE_CHARS} characters`);
+  }
+  if (CONTROL_CHARACTER.test(message)) throw badRequest('invalid_message', 'Messages may not contain control characters');
+  return message;
+}
+
+function muteSubject(target: MuteTarget): string {
+  if (target.uid) return `user:${target.uid}`;
+  if (target.guest_name) return `guest:${target.guest_name}`;
+  throw badRequest('invalid_request', 'Give the uid or the guest_name to mute');
+}
+
+function toRow(roomId: string, floor: number, message: IncomingLiveMessage, sendDate: number, now: number): NewLiveMessage {
+  return {
+    room_id: roomId,
+    floor,
+    is_user: message.is_user ? 1 : 0,
+    is_system: message.is_system ? 1 : 0,
+    visible: isViewerVisible(message) ? 1 : 0,
+    sender_name: message.sender_name,
+    message: message.message,
+    send_date: sendDate,
+    original_send_date: message.original_send_date,
+    extra: message.extra,
+    updated_at: now,
+  };
+}
+
+function sameContent(before: LiveMessageRow, after: NewLiveMessage): boolean {
+  return (
+    before.is_user === after.is_user &&
+    before.is_system === after.is_system &&
+    before.sender_name === after.sender_name &&
+    before.message === after.message &&
+    before.original_send_date === after.original_send_date &&
+    before.extra === after.extra
+  );
+}
+
+/** What viewers must do: a message they had changed or went away, or a new one appeared. */
+function liveOp(wasVisible: boolean, isVisible: boolean): LiveMessageData['op'] | undefined {
+  if (isVisible) return wasVisible ? 'replace' : 'add';
+  return wasVisible ? 'delete' : undefined;
+}
+
+function transcriptData(row: { floor: number; is_user: number; message: string; sender_name: string; send_date: number }) {
+  return {
+    floor: row.floor,
+    is_user: row.is_user === 1,
+    live_message: row.message,
+    sender_name: row.sender_name,
+    send_date: new Date(row.send_date).toISOString(),
+  };
+}
+
+function deletedData(row: LiveMessageRow): LiveMessageData {
+  return { ...transcriptData(row), live_message: '', op: 'delete' };
+}
+
+function toTranscriptItem(row: Pick<LiveMessageRow, 'floor' | 'is_user' | 'message' | 'sender_name' | 'send_date' | 'original_send_date'>): TranscriptItem {
+  return { ...transcriptData(row), original_send_date: row.original_send_date };
+}
+
+function toUserMessageData(row: Pick<UserMessageRow, 'id' | 'user_id' | 'username' | 'message' | 'created_at'>): UserMessageData {
+  return {
+    id: row.id,
+    uid: row.user_id ?? '',
+    username: row.username,
+    user_message: row.message,
+    send_date: new Date(row.created_at).toISOString(),
+  };
+}

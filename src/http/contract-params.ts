@@ -1,0 +1,25 @@
+/**
+ * The contract documents viewer parameters as a "Body" even on GET endpoints, so they are accepted
+ * both ways: as query string parameters (GET) and as a JSON body (POST). The query string wins.
+ */
+import { Type, type TProperties } from 'typebox';
+import type { FastifyRequest } from 'fastify';
+import { badRequest } from './errors.js';
+
+/** The same optional fields as querystring and body schema. */
+export function contractParams<T extends TProperties>(properties: T) {
+  const schema = Type.Partial(Type.Object(properties));
+  return { querystring: schema, body: Type.Optional(schema) };
+}
+
+export function mergedParams<T>(request: FastifyRequest): Partial<T> {
+  const body = request.body && typeof request.body === 'object' ? request.body : {};
+  return { ...(body as Partial<T>), ...(request.query as Partial<T>) };
+}
+
+export function requireRoomId(params: { room_id?: string }): string {
+  const roomId = params.room_id?.trim();
+  if (!roomId) throw badRequest('invalid_request', 'room_id is required');
+  return roomId;
+}
+

@@ -1,0 +1,119 @@
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { Database, RoomsTable } from '../db/schema.js';
+
+export type RoomRow = Selectable<RoomsTable>;
+/** A room with its anchor's public name, as every listing needs both. */
+export type RoomRecord = RoomRow & { anchor_username: string };
+export type RoomPatch = Pick<Updateable<RoomsTable>, 'room_name' | 'title' | 'description' | 'room_type' | 'coin_num'>;
+export type AnchorRoomRecord = RoomRecord & { live_message_count: number; user_message_count: number };
+
+export class RoomsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  private selectRooms() {
+    return this.db
+      .selectFrom('rooms')
+      .innerJoin('users', 'users.id', 'rooms.anchor_id')
+      .selectAll('rooms')
+      .select('users.username as anchor_username');
+  }
+
+  findById(roomId: string): Promise<RoomRecord | undefined> {
+    return this.selectRooms().where('rooms.id', '=', roomId).executeTakeFirst();
+  }
+
+  findByChat(anchorId: string, characterName: string, characterDate: string): Promise<RoomRecord | undefined> {
+    return this.selectRooms()
+      .where('rooms.anchor_id', '=', anchorId)
+      .where('rooms.character_name', '=', characterName)
+      .where('rooms.character_date', '=', characterDate)
+      .executeTakeFirst();
+  }
+
+  async insert(room: Insertable<RoomsTable>): Promise<void> {
+    await this.db.insertInto('rooms').values(room).execute();
+  }
+
+  async update(roomId: string, patch: RoomPatch & { updated_at: number }): Promise<void> {
+    await this.db.updateTable('rooms').set(patch).where('id', '=', roomId).execute();
+  }
+
+  async setLiveStatus(roomId: string, live: boolean, now: number): Promise<void> {
+    await this.db
+      .updateTable('rooms')
+      .set({ live_status: live ? 1 : 0, last_activity_at: now, updated_at: now })
+      .where('id', '=', roomId)
+      .execute();
+  }
+
+  /**
+   * Records anchor activity. Inside a transaction this also takes the room's row lock, which
+   * serialises concurrent message posts to one room (floor numbering stays consistent).
+   */
+  async touchActivity(roomId: string, now: number, aiMessageAt: number | null): Promise<void> {
+    await this.db
+      .updateTable('rooms')
+      .set(aiMessageAt === null ? { last_activity_at: now } : { last_activity_at: now, last_ai_message_at: aiMessageAt })
+      .where('id', '=', roomId)
+      .execute();
+  }
+
+  listByAnchor(anchorId: string): Promise<AnchorRoomRecord[]> {
+    return this.selectRooms()
+      .select((eb) => [
+        eb
+          .selectFrom('live_messages')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('live_messages.room_id', '=', 'rooms.id')
+          .where('live_messages.visible', '=', 1)
+          .as('live_message_count'),
+        eb
+          .selectFrom('user_messages')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('user_messages.room_id', '=', 'rooms.id')
+          .where('user_messages.deleted_at', 'is', null)
+          .as('user_message_count'),
+      ])
+      .where('rooms.anchor_id', '=', anchorId)
+      .orderBy('rooms.created_at', 'desc')
+      .execute() as Promise<AnchorRoomRecord[]>;
+  }
+
+  /** Rooms switched on and active since `activeSince`: the live list's source. */
+  listLive(activeSince: number): Promise<RoomRecord[]> {
+    return this.selectRooms()
+      .where('rooms.live_status', '=', 1)
+      .where('rooms.last_activity_at', '>=', activeSince)
+      .execute();
+  }
+
+  async follow(userId: string, roomId: string, now: number): Promise<void> {
+    await this.db
+      .insertInto('room_follows')
+      .values({ user_id: userId, room_id: roomId, created_at: now })
+      .onConflict((oc) => oc.columns(['user_id', 'room_id']).doNothing())
+      .execute();
+  }
+
+  async unfollow(userId: string, roomId: string): Promise<void> {
+    await this.db.deleteFrom('room_follows').where('user_id', '=', userId).where('room_id', '=', roomId).execute();
+  }
+
+  async isFollowing(userId: string, roomId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('room_follows')
+      .select('room_id')
+      .where('user_id', '=', userId)
+      .where('room_id', '=', roomId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  listFollowed(userId: string): Promise<RoomRecord[]> {
+    return this.selectRooms()
+      .innerJoin('room_follows', 'room_follows.room_id', 'rooms.id')
+      .where('room_follows.user_id', '=', userId)
+      .orderBy('room_follows.created_at', 'desc')
+      .execute();
+  }
+}

@@ -1,0 +1,360 @@
+/**
+ * Rooms: one per anchor chat. Anchors create and manage them; viewers list, open and follow them.
+ * Whether a viewer may enter a paid room is the injected RoomAccessPolicy's call.
+ */
+import type { Kysely } from 'kysely';
+import type { SessionUser, Viewer } from '../accounts/service.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { newId } from '../db/ids.js';
+import type { Database } from '../db/schema.js';
+import { badRequest, forbidden, notFound } from '../http/errors.js';
+import type { DomainEvent, EventBus } from '../realtime/events.js';
+import type { Presence } from '../realtime/presence.js';
+import type { RoomAccessPolicy, RoomAccessSubject } from './access.js';
+import { LiveRoomsSnapshot, toListing, type LiveListing } from './live-snapshot.js';
+import { RoomsRepository, type RoomPatch, type RoomRecord } from './repository.js';
+
+export const ROOM_TYPE_FREE = 0;
+export const MAX_LIVE_LIST = 500;
+
+/** A room as the rest of the server sees it; `live_status` already has the idle rule applied. */
+export interface RoomView extends RoomAccessSubject {
+  room_id: string;
+  anchor_username: string;
+  room_name: string;
+  character_name: string;
+  character_date: string;
+  title: string;
+  describe: string;
+  live_status: boolean;
+  /** The anchor's start/stop switch, before the idle rule. */
+  live_switched_on: boolean;
+  last_activity_at: number;
+  last_ai_message_at: number | null;
+  created_at: number;
+}
+
+export interface AnchorRoom {
+  room_id: string;
+  room_name: string;
+  uid: string;
+  username: string;
+  character_name: string;
+  character_date: string;
+  title: string;
+  describe: string;
+  room_type: number;
+  coin_num: number;
+  live_status: boolean;
+  live_num: number;
+  created_at: string;
+  live_message_count?: number;
+  user_message_count?: number;
+}
+
+export interface RoomSettings {
+  room_name?: string;
+  title?: string;
+  describe?: string;
+  room_type?: number;
+  coin_num?: number;
+}
+
+export interface ChatRoomInput extends RoomSettings {
+  character_name: string;
+  character_date: string;
+}
+
+export interface LiveInfo {
+  live_info: {
+    room_id: string;
+    room_name: string;
+    uid: string;
+    username: string;
+    live_num: number;
+    character_name: string;
+    live_status: boolean;
+    title: string;
+    describe: string;
+  };
+  vip_info: { room_type: number; vip_status: boolean; amount: number };
+  follow_info: { follow_status: boolean };
+  subscription_info: { subscription_status: boolean; amount: number; expires_at: string | null };
+}
+
+export type FollowedListing = LiveListing & { live_status: boolean };
+
+export interface RoomsServiceDeps {
+  eventBus: EventBus;
+  presence: Presence;
+  roomAccess: RoomAccessPolicy;
+  liveIdleMinutes: number;
+  clock?: () => number;
+}
+
+export class RoomsService {
+  private readonly repo: RoomsRepository;
+  private readonly clock: () => number;
+  private readonly idleMs: number;
+  private readonly snapshot: LiveRoomsSnapshot;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    db: Kysely<Database>,
+    private readonly deps: RoomsServiceDeps,
+  ) {
+    this.repo = new RoomsRepository(db);
+    this.clock = deps.clock ?? Date.now;
+    this.idleMs = deps.liveIdleMinutes * 60_000;
+    this.snapshot = new LiveRoomsSnapshot(this.repo, deps.presence, this.clock, this.idleMs);
+    this.unsubscribe = deps.eventBus.subscribe((event) => this.onEvent(event));
+  }
+
+  /** Stops following the event bus (app shutdown). */
+  close(): void {
+    this.unsubscribe();
+  }
+
+  /** True while the anchor has it switched on and has been active within LIVE_IDLE_MINUTES. */
+  isLive(room: { live_status: number; last_activity_at: number }, now = this.clock()): boolean {
+    return room.live_status === 1 && now - room.last_activity_at < this.idleMs;
+  }
+
+  async findRoom(roomId: string): Promise<RoomView | undefined> {
+    const row = await this.repo.findById(roomId);
+    return row && this.toView(row);
+  }
+
+  /** The room, or 404 `room_not_found`. */
+  async getRoom(roomId: string): Promise<RoomView> {
+    const room = await this.findRoom(roomId);
+    if (!room) throw notFound('room_not_found', 'Room not found');
+    return room;
+  }
+
+  /** The room if this viewer may watch it; 404 `room_not_found` or 403 `vip_required` otherwise. */
+  async assertCanEnter(viewer: Viewer, roomId: string): Promise<RoomView> {
+    const room = await this.getRoom(roomId);
+    if (!(await this.deps.roomAccess.canEnter(viewer, room))) {
+      throw forbidden('vip_required', 'This room is for paying viewers: unlock it first');
+    }
+    return room;
+  }
+
+  /** The anchor's own room, or 404 (another anchor's room is indistinguishable from a missing one). */
+  async requireOwnRoom(anchor: SessionUser, roomId: string): Promise<RoomView> {
+    const room = await this.findRoom(roomId);
+    if (!room || room.anchor_id !== anchor.id) throw notFound('room_not_found', 'Room not found');
+    return room;
+  }
+
+  /** One chat = one room: the same anchor + character + chat stamp returns (and updates) the same room. */
+  async saveChatRoom(anchor: SessionUser, input: ChatRoomInput): Promise<{ room: AnchorRoom; created: boolean }> {
+    const characterName = requiredText(input.character_name, 'character_name');
+    const characterDate = requiredText(input.character_date, 'character_date');
+    const existing = await this.repo.findByChat(anchor.id, characterName, characterDate);
+    if (existing) return { room: await this.applySettings(existing, input), created: false };
+
+    const now = this.clock();
+    const settings = resolveSettings({ room_type: ROOM_TYPE_FREE, coin_num: 0 }, input);
+    const id = newId();
+    try {
+      await this.repo.insert({
+        id,
+        anchor_id: anchor.id,
+        character_name: characterName,
+        character_date: characterDate,
+        room_name: settings.room_name ?? characterName,
+        title: settings.title ?? '',
+        description: settings.description ?? '',
+        room_type: settings.room_type ?? ROOM_TYPE_FREE,
+        coin_num: settings.coin_num ?? 0,
+        live_status: 0,
+        last_activity_at: now,
+        last_ai_message_at: null,
+        created_at: now,
+        updated_at: now,
+      });
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      // The same chat was registered concurrently: that room wins, with these settings applied.
+      const winner = await this.repo.findByChat(anchor.id, characterName, characterDate);
+      if (!winner) throw err;
+      return { room: await this.applySettings(winner, input), created: false };
+    }
+    await this.publish({ type: 'room_updated', room_id: id, data: {} });
+    return { room: this.toAnchorRoom(await this.mustFind(id)), created: true };
+  }
+
+  async updateRoom(anchor: SessionUser, roomId: string, settings: RoomSettings): Promise<AnchorRoom> {
+    await this.requireOwnRoom(anchor, roomId);
+    return this.applySettings(await this.mustFind(roomId), settings);
+  }
+
+  async listAnchorRooms(anchor: SessionUser): Promise<AnchorRoom[]> {
+    const rows = await this.repo.listByAnchor(anchor.id);
+    return rows.map((row) => ({
+      ...this.toAnchorRoom(row),
+      live_message_count: Number(row.live_message_count),
+      user_message_count: Number(row.user_message_count),
+    }));
+  }
+
+  async setLive(anchor: SessionUser, roomId: string, live: boolean): Promise<AnchorRoom> {
+    await this.requireOwnRoom(anchor, roomId);
+    await this.repo.setLiveStatus(roomId, live, this.clock());
+    await this.publish({ type: 'live_status', room_id: roomId, data: { live_status: live } });
+    return this.toAnchorRoom(await this.mustFind(roomId));
+  }
+
+  /** Live rooms for get_all_lives, from the in-memory snapshot. `cursor` is the opaque offset of the next page. */
+  async liveRooms(page: { limit?: number; cursor?: string }): Promise<{ lives_info: LiveListing[]; next_cursor: string | null }> {
+    const all = await this.snapshot.listings();
+    const offset = page.cursor ? parseCursor(page.cursor) : 0;
+    const limit = Math.min(page.limit ?? MAX_LIVE_LIST, MAX_LIVE_LIST);
+    const lives = all.slice(offset, offset + limit);
+    const next = offset + lives.length;
+    return { lives_info: lives, next_cursor: next < all.length ? String(next) : null };
+  }
+
+  async liveInfo(viewer: Viewer, roomId: string): Promise<LiveInfo> {
+    const room = await this.getRoom(roomId);
+    const [vipStatus, subscription, following] = await Promise.all([
+      this.deps.roomAccess.canEnter(viewer, room),
+      this.deps.roomAccess.subscriptionInfo(viewer, room.anchor_id),
+      viewer.kind === 'user' ? this.repo.isFollowing(viewer.user.id, roomId) : Promise.resolve(false),
+    ]);
+    return {
+      live_info: {
+        room_id: room.room_id,
+        room_name: room.room_name,
+        uid: room.anchor_id,
+        username: room.anchor_username,
+        live_num: this.deps.presence.count(room.room_id),
+        character_name: room.character_name,
+        live_status: room.live_status,
+        title: room.title,
+        describe: room.describe,
+      },
+      vip_info: {
+        room_type: room.room_type,
+        vip_status: vipStatus,
+        amount: room.room_type === ROOM_TYPE_FREE ? 0 : room.coin_num,
+      },
+      follow_info: { follow_status: following },
+      subscription_info: {
+        subscription_status: subscription.subscription_status,
+        amount: subscription.amount,
+        expires_at: subscription.expires_at,
+      },
+    };
+  }
+
+  async setFollow(user: SessionUser, roomId: string, follow: boolean): Promise<{ follow_status: boolean }> {
+    await this.getRoom(roomId);
+    if (follow) await this.repo.follow(user.id, roomId, this.clock());
+    else await this.repo.unfollow(user.id, roomId);
+    return { follow_status: follow };
+  }
+
+  async followedRooms(user: SessionUser): Promise<FollowedListing[]> {
+    const rows = await this.repo.listFollowed(user.id);
+    const now = this.clock();
+    return rows.map((row) => ({ ...toListing(row, this.deps.presence.count(row.id)), live_status: this.isLive(row, now) }));
+  }
+
+  private onEvent(event: DomainEvent): void {
+    if (event.type === 'chat_live_message') {
+      this.snapshot.noteActivity(event.room_id, this.clock(), !event.data.is_user && event.data.op !== 'delete');
+    } else if (event.type === 'live_status' || event.type === 'room_updated') {
+      this.snapshot.invalidate();
+    }
+  }
+
+  private async applySettings(room: RoomRecord, input: RoomSettings): Promise<AnchorRoom> {
+    const patch = resolveSettings(room, input);
+    if (Object.keys(patch).length > 0) {
+      await this.repo.update(room.id, { ...patch, updated_at: this.clock() });
+      await this.publish({ type: 'room_updated', room_id: room.id, data: {} });
+    }
+    return this.toAnchorRoom(await this.mustFind(room.id));
+  }
+
+  private async mustFind(roomId: string): Promise<RoomRecord> {
+    const row = await this.repo.findById(roomId);
+    if (!row) throw notFound('room_not_found', 'Room not found');
+    return row;
+  }
+
+  private publish(event: DomainEvent): Promise<void> {
+    return this.deps.eventBus.publish(event);
+  }
+
+  private toView(row: RoomRecord): RoomView {
+    return {
+      id: row.id,
+      room_id: row.id,
+      anchor_id: row.anchor_id,
+      anchor_username: row.anchor_username,
+      room_name: row.room_name,
+      character_name: row.character_name,
+      character_date: row.character_date,
+      title: row.title,
+      describe: row.description,
+      room_type: row.room_type,
+      coin_num: row.coin_num,
+      live_status: this.isLive(row),
+      live_switched_on: row.live_status === 1,
+      last_activity_at: row.last_activity_at,
+      last_ai_message_at: row.last_ai_message_at,
+      created_at: row.created_at,
+    };
+  }
+
+  private toAnchorRoom(row: RoomRecord): AnchorRoom {
+    return {
+      room_id: row.id,
+      room_name: row.room_name,
+      uid: row.anchor_id,
+      username: row.anchor_username,
+      character_name: row.character_name,
+      character_date: row.character_date,
+      title: row.title,
+      describe: row.description,
+      room_type: row.room_type,
+      coin_num: row.coin_num,
+      live_status: this.isLive(row),
+      live_num: this.deps.presence.count(row.id),
+      created_at: new Date(row.created_at).toISOString(),
+    };
+  }
+}
+
+function requiredText(value: string, field: string): string {
+  const text = value.trim();
+  if (!text) throw badRequest('invalid_request', `${field} must not be empty`);
+  return text;
+}
+
+/**
+ * The columns to change. A paid room (VIP or private) needs a price; a free room's price is 0 so
+ * listings never show a price for something free.
+ */
+function resolveSettings(current: { room_type: number; coin_num: number }, input: RoomSettings): RoomPatch {
+  const patch: RoomPatch = {};
+  if (input.room_name !== undefined) patch.room_name = requiredText(input.room_name, 'room_name');
+  if (input.title !== undefined) patch.title = input.title.trim();
+  if (input.describe !== undefined) patch.description = input.describe.trim();
+  const roomType = input.room_type ?? current.room_type;
+  let coinNum = input.coin_num ?? current.coin_num;
+  if (roomType === ROOM_TYPE_FREE) coinNum = 0;
+  else if (coinNum <= 0) throw badRequest('coin_num_required', 'VIP and private rooms need a price: coin_num > 0');
+  if (roomType !== current.room_type) patch.room_type = roomType;
+  if (coinNum !== current.coin_num) patch.coin_num = coinNum;
+  return patch;
+}
+
+function parseCursor(cursor: string): number {
+  if (!/^\d{1,6}$/.test(cursor)) throw badRequest('invalid_cursor', 'cursor must come from a previous next_cursor');
+  return Number(cursor);
+}

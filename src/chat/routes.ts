@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { RequestAuth } from '../accounts/auth.js';
-import { contractParams, mergedParams, requireRoomId } from '../http/contract-params.js';
+import { CONTRACT_METHODS, contractParams, mergedParams, requireRoomId } from '../http/contract-params.js';
 import { okData, responses } from '../http/schemas.js';
 import { MAX_LIVE_HISTORY, MAX_MUTE_MINUTES, type ChatService } from './service.js';
 import { MAX_BATCH_MESSAGES, MAX_CHAT_FILE_BYTES, MAX_MESSAGE_CHARS, parseChatFile, parseMessageBody } from './sillytavern.js';
@@ -140,68 +140,72 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
   );
 
   // ---- viewer side (contract 5, 6, 7) --------------------------------------------------------
-  app.route({
-    method: ['GET', 'POST'],
-    url: '/api/live/get_live_chat_history',
-    schema: {
-      tags: ['live'],
-      summary: 'Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back',
-      ...contractParams({
-        room_id: Type.String({ maxLength: 64 }),
-        before_floor: Type.Integer({ minimum: 0 }),
-        limit: Type.Integer({ minimum: 1, maximum: MAX_LIVE_HISTORY }),
-      }),
-      response: responses(
-        okData(
-          Type.Object({
-            uid: Type.String(),
-            username: Type.String(),
-            room_id: Type.String(),
-            room_name: Type.String(),
-            chat_info: Type.Array(TranscriptItem),
-            has_more: Type.Boolean(),
-          }),
+  for (const method of CONTRACT_METHODS) {
+    app.route({
+      method,
+      url: '/api/live/get_live_chat_history',
+      schema: {
+        tags: ['live'],
+        summary: 'Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back',
+        ...contractParams({
+          room_id: Type.String({ maxLength: 64 }),
+          before_floor: Type.Integer({ minimum: 0 }),
+          limit: Type.Integer({ minimum: 1, maximum: MAX_LIVE_HISTORY }),
+        }, method),
+        response: responses(
+          okData(
+            Type.Object({
+              uid: Type.String(),
+              username: Type.String(),
+              room_id: Type.String(),
+              room_name: Type.String(),
+              chat_info: Type.Array(TranscriptItem),
+              has_more: Type.Boolean(),
+            }),
+          ),
+          403,
+          404,
         ),
-        403,
-        404,
-      ),
-    },
-    handler: async (request, reply) => {
-      const params = mergedParams<{ room_id: string; before_floor: number; limit: number }>(request);
-      const roomId = requireRoomId(params);
-      const viewer = await auth.viewer(request, reply);
-      const data = await chat.liveChatHistory(viewer, roomId, { before_floor: params.before_floor, limit: params.limit });
-      return { code: 0 as const, data };
-    },
-  });
+      },
+      handler: async (request, reply) => {
+        const params = mergedParams<{ room_id: string; before_floor: number; limit: number }>(request);
+        const roomId = requireRoomId(params);
+        const viewer = await auth.viewer(request, reply);
+        const data = await chat.liveChatHistory(viewer, roomId, { before_floor: params.before_floor, limit: params.limit });
+        return { code: 0 as const, data };
+      },
+    });
+  }
 
-  app.route({
-    method: ['GET', 'POST'],
-    url: '/api/live/get_user_chat_history',
-    schema: {
-      tags: ['live'],
-      summary: 'The last 20 viewer messages, ascending (contract 6). username is the character name',
-      ...contractParams({ room_id: Type.String({ maxLength: 64 }) }),
-      response: responses(
-        okData(
-          Type.Object({
-            room_id: Type.String(),
-            room_name: Type.String(),
-            uid: Type.String({ description: "The anchor's user id" }),
-            username: Type.String({ description: 'The character name' }),
-            chat_info: Type.Array(UserMessage),
-          }),
+  for (const method of CONTRACT_METHODS) {
+    app.route({
+      method,
+      url: '/api/live/get_user_chat_history',
+      schema: {
+        tags: ['live'],
+        summary: 'The last 20 viewer messages, ascending (contract 6). username is the character name',
+        ...contractParams({ room_id: Type.String({ maxLength: 64 }) }, method),
+        response: responses(
+          okData(
+            Type.Object({
+              room_id: Type.String(),
+              room_name: Type.String(),
+              uid: Type.String({ description: "The anchor's user id" }),
+              username: Type.String({ description: 'The character name' }),
+              chat_info: Type.Array(UserMessage),
+            }),
+          ),
+          403,
+          404,
         ),
-        403,
-        404,
-      ),
-    },
-    handler: async (request, reply) => {
-      const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
-      const viewer = await auth.viewer(request, reply);
-      return { code: 0 as const, data: await chat.userChatHistory(viewer, roomId) };
-    },
-  });
+      },
+      handler: async (request, reply) => {
+        const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
+        const viewer = await auth.viewer(request, reply);
+        return { code: 0 as const, data: await chat.userChatHistory(viewer, roomId) };
+      },
+    });
+  }
 
   app.post(
     '/api/live/save_user_chat_history',

@@ -6,11 +6,13 @@ import { Type, type TProperties } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import { badRequest } from './errors.js';
 
-/** The same optional fields as querystring and body schema. */
-export function contractParams<T extends TProperties>(properties: T) {
+/** Fastify refuses a body schema on GET, so each method gets its own: query only, or query + body. */
+export function contractParams<T extends TProperties>(properties: T, method: 'GET' | 'POST') {
   const schema = Type.Partial(Type.Object(properties));
-  return { querystring: schema, body: Type.Optional(schema) };
+  return method === 'GET' ? { querystring: schema } : { querystring: schema, body: Type.Optional(schema) };
 }
+
+export const CONTRACT_METHODS = ['GET', 'POST'] as const;
 
 export function mergedParams<T>(request: FastifyRequest): Partial<T> {
   const body = request.body && typeof request.body === 'object' ? request.body : {};

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { RequestAuth } from '../accounts/auth.js';
-import { contractParams, mergedParams, requireRoomId } from '../http/contract-params.js';
+import { CONTRACT_METHODS, contractParams, mergedParams, requireRoomId } from '../http/contract-params.js';
 import { okData, responses } from '../http/schemas.js';
 import { MAX_LIVE_LIST, type RoomsService } from './service.js';
 
@@ -184,25 +184,27 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
     async (request) => ({ code: 0 as const, data: await rooms.liveRooms(request.query) }),
   );
 
-  const liveInfoParams = contractParams({
+  const liveInfoFields = {
     room_id: Type.String({ maxLength: 64 }),
     uid: Type.String({ maxLength: 64, description: 'Accepted for compatibility; identity comes from the session' }),
-  });
-  app.route({
-    method: ['GET', 'POST'],
-    url: '/api/live/get_live_info',
-    schema: {
-      tags: ['live'],
-      summary: 'One room with the viewer\'s access, follow and subscription state (contract 4)',
-      ...liveInfoParams,
-      response: responses(okData(LiveInfo), 403, 404),
-    },
-    handler: async (request, reply) => {
-      const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
-      const viewer = await auth.viewer(request, reply);
-      return { code: 0 as const, data: await rooms.liveInfo(viewer, roomId) };
-    },
-  });
+  };
+  for (const method of CONTRACT_METHODS) {
+    app.route({
+      method,
+      url: '/api/live/get_live_info',
+      schema: {
+        tags: ['live'],
+        summary: 'One room with the viewer\'s access, follow and subscription state (contract 4)',
+        ...contractParams(liveInfoFields, method),
+        response: responses(okData(LiveInfo), 403, 404),
+      },
+      handler: async (request, reply) => {
+        const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
+        const viewer = await auth.viewer(request, reply);
+        return { code: 0 as const, data: await rooms.liveInfo(viewer, roomId) };
+      },
+    });
+  }
 
   app.post(
     '/api/live/follow',

@@ -1,11 +1,18 @@
-import { Migrator, type Kysely } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
+import { isPostgres } from './dialect.js';
 import { migrations } from './migrations/index.js';
 
 /** Applies every pending migration; the same files serve SQLite and PostgreSQL. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  // Kysely looks for its bookkeeping tables in every schema unless told which one; with several
+  // schemas in one database (parallel test runs) it would find another schema's and fail.
+  const schema = isPostgres(db)
+    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+    : undefined;
   const migrator = new Migrator({
     db,
+    ...(schema ? { migrationTableSchema: schema } : {}),
     provider: { getMigrations: async () => migrations },
     // Feature branches add numbered files independently; order among them does not matter.
     allowUnorderedMigrations: true,

@@ -89,7 +89,7 @@ export class LiveRoomsSnapshot {
   private build(now: number): LiveListing[] {
     const activeSince = now - this.idleMs;
     const live = [...this.rooms.values()]
-      .filter((room) => room.last_activity_at >= activeSince)
+      .filter((room) => room.last_activity_at > activeSince)
       .map((room) => ({ room, liveNum: this.presence.count(room.id) }));
     live.sort(
       (a, b) =>

@@ -79,11 +79,11 @@ export class RoomsRepository {
       .execute() as Promise<AnchorRoomRecord[]>;
   }
 
-  /** Rooms switched on and active since `activeSince`: the live list's source. */
+  /** Rooms switched on and active after `activeSince`: the live list's source. */
   listLive(activeSince: number): Promise<RoomRecord[]> {
     return this.selectRooms()
       .where('rooms.live_status', '=', 1)
-      .where('rooms.last_activity_at', '>=', activeSince)
+      .where('rooms.last_activity_at', '>', activeSince)
       .execute();
   }
 

@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChatService } from '../../src/chat/service.js';
+import type { DomainEvent } from '../../src/realtime/events.js';
+import { freeRoomsOnlyPolicy } from '../../src/rooms/access.js';
+import { RoomsService } from '../../src/rooms/service.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { TestClient, registerAnchor, registerViewer } from '../helpers/client.js';
+import { openRoom, postMessages } from '../helpers/rooms.js';
+
+let t: TestApp;
+const events: DomainEvent[] = [];
+beforeAll(async () => {
+  // A higher limit than the default keeps the history tests clear of the rate limit test's concern.
+  t = await createTestApp({ config: { chatRateLimitMessages: 25 } });
+  t.deps.eventBus.subscribe((event) => events.push(event));
+});
+afterAll(() => t.close());
+
+function say(client: TestClient, roomId: string, user_message: string, extra: Record<string, unknown> = {}) {
+  return client.post('/api/live/save_user_chat_history', { room_id: roomId, room_name: 'Seraphina', username: '游客abc', user_message, ...extra });
+}
+
+async function userHistory(roomId: string) {
+  const res = await new TestClient(t.app).get('/api/live/get_user_chat_history', { query: { room_id: roomId } });
+  expect(res.statusCode).toBe(200);
+  return res.json().data.chat_info as Array<{ id: number; uid: string; username: string; user_message: string }>;
+}
+
+describe('viewer chat (save_user_chat_history / get_user_chat_history)', () => {
+  it('users post as themselves and guests as their guest name; a spoofed username or uid is ignored', async () => {
+    const anchor = await registerAnchor(t.app);
+    const roomId = await openRoom(anchor.client);
+    const viewer = await registerViewer(t.app);
+    const guest = new TestClient(t.app);
+    const guestName = (await guest.get('/api/users/is_logged_in')).json().data.user_info.guest_name;
+
+    events.length = 0;
+    const posted = await say(viewer.client, roomId, 'hello 大家好', { username: anchor.username, uid: anchor.uid });
+    expect(posted.statusCode).toBe(200);
+    expect(posted.json()).toEqual({ code: 0, data: { id: expect.any(Number), send_date: expect.stringMatching(/Z$/) } });
+    expect((await say(guest, roomId, '  我是游客  ', { username: viewer.username })).statusCode).toBe(200);
+
+    const history = await userHistory(roomId);
+    expect(history.map(({ uid, username, user_message }) => ({ uid, username, user_message }))).toEqual([
+      { uid: viewer.uid, username: viewer.username, user_message: 'hello 大家好' },
+      { uid: '', username: guestName, user_message: '我是游客' },
+    ]);
+    expect(events.map((e) => e.type)).toEqual(['chat_user_message', 'chat_user_message']);
+    expect(events[0]).toEqual({ type: 'chat_user_message', room_id: roomId, data: history[0] });
+  });
+
+  it('history holds the last 20 messages, oldest first', async () => {
+    const anchor = await registerAnchor(t.app);
+    const roomId = await openRoom(anchor.client);
+    const { client } = await registerViewer(t.app);
+    for (let i = 1; i <= 23; i++) expect((await say(client, roomId, `message ${i}`)).statusCode).toBe(200);
+    const history = await userHistory(roomId);
+    expect(history.map((m) => m.user_message)).toEqual(Array.from({ length: 20 }, (_, i) => `message ${i + 4}`));
+  });
+
+  it('refuses empty, oversized and control-character messages, and unknown or locked rooms', async () => {
+    const anchor = await registerAnchor(t.app);
+    const roomId = await openRoom(anchor.client);
+    const { client } = await registerViewer(t.app);
+    const cases: Array<[string, number, string]> = [
+      ['', 400, 'empty_message'],
+      ['   \t ', 400, 'empty_message'],
+      ['x'.repeat(501), 400, 'message_too_long'],
+      ['line one\nline two', 400, 'invalid_message'],
+      ['bell\u0007', 400, 'invalid_message'],
+    ];
+    for (const [text, status, error] of cases) {
+      const res = await say(client, roomId, text);
+      expect(res.statusCode).toBe(status);
+      expect(res.json()).toMatchObject({ code: 1, error });
+    }
+    expect((await say(client, roomId, '好'.repeat(500))).statusCode).toBe(200);
+    expect((await client.post('/api/live/save_user_chat_history', { room_id: roomId, user_message: 5 })).statusCode).toBe(400);
+    const missing = await say(client, 'no-such-room', 'hi');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error).toBe('room_not_found');
+
+    const vip = await openRoom(anchor.client, { room_type: 1, coin_num: 20 });
+    const locked = await say(client, vip, 'let me in');
+    expect(locked.statusCode).toBe(403);
+    expect(locked.json().error).toBe('vip_required');
+    expect((await userHistory(roomId)).map((m) => m.user_message)).toEqual(['好'.repeat(500)]);
+  });
+
+  it('a muted user or guest gets 403 muted until the mute is lifted', async () => {
+    const anchor = await registerAnchor(t.app);
+    const roomId = await openRoom(anchor.client);
+    const viewer = await registerViewer(t.app);
+    const guest = new TestClient(t.app);
+    const guestName = (await guest.get('/api/users/is_logged_in')).json().data.user_info.guest_name;
+
+    const muted = await anchor.client.post(`/api/anchor/rooms/${roomId}/mute`, { uid: viewer.uid, minutes: 10 });
+    expect(muted.json().data.muted_until).toMatch(/Z$/);
+    await anchor.client.post(`/api/anchor/rooms/${roomId}/mute`, { guest_name: guestName, minutes: 10 });
+    for (const client of [viewer.client, guest]) {
+      const res = await say(client, roomId, 'can you hear me?');
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error).toBe('muted');
+    }
+    // Muted in this room only.
+    const otherRoom = await openRoom(anchor.client);
+    expect((await say(viewer.client, otherRoom, 'over here')).statusCode).toBe(200);
+
+    await anchor.client.post(`/api/anchor/rooms/${roomId}/mute`, { uid: viewer.uid, minutes: 0 });
+    expect((await say(viewer.client, roomId, 'back')).statusCode).toBe(200);
+    const noTarget = await anchor.client.post(`/api/anchor/rooms/${roomId}/mute`, { minutes: 5 });
+    expect(noTarget.statusCode).toBe(400);
+  });
+
+  it('the anchor can remove a viewer message; it leaves the history and viewers are told', async () => {
+    const anchor = await registerAnchor(t.app);
+    const roomId = await openRoom(anchor.client);
+    const { client } = await registerViewer(t.app);
+    const id = (await say(client, roomId, 'spam spam spam')).json().data.id;
+    await say(client, roomId, 'sorry');
+    events.length = 0;
+    expect((await anchor.client.delete(`/api/anchor/rooms/${roomId}/user_messages/${id}`)).statusCode).toBe(200);
+    expect((await userHistory(roomId)).map((m) => m.user_message)).toEqual(['sorry']);
+    expect(events).toEqual([{ type: 'chat_user_message_deleted', room_id: roomId, data: { id } }]);
+    expect((await anchor.client.delete(`/api/anchor/rooms/${roomId}/user_messages/${id}`)).statusCode).toBe(404);
+  });
+});
+
+describe('rate limit', () => {
+  it('the sixth message within 10 seconds is refused with 429 and Retry-After, per sender and room', async () => {
+    const limited = await createTestApp();
+    try {
+      const anchor = await registerAnchor(limited.app);
+      const roomId = await openRoom(anchor.client);
+      const { client } = await registerViewer(limited.app);
+      for (let i = 0; i < 5; i++) expect((await say(client, roomId, `msg ${i}`)).statusCode).toBe(200);
+      const sixth = await say(client, roomId, 'one too many');
+      expect(sixth.statusCode).toBe(429);
+      expect(sixth.json()).toMatchObject({ code: 1, error: 'rate_limited' });
+      expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
+      const other = await registerViewer(limited.app);
+      expect((await say(other.client, roomId, 'I am someone else')).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('ChatService catch-up API (used by the realtime layer)', () => {
+  it('returns what came after a cursor', async () => {
+    const rooms = new RoomsService(t.db, { eventBus: t.deps.eventBus, presence: t.deps.presence, roomAccess: freeRoomsOnlyPolicy, liveIdleMinutes: 120 });
+    const chat = new ChatService(t.db, { rooms, eventBus: t.deps.eventBus, rateLimiter: t.deps.rateLimiter, rateLimit: { messages: 100, windowSeconds: 10 } });
+    const anchor = await registerAnchor(t.app);
+    const roomId = await openRoom(anchor.client);
+    expect(await chat.roomCursor(roomId)).toEqual({ last_floor: -1, last_user_message_id: 0 });
+
+    await postMessages(anchor.client, roomId, {
+      messages: [
+        { name: 'Lin', is_user: true, mes: 'hi' },
+        { name: 'Seraphina', is_user: false, mes: 'hello' },
+        { name: 'Seraphina', is_user: false, mes: '...' },
+      ],
+    });
+    const viewer = await registerViewer(t.app);
+    const first = await chat.postViewerMessage({ kind: 'user', user: { id: viewer.uid, username: viewer.username, isAnchor: false } }, roomId, 'one');
+    const second = await chat.postViewerMessage({ kind: 'guest', guestName: '游客ABCDEF' }, roomId, 'two');
+
+    expect(await chat.roomCursor(roomId)).toEqual({ last_floor: 1, last_user_message_id: second.id });
+    const after = await chat.liveMessagesAfter(roomId, 0, 10);
+    expect(after).toEqual([{ floor: 1, is_user: false, live_message: 'hello', sender_name: 'Seraphina', send_date: expect.any(String), original_send_date: null }]);
+    expect(await chat.userMessagesAfter(roomId, first.id, 10)).toEqual([second]);
+    expect(second).toMatchObject({ uid: '', username: '游客ABCDEF', user_message: 'two' });
+    rooms.close();
+  });
+});

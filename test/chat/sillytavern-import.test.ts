@@ -216,4 +216,23 @@ describe('a SillyTavern chat file, end to end', () => {
     expect(res.json().error).toBe('room_not_found');
     expect((await new TestClient(t.app).post(`/api/anchor/rooms/${roomId}/messages`, { name: 'x', is_user: true, mes: 'hi' })).statusCode).toBe(401);
   });
+
+  it('takes a multi-megabyte chat file in one go, and refuses one over 5 MB with 413', async () => {
+    const anchor = await registerAnchor(t.app);
+    const roomId = (await anchor.client.post('/api/anchor/rooms', SERAPHINA)).json().data.room.room_id;
+    const header = SERAPHINA_CHAT.split('\n')[0];
+    const paragraph = '她望向窗外，雨声渐密。The rain kept falling over the old forest. '.repeat(20);
+    const line = (i: number) =>
+      JSON.stringify({ name: i % 2 ? 'Seraphina' : 'Lin', is_user: i % 2 === 0, send_date: 'July 11, 2025 5:51pm', mes: `${i}: ${paragraph}`, extra: {} });
+    const big = [header, ...Array.from({ length: 2000 }, (_, i) => line(i))].join('\n');
+    expect(Buffer.byteLength(big)).toBeGreaterThan(2 * 1024 * 1024);
+    const res = await postChatFile(anchor.client, roomId, big);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().data).toMatchObject({ added: 2000, last_floor: 1999 });
+
+    const tooBig = [header, ...Array.from({ length: 5000 }, (_, i) => line(i))].join('\n');
+    const refused = await postChatFile(anchor.client, roomId, tooBig);
+    expect(refused.statusCode).toBe(413);
+    expect(refused.json()).toMatchObject({ code: 1, error: 'body_too_large' });
+  });
 });

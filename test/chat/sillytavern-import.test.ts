@@ -160,6 +160,7 @@ describe('a SillyTavern chat file, end to end', () => {
     const created = await anchor.client.post('/api/anchor/rooms', SERAPHINA);
     const roomId = created.json().data.room.room_id;
     const lines = SERAPHINA_CHAT.trimEnd().split('\n');
+    events.length = 0;
     for (const [bad, line] of [
       ['{"name":"Lin","is_user":true,"mes":', 4],
       ['{"name":"Lin","is_user":"yes","mes":"hi"}', 4],
@@ -180,6 +181,19 @@ describe('a SillyTavern chat file, end to end', () => {
 
     const rooms = (await anchor.client.get('/api/anchor/rooms')).json().data.rooms;
     expect(rooms[0].live_message_count).toBe(0);
+    expect(events.filter((e) => e.type === 'chat_live_message')).toEqual([]);
+  });
+
+  it('concurrent appends to one room get distinct, consecutive floors', async () => {
+    const anchor = await registerAnchor(t.app);
+    const roomId = (await anchor.client.post('/api/anchor/rooms', SERAPHINA)).json().data.room.room_id;
+    const posts = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => postMessages(anchor.client, roomId, { name: 'Seraphina', is_user: false, mes: `reply ${i}` })),
+    );
+    expect(posts.map((p) => p.statusCode)).toEqual(Array(8).fill(200));
+    const history = (await new TestClient(t.app).get('/api/live/get_live_chat_history', { query: { room_id: roomId } })).json();
+    expect(history.data.chat_info.map((m: { floor: number }) => m.floor)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(new Set(history.data.chat_info.map((m: { live_message: string }) => m.live_message)).size).toBe(8);
   });
 
   it('batches append in order and a bad message names its index', async () => {

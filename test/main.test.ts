@@ -47,5 +47,6 @@ describe('server process', () => {
       child.kill('SIGKILL');
       await database.close();
     }
-  });
+    // Starting a child through tsx takes several seconds when the test files run in parallel on 2 cores.
+  }, 60_000);
 });

@@ -117,8 +117,9 @@ export class ChatService {
       await new RoomsRepository(trx).touchActivity(roomId, now, null);
       return new ChatRepository(trx).deleteMessage(roomId, floor);
     });
-    if (!removed) throw notFound('message_not_found', `No message at floor ${floor}`);
+    // The post counted as anchor activity even if the floor was already gone.
     await this.announceRevival(room);
+    if (!removed) throw notFound('message_not_found', `No message at floor ${floor}`);
     if (removed.visible === 1) await this.publish({ type: 'chat_live_message', room_id: roomId, data: deletedData(removed) });
   }
 

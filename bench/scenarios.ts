@@ -1,31 +1,88 @@
 /**
- * What `npm run bench` measures. Each scenario prepares its data through the public API (so it
- * works on any engine) and returns the request autocannon repeats.
+ * What `npm run bench` measures. Scenarios prepare their data through the public API (so they work
+ * on any engine) and return the request autocannon repeats.
  */
-import type { HttpSession } from './http-session.js';
+import { HttpSession } from './http-session.js';
 
 export interface ScenarioRequest {
   method: 'GET' | 'POST';
   path: string;
   headers?: Record<string, string>;
   body?: string;
-  /** Per-request variation (e.g. a different room each time); autocannon cycles through them. */
-  requests?: Array<{ method?: 'GET' | 'POST'; path?: string; headers?: Record<string, string>; body?: string }>;
+}
+
+/** Data shared by the room scenarios, created once per run. */
+export interface World {
+  liveRoomIds: string[];
+  /** A live room with a 200-message transcript and 20 viewer messages. */
+  historyRoomId: string;
 }
 
 export interface Scenario {
   name: string;
-  /** Issue targets, as a ratio to the bare route of equal body size. */
+  /** The issue's target, as a ratio to the bare route of equal body size. */
   targetRatio?: number;
-  expectNon2xx?: boolean;
-  prepare(session: HttpSession): Promise<ScenarioRequest>;
+  prepare(session: HttpSession, world: () => Promise<World>): Promise<ScenarioRequest>;
 }
 
 const PASSWORD = 'bench-password-1';
 let userCounter = 0;
-export async function registerViewer(session: HttpSession): Promise<void> {
+async function registerViewer(session: HttpSession): Promise<void> {
   userCounter += 1;
   await session.call('POST', '/api/users/register', { username: `bench_viewer_${process.pid}_${userCounter}`, password: PASSWORD });
+}
+
+const LIVE_ROOMS = 100;
+const MESSAGES_PER_ROOM = 20;
+const HISTORY_MESSAGES = 200;
+
+function transcript(count: number, character: string): Array<Record<string, unknown>> {
+  return Array.from({ length: count }, (_, i) => ({
+    name: i % 2 === 0 ? 'Anchor' : character,
+    is_user: i % 2 === 0,
+    send_date: 'July 11, 2025 5:51pm',
+    mes:
+      i % 2 === 0
+        ? `*leans closer to the fire* Tell me more about the forest, ${character}. (${i})`
+        : `*${character} smiles softly, the glow of the embers in her eyes* The forest remembers everyone who walks it... 森林记得每一个走过它的人。(${i})`,
+  }));
+}
+
+/** An anchor with 100 live rooms (each with a short transcript) and one room with a long history. */
+export async function buildWorld(base: string): Promise<World> {
+  const anchor = new HttpSession(base);
+  const registered = await anchor.call<{ data: { token: string } }>('POST', '/api/anchor/register', {
+    username: `bench_anchor_${process.pid}`,
+    password: PASSWORD,
+  });
+  anchor.bearer = registered.data.token;
+  const openLiveRoom = async (index: number, messages: number) => {
+    const character = `Character${index}`;
+    const created = await anchor.call<{ data: { room: { room_id: string } } }>('POST', '/api/anchor/rooms', {
+      character_name: character,
+      character_date: `2025-07-11@17h51m${String(index).padStart(3, '0')}s`,
+      title: `Evening story #${index}`,
+      describe: 'A slow-burn fantasy role-play by the campfire',
+    });
+    const roomId = created.data.room.room_id;
+    await anchor.call('POST', `/api/anchor/rooms/${roomId}/messages`, { messages: transcript(messages, character) });
+    await anchor.call('POST', `/api/anchor/rooms/${roomId}/live`, { live_status: 'start' });
+    return roomId;
+  };
+  const liveRoomIds: string[] = [];
+  for (let i = 0; i < LIVE_ROOMS; i++) liveRoomIds.push(await openLiveRoom(i, MESSAGES_PER_ROOM));
+  const historyRoomId = await openLiveRoom(LIVE_ROOMS, HISTORY_MESSAGES);
+  const viewer = new HttpSession(base);
+  await registerViewer(viewer);
+  for (let i = 0; i < 20; i++) {
+    await viewer.call('POST', '/api/live/save_user_chat_history', {
+      room_id: historyRoomId,
+      room_name: 'bench',
+      username: 'ignored',
+      user_message: `这个故事太好看了！ message ${i}`,
+    });
+  }
+  return { liveRoomIds, historyRoomId };
 }
 
 export const scenarios: Scenario[] = [
@@ -42,6 +99,52 @@ export const scenarios: Scenario[] = [
     async prepare(session) {
       await registerViewer(session);
       return { method: 'GET', path: '/api/users/is_logged_in', headers: session.headers() };
+    },
+  },
+  {
+    name: 'get_all_lives_100_rooms',
+    targetRatio: 0.7,
+    async prepare(session, world) {
+      await world();
+      return { method: 'GET', path: '/api/live/get_all_lives', headers: session.headers() };
+    },
+  },
+  {
+    name: 'get_live_info',
+    targetRatio: 0.35,
+    async prepare(session, world) {
+      const { historyRoomId } = await world();
+      await registerViewer(session);
+      return { method: 'GET', path: `/api/live/get_live_info?room_id=${historyRoomId}`, headers: session.headers() };
+    },
+  },
+  {
+    name: 'get_live_chat_history_200',
+    targetRatio: 0.35,
+    async prepare(session, world) {
+      const { historyRoomId } = await world();
+      return { method: 'GET', path: `/api/live/get_live_chat_history?room_id=${historyRoomId}`, headers: session.headers() };
+    },
+  },
+  {
+    name: 'get_user_chat_history',
+    targetRatio: 0.35,
+    async prepare(session, world) {
+      const { historyRoomId } = await world();
+      return { method: 'GET', path: `/api/live/get_user_chat_history?room_id=${historyRoomId}`, headers: session.headers() };
+    },
+  },
+  {
+    name: 'save_user_chat_history',
+    async prepare(session, world) {
+      const { liveRoomIds } = await world();
+      await registerViewer(session);
+      return {
+        method: 'POST',
+        path: '/api/live/save_user_chat_history',
+        headers: session.headers({ 'content-type': 'application/json' }),
+        body: JSON.stringify({ room_id: liveRoomIds[0], room_name: 'bench', username: 'x', user_message: '主播好！hello from the bench' }),
+      };
     },
   },
 ];

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { buildApp } from './app.js';
+import { buildApp, defaultRoomAccess } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -46,7 +46,8 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     const presence = new MemoryPresence();
     cleanups.unshift(() => presence.close());
 
-    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, logger });
+    const roomAccess = defaultRoomAccess({ config, db: database.db });
+    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, roomAccess, logger });
     return {
       app,
       close: async () => {

@@ -70,9 +70,14 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  overrides: { config?: Partial<Config>; deps?: Partial<Omit<AppDependencies, 'config' | 'db'>> } = {},
+  overrides: {
+    config?: Partial<Config>;
+    deps?: Partial<Omit<AppDependencies, 'config' | 'db'>>;
+    /** PostgreSQL pool size: concurrency tests want several real connections. */
+    pgPoolSize?: number;
+  } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase({ pgPoolSize: overrides.pgPoolSize });
   const config = testConfig(overrides.config);
   const deps: AppDependencies = {
     config,

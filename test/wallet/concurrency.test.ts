@@ -74,4 +74,19 @@ describe('concurrent payments', () => {
     expect(new Set(expiries).size).toBe(12);
     expect(await balanceOf(t.db, walletAccount(viewer.uid))).toBe(0);
   });
+
+  it('runs a subscription once when a client retries it 10 times at once with one Idempotency-Key', async () => {
+    const anchor = await registerAnchor(t.app);
+    await anchor.client.patch('/api/anchor/profile', { subscription_price: 25 });
+    const viewer = await registerViewer(t.app);
+    await grantDiamonds(t.db, viewer.uid, 100);
+    const headers = { 'idempotency-key': 'subscribe-button-1' };
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => viewer.client.post('/api/live/subscribe', { anchor_id: anchor.uid }, { headers })),
+    );
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+    expect(new Set(responses.map((r) => r.body)).size).toBe(1);
+    expect(responses[0]!.json().data).toMatchObject({ charged: 25, coin_num: 75 });
+    expect(await balanceOf(t.db, walletAccount(viewer.uid))).toBe(75);
+  });
 });

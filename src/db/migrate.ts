@@ -16,19 +16,8 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     provider: { getMigrations: async () => migrations },
     // Feature branches add numbered files independently; order among them does not matter.
     allowUnorderedMigrations: true,
-    // Kysely looks for its bookkeeping tables in every schema unless told which one; with several
-    // schemas in one PostgreSQL database (tests, shared servers) it would find another schema's table
-    // and skip creating its own.
-    ...(isPostgres(db) ? { migrationTableSchema: await currentSchema(db) } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-}
-
-async function currentSchema(db: Kysely<unknown>): Promise<string> {
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  const schema = rows[0]?.schema;
-  if (!schema) throw new Error('PostgreSQL search_path names no existing schema');
-  return schema;
 }

@@ -51,7 +51,7 @@ async function startServer(): Promise<{ base: string; child: ChildProcess }> {
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const base = `http://127.0.0.1:${port}`;
-  for (let waited = 0; waited < 30_000; waited += 100) {
+  for (let waited = 0; waited < 60_000; waited += 100) {
     if (child.exitCode !== null) throw new Error(`server exited early: ${stderr}`);
     try {
       if ((await fetch(`${base}/readyz`)).ok) return { base, child };
@@ -122,5 +122,5 @@ describe('crash safety', () => {
     expect(await balanceOf(database.db, walletAccount(viewer.id))).toBe(0);
     expect(await verifyLedger(database.db)).toEqual([]);
     second.child.kill('SIGTERM');
-  }, 90_000);
+  }, 150_000);
 });

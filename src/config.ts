@@ -17,6 +17,8 @@ export interface Config {
   sqlitePath: string;
   /** Redis connection string; when empty the event bus, presence and rate limits stay in-process. */
   redisUrl: string;
+  /** Prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis. */
+  redisPrefix: string;
   cookieSecret: string;
   cookieSecretIsEphemeral: boolean;
   cookieSecure: boolean;
@@ -38,6 +40,25 @@ export interface Config {
   platformFeePercent: number;
   /** Subscription price in diamonds for anchors who have not set their own. */
   subscriptionPrice: number;
+  realtime: RealtimeConfig;
+}
+
+export interface RealtimeConfig {
+  /** Largest client frame accepted; bigger ones close the socket (1009). */
+  maxPayloadBytes: number;
+  /** Outgoing bytes a connection may have queued before it is dropped as too slow (close 4008). */
+  maxBufferedBytes: number;
+  pingIntervalMs: number;
+  /** Client frames allowed per connection per window; more get an error, twice as many close the socket. */
+  inboundMaxMessages: number;
+  inboundWindowMs: number;
+  maxConnectionsPerIp: number;
+  /** Least time between two `live_num` frames for one room. */
+  liveNumIntervalMs: number;
+  /** A Redis presence heartbeat older than this no longer counts (crashed instance). */
+  presenceTtlMs: number;
+  /** How often the event bus checks its Redis subscription with a round trip on the control channel. */
+  busHeartbeatMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -96,6 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     sqlitePath: str(env, 'SQLITE_PATH', './data/pecktra.db'),
     redisUrl: str(env, 'REDIS_URL', ''),
+    redisPrefix: str(env, 'REDIS_PREFIX', 'pecktra:'),
     // Without a configured secret guests get new names after a restart; fine for a laptop, not for a cluster.
     cookieSecret: secretFromEnv || randomBytes(32).toString('base64url'),
     cookieSecretIsEphemeral: secretFromEnv === '',
@@ -112,5 +134,16 @@ export function loadConfig(env: Env = process.env): Config {
     chatRateLimitWindowSeconds: int(env, 'CHAT_RATE_LIMIT_WINDOW_SECONDS', 10, 1),
     platformFeePercent: percent(env, 'PLATFORM_FEE_PERCENT', 0),
     subscriptionPrice: int(env, 'SUBSCRIPTION_PRICE', 100),
+    realtime: {
+      maxPayloadBytes: int(env, 'WS_MAX_PAYLOAD_BYTES', 16 * 1024, 1024),
+      maxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024),
+      pingIntervalMs: int(env, 'WS_PING_INTERVAL_MS', 25_000, 10),
+      inboundMaxMessages: int(env, 'WS_INBOUND_MAX_MESSAGES', 20, 1),
+      inboundWindowMs: int(env, 'WS_INBOUND_WINDOW_MS', 10_000, 10),
+      maxConnectionsPerIp: int(env, 'WS_MAX_CONNECTIONS_PER_IP', 50, 1),
+      liveNumIntervalMs: int(env, 'LIVE_NUM_INTERVAL_MS', 1_000, 10),
+      presenceTtlMs: int(env, 'PRESENCE_TTL_MS', 15_000, 300),
+      busHeartbeatMs: int(env, 'BUS_HEARTBEAT_MS', 2_000, 50),
+    },
   };
 }

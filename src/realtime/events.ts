@@ -34,5 +34,10 @@ export interface EventBus {
   publish(event: DomainEvent): Promise<void>;
   /** Returns a function that removes the handler. */
   subscribe(handler: DomainEventHandler): () => void;
+  /**
+   * Buses that can lose events (Redis pub/sub is at-most-once) call this after they recover, so
+   * subscribers can fetch what they missed from the database. Returns a function that removes it.
+   */
+  onGap?(handler: () => void): () => void;
   close(): Promise<void>;
 }

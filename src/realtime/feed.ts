@@ -1,0 +1,30 @@
+/**
+ * What the realtime gateway needs from rooms and chat. RoomsService and ChatService implement these
+ * structurally; the gateway depends on nothing more, so it can be tested and benchmarked on its own.
+ */
+import type { Viewer } from '../accounts/service.js';
+import type { LiveMessageData, UserMessageData } from './events.js';
+
+export interface RoomCursor {
+  last_floor: number;
+  last_user_message_id: number;
+}
+
+/** A transcript line as the history endpoints return it (no `op`). */
+export type LiveMessageItem = Omit<LiveMessageData, 'op'>;
+
+export interface RoomDirectory {
+  getRoom(roomId: string): Promise<{ live_status: boolean | number }>;
+  /** Throws AppError 404 `room_not_found` / 403 `vip_required`. */
+  assertCanEnter(viewer: Viewer, roomId: string): Promise<unknown>;
+}
+
+export interface ChatFeed {
+  /** The single path for viewer chat: access, validation, mute, rate limit, store, publish. */
+  postViewerMessage(viewer: Viewer, roomId: string, text: string): Promise<UserMessageData>;
+  /** Visible transcript lines with floor > afterFloor, ascending, at most `limit`. */
+  liveMessagesAfter(roomId: string, afterFloor: number, limit: number): Promise<LiveMessageItem[]>;
+  /** Viewer messages with id > afterId, ascending, at most `limit`. */
+  userMessagesAfter(roomId: string, afterId: number, limit: number): Promise<UserMessageData[]>;
+  roomCursor(roomId: string): Promise<RoomCursor>;
+}

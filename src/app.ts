@@ -19,6 +19,7 @@ import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { installCrossSiteProtection } from './http/origin.js';
 import { ErrorBody } from './http/schemas.js';
+import type { ClusterLock } from './infra/cluster-lock.js';
 import type { RateLimiter } from './infra/rate-limiter.js';
 import type { EventBus } from './realtime/events.js';
 import type { Presence } from './realtime/presence.js';
@@ -38,6 +39,8 @@ export interface AppDependencies {
   /** Who may enter paid rooms; defaults to the wallet's policy (paid, subscribed, own or free rooms). */
   roomAccess?: RoomAccessPolicy;
   logger: FastifyServerOptions['loggerInstance'];
+  /** Run-once-per-cluster guard for background jobs (src/infra/cluster-lock.ts); runtime.ts picks one. */
+  clusterLock?: ClusterLock;
   /** Injectable clock so tests can move time (session expiry, subscriptions, idle rooms). */
   clock?: () => number;
 }

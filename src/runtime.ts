@@ -9,10 +9,14 @@ import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoData } from './demo/seed.js';
+import { LocalClusterLock, PostgresClusterLock, RedisClusterLock, type ClusterLock } from './infra/cluster-lock.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './infra/rate-limiter.js';
 import { connectRedis, type RedisClient } from './infra/redis.js';
+import type { EventBus } from './realtime/events.js';
 import { MemoryEventBus } from './realtime/memory-event-bus.js';
-import { MemoryPresence } from './realtime/presence.js';
+import { MemoryPresence, type Presence } from './realtime/presence.js';
+import { RedisEventBus } from './realtime/redis-event-bus.js';
+import { RedisPresence } from './realtime/redis-presence.js';
 
 export interface Runtime {
   app: FastifyInstance;
@@ -39,15 +43,31 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       const client = redis;
       cleanups.unshift(() => client.quit());
     }
-    const rateLimiter: RateLimiter = redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter();
-    const eventBus = new MemoryEventBus();
+    const prefix = config.redisPrefix;
+    const rateLimiter: RateLimiter = redis ? new RedisRateLimiter(redis, `${prefix}rl:`) : new MemoryRateLimiter();
+    const eventBus: EventBus = config.redisUrl
+      ? await RedisEventBus.connect({ url: config.redisUrl, prefix, heartbeatMs: config.realtime.busHeartbeatMs, log: logger })
+      : new MemoryEventBus();
     cleanups.unshift(() => eventBus.close());
 
-    const presence = new MemoryPresence();
+    let presence: Presence;
+    if (redis) {
+      const redisPresence = new RedisPresence(redis, { prefix, ttlMs: config.realtime.presenceTtlMs, log: logger });
+      await redisPresence.start();
+      presence = redisPresence;
+    } else {
+      presence = new MemoryPresence();
+    }
     cleanups.unshift(() => presence.close());
 
+    const clusterLock: ClusterLock = redis
+      ? new RedisClusterLock(redis, prefix)
+      : database.dialect === 'postgres'
+        ? new PostgresClusterLock(database.db)
+        : new LocalClusterLock();
+
     const roomAccess = defaultRoomAccess({ config, db: database.db });
-    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, roomAccess, logger });
+    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, roomAccess, clusterLock, logger });
     return {
       app,
       close: async () => {

@@ -1,0 +1,146 @@
+/**
+ * Event bus across instances over Redis pub/sub. Local subscribers get events synchronously (no
+ * Redis round trip); other instances get them through one channel. Pub/sub is at-most-once, so the
+ * bus watches its own subscription with beats on a control channel: a silent subscription is
+ * rebuilt, and once beats flow again after a silence `onGap` handlers are told to catch up.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { connectRedis, type RedisClient } from '../infra/redis.js';
+import type { DomainEvent, DomainEventHandler, EventBus } from './events.js';
+import { MemoryEventBus } from './memory-event-bus.js';
+
+export interface RedisEventBusOptions {
+  url: string;
+  /** Key/channel prefix, e.g. `pecktra:`. */
+  prefix: string;
+  heartbeatMs: number;
+  log: Logger;
+}
+
+interface Envelope {
+  origin: string;
+  event: DomainEvent;
+}
+
+export class RedisEventBus implements EventBus {
+  private readonly local = new MemoryEventBus();
+  private readonly gapHandlers = new Set<() => void>();
+  private readonly instanceId = randomUUID();
+  private readonly eventsChannel: string;
+  private readonly controlChannel: string;
+  private subscriber!: RedisClient;
+  private lastBeatAt = Date.now();
+  private rebuilding = false;
+  private closed = false;
+  private readonly timer: NodeJS.Timeout;
+
+  private constructor(
+    private readonly publisher: RedisClient,
+    private readonly options: RedisEventBusOptions,
+  ) {
+    this.eventsChannel = `${options.prefix}events`;
+    this.controlChannel = `${options.prefix}control`;
+    this.timer = setInterval(() => void this.beat(), options.heartbeatMs);
+    this.timer.unref();
+  }
+
+  static async connect(options: RedisEventBusOptions): Promise<RedisEventBus> {
+    // A publish while Redis is down fails at once: the event is still delivered locally and
+    // remote viewers recover it through catch-up, instead of requests hanging on a queue.
+    const publisher = await connectRedis(options.url, options.log, 'bus-publisher', { failFastWhenDisconnected: true });
+    const bus = new RedisEventBus(publisher, options);
+    try {
+      bus.subscriber = await bus.openSubscriber();
+    } catch (err) {
+      await bus.close();
+      throw err;
+    }
+    return bus;
+  }
+
+  async publish(event: DomainEvent): Promise<void> {
+    this.local.deliver(event);
+    const envelope: Envelope = { origin: this.instanceId, event };
+    try {
+      await this.publisher.publish(this.eventsChannel, JSON.stringify(envelope));
+    } catch (err) {
+      this.options.log.warn({ err, type: event.type, room_id: event.room_id }, 'event not sent to other instances');
+    }
+  }
+
+  subscribe(handler: DomainEventHandler): () => void {
+    return this.local.subscribe(handler);
+  }
+
+  onGap(handler: () => void): () => void {
+    this.gapHandlers.add(handler);
+    return () => this.gapHandlers.delete(handler);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    this.gapHandlers.clear();
+    await this.local.close();
+    await Promise.all([this.subscriber, this.publisher].filter(Boolean).map((client) => quietly(client)));
+  }
+
+  private async openSubscriber(): Promise<RedisClient> {
+    const subscriber = await connectRedis(this.options.url, this.options.log, 'bus-subscriber');
+    await subscriber.subscribe(this.eventsChannel, (message) => this.onRemote(message));
+    await subscriber.subscribe(this.controlChannel, (message) => this.onControl(message));
+    return subscriber;
+  }
+
+  private onRemote(message: string): void {
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(message) as Envelope;
+    } catch (err) {
+      this.options.log.warn({ err }, 'unreadable event from redis');
+      return;
+    }
+    if (envelope.origin !== this.instanceId) this.local.deliver(envelope.event);
+  }
+
+  private onControl(message: string): void {
+    if (message !== this.instanceId) return;
+    const now = Date.now();
+    const silence = now - this.lastBeatAt;
+    this.lastBeatAt = now;
+    if (silence > 2.5 * this.options.heartbeatMs) {
+      this.options.log.warn({ silenceMs: silence }, 'redis subscription recovered; catching up');
+      for (const handler of this.gapHandlers) handler();
+    }
+  }
+
+  private async beat(): Promise<void> {
+    this.publisher.publish(this.controlChannel, this.instanceId).catch(() => undefined);
+    const silent = Date.now() - this.lastBeatAt > 3 * this.options.heartbeatMs;
+    // A subscriber that claims to be connected yet hears nothing is half-open: replace it.
+    if (silent && this.subscriber.isReady && this.publisher.isReady && !this.rebuilding && !this.closed) {
+      this.rebuilding = true;
+      this.options.log.warn('redis subscription silent; reconnecting it');
+      const old = this.subscriber;
+      try {
+        this.subscriber = await this.openSubscriber();
+        old.destroy();
+      } catch (err) {
+        this.options.log.warn({ err }, 'could not rebuild redis subscription');
+      } finally {
+        this.rebuilding = false;
+      }
+    }
+  }
+}
+
+async function quietly(client: RedisClient): Promise<void> {
+  try {
+    if (client.isReady) await client.close();
+    else if (client.isOpen) client.destroy();
+  } catch {
+    client.destroy();
+  }
+}

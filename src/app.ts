@@ -23,6 +23,7 @@ import type { ClusterLock } from './infra/cluster-lock.js';
 import type { RateLimiter } from './infra/rate-limiter.js';
 import type { EventBus } from './realtime/events.js';
 import type { Presence } from './realtime/presence.js';
+import { installRealtime } from './realtime/routes.js';
 import type { RoomAccessPolicy } from './rooms/access.js';
 import { roomsRoutes } from './rooms/routes.js';
 import { RoomsService } from './rooms/service.js';
@@ -119,6 +120,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   });
   await app.register(roomsRoutes, { rooms, auth });
   await app.register(chatRoutes, { chat, auth });
+  await installRealtime(app, { config, rooms, chat, eventBus: deps.eventBus, presence: deps.presence, auth });
 
   const wallet = new WalletService(db, {
     platformFeePercent: config.platformFeePercent,

@@ -9,8 +9,8 @@ import type { WebSocket } from 'ws';
 import type { Viewer } from '../accounts/service.js';
 import type { RealtimeConfig } from '../config.js';
 import { AppError } from '../http/errors.js';
-import type { DomainEvent, EventBus } from './events.js';
-import type { ChatFeed, RoomDirectory } from './feed.js';
+import type { DomainEvent, EventBus, LiveMessageData } from './events.js';
+import type { ChatFeed, LiveMessageItem, RoomDirectory } from './feed.js';
 import type { Presence } from './presence.js';
 
 /** Most transcript lines and most viewer messages replayed on resume. */
@@ -51,6 +51,18 @@ type ForwardedEvent = Exclude<DomainEvent, { type: 'room_updated' }>;
 
 function frame(type: string, data: unknown): Buffer {
   return Buffer.from(JSON.stringify({ type, data }));
+}
+
+/** A history line as the live event that added it, so replayed and live frames look alike. */
+function addedLine(item: LiveMessageItem): LiveMessageData {
+  return {
+    op: 'add',
+    floor: item.floor,
+    is_user: item.is_user,
+    live_message: item.live_message,
+    sender_name: item.sender_name,
+    send_date: item.send_date,
+  };
 }
 
 export function viewerKey(viewer: Viewer): string {
@@ -288,7 +300,7 @@ export class RealtimeGateway {
           resume_complete: live.length <= REPLAY_LIMIT && user.length <= REPLAY_LIMIT,
         }),
       );
-      for (const item of liveReplay) await connection.sendPaced(frame('chat_live_message', { op: 'add', ...item }));
+      for (const item of liveReplay) await connection.sendPaced(frame('chat_live_message', addedLine(item)));
       for (const item of userReplay) await connection.sendPaced(frame('chat_user_message', item));
       if (connection.closed) return;
       hub.flushBatch();
@@ -364,7 +376,7 @@ export class RealtimeGateway {
           ]);
           for (const item of live) {
             if (item.floor <= hub.highestFloor) continue;
-            this.deliver(hub, { type: 'chat_live_message', room_id: roomId, data: { op: 'add', ...item } });
+            this.deliver(hub, { type: 'chat_live_message', room_id: roomId, data: addedLine(item) });
             hub.caughtUpFloors.add(item.floor);
           }
           for (const item of user) {

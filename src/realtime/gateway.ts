@@ -24,6 +24,11 @@ export const CloseCode = {
   tooManyConnections: 4029,
 } as const;
 
+/** Additions remembered per room to deduplicate a catch-up. */
+const RECENT_LIMIT = 1_000;
+/** How far behind the newest line a catch-up looks: lines can land out of order around a gap. */
+const CATCH_UP_WINDOW = 100;
+
 /** Time a closing socket gets to finish the close handshake before it is cut. */
 const CLOSE_GRACE_MS = 2_000;
 const NEWLINE = Buffer.from('\n');
@@ -138,15 +143,34 @@ class Connection {
   }
 }
 
+/** Remembers the last RECENT_LIMIT numbers added. */
+class RecentSet {
+  private readonly items = new Set<number>();
+
+  add(value: number): void {
+    this.items.add(value);
+    if (this.items.size > RECENT_LIMIT) this.items.delete(this.items.values().next().value!);
+  }
+
+  has(value: number): boolean {
+    return this.items.has(value);
+  }
+}
+
 class RoomHub {
   readonly connections = new Set<Connection>();
   lastLiveNum = -1;
   /** Highest transcript floor and viewer message id seen, for catching up after a bus gap. */
   highestFloor = -1;
   highestUserMessageId = 0;
-  /** Messages already delivered by a catch-up; the late live copy is dropped once. */
+  /** Where the room stood when its first viewer here joined; older lines came with their history. */
+  baselineFloor?: number;
+  baselineUserMessageId?: number;
+  /** Recently delivered additions, so a catch-up sends only what is really missing. */
+  readonly recentFloors = new RecentSet();
+  readonly recentUserMessageIds = new RecentSet();
+  /** Lines delivered by a catch-up; their late live copy is dropped once. */
   readonly caughtUpFloors = new Set<number>();
-  readonly caughtUpUserMessageIds = new Set<number>();
   private batchConnections = 0;
   private batchQueue: Buffer[] = [];
   private flushScheduled = false;
@@ -285,6 +309,8 @@ export class RealtimeGateway {
         afterFloor === undefined ? [] : chat.liveMessagesAfter(roomId, afterFloor, REPLAY_LIMIT + 1),
         afterUserMessageId === undefined ? [] : chat.userMessagesAfter(roomId, afterUserMessageId, REPLAY_LIMIT + 1),
       ]);
+      hub.baselineFloor ??= cursor.last_floor;
+      hub.baselineUserMessageId ??= cursor.last_user_message_id;
       hub.highestFloor = Math.max(hub.highestFloor, cursor.last_floor);
       hub.highestUserMessageId = Math.max(hub.highestUserMessageId, cursor.last_user_message_id);
       const liveReplay = live.slice(0, REPLAY_LIMIT);
@@ -352,10 +378,13 @@ export class RealtimeGateway {
     if (event.type === 'chat_live_message' && event.data.op === 'add') {
       if (hub.caughtUpFloors.delete(event.data.floor)) return;
       pending.addedFloor = event.data.floor;
+      hub.recentFloors.add(event.data.floor);
       hub.highestFloor = Math.max(hub.highestFloor, event.data.floor);
     } else if (event.type === 'chat_user_message') {
-      if (hub.caughtUpUserMessageIds.delete(event.data.id)) return;
+      // Ids are never reused, so a second copy is always a duplicate.
+      if (hub.recentUserMessageIds.has(event.data.id)) return;
       pending.userMessageId = event.data.id;
+      hub.recentUserMessageIds.add(event.data.id);
       hub.highestUserMessageId = Math.max(hub.highestUserMessageId, event.data.id);
     }
     hub.deliver(pending);
@@ -371,18 +400,18 @@ export class RealtimeGateway {
       [...this.hubs].map(async ([roomId, hub]) => {
         try {
           const [live, user] = await Promise.all([
-            chat.liveMessagesAfter(roomId, hub.highestFloor, REPLAY_LIMIT),
-            chat.userMessagesAfter(roomId, hub.highestUserMessageId, REPLAY_LIMIT),
+            chat.liveMessagesAfter(roomId, hub.highestFloor - CATCH_UP_WINDOW, REPLAY_LIMIT),
+            chat.userMessagesAfter(roomId, Math.max(0, hub.highestUserMessageId - CATCH_UP_WINDOW), REPLAY_LIMIT),
           ]);
           for (const item of live) {
-            if (item.floor <= hub.highestFloor) continue;
+            if (item.floor <= (hub.baselineFloor ?? Infinity) || hub.recentFloors.has(item.floor)) continue;
             this.deliver(hub, { type: 'chat_live_message', room_id: roomId, data: addedLine(item) });
             hub.caughtUpFloors.add(item.floor);
           }
           for (const item of user) {
-            if (item.id <= hub.highestUserMessageId) continue;
-            this.deliver(hub, { type: 'chat_user_message', room_id: roomId, data: item });
-            hub.caughtUpUserMessageIds.add(item.id);
+            if (item.id > (hub.baselineUserMessageId ?? Infinity) && !hub.recentUserMessageIds.has(item.id)) {
+              this.deliver(hub, { type: 'chat_user_message', room_id: roomId, data: item });
+            }
           }
         } catch (err) {
           log.warn({ err, roomId }, 'realtime catch-up failed');

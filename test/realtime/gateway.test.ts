@@ -53,11 +53,13 @@ class FakeFeed implements RoomDirectory, ChatFeed {
     return message;
   }
 
-  async addLive(roomId: string, floor: number, text = `line ${floor}`): Promise<void> {
+  async addLive(roomId: string, floor: number, text = `line ${floor}`, publish = true): Promise<void> {
     const item = { floor, is_user: floor % 2 === 0, live_message: text, sender_name: 'Aria', send_date: new Date().toISOString() };
-    this.live.get(roomId)!.push(item);
+    const lines = this.live.get(roomId)!;
+    lines.push(item);
+    lines.sort((a, b) => a.floor - b.floor);
     const data: LiveMessageData = { op: 'add', ...item };
-    await this.bus.publish({ type: 'chat_live_message', room_id: roomId, data });
+    if (publish) await this.bus.publish({ type: 'chat_live_message', room_id: roomId, data });
   }
 
   async liveMessagesAfter(roomId: string, afterFloor: number, limit: number) {
@@ -195,6 +197,25 @@ describe('joining a room', () => {
     expect(viewer.frames[0]!.type).toBe('hello');
     expect(viewer.of('chat_live_message').map((item) => item.floor)).toEqual([2, 3, 4, 5]);
     expect(viewer.of('chat_user_message').map((item) => item.user_message)).toEqual(['first', 'racing']);
+  });
+
+  it('after the bus lost events, a catch-up delivers each missed line once, and not the older history', async () => {
+    const server = await startServer();
+    await server.feed.addLive('free', 0);
+    const viewer = await connect(server, '/ws/chat/free');
+    await viewer.untilCount('hello', 1);
+    await server.feed.addLive('free', 1);
+    // Lost on the way: stored, never announced; floor 3 arrives live before the catch-up runs.
+    await server.feed.addLive('free', 2, 'lost', false);
+    await server.feed.addLive('free', 3);
+    await server.gateway.catchUp();
+    await server.gateway.catchUp();
+    // The late live copy of a caught-up line is dropped.
+    await server.bus.publish({ type: 'chat_live_message', room_id: 'free', data: { op: 'add', floor: 2, is_user: true, live_message: 'lost', sender_name: 'Aria', send_date: '' } });
+    await server.feed.addLive('free', 4);
+    await viewer.untilCount('chat_live_message', 4);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(viewer.of('chat_live_message').map((item) => item.floor)).toEqual([1, 3, 2, 4]);
   });
 
   it('batch mode carries several events in one frame', async () => {

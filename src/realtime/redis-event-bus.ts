@@ -33,7 +33,7 @@ export class RedisEventBus implements EventBus {
   private lastBeatAt = Date.now();
   private rebuilding = false;
   private closed = false;
-  private readonly timer: NodeJS.Timeout;
+  private timer?: NodeJS.Timeout;
 
   private constructor(
     private readonly publisher: RedisClient,
@@ -41,8 +41,6 @@ export class RedisEventBus implements EventBus {
   ) {
     this.eventsChannel = `${options.prefix}events`;
     this.controlChannel = `${options.prefix}control`;
-    this.timer = setInterval(() => void this.beat(), options.heartbeatMs);
-    this.timer.unref();
   }
 
   static async connect(options: RedisEventBusOptions): Promise<RedisEventBus> {
@@ -52,6 +50,9 @@ export class RedisEventBus implements EventBus {
     const bus = new RedisEventBus(publisher, options);
     try {
       bus.subscriber = await bus.openSubscriber();
+      bus.lastBeatAt = Date.now();
+      bus.timer = setInterval(() => void bus.beat(), options.heartbeatMs);
+      bus.timer.unref();
     } catch (err) {
       await bus.close();
       throw err;
@@ -111,22 +112,36 @@ export class RedisEventBus implements EventBus {
     const silence = now - this.lastBeatAt;
     this.lastBeatAt = now;
     if (silence > 2.5 * this.options.heartbeatMs) {
-      this.options.log.warn({ silenceMs: silence }, 'redis subscription recovered; catching up');
-      for (const handler of this.gapHandlers) handler();
+      this.options.log.warn({ silenceMs: silence }, 'redis subscription was silent; catching up');
+      this.reportGap();
     }
+  }
+
+  private reportGap(): void {
+    for (const handler of this.gapHandlers) handler();
   }
 
   private async beat(): Promise<void> {
     this.publisher.publish(this.controlChannel, this.instanceId).catch(() => undefined);
     const silent = Date.now() - this.lastBeatAt > 3 * this.options.heartbeatMs;
-    // A subscriber that claims to be connected yet hears nothing is half-open: replace it.
-    if (silent && this.subscriber.isReady && this.publisher.isReady && !this.rebuilding && !this.closed) {
+    // A subscriber that claims to be connected yet hears nothing is half-open: replace it (and
+    // retry if a previous replacement failed).
+    const halfOpen = silent && this.subscriber.isReady && this.publisher.isReady;
+    if ((halfOpen || !this.subscriber.isOpen) && !this.rebuilding && !this.closed) {
       this.rebuilding = true;
       this.options.log.warn('redis subscription silent; reconnecting it');
-      const old = this.subscriber;
+      // The old connection goes first: two live subscriptions would deliver every event twice.
+      if (this.subscriber.isOpen) this.subscriber.destroy();
       try {
-        this.subscriber = await this.openSubscriber();
-        old.destroy();
+        const subscriber = await this.openSubscriber();
+        if (this.closed) {
+          await quietly(subscriber);
+          return;
+        }
+        this.subscriber = subscriber;
+        // A fresh subscription gets a full grace period before it can be judged silent.
+        this.lastBeatAt = Date.now();
+        this.reportGap();
       } catch (err) {
         this.options.log.warn({ err }, 'could not rebuild redis subscription');
       } finally {

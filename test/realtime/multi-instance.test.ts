@@ -24,7 +24,17 @@ const children: ChildProcess[] = [];
 const sockets: WsClient[] = [];
 
 async function startInstance(): Promise<Instance> {
-  const port = await freePort();
+  // Another process may grab the free port before the child binds it: try a few.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnInstance(await freePort());
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+async function spawnInstance(port: number): Promise<Instance> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     stdio: 'ignore',
     env: {
@@ -52,7 +62,10 @@ async function startInstance(): Promise<Instance> {
     } catch {
       // still starting
     }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error('instance did not start');
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error('instance did not start');
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -105,7 +118,7 @@ describe.skipIf(!TEST_DATABASE_URL || !hasRedisServerBinary)('two instances behi
     database = await createTestDatabase();
     redis = await PrivateRedis.start();
     a = await startInstance();
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     for (const socket of sockets) socket.socket.terminate();
@@ -136,7 +149,7 @@ describe.skipIf(!TEST_DATABASE_URL || !hasRedisServerBinary)('two instances behi
     await onB.closed;
     await expect.poll(() => liveNum(a, roomId), { timeout: 30_000, interval: 200 }).toBe(1);
     await onA.until((s) => s.of('live_num').at(-1)?.live_num === 1, 'live_num 1 on A');
-  }, 60_000);
+  }, 120_000);
 
   it('a Redis restart loses no message for a client that resumes', async () => {
     const b = await startInstance();
@@ -151,7 +164,7 @@ describe.skipIf(!TEST_DATABASE_URL || !hasRedisServerBinary)('two instances behi
     await redis.restart();
     await duringOutage;
     // B's subscription notices the gap and catches up from the database.
-    await first.until((s) => floors(s).includes(1), 'm1 through catch-up');
+    await first.until((s) => floors(s).includes(1), 'm1 through catch-up', 30_000);
     await say('m2');
     await new Promise((resolve) => setTimeout(resolve, 500));
 
@@ -162,5 +175,5 @@ describe.skipIf(!TEST_DATABASE_URL || !hasRedisServerBinary)('two instances behi
     await resumed.until((s) => floors(s).includes(3), 'm3 live after resume');
     const all = [...seen, ...floors(resumed)];
     expect([...all].sort((x, y) => x - y)).toEqual([0, 1, 2, 3]);
-  }, 60_000);
+  }, 120_000);
 });

@@ -257,8 +257,13 @@ export class RealtimeGateway {
       (closing) => this.detach(closing),
     );
     socket.on('message', (data: Buffer, isBinary: boolean) => {
-      if (connection.joining) connection.inbox.push({ data, isBinary });
-      else this.onClientFrame(connection, data, isBinary);
+      if (!connection.joining) {
+        this.onClientFrame(connection, data, isBinary);
+      } else if (connection.inbox.length < this.deps.config.inboundMaxMessages) {
+        connection.inbox.push({ data, isBinary });
+      } else {
+        connection.close(CloseCode.tooManyMessages, 'too many messages');
+      }
     });
     socket.on('pong', () => {
       connection.missedPongs = 0;

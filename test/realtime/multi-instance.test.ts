@@ -175,5 +175,9 @@ describe.skipIf(!TEST_DATABASE_URL || !hasRedisServerBinary)('two instances behi
     await resumed.until((s) => floors(s).includes(3), 'm3 live after resume');
     const all = [...seen, ...floors(resumed)];
     expect([...all].sort((x, y) => x - y)).toEqual([0, 1, 2, 3]);
+
+    // A stopping instance tells its viewers to go elsewhere.
+    b.child.kill('SIGTERM');
+    expect((await resumed.closed).code).toBe(1001);
   }, 120_000);
 });

@@ -114,6 +114,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     rateLimit: { messages: config.chatRateLimitMessages, windowSeconds: config.chatRateLimitWindowSeconds },
     clock: deps.clock,
   });
+  app.addHook('onClose', async () => chat.close());
   await app.register(roomsRoutes, { rooms, auth });
   await app.register(chatRoutes, { chat, auth });
 

@@ -25,6 +25,9 @@ import type { Presence } from './realtime/presence.js';
 import { freeRoomsOnlyPolicy, type RoomAccessPolicy } from './rooms/access.js';
 import { roomsRoutes } from './rooms/routes.js';
 import { RoomsService } from './rooms/service.js';
+import { createPaymentsService } from './payments/factory.js';
+import { paymentsRoutes } from './payments/routes.js';
+import type { PaymentsService } from './payments/service.js';
 
 export interface AppDependencies {
   config: Config;
@@ -37,6 +40,8 @@ export interface AppDependencies {
   logger: FastifyServerOptions['loggerInstance'];
   /** Injectable clock so tests can move time (session expiry, subscriptions, idle rooms). */
   clock?: () => number;
+  /** Recharge service; runtime.ts shares it with the reconciliation job. Built from config when absent. */
+  payments?: PaymentsService;
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -88,6 +93,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(healthRoutes, { db });
   await app.register(accountsRoutes, { accounts, auth });
+  const payments = deps.payments ?? createPaymentsService({ config, db, logger: app.log, clock: deps.clock });
+  await app.register(paymentsRoutes, { payments, auth });
 
   const rooms = new RoomsService(db, {
     eventBus: deps.eventBus,

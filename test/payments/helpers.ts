@@ -40,7 +40,7 @@ export async function createPaymentsTestApp(options: PaymentsTestOptions = {}) {
       nowpaymentsApiKey: FAKE_API_KEY,
       ipnSecret: IPN_SECRET,
       nowpaymentsBaseUrl: fake.url,
-      providerTimeoutMs: 300,
+      providerTimeoutMs: 1000,
       ...options.payments,
     },
   });

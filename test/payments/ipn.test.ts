@@ -1,3 +1,4 @@
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signIpnBody } from '../../src/payments/ipn-signature.js';
 import {
@@ -258,5 +259,58 @@ describe('provider edge cases', () => {
     });
     expect(await balance(order.client)).toBe(0);
     expect((await app.payments.partiallyPaidAwaitingDecision()).map((o) => o.id)).toEqual([order.orderId]);
+  });
+});
+
+/** Holds every query result while closed: a database that has stopped answering. */
+class StalledDatabase implements KyselyPlugin {
+  stalled = 0;
+  private closed = false;
+  private waiting: Array<() => void> = [];
+
+  transformQuery(args: PluginTransformQueryArgs) {
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs) {
+    if (this.closed) {
+      this.stalled += 1;
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    return args.result;
+  }
+
+  stall() {
+    this.closed = true;
+  }
+
+  resume() {
+    this.closed = false;
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
+}
+
+describe('IPN response time', () => {
+  it('answers before a stalled database does, and the resent IPN credits exactly once', async () => {
+    const database = new StalledDatabase();
+    const app = await setup({ dbPlugin: database, ipnDeadlineMs: 100 });
+    const order = await startRecharge(app);
+    const body = ipnBody(order, 'finished');
+
+    database.stall();
+    try {
+      const res = await postIpn(app, body);
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ code: 1, error: 'ipn_processing_delayed' });
+      // The crediting transaction is still stuck on the database after the reply went out.
+      await expect.poll(() => database.stalled).toBeGreaterThan(0);
+    } finally {
+      database.resume();
+    }
+
+    await expect.poll(() => balance(order.client)).toBe(100);
+    const resent = await postIpn(app, body);
+    expect(resent.json()).toEqual({ code: 0, outcome: 'unchanged' });
+    expect(await balance(order.client)).toBe(100);
   });
 });

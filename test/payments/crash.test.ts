@@ -69,7 +69,7 @@ function exited(child: ChildProcessWithoutNullStreams): Promise<void> {
 }
 
 /** Something else holds the write lock, so the server's crediting transaction has to wait. */
-function holdWriteLock(orderId: string): () => Promise<void> {
+async function holdWriteLock(orderId: string): Promise<() => Promise<void>> {
   if (dialectUnderTest === 'sqlite') {
     const locker = new SQLite(database.env.SQLITE_PATH!);
     locker.exec('BEGIN IMMEDIATE');
@@ -87,8 +87,8 @@ function holdWriteLock(orderId: string): () => Promise<void> {
     locked();
     await released;
   });
+  await isLocked;
   return async () => {
-    await isLocked;
     release();
     await holder;
   };
@@ -132,7 +132,7 @@ it('credits exactly once when the server is killed while processing an IPN and t
       body: JSON.stringify(ipn),
     });
 
-  const release = holdWriteLock(order.order_id);
+  const release = await holdWriteLock(order.order_id);
   const interrupted = sendIpn(first).catch((err: unknown) => err);
   await expect.poll(() => first.output().includes('payment IPN received'), { timeout: 10_000 }).toBe(true);
   first.child.kill('SIGKILL');

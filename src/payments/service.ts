@@ -252,6 +252,8 @@ export class PaymentsService {
           now,
         });
       }
+      // Every callback is logged; polls only when they told us something.
+      if (source === 'reconcile' && outcome === 'unchanged') return outcome;
       await this.repo.insertEvent(trx, {
         orderId: order?.id ?? report.orderId,
         paymentId: report.paymentId,

@@ -49,11 +49,14 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     cleanups.unshift(() => presence.close());
 
     const payments = createPaymentsService({ config, db: database.db, logger });
-    logger.info(
-      payments.isSimulated
-        ? 'payments: simulated provider (set NOWPAYMENTS_API_KEY for NOWPayments)'
-        : `payments: NOWPayments at ${config.payments.nowpaymentsBaseUrl}`,
-    );
+    if (payments.isSimulated) {
+      logger.warn(
+        'payments: SIMULATED provider, any logged-in user can mark their own recharge paid; ' +
+          'set NOWPAYMENTS_API_KEY and NOWPAYMENTS_IPN_SECRET for real payments',
+      );
+    } else {
+      logger.info(`payments: NOWPayments at ${config.payments.nowpaymentsBaseUrl}`);
+    }
     const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, logger, payments });
 
     // Exactly one instance reconciles at a time: Redis when shared, else the PostgreSQL advisory lock;

@@ -123,7 +123,7 @@ export class ReconciliationJob {
     this.timer = setTimeout(() => {
       this.runOnce()
         .then((summary) => {
-          if (summary && (summary.expired || summary.changed || summary.failures)) {
+          if (summary && (summary.interrupted || summary.expired || summary.changed || summary.failures)) {
             this.options.logger.info(summary, 'payment reconciliation pass');
           }
         })

@@ -288,12 +288,23 @@ export class PaymentsRepository {
     return rows.map(toOrder);
   }
 
+  /** Orders whose create call never finished (the process died meanwhile): the user never saw an address. */
+  async failInterruptedCreates(createdBefore: number, now: number): Promise<number> {
+    const result = await this.db
+      .updateTable('payment_orders')
+      .set({ status: 'failed', failure_reason: 'interrupted', updated_at: now })
+      .where('status', '=', CREATING)
+      .where('created_at', '<=', createdBefore)
+      .execute();
+    return result.reduce((sum, r) => sum + Number(r.numUpdatedRows), 0);
+  }
+
   /** Orders whose payment never started within the TTL: expired locally (a later payment still counts). */
   async expireUnpaid(now: number): Promise<number> {
     const result = await this.db
       .updateTable('payment_orders')
       .set({ status: 'expired', local_expired_at: now, updated_at: now })
-      .where('status', 'in', [CREATING, 'waiting'])
+      .where('status', '=', 'waiting')
       .where('expires_at', '<=', now)
       .execute();
     return result.reduce((sum, r) => sum + Number(r.numUpdatedRows), 0);

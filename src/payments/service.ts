@@ -63,6 +63,8 @@ export interface OrderStatusView {
 }
 
 export interface ReconcileSummary {
+  /** Orders left in `creating` by a process that died during the provider call; now failed. */
+  interrupted: number;
   expired: number;
   checked: number;
   changed: number;
@@ -362,12 +364,19 @@ export class PaymentsService {
   }
 
   /**
-   * One reconciliation pass: expire orders nobody paid within the TTL, then ask the provider about
+   * One reconciliation pass: fail orders whose creation was interrupted, expire orders nobody paid
+   * within the TTL, then ask the provider about
    * orders whose IPN may have been lost, with exponential backoff per order.
    */
   async reconcile(): Promise<ReconcileSummary> {
     const now = this.clock();
-    const summary: ReconcileSummary = { expired: await this.repo.expireUnpaid(now), checked: 0, changed: 0, failures: 0 };
+    const summary: ReconcileSummary = {
+      interrupted: await this.repo.failInterruptedCreates(now - RECONCILE_AFTER_MS, now),
+      expired: await this.repo.expireUnpaid(now),
+      checked: 0,
+      changed: 0,
+      failures: 0,
+    };
     const due = await this.repo.dueForCheck(now, now - RECONCILE_AFTER_MS, now - PROVIDER_PAYMENT_WINDOW_MS, RECONCILE_BATCH);
     for (const order of due) {
       summary.checked += 1;

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalRunLock, PostgresAdvisoryLock, ReconciliationJob, RedisRunLock, type RunLock } from '../../src/payments/reconciliation.js';
+import { PaymentsRepository } from '../../src/payments/repository.js';
 import { dialectUnderTest } from '../helpers/app.js';
 import { registerViewer } from '../helpers/client.js';
 import { balance, createPaymentsTestApp, ledgerProblems, orderStatus, startRecharge, type PaymentsTestApp } from './helpers.js';
@@ -71,6 +72,30 @@ describe('reconciliation', () => {
     t.clock.now += 1;
     expect(await t.payments.reconcile()).toMatchObject({ expired: 1 });
     expect(await orderStatus(viewer.client, order.orderId)).toMatchObject({ status: 'expired', coin_num_credited: 0 });
+    expect((await viewer.client.post('/api/payment/process_recharge', { crypto_amount: 12 })).statusCode).toBe(200);
+  });
+
+  it('fails an order whose creation was interrupted, freeing its open-order slot', async () => {
+    t = await createPaymentsTestApp({ payments: { maxOpenOrders: 1 } });
+    const viewer = await registerViewer(t.app);
+    // What a process killed during the provider call leaves behind.
+    await new PaymentsRepository(t.db).insertOrder({
+      id: '3f1c1e0e-8a40-4c53-9d55-0d6e4b7e8a11',
+      userId: viewer.uid,
+      provider: 'nowpayments',
+      priceAmount: '12',
+      priceCurrency: 'usd',
+      payCurrency: 'usdttrc20',
+      coinNum: 60,
+      expiresAt: t.clock.now + 24 * 60 * MINUTE,
+      now: t.clock.now,
+    });
+    expect((await viewer.client.post('/api/payment/process_recharge', { crypto_amount: 12 })).statusCode).toBe(429);
+    t.clock.now += MINUTE;
+    expect(await t.payments.reconcile()).toMatchObject({ interrupted: 0 });
+    t.clock.now += MINUTE;
+    expect(await t.payments.reconcile()).toMatchObject({ interrupted: 1 });
+    expect(await orderStatus(viewer.client, '3f1c1e0e-8a40-4c53-9d55-0d6e4b7e8a11')).toMatchObject({ status: 'failed' });
     expect((await viewer.client.post('/api/payment/process_recharge', { crypto_amount: 12 })).statusCode).toBe(200);
   });
 

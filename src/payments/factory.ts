@@ -1,12 +1,11 @@
 /** Builds the payments service for a configuration: NOWPayments with an API key, else simulated. */
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { PaymentsLogger } from './service.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { NowPaymentsProvider } from './nowpayments.js';
 import type { PaymentProvider } from './provider.js';
-import { PaymentsService } from './service.js';
+import { PaymentsService, type PaymentsLogger } from './service.js';
 import { SimulatedProvider } from './simulated.js';
 
 /**

@@ -4,10 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { PaymentsLogger } from './service.js';
 import type { Database } from '../db/schema.js';
 import type { RedisClient } from '../infra/redis.js';
-import type { PaymentsService, ReconcileSummary } from './service.js';
+import type { PaymentsLogger, PaymentsService, ReconcileSummary } from './service.js';
 
 /** Runs `work` only if no other holder (process or instance) is running it right now. */
 export interface RunLock {

@@ -218,8 +218,8 @@ export class PaymentsRepository {
       .execute();
   }
 
-  async insertEvent(trx: Executor, event: PaymentEvent): Promise<void> {
-    await trx
+  async insertEvent(trx: Executor, event: PaymentEvent): Promise<number> {
+    const row = await trx
       .insertInto('payment_events')
       .values({
         order_id: event.orderId,
@@ -230,7 +230,17 @@ export class PaymentsRepository {
         payload: event.payload,
         received_at: event.receivedAt,
       })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
+  }
+
+  async setEventOutcome(trx: Executor, eventId: number, orderId: string | null, outcome: string): Promise<void> {
+    await trx.updateTable('payment_events').set({ order_id: orderId, outcome }).where('id', '=', eventId).execute();
+  }
+
+  async deleteEvent(trx: Executor, eventId: number): Promise<void> {
+    await trx.deleteFrom('payment_events').where('id', '=', eventId).execute();
   }
 
   /** One row per provider payment; repeated callbacks refresh its latest status. */

@@ -223,6 +223,17 @@ export class PaymentsService {
   async applyReport(report: PaymentReport, source: 'ipn' | 'reconcile', payload: string): Promise<ReportOutcome> {
     return this.inTransaction(async (trx) => {
       const now = this.clock();
+      // Recording the report first also takes SQLite's write lock up front, so a writer in another
+      // process (the operator CLI) is waited for under busy_timeout instead of failing the upgrade.
+      const eventId = await this.repo.insertEvent(trx, {
+        orderId: report.orderId,
+        paymentId: report.paymentId,
+        status: report.status,
+        source,
+        outcome: 'received',
+        payload,
+        receivedAt: now,
+      });
       const order = report.orderId
         ? await this.repo.lockOrder(trx, { orderId: report.orderId })
         : await this.repo.lockOrder(trx, { paymentId: report.paymentId });
@@ -255,16 +266,8 @@ export class PaymentsService {
         });
       }
       // Every callback is logged; polls only when they told us something.
-      if (source === 'reconcile' && outcome === 'unchanged') return outcome;
-      await this.repo.insertEvent(trx, {
-        orderId: order?.id ?? report.orderId,
-        paymentId: report.paymentId,
-        status: report.status,
-        source,
-        outcome,
-        payload,
-        receivedAt: now,
-      });
+      if (source === 'reconcile' && outcome === 'unchanged') await this.repo.deleteEvent(trx, eventId);
+      else await this.repo.setEventOutcome(trx, eventId, order?.id ?? report.orderId, outcome);
       return outcome;
     });
   }

@@ -137,7 +137,9 @@ it('credits exactly once when the server is killed while processing an IPN and t
   await expect.poll(() => first.output().includes('payment IPN received'), { timeout: 10_000 }).toBe(true);
   first.child.kill('SIGKILL');
   await exited(first.child);
-  expect(await interrupted).toBeInstanceOf(Error);
+  // Killed mid-request (or, on a very slow machine, after the 503 that says "still processing").
+  const cut = await interrupted;
+  expect(cut instanceof Error || (cut as Response).status === 503).toBe(true);
   await release();
   expect(await balanceOf(database.db, walletAccount(uid))).toBe(0);
 

@@ -40,7 +40,8 @@ export async function createPaymentsTestApp(options: PaymentsTestOptions = {}) {
       nowpaymentsApiKey: FAKE_API_KEY,
       ipnSecret: IPN_SECRET,
       nowpaymentsBaseUrl: fake.url,
-      providerTimeoutMs: 1000,
+      // Generous: the machine is shared; tests that need a timeout set a short one.
+      providerTimeoutMs: 5000,
       ...options.payments,
     },
   });

@@ -128,6 +128,10 @@ describe('POST /api/payment/process_recharge', () => {
     ['malformed', 'a malformed answer'],
     ['hang', 'a timeout'],
   ] as const)('answers 502 and fails the order on %s from the provider (%s)', async (mode, _what) => {
+    if (mode === 'hang') {
+      await t.close();
+      t = await createPaymentsTestApp({ payments: { providerTimeoutMs: 300 } });
+    }
     t.fake.mode = mode;
     const { client } = await registerViewer(t.app);
     const res = await client.post('/api/payment/process_recharge', { crypto_amount: 20 });

@@ -131,18 +131,18 @@ describe('one reconciliation pass at a time', () => {
   }
 
   it('in one process', async () => {
-    t = await createPaymentsTestApp();
+    t = await createPaymentsTestApp({ payments: { providerTimeoutMs: 2000 } });
     const lock = new LocalRunLock();
     await expectExclusive(t, lock, lock);
   });
 
   it.runIf(dialectUnderTest === 'postgres')('across instances with a PostgreSQL advisory lock', async () => {
-    t = await createPaymentsTestApp();
+    t = await createPaymentsTestApp({ payments: { providerTimeoutMs: 2000 } });
     await expectExclusive(t, new PostgresAdvisoryLock(t.db, 'payments:reconcile'), new PostgresAdvisoryLock(t.db, 'payments:reconcile'));
   });
 
   it.runIf(TEST_REDIS_URL !== '')('across instances with a Redis lock', async () => {
-    t = await createPaymentsTestApp();
+    t = await createPaymentsTestApp({ payments: { providerTimeoutMs: 2000 } });
     const redis = createClient({ url: TEST_REDIS_URL });
     await redis.connect();
     const key = `test:payments:reconcile:${process.pid}:${Date.now()}`;

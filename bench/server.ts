@@ -17,7 +17,8 @@ const config = loadConfig({
   ...process.env,
   PORT: '0',
   HOST: '127.0.0.1',
-  SQLITE_PATH: join(dataDir, 'bench.db'),
+  // A caller that needs to reach the database itself (bench/pay-vip.ts) passes its own path.
+  SQLITE_PATH: process.env.SQLITE_PATH || join(dataDir, 'bench.db'),
   DEMO_DATA: 'false',
   LOG_LEVEL: 'warn',
 });

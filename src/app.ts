@@ -22,12 +22,15 @@ import { ErrorBody } from './http/schemas.js';
 import type { RateLimiter } from './infra/rate-limiter.js';
 import type { EventBus } from './realtime/events.js';
 import type { Presence } from './realtime/presence.js';
-import { freeRoomsOnlyPolicy, type RoomAccessPolicy } from './rooms/access.js';
+import type { RoomAccessPolicy } from './rooms/access.js';
 import { roomsRoutes } from './rooms/routes.js';
 import { RoomsService } from './rooms/service.js';
 import { createPaymentsService } from './payments/factory.js';
 import { paymentsRoutes } from './payments/routes.js';
 import type { PaymentsService } from './payments/service.js';
+import { WalletRoomAccessPolicy } from './wallet/access-policy.js';
+import { walletRoutes } from './wallet/routes.js';
+import { WalletService } from './wallet/service.js';
 
 export interface AppDependencies {
   config: Config;
@@ -35,7 +38,7 @@ export interface AppDependencies {
   rateLimiter: RateLimiter;
   eventBus: EventBus;
   presence: Presence;
-  /** Who may enter paid rooms; the wallet feature provides the real policy. */
+  /** Who may enter paid rooms; defaults to the wallet's policy (paid, subscribed, own or free rooms). */
   roomAccess?: RoomAccessPolicy;
   logger: FastifyServerOptions['loggerInstance'];
   /** Injectable clock so tests can move time (session expiry, subscriptions, idle rooms). */
@@ -46,7 +49,14 @@ export interface AppDependencies {
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+/** The real room gate for these dependencies; runtime.ts and buildApp share this one definition. */
+export function defaultRoomAccess(deps: Pick<AppDependencies, 'config' | 'db' | 'clock'>): RoomAccessPolicy {
+  return new WalletRoomAccessPolicy(deps.db, { defaultSubscriptionPrice: deps.config.subscriptionPrice, clock: deps.clock });
+}
+
+export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
+  // Every consumer of deps.roomAccess gets the real gate unless a test injects its own.
+  const deps = { ...dependencies, roomAccess: dependencies.roomAccess ?? defaultRoomAccess(dependencies) };
   const { config, db } = deps;
   const app = Fastify({
     loggerInstance: deps.logger,
@@ -99,7 +109,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const rooms = new RoomsService(db, {
     eventBus: deps.eventBus,
     presence: deps.presence,
-    roomAccess: deps.roomAccess ?? freeRoomsOnlyPolicy,
+    roomAccess: deps.roomAccess,
     liveIdleMinutes: config.liveIdleMinutes,
     clock: deps.clock,
   });
@@ -113,6 +123,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   await app.register(roomsRoutes, { rooms, auth });
   await app.register(chatRoutes, { chat, auth });
+
+  const wallet = new WalletService(db, {
+    platformFeePercent: config.platformFeePercent,
+    defaultSubscriptionPrice: config.subscriptionPrice,
+    clock: deps.clock,
+  });
+  await app.register(walletRoutes, { wallet, auth });
 
   return app;
 }

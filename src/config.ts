@@ -36,6 +36,10 @@ export interface Config {
   chatRateLimitMessages: number;
   chatRateLimitWindowSeconds: number;
   payments: PaymentsConfig;
+  /** Share of every VIP payment and subscription (whole percent, rounded down) kept by the platform. */
+  platformFeePercent: number;
+  /** Subscription price in diamonds for anchors who have not set their own. */
+  subscriptionPrice: number;
 }
 
 /** Crypto recharge settings (see the payments section of .env.example). */
@@ -73,6 +77,12 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
   if (!Number.isInteger(value) || value < min) {
     throw new Error(`Invalid ${name}: expected an integer >= ${min}, got "${raw}"`);
   }
+  return value;
+}
+
+function percent(env: Env, name: string, fallback: number): number {
+  const value = int(env, name, fallback);
+  if (value > 100) throw new Error(`Invalid ${name}: expected 0-100, got "${env[name]}"`);
   return value;
 }
 
@@ -167,5 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     chatRateLimitMessages: int(env, 'CHAT_RATE_LIMIT_MESSAGES', 5, 1),
     chatRateLimitWindowSeconds: int(env, 'CHAT_RATE_LIMIT_WINDOW_SECONDS', 10, 1),
     payments: paymentsConfig(env),
+    platformFeePercent: percent(env, 'PLATFORM_FEE_PERCENT', 0),
+    subscriptionPrice: int(env, 'SUBSCRIPTION_PRICE', 100),
   };
 }

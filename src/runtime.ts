@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { buildApp } from './app.js';
+import { buildApp, defaultRoomAccess } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -57,7 +57,8 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     } else {
       logger.info(`payments: NOWPayments at ${config.payments.nowpaymentsBaseUrl}`);
     }
-    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, logger, payments });
+    const roomAccess = defaultRoomAccess({ config, db: database.db });
+    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, roomAccess, logger, payments });
 
     // Exactly one instance reconciles at a time: Redis when shared, else the PostgreSQL advisory lock;
     // SQLite means a single process anyway.

@@ -4,8 +4,11 @@ export function isUniqueViolation(err: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-/** PostgreSQL serialization failure or deadlock: the transaction may simply be retried. */
+/**
+ * PostgreSQL serialization failure or deadlock, or SQLite's lock held by another process (including
+ * WAL's BUSY_SNAPSHOT when a read transaction cannot upgrade): the transaction may simply be retried.
+ */
 export function isRetryableTransactionError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === '40001' || code === '40P01' || code === 'SQLITE_BUSY';
+  return code === '40001' || code === '40P01' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY'));
 }

@@ -105,6 +105,36 @@ export interface RoomMutesTable {
   until: number;
 }
 
+export interface RoomAccessTable {
+  user_id: string;
+  room_id: string;
+  transfer_id: string;
+  amount: number;
+  created_at: number;
+}
+
+export interface SubscriptionsTable {
+  user_id: string;
+  anchor_id: string;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SubscriptionPlansTable {
+  anchor_id: string;
+  price: number;
+  updated_at: number;
+}
+
+export interface IdempotencyRecordsTable {
+  user_id: string;
+  idempotency_key: string;
+  request: string;
+  response: string | null;
+  created_at: number;
+}
+
 export interface PaymentOrdersTable {
   id: string;
   user_id: string;
@@ -166,6 +196,10 @@ export interface Database {
   user_messages: UserMessagesTable;
   room_follows: RoomFollowsTable;
   room_mutes: RoomMutesTable;
+  room_access: RoomAccessTable;
+  subscriptions: SubscriptionsTable;
+  subscription_plans: SubscriptionPlansTable;
+  idempotency_records: IdempotencyRecordsTable;
   payment_orders: PaymentOrdersTable;
   payment_events: PaymentEventsTable;
   payment_unmatched: PaymentUnmatchedTable;

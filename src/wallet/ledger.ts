@@ -65,10 +65,13 @@ function normaliseLegs(legs: TransferLeg[]): TransferLeg[] {
   const total = [...merged.values()].reduce((a, b) => a + b, 0);
   if (total !== 0) throw new Error(`Unbalanced transfer: legs sum to ${total}`);
   // A fixed lock order (by account id) keeps concurrent transfers from deadlocking on PostgreSQL.
-  return [...merged.entries()]
+  const moving = [...merged.entries()]
     .filter(([, amount]) => amount !== 0)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([account, amount]) => ({ account, amount }));
+  // A transfer that moves nothing would still burn its idempotency key and show up as history.
+  if (moving.length === 0) throw new Error('Transfer moves no diamonds');
+  return moving;
 }
 
 /**
@@ -76,6 +79,7 @@ function normaliseLegs(legs: TransferLeg[]): TransferLeg[] {
  * a non-system account would go negative; the caller's transaction then rolls back as a whole.
  */
 export async function postTransfer(trx: Transaction<Database>, request: TransferRequest): Promise<TransferResult> {
+  if (!request.idempotencyKey) throw new Error('Transfer needs an idempotency key');
   const legs = normaliseLegs(request.legs);
   const now = request.now ?? Date.now();
   const transferId = newSortableId(now);
@@ -143,7 +147,7 @@ export async function balanceOf(db: Executor, account: string): Promise<number> 
 }
 
 export interface LedgerProblem {
-  kind: 'unbalanced_transfer' | 'balance_mismatch' | 'negative_balance';
+  kind: 'unbalanced_transfer' | 'empty_transfer' | 'balance_mismatch' | 'negative_balance';
   id: string;
   detail: string;
 }
@@ -160,6 +164,13 @@ export async function verifyLedger(db: Executor): Promise<LedgerProblem[]> {
   for (const row of unbalanced) {
     problems.push({ kind: 'unbalanced_transfer', id: row.transfer_id, detail: `legs sum to ${row.total}` });
   }
+  const empty = await db
+    .selectFrom('ledger_transfers as t')
+    .leftJoin('ledger_entries as e', 'e.transfer_id', 't.id')
+    .where('e.transfer_id', 'is', null)
+    .select('t.id')
+    .execute();
+  for (const row of empty) problems.push({ kind: 'empty_transfer', id: row.id, detail: 'transfer has no entries' });
   const accounts = await db
     .selectFrom('ledger_accounts as a')
     .leftJoin('ledger_entries as e', 'e.account_id', 'a.id')

@@ -70,7 +70,8 @@ describe('a SillyTavern chat file, end to end', () => {
     });
     expect(info.data.vip_info).toEqual({ room_type: 0, vip_status: true, amount: 0 });
     expect(info.data.follow_info).toEqual({ follow_status: false });
-    expect(info.data.subscription_info).toEqual({ subscription_status: false, amount: 0, expires_at: null });
+    // The anchor has not set a price, so the configured default (SUBSCRIPTION_PRICE) is offered.
+    expect(info.data.subscription_info).toEqual({ subscription_status: false, amount: t.config.subscriptionPrice, expires_at: null });
 
     const history = (await viewer.get('/api/live/get_live_chat_history', { query: { room_id: roomId } })).json();
     expect(keys(history.data)).toEqual(['chat_info', 'has_more', 'room_id', 'room_name', 'uid', 'username']);

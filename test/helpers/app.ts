@@ -31,8 +31,11 @@ export async function createTestDatabase(options: { sqlitePath?: string; pgPoolS
     return { ...handle, env: { SQLITE_PATH: sqlitePath, DATABASE_URL: '' } };
   }
   const schema = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const handle = await openDatabase({ databaseUrl: TEST_DATABASE_URL, sqlitePath: '', pgSchema: schema, pgPoolSize: options.pgPoolSize });
-  await migrateToLatest(handle.db);
+  const handle = await withSchemaChangeLock(async () => {
+    const opened = await openDatabase({ databaseUrl: TEST_DATABASE_URL, sqlitePath: '', pgSchema: schema, pgPoolSize: options.pgPoolSize });
+    await migrateToLatest(opened.db);
+    return opened;
+  });
   const url = new URL(TEST_DATABASE_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
   return {
@@ -40,12 +43,28 @@ export async function createTestDatabase(options: { sqlitePath?: string; pgPoolS
     env: { DATABASE_URL: url.toString() },
     close: async () => {
       await handle.close();
-      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.end();
+      await withSchemaChangeLock(async (admin) => {
+        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      });
     },
   };
+}
+
+// Test files run in parallel processes. Kysely's migrator introspects the tables of every schema, and
+// that catalog query fails if another process drops its schema at the same moment, so creating and
+// dropping test schemas take turns under one advisory lock.
+const SCHEMA_CHANGE_LOCK = 727_001;
+
+async function withSchemaChangeLock<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query('select pg_advisory_lock($1)', [SCHEMA_CHANGE_LOCK]);
+    return await work(admin);
+  } finally {
+    await admin.query('select pg_advisory_unlock($1)', [SCHEMA_CHANGE_LOCK]).catch(() => undefined);
+    await admin.end();
+  }
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
@@ -70,9 +89,14 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  overrides: { config?: Partial<Config>; deps?: Partial<Omit<AppDependencies, 'config' | 'db'>> } = {},
+  overrides: {
+    config?: Partial<Config>;
+    deps?: Partial<Omit<AppDependencies, 'config' | 'db'>>;
+    /** PostgreSQL pool size: concurrency tests want several real connections. */
+    pgPoolSize?: number;
+  } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase({ pgPoolSize: overrides.pgPoolSize });
   const config = testConfig(overrides.config);
   const deps: AppDependencies = {
     config,

@@ -1,0 +1,197 @@
+/**
+ * SQL for what diamonds buy (room unlocks, subscriptions, prices), idempotency records and the
+ * wallet/earnings history. Balances themselves change only through ledger.ts.
+ */
+import { sql } from 'kysely';
+import type { Executor } from './ledger.js';
+
+export interface PricedRoom {
+  id: string;
+  anchorId: string;
+  roomName: string;
+  roomType: number;
+  price: number;
+}
+
+export interface AccountEntry {
+  transferId: string;
+  type: string;
+  amount: number;
+  balanceAfter: number;
+  createdAt: number;
+  metadata: Record<string, unknown>;
+}
+
+export interface StoredIdempotencyRecord {
+  request: string;
+  response: string | null;
+}
+
+export class WalletRepository {
+  constructor(private readonly db: Executor) {}
+
+  async findRoom(roomId: string): Promise<PricedRoom | undefined> {
+    const row = await this.db
+      .selectFrom('rooms')
+      .select(['id', 'anchor_id', 'room_name', 'room_type', 'coin_num'])
+      .where('id', '=', roomId)
+      .executeTakeFirst();
+    return row
+      ? { id: row.id, anchorId: row.anchor_id, roomName: row.room_name, roomType: Number(row.room_type), price: Number(row.coin_num) }
+      : undefined;
+  }
+
+  async isAnchor(userId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('users').select('is_anchor').where('id', '=', userId).executeTakeFirst();
+    return row?.is_anchor === 1;
+  }
+
+  async userExists(userId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async hasRoomAccess(userId: string, roomId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('room_access')
+      .select('room_id')
+      .where('user_id', '=', userId)
+      .where('room_id', '=', roomId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async insertRoomAccess(row: { userId: string; roomId: string; transferId: string; amount: number; now: number }): Promise<void> {
+    await this.db
+      .insertInto('room_access')
+      .values({ user_id: row.userId, room_id: row.roomId, transfer_id: row.transferId, amount: row.amount, created_at: row.now })
+      .onConflict((oc) => oc.columns(['user_id', 'room_id']).doNothing())
+      .execute();
+  }
+
+  async subscriptionExpiry(userId: string, anchorId: string): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('subscriptions')
+      .select('expires_at')
+      .where('user_id', '=', userId)
+      .where('anchor_id', '=', anchorId)
+      .executeTakeFirst();
+    return row ? Number(row.expires_at) : undefined;
+  }
+
+  /**
+   * Adds one period: from the current expiry while it is still running, else from now. Computed in
+   * the UPDATE itself so two concurrent renewals both count (no read-modify-write race).
+   */
+  async extendSubscription(userId: string, anchorId: string, periodMs: number, now: number): Promise<number> {
+    const row = await this.db
+      .insertInto('subscriptions')
+      .values({ user_id: userId, anchor_id: anchorId, expires_at: now + periodMs, created_at: now, updated_at: now })
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'anchor_id']).doUpdateSet({
+          expires_at: sql<number>`case when subscriptions.expires_at > ${now} then subscriptions.expires_at + ${periodMs} else ${now + periodMs} end`,
+          updated_at: now,
+        }),
+      )
+      .returning('expires_at')
+      .executeTakeFirstOrThrow();
+    return Number(row.expires_at);
+  }
+
+  async countActiveSubscribers(anchorId: string, now: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('subscriptions')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('anchor_id', '=', anchorId)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+
+  async subscriptionPrice(anchorId: string): Promise<number | undefined> {
+    const row = await this.db.selectFrom('subscription_plans').select('price').where('anchor_id', '=', anchorId).executeTakeFirst();
+    return row ? Number(row.price) : undefined;
+  }
+
+  async setSubscriptionPrice(anchorId: string, price: number, now: number): Promise<void> {
+    await this.db
+      .insertInto('subscription_plans')
+      .values({ anchor_id: anchorId, price, updated_at: now })
+      .onConflict((oc) => oc.column('anchor_id').doUpdateSet({ price, updated_at: now }))
+      .execute();
+  }
+
+  /**
+   * Claims a client idempotency key. On PostgreSQL a concurrent claim of the same key waits here
+   * until the first transaction ends, so the loser sees the winner's stored answer.
+   */
+  async claimIdempotencyKey(userId: string, key: string, request: string, now: number): Promise<boolean> {
+    const inserted = await this.db
+      .insertInto('idempotency_records')
+      .values({ user_id: userId, idempotency_key: key, request, response: null, created_at: now })
+      .onConflict((oc) => oc.columns(['user_id', 'idempotency_key']).doNothing())
+      .returning('idempotency_key')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  async findIdempotencyRecord(userId: string, key: string): Promise<StoredIdempotencyRecord | undefined> {
+    return this.db
+      .selectFrom('idempotency_records')
+      .select(['request', 'response'])
+      .where('user_id', '=', userId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+  }
+
+  async storeIdempotentResponse(userId: string, key: string, response: string): Promise<void> {
+    await this.db
+      .updateTable('idempotency_records')
+      .set({ response })
+      .where('user_id', '=', userId)
+      .where('idempotency_key', '=', key)
+      .execute();
+  }
+
+  /** Entries of one ledger account, newest first, paging by transfer id (ids sort by time). */
+  async accountEntries(account: string, options: { before?: string; limit: number }): Promise<AccountEntry[]> {
+    let query = this.db
+      .selectFrom('ledger_entries as e')
+      .innerJoin('ledger_transfers as t', 't.id', 'e.transfer_id')
+      .select(['e.transfer_id', 't.type', 't.metadata', 'e.amount', 'e.balance_after', 'e.created_at'])
+      .where('e.account_id', '=', account)
+      .orderBy('e.transfer_id', 'desc')
+      .limit(options.limit);
+    if (options.before) query = query.where('e.transfer_id', '<', options.before);
+    const rows = await query.execute();
+    return rows.map((row) => ({
+      transferId: row.transfer_id,
+      type: row.type,
+      amount: Number(row.amount),
+      balanceAfter: Number(row.balance_after),
+      createdAt: Number(row.created_at),
+      metadata: parseMetadata(row.metadata),
+    }));
+  }
+
+  /** Sum of an account's entries per transfer type, e.g. earnings by vip_room / subscription. */
+  async totalsByType(account: string): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('ledger_entries as e')
+      .innerJoin('ledger_transfers as t', 't.id', 'e.transfer_id')
+      .select(['t.type', (eb) => eb.fn.sum<number>('e.amount').as('total')])
+      .where('e.account_id', '=', account)
+      .groupBy('t.type')
+      .execute();
+    return new Map(rows.map((row) => [row.type, Number(row.total)]));
+  }
+}
+
+function parseMetadata(raw: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

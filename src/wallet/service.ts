@@ -1,0 +1,395 @@
+/**
+ * What diamonds buy and where they come from: VIP room unlocks, anchor subscriptions, recharge
+ * credits and operator adjustments. Every movement is one ledger transfer inside one database
+ * transaction together with what it pays for, so a crash can never leave half a payment.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { SessionUser } from '../accounts/service.js';
+import { newId } from '../db/ids.js';
+import type { Database } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../http/errors.js';
+import {
+  balanceOf,
+  earningsAccount,
+  InsufficientBalanceError,
+  postTransfer,
+  SYSTEM_ACCOUNTS,
+  walletAccount,
+  type TransferLeg,
+} from './ledger.js';
+import { WalletRepository } from './repository.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const SUBSCRIPTION_PERIOD_MS = 30 * DAY_MS;
+/** Upper bound for any single amount or price; far below 2^53 so sums stay exact. */
+export const MAX_DIAMONDS = 1_000_000_000;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+const TRANSACTIONS_PAGE_MAX = 100;
+
+export interface WalletOptions {
+  platformFeePercent: number;
+  defaultSubscriptionPrice: number;
+  clock?: () => number;
+}
+
+export interface VipPaymentRequest {
+  /** The uid the client believes it is; only checked against the session, never trusted. */
+  uid?: string;
+  anchorId: string;
+  roomId: string;
+  /** The price the viewer agreed to pay. */
+  amount: number;
+}
+
+export interface VipPaymentResult {
+  vip_status: boolean;
+  charged: number;
+  coin_num: number;
+}
+
+export interface SubscriptionResult {
+  subscription_status: boolean;
+  charged: number;
+  amount: number;
+  expires_at: string;
+  coin_num: number;
+}
+
+export interface WalletTransaction {
+  id: string;
+  type: string;
+  amount: number;
+  balance_after: number;
+  created_at: string;
+  room_id?: string;
+  anchor_id?: string;
+  order_id?: string;
+  reason?: string;
+}
+
+export interface TransactionsPage {
+  transactions: WalletTransaction[];
+  next_cursor: string | null;
+}
+
+export interface EarningsEntry {
+  id: string;
+  type: string;
+  amount: number;
+  created_at: string;
+  room_id?: string;
+  from_uid?: string;
+}
+
+export interface EarningsSummary {
+  coin_num: number;
+  total_earned: number;
+  vip_total: number;
+  subscription_total: number;
+  subscription_price: number;
+  active_subscribers: number;
+  recent: EarningsEntry[];
+}
+
+export interface CreditResult {
+  applied: boolean;
+  coin_num: number;
+}
+
+export class WalletService {
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: WalletOptions,
+  ) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  balance(userId: string): Promise<number> {
+    return balanceOf(this.db, walletAccount(userId));
+  }
+
+  /**
+   * Unlocks a paid room for good (contract endpoint 8). Paying for a room the viewer already owns
+   * charges nothing; `amount` must equal the current price so a price change is never a surprise.
+   */
+  async payVipRoom(user: SessionUser, request: VipPaymentRequest, idempotencyKey?: string): Promise<VipPaymentResult> {
+    if (request.uid !== undefined && request.uid !== user.id) {
+      throw forbidden('uid_mismatch', 'uid does not match the logged-in user');
+    }
+    assertAmount(request.amount);
+    const fingerprint = JSON.stringify(['pay_vip_coin', request.roomId, request.anchorId, request.amount]);
+    return inTransaction(this.db, (trx) =>
+      this.idempotent(trx, user.id, idempotencyKey, fingerprint, () => this.unlockRoom(trx, user, request)),
+    );
+  }
+
+  private async unlockRoom(trx: Transaction<Database>, user: SessionUser, request: VipPaymentRequest): Promise<VipPaymentResult> {
+    const repo = new WalletRepository(trx);
+    const wallet = walletAccount(user.id);
+    const room = await repo.findRoom(request.roomId);
+    if (!room) throw notFound('room_not_found', 'No such room');
+    if (room.anchorId !== request.anchorId) throw badRequest('anchor_mismatch', 'anchor_id is not the anchor of this room');
+    if (room.roomType === 0) throw badRequest('room_is_free', 'This room is free to enter');
+    if (room.price <= 0) throw badRequest('room_not_for_sale', 'This room is open to subscribers only');
+    const unchanged = async (): Promise<VipPaymentResult> => ({ vip_status: true, charged: 0, coin_num: await balanceOf(trx, wallet) });
+    if (room.anchorId === user.id || (await repo.hasRoomAccess(user.id, room.id))) return unchanged();
+    if (request.amount !== room.price) {
+      throw conflict('price_changed', `The price of this room is now ${room.price} diamonds`, { amount: room.price });
+    }
+
+    const now = this.clock();
+    const transfer = await this.charge(trx, {
+      idempotencyKey: `vip:${user.id}:${room.id}`,
+      type: 'vip_room',
+      payerId: user.id,
+      anchorId: room.anchorId,
+      price: room.price,
+      metadata: { room_id: room.id, room_name: room.roomName },
+      now,
+    });
+    // A concurrent identical payment won the race and committed first: this one changes nothing.
+    if (!transfer.applied) return unchanged();
+    await repo.insertRoomAccess({ userId: user.id, roomId: room.id, transferId: transfer.transferId, amount: room.price, now });
+    return { vip_status: true, charged: room.price, coin_num: transfer.balance };
+  }
+
+  /** Buys (or extends by) one 30-day period of access to all of an anchor's paid rooms. */
+  async subscribe(user: SessionUser, anchorId: string, expectedPrice?: number, idempotencyKey?: string): Promise<SubscriptionResult> {
+    if (expectedPrice !== undefined) assertAmount(expectedPrice);
+    if (anchorId === user.id) throw badRequest('cannot_subscribe_to_self', 'You cannot subscribe to yourself');
+    const fingerprint = JSON.stringify(['subscribe', anchorId, expectedPrice ?? null]);
+    return inTransaction(this.db, (trx) =>
+      this.idempotent(trx, user.id, idempotencyKey, fingerprint, async () => {
+        const repo = new WalletRepository(trx);
+        if (!(await repo.isAnchor(anchorId))) throw notFound('anchor_not_found', 'No such anchor');
+        const price = await this.subscriptionPriceWith(repo, anchorId);
+        if (price === 0) throw badRequest('subscriptions_disabled', 'This anchor does not offer subscriptions');
+        if (expectedPrice !== undefined && expectedPrice !== price) {
+          throw conflict('price_changed', `The subscription price is now ${price} diamonds`, { amount: price });
+        }
+        const now = this.clock();
+        const transfer = await this.charge(trx, {
+          // Every call buys a period; retries are made safe by the client's Idempotency-Key.
+          idempotencyKey: `subscription:${user.id}:${anchorId}:${newId()}`,
+          type: 'subscription',
+          payerId: user.id,
+          anchorId,
+          price,
+          metadata: {},
+          now,
+        });
+        const expiresAt = await repo.extendSubscription(user.id, anchorId, SUBSCRIPTION_PERIOD_MS, now);
+        return {
+          subscription_status: true,
+          charged: price,
+          amount: price,
+          expires_at: new Date(expiresAt).toISOString(),
+          coin_num: transfer.balance,
+        };
+      }),
+    );
+  }
+
+  async subscriptionPrice(anchorId: string): Promise<number> {
+    return this.subscriptionPriceWith(new WalletRepository(this.db), anchorId);
+  }
+
+  /** Anchors set their own price; 0 turns subscriptions off. */
+  async setSubscriptionPrice(anchor: SessionUser, price: number): Promise<{ subscription_price: number }> {
+    if (!anchor.isAnchor) throw forbidden('not_an_anchor', 'Only anchors can set a subscription price');
+    if (!Number.isSafeInteger(price) || price < 0 || price > MAX_DIAMONDS) {
+      throw badRequest('invalid_amount', `subscription_price must be an integer from 0 to ${MAX_DIAMONDS}`);
+    }
+    await new WalletRepository(this.db).setSubscriptionPrice(anchor.id, price, this.clock());
+    return { subscription_price: price };
+  }
+
+  /** The viewer's wallet history, newest first; pass the returned `next_cursor` for older entries. */
+  async transactions(userId: string, cursor: string | undefined, limit = 20): Promise<TransactionsPage> {
+    const pageSize = Math.min(Math.max(1, Math.trunc(limit)), TRANSACTIONS_PAGE_MAX);
+    const entries = await new WalletRepository(this.db).accountEntries(walletAccount(userId), { before: cursor, limit: pageSize + 1 });
+    const page = entries.slice(0, pageSize);
+    return {
+      transactions: page.map((entry) => ({
+        id: entry.transferId,
+        type: entry.type,
+        amount: entry.amount,
+        balance_after: entry.balanceAfter,
+        created_at: new Date(entry.createdAt).toISOString(),
+        ...pickStrings(entry.metadata, ['room_id', 'anchor_id', 'order_id', 'reason']),
+      })),
+      next_cursor: entries.length > pageSize ? (page.at(-1)?.transferId ?? null) : null,
+    };
+  }
+
+  async earnings(anchor: SessionUser): Promise<EarningsSummary> {
+    if (!anchor.isAnchor) throw forbidden('not_an_anchor', 'Only anchors have earnings');
+    const repo = new WalletRepository(this.db);
+    const account = earningsAccount(anchor.id);
+    const [coins, totals, recent, price, subscribers] = await Promise.all([
+      balanceOf(this.db, account),
+      repo.totalsByType(account),
+      repo.accountEntries(account, { limit: 20 }),
+      this.subscriptionPriceWith(repo, anchor.id),
+      repo.countActiveSubscribers(anchor.id, this.clock()),
+    ]);
+    return {
+      coin_num: coins,
+      total_earned: [...totals.values()].filter((total) => total > 0).reduce((a, b) => a + b, 0),
+      vip_total: totals.get('vip_room') ?? 0,
+      subscription_total: totals.get('subscription') ?? 0,
+      subscription_price: price,
+      active_subscribers: subscribers,
+      recent: recent.map((entry) => ({
+        id: entry.transferId,
+        type: entry.type,
+        amount: entry.amount,
+        created_at: new Date(entry.createdAt).toISOString(),
+        ...pickStrings(entry.metadata, ['room_id']),
+        ...(typeof entry.metadata.payer_id === 'string' ? { from_uid: entry.metadata.payer_id } : {}),
+      })),
+    };
+  }
+
+  /**
+   * Credits diamonds bought through a payment provider, exactly once per order however often the
+   * provider calls back. Pass the caller's transaction to commit the credit together with the
+   * order's status change; without one it runs in its own transaction.
+   */
+  async creditRecharge(
+    credit: { userId: string; orderId: string; diamonds: number; metadata?: Record<string, unknown> },
+    trx?: Transaction<Database>,
+  ): Promise<CreditResult> {
+    assertAmount(credit.diamonds);
+    const work = async (t: Transaction<Database>): Promise<CreditResult> => {
+      const wallet = walletAccount(credit.userId);
+      const transfer = await postTransfer(t, {
+        idempotencyKey: `recharge:${credit.orderId}`,
+        type: 'recharge',
+        legs: [
+          { account: SYSTEM_ACCOUNTS.rechargeSource.id, amount: -credit.diamonds },
+          { account: wallet, amount: credit.diamonds },
+        ],
+        metadata: { ...credit.metadata, order_id: credit.orderId },
+        now: this.clock(),
+      });
+      return { applied: transfer.applied, coin_num: transfer.balances.get(wallet) ?? (await balanceOf(t, wallet)) };
+    };
+    return trx ? work(trx) : inTransaction(this.db, work);
+  }
+
+  /**
+   * Operator correction (the `coins` CLI): positive grants, negative takes back, never below zero.
+   * No HTTP surface: only someone with shell access to the server can run it.
+   */
+  async adjust(userId: string, amount: number, reason: string): Promise<CreditResult & { transfer_id: string }> {
+    if (!Number.isSafeInteger(amount) || amount === 0 || Math.abs(amount) > MAX_DIAMONDS) {
+      throw badRequest('invalid_amount', `amount must be a non-zero integer within ±${MAX_DIAMONDS}`);
+    }
+    if (!reason.trim()) throw badRequest('reason_required', 'A reason is required for every adjustment');
+    return inTransaction(this.db, async (trx) => {
+      if (!(await new WalletRepository(trx).userExists(userId))) throw notFound('user_not_found', `No user ${userId}`);
+      const wallet = walletAccount(userId);
+      const transfer = await postTransfer(trx, {
+        idempotencyKey: `adjustment:${newId()}`,
+        type: 'adjustment',
+        legs: [
+          { account: SYSTEM_ACCOUNTS.adjustments.id, amount: -amount },
+          { account: wallet, amount },
+        ],
+        metadata: { reason: reason.trim() },
+        now: this.clock(),
+      });
+      return { applied: true, coin_num: transfer.balances.get(wallet) ?? 0, transfer_id: transfer.transferId };
+    });
+  }
+
+  private async subscriptionPriceWith(repo: WalletRepository, anchorId: string): Promise<number> {
+    return (await repo.subscriptionPrice(anchorId)) ?? this.options.defaultSubscriptionPrice;
+  }
+
+  /** Moves `price` from the payer's wallet to the anchor's earnings, less the platform fee. */
+  private async charge(
+    trx: Transaction<Database>,
+    payment: {
+      idempotencyKey: string;
+      type: string;
+      payerId: string;
+      anchorId: string;
+      price: number;
+      metadata: Record<string, unknown>;
+      now: number;
+    },
+  ): Promise<{ applied: boolean; transferId: string; balance: number }> {
+    const wallet = walletAccount(payment.payerId);
+    const fee = Math.floor((payment.price * this.options.platformFeePercent) / 100);
+    const legs: TransferLeg[] = [
+      { account: wallet, amount: -payment.price },
+      { account: earningsAccount(payment.anchorId), amount: payment.price - fee },
+      { account: SYSTEM_ACCOUNTS.platform.id, amount: fee },
+    ];
+    try {
+      const transfer = await postTransfer(trx, {
+        idempotencyKey: payment.idempotencyKey,
+        type: payment.type,
+        legs,
+        metadata: { ...payment.metadata, payer_id: payment.payerId, anchor_id: payment.anchorId },
+        now: payment.now,
+      });
+      return { applied: transfer.applied, transferId: transfer.transferId, balance: transfer.balances.get(wallet) ?? 0 };
+    } catch (err) {
+      if (!(err instanceof InsufficientBalanceError) || err.account !== wallet) throw err;
+      const balance = await balanceOf(trx, wallet);
+      throw new AppError(402, 'insufficient_balance', `Not enough diamonds: ${payment.price} needed, ${balance} available`, {
+        amount: payment.price,
+        coin_num: balance,
+      });
+    }
+  }
+
+  /**
+   * Runs `operation` once per (user, Idempotency-Key): a repeated key returns the stored first answer
+   * without running it again. The record commits with the operation, or not at all.
+   */
+  private async idempotent<T>(
+    trx: Transaction<Database>,
+    userId: string,
+    key: string | undefined,
+    fingerprint: string,
+    operation: () => Promise<T>,
+  ): Promise<T> {
+    if (key === undefined) return operation();
+    if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+      throw badRequest('invalid_idempotency_key', `Idempotency-Key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+    }
+    const repo = new WalletRepository(trx);
+    if (!(await repo.claimIdempotencyKey(userId, key, fingerprint, this.clock()))) {
+      const record = await repo.findIdempotencyRecord(userId, key);
+      if (!record || record.request !== fingerprint || record.response === null) {
+        throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different request');
+      }
+      return JSON.parse(record.response) as T;
+    }
+    const result = await operation();
+    await repo.storeIdempotentResponse(userId, key, JSON.stringify(result));
+    return result;
+  }
+}
+
+function assertAmount(amount: number): void {
+  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_DIAMONDS) {
+    throw badRequest('invalid_amount', `amount must be a whole number of diamonds from 1 to ${MAX_DIAMONDS}`);
+  }
+}
+
+function pickStrings(source: Record<string, unknown>, keys: string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const key of keys) {
+    const value = source[key];
+    if (typeof value === 'string') picked[key] = value;
+  }
+  return picked;
+}

@@ -25,6 +25,9 @@ import type { Presence } from './realtime/presence.js';
 import type { RoomAccessPolicy } from './rooms/access.js';
 import { roomsRoutes } from './rooms/routes.js';
 import { RoomsService } from './rooms/service.js';
+import { createPaymentsService } from './payments/factory.js';
+import { paymentsRoutes } from './payments/routes.js';
+import type { PaymentsService } from './payments/service.js';
 import { WalletRoomAccessPolicy } from './wallet/access-policy.js';
 import { walletRoutes } from './wallet/routes.js';
 import { WalletService } from './wallet/service.js';
@@ -40,6 +43,8 @@ export interface AppDependencies {
   logger: FastifyServerOptions['loggerInstance'];
   /** Injectable clock so tests can move time (session expiry, subscriptions, idle rooms). */
   clock?: () => number;
+  /** Recharge service; runtime.ts shares it with the reconciliation job. Built from config when absent. */
+  payments?: PaymentsService;
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -98,6 +103,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
 
   await app.register(healthRoutes, { db });
   await app.register(accountsRoutes, { accounts, auth });
+  const payments = deps.payments ?? createPaymentsService({ config, db, logger: app.log, clock: deps.clock });
+  await app.register(paymentsRoutes, { payments, auth });
 
   const rooms = new RoomsService(db, {
     eventBus: deps.eventBus,

@@ -13,6 +13,8 @@ import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './infra/r
 import { connectRedis, type RedisClient } from './infra/redis.js';
 import { MemoryEventBus } from './realtime/memory-event-bus.js';
 import { MemoryPresence } from './realtime/presence.js';
+import { createPaymentsService } from './payments/factory.js';
+import { LocalRunLock, PostgresAdvisoryLock, ReconciliationJob, RedisRunLock, type RunLock } from './payments/reconciliation.js';
 
 export interface Runtime {
   app: FastifyInstance;
@@ -46,8 +48,29 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     const presence = new MemoryPresence();
     cleanups.unshift(() => presence.close());
 
+    const payments = createPaymentsService({ config, db: database.db, logger });
+    if (payments.isSimulated) {
+      logger.warn(
+        'payments: SIMULATED provider, any logged-in user can mark their own recharge paid; ' +
+          'set NOWPAYMENTS_API_KEY and NOWPAYMENTS_IPN_SECRET for real payments',
+      );
+    } else {
+      logger.info(`payments: NOWPayments at ${config.payments.nowpaymentsBaseUrl}`);
+    }
     const roomAccess = defaultRoomAccess({ config, db: database.db });
-    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, roomAccess, logger });
+    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, roomAccess, logger, payments });
+
+    // Exactly one instance reconciles at a time: Redis when shared, else the PostgreSQL advisory lock;
+    // SQLite means a single process anyway.
+    const reconcileIntervalMs = config.payments.reconcileIntervalSeconds * 1000;
+    const reconcileLock: RunLock = redis
+      ? new RedisRunLock(redis, 'pecktra:payments:reconcile', Math.max(15 * 60_000, 2 * reconcileIntervalMs))
+      : database.dialect === 'postgres'
+        ? new PostgresAdvisoryLock(database.db, 'payments:reconcile')
+        : new LocalRunLock();
+    const reconciliation = new ReconciliationJob(payments, reconcileLock, { intervalMs: reconcileIntervalMs, logger });
+    reconciliation.start();
+    cleanups.unshift(() => reconciliation.stop());
     return {
       app,
       close: async () => {

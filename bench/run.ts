@@ -21,6 +21,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '1' },
     connections: { type: 'string', default: '32' },
     only: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 const duration = Number(args.duration);
@@ -30,6 +31,8 @@ const only = args.only ? new Set(args.only.split(',')) : undefined;
 
 interface Measured {
   requestsPerSecond: number;
+  /** Server process CPU time (user + system) per request, in µs. */
+  cpuPerRequestUs: number;
   p50: number;
   p99: number;
   errors: number;
@@ -46,8 +49,13 @@ interface RouteResult {
   target?: number;
 }
 
+let serverStartedAt = 0;
+
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; appPort: number; barePort: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], {
+  // --cpu-prof: the server writes a V8 CPU profile on exit; `node bench/profile-summary.ts <file>` reads it.
+  const profiling = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : [];
+  serverStartedAt = performance.now();
+  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', 'bench/server.ts'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -59,7 +67,13 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   return { child, ...(JSON.parse(first) as { appPort: number; barePort: number }) };
 }
 
-async function drive(url: string, request: ScenarioRequest, seconds: number): Promise<Measured> {
+async function serverCpuUs(bareBase: string): Promise<number> {
+  const usage = (await (await fetch(`${bareBase}/cpu`)).json()) as { user: number; system: number };
+  return usage.user + usage.system;
+}
+
+async function drive(url: string, request: ScenarioRequest, seconds: number, bareBase: string): Promise<Measured> {
+  const cpuBefore = await serverCpuUs(bareBase);
   const result = await autocannon({
     url,
     connections,
@@ -68,8 +82,10 @@ async function drive(url: string, request: ScenarioRequest, seconds: number): Pr
     headers: request.headers,
     body: request.body,
   });
+  const cpuUs = (await serverCpuUs(bareBase)) - cpuBefore;
   return {
     requestsPerSecond: result.requests.average,
+    cpuPerRequestUs: cpuUs / Math.max(1, result.requests.total),
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
@@ -85,12 +101,18 @@ async function measure(scenario: Scenario, appBase: string, bareBase: string, wo
   if (!probe.ok) throw new Error(`${scenario.name}: probe answered ${probe.status}`);
 
   const appUrl = appBase + request.path;
+  // Phase times since the server started, to pick a --window for bench/profile-summary.ts.
+  const since = () => ((performance.now() - serverStartedAt) / 1000).toFixed(1);
   const bareRequest: ScenarioRequest = { ...request, path: `/bare?size=${bodyBytes}` };
   const bareUrl = `${bareBase}/bare?size=${bodyBytes}`;
-  if (warmup > 0) await drive(appUrl, request, warmup);
-  const app = await drive(appUrl, request, duration);
-  if (warmup > 0) await drive(bareUrl, bareRequest, warmup);
-  const bare = await drive(bareUrl, bareRequest, duration);
+  if (warmup > 0) await drive(appUrl, request, warmup, bareBase);
+  const appFrom = since();
+  const app = await drive(appUrl, request, duration, bareBase);
+  const appTo = since();
+  if (warmup > 0) await drive(bareUrl, bareRequest, warmup, bareBase);
+  const bareFrom = since();
+  const bare = await drive(bareUrl, bareRequest, duration, bareBase);
+  process.stderr.write(`  our route ${appFrom}-${appTo} s, bare route ${bareFrom}-${since()} s after server start\n`);
   return {
     name: scenario.name,
     route: `${request.method} ${request.path.split('?')[0]}`,
@@ -110,6 +132,10 @@ function printTable(results: RouteResult[]): void {
     'p99 ms': r.app.p99,
     'bare req/s': Math.round(r.bare.requestsPerSecond),
     ratio: r.ratio.toFixed(2),
+    // Less sensitive to machine load than req/s: server CPU per request, bare ÷ ours.
+    'cpu µs/req': Math.round(r.app.cpuPerRequestUs),
+    'bare cpu µs/req': Math.round(r.bare.cpuPerRequestUs),
+    'cpu ratio': (r.bare.cpuPerRequestUs / r.app.cpuPerRequestUs).toFixed(2),
     target: r.target === undefined ? '' : `≥ ${r.target}`,
     errors: r.app.errors + r.app.non2xx,
   }));
@@ -130,7 +156,9 @@ try {
     results.push(await measure(scenario, appBase, bareBase, world));
   }
 } finally {
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
   server.child.kill('SIGTERM');
+  await exited;
 }
 
 printTable(results);

@@ -27,6 +27,9 @@ import { installRealtime } from './realtime/routes.js';
 import type { RoomAccessPolicy } from './rooms/access.js';
 import { roomsRoutes } from './rooms/routes.js';
 import { RoomsService } from './rooms/service.js';
+import { createPaymentsService } from './payments/factory.js';
+import { paymentsRoutes } from './payments/routes.js';
+import type { PaymentsService } from './payments/service.js';
 import { WalletRoomAccessPolicy } from './wallet/access-policy.js';
 import { walletRoutes } from './wallet/routes.js';
 import { WalletService } from './wallet/service.js';
@@ -44,6 +47,8 @@ export interface AppDependencies {
   clusterLock?: ClusterLock;
   /** Injectable clock so tests can move time (session expiry, subscriptions, idle rooms). */
   clock?: () => number;
+  /** Recharge service; runtime.ts shares it with the reconciliation job. Built from config when absent. */
+  payments?: PaymentsService;
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -102,6 +107,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
 
   await app.register(healthRoutes, { db });
   await app.register(accountsRoutes, { accounts, auth });
+  const payments = deps.payments ?? createPaymentsService({ config, db, logger: app.log, clock: deps.clock });
+  await app.register(paymentsRoutes, { payments, auth });
 
   const rooms = new RoomsService(db, {
     eventBus: deps.eventBus,
@@ -118,6 +125,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     rateLimit: { messages: config.chatRateLimitMessages, windowSeconds: config.chatRateLimitWindowSeconds },
     clock: deps.clock,
   });
+  app.addHook('onClose', async () => chat.close());
   await app.register(roomsRoutes, { rooms, auth });
   await app.register(chatRoutes, { chat, auth });
   await installRealtime(app, { config, rooms, chat, eventBus: deps.eventBus, presence: deps.presence, auth });

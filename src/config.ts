@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_HASH_COST } from './accounts/password.js';
+import { normaliseDecimal } from './payments/decimal.js';
 
 export interface Config {
   port: number;
@@ -36,6 +37,7 @@ export interface Config {
   /** Viewer chat limit: at most this many messages per sender per room per window. */
   chatRateLimitMessages: number;
   chatRateLimitWindowSeconds: number;
+  payments: PaymentsConfig;
   /** Share of every VIP payment and subscription (whole percent, rounded down) kept by the platform. */
   platformFeePercent: number;
   /** Subscription price in diamonds for anchors who have not set their own. */
@@ -60,6 +62,27 @@ export interface RealtimeConfig {
   /** How often the event bus checks its Redis subscription with a round trip on the control channel. */
   busHeartbeatMs: number;
 }
+
+/** Crypto recharge settings (see the payments section of .env.example). */
+export interface PaymentsConfig {
+  /** Recharge packages: USD price (decimal string) -> diamonds. */
+  packages: Array<{ cryptoAmount: string; coinNum: number }>;
+  payCurrency: string;
+  maxOpenOrders: number;
+  orderTtlHours: number;
+  /** Provider status at which diamonds are credited. */
+  creditOn: 'finished' | 'confirmed';
+  /** Empty = the simulated provider. */
+  nowpaymentsApiKey: string;
+  /** Empty only in simulated mode, where a secret derived from COOKIE_SECRET signs the simulated IPNs. */
+  ipnSecret: string;
+  nowpaymentsBaseUrl: string;
+  providerTimeoutMs: number;
+  reconcileIntervalSeconds: number;
+}
+
+export const NOWPAYMENTS_BASE_URL = 'https://api.nowpayments.io';
+export const NOWPAYMENTS_SANDBOX_BASE_URL = 'https://api-sandbox.nowpayments.io';
 
 type Env = Record<string, string | undefined>;
 
@@ -99,6 +122,49 @@ function list(env: Env, name: string): string[] {
     .filter(Boolean);
 }
 
+function rechargePackages(env: Env): PaymentsConfig['packages'] {
+  const raw = str(env, 'RECHARGE_PACKAGES', '12:60,20:100,100:550');
+  const packages = raw.split(',').map((item) => {
+    const match = /^\s*(\d{1,9}(?:\.\d{1,8})?)\s*:\s*(\d{1,9})\s*$/.exec(item);
+    if (!match || Number(match[2]) <= 0 || Number(match[1]) <= 0) {
+      throw new Error(`Invalid RECHARGE_PACKAGES entry "${item}": expected <usd>:<diamonds>, e.g. 12:60`);
+    }
+    return { cryptoAmount: normaliseDecimal(match[1]!), coinNum: Number(match[2]) };
+  });
+  if (new Set(packages.map((p) => p.cryptoAmount)).size !== packages.length) {
+    throw new Error('Invalid RECHARGE_PACKAGES: duplicate amounts');
+  }
+  return packages;
+}
+
+function paymentsConfig(env: Env): PaymentsConfig {
+  const apiKey = str(env, 'NOWPAYMENTS_API_KEY', '');
+  const ipnSecret = str(env, 'NOWPAYMENTS_IPN_SECRET', '');
+  if (apiKey && !ipnSecret) {
+    throw new Error('NOWPAYMENTS_IPN_SECRET is required with NOWPAYMENTS_API_KEY: unsigned callbacks cannot be trusted');
+  }
+  const creditOn = str(env, 'CREDIT_ON', 'finished');
+  if (creditOn !== 'finished' && creditOn !== 'confirmed') {
+    throw new Error(`Invalid CREDIT_ON: expected finished or confirmed, got "${creditOn}"`);
+  }
+  const sandbox = bool(env, 'NOWPAYMENTS_SANDBOX', false);
+  return {
+    packages: rechargePackages(env),
+    payCurrency: str(env, 'PAY_CURRENCY', 'usdttrc20').toLowerCase(),
+    maxOpenOrders: int(env, 'MAX_OPEN_ORDERS', 5, 1),
+    orderTtlHours: int(env, 'ORDER_TTL_HOURS', 24, 1),
+    creditOn,
+    nowpaymentsApiKey: apiKey,
+    ipnSecret,
+    nowpaymentsBaseUrl: str(env, 'NOWPAYMENTS_BASE_URL', sandbox ? NOWPAYMENTS_SANDBOX_BASE_URL : NOWPAYMENTS_BASE_URL).replace(
+      /\/+$/,
+      '',
+    ),
+    providerTimeoutMs: int(env, 'NOWPAYMENTS_TIMEOUT_MS', 10_000, 1),
+    reconcileIntervalSeconds: int(env, 'PAYMENT_RECONCILE_INTERVAL_SECONDS', 60, 1),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 8080);
   const databaseUrl = str(env, 'DATABASE_URL', '');
@@ -132,6 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
     liveIdleMinutes: int(env, 'LIVE_IDLE_MINUTES', 120, 1),
     chatRateLimitMessages: int(env, 'CHAT_RATE_LIMIT_MESSAGES', 5, 1),
     chatRateLimitWindowSeconds: int(env, 'CHAT_RATE_LIMIT_WINDOW_SECONDS', 10, 1),
+    payments: paymentsConfig(env),
     platformFeePercent: percent(env, 'PLATFORM_FEE_PERCENT', 0),
     subscriptionPrice: int(env, 'SUBSCRIPTION_PRICE', 100),
     realtime: {

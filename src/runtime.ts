@@ -17,6 +17,8 @@ import { MemoryEventBus } from './realtime/memory-event-bus.js';
 import { MemoryPresence, type Presence } from './realtime/presence.js';
 import { RedisEventBus } from './realtime/redis-event-bus.js';
 import { RedisPresence } from './realtime/redis-presence.js';
+import { createPaymentsService } from './payments/factory.js';
+import { ReconciliationJob } from './payments/reconciliation.js';
 
 export interface Runtime {
   app: FastifyInstance;
@@ -66,8 +68,25 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
         ? new PostgresClusterLock(database.db)
         : new LocalClusterLock();
 
+    const payments = createPaymentsService({ config, db: database.db, logger });
+    if (payments.isSimulated) {
+      logger.warn(
+        'payments: SIMULATED provider, any logged-in user can mark their own recharge paid; ' +
+          'set NOWPAYMENTS_API_KEY and NOWPAYMENTS_IPN_SECRET for real payments',
+      );
+    } else {
+      logger.info(`payments: NOWPayments at ${config.payments.nowpaymentsBaseUrl}`);
+    }
     const roomAccess = defaultRoomAccess({ config, db: database.db });
-    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, roomAccess, clusterLock, logger });
+    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, roomAccess, clusterLock, logger, payments });
+
+    // Exactly one instance reconciles at a time, through the cluster lock.
+    const reconciliation = new ReconciliationJob(payments, clusterLock, {
+      intervalMs: config.payments.reconcileIntervalSeconds * 1000,
+      logger,
+    });
+    reconciliation.start();
+    cleanups.unshift(() => reconciliation.stop());
     return {
       app,
       close: async () => {

@@ -9,6 +9,7 @@ import { hashToken, newId, newSecretToken } from '../db/ids.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { badRequest, conflict, tooManyRequests, unauthorized } from '../http/errors.js';
 import type { RateLimiter } from '../infra/rate-limiter.js';
+import { ReadThroughCache } from '../infra/read-through-cache.js';
 import { balanceOf, walletAccount } from '../wallet/ledger.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import { AccountsRepository } from './repository.js';
@@ -17,6 +18,13 @@ export const GUEST_UNAME = '游客';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const USERNAME_PATTERN = /^[\p{L}\p{N}_]{3,32}$/u;
 const GUEST_SUFFIX_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+/**
+ * A page load sends several requests with the same cookie at once (user info, room, both histories);
+ * they share one session lookup. Logging out drops the entry on this instance at once; another
+ * instance may still accept the session for up to this long.
+ */
+const SESSION_CACHE_MAX_AGE_MS = 1000;
+const SESSION_CACHE_ENTRIES = 10_000;
 
 export interface SessionUser {
   id: string;
@@ -48,9 +56,12 @@ export interface ResolvedSession {
   renewedExpiresAt?: number;
 }
 
+type SessionRow = NonNullable<Awaited<ReturnType<AccountsRepository['findSessionUser']>>>;
+
 export class AccountsService {
   private readonly repo: AccountsRepository;
   private readonly clock: () => number;
+  private readonly sessions: ReadThroughCache<SessionRow>;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -59,6 +70,7 @@ export class AccountsService {
   ) {
     this.repo = new AccountsRepository(db);
     this.clock = options.clock ?? Date.now;
+    this.sessions = new ReadThroughCache({ clock: this.clock, maxAgeMs: SESSION_CACHE_MAX_AGE_MS, maxEntries: SESSION_CACHE_ENTRIES });
   }
 
   get sessionTtlMs(): number {
@@ -120,19 +132,23 @@ export class AccountsService {
   async resolveSession(token: string): Promise<ResolvedSession | undefined> {
     const now = this.clock();
     const tokenHash = hashToken(token);
-    const row = await this.repo.findSessionUser(tokenHash, now);
-    if (!row) return undefined;
+    const row = await this.sessions.get(tokenHash, () => this.repo.findSessionUser(tokenHash, now));
+    // A cached row is re-checked: the session may have run out since it was read.
+    if (!row || Number(row.expires_at) <= now) return undefined;
     const user = { id: row.id, username: row.username, isAnchor: row.is_anchor === 1 };
     const fullExpiry = now + this.sessionTtlMs;
     if (fullExpiry - Number(row.expires_at) > DAY_MS) {
       await this.repo.extendSession(tokenHash, fullExpiry);
+      this.sessions.invalidate(tokenHash);
       return { user, renewedExpiresAt: fullExpiry };
     }
     return { user };
   }
 
   async endSession(token: string): Promise<void> {
-    await this.repo.deleteSession(hashToken(token));
+    const tokenHash = hashToken(token);
+    await this.repo.deleteSession(tokenHash);
+    this.sessions.invalidate(tokenHash);
   }
 
   async userInfo(viewer: Viewer): Promise<UserInfo & { guest_name?: string }> {

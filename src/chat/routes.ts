@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { RequestAuth } from '../accounts/auth.js';
 import { CONTRACT_METHODS, contractParams, mergedParams, requireRoomId } from '../http/contract-params.js';
+import { PreSerializedBodies } from '../http/pre-serialized.js';
 import { okData, responses } from '../http/schemas.js';
 import { MAX_LIVE_HISTORY, MAX_MUTE_MINUTES, type ChatService } from './service.js';
 import { MAX_BATCH_MESSAGES, MAX_CHAT_FILE_BYTES, MAX_MESSAGE_CHARS, parseChatFile, parseMessageBody } from './sillytavern.js';
@@ -140,6 +141,9 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
   );
 
   // ---- viewer side (contract 5, 6, 7) --------------------------------------------------------
+  // The latest pages come from the service's per-room cache, the same object for every viewer.
+  const liveHistoryBodies = new PreSerializedBodies();
+  const userHistoryBodies = new PreSerializedBodies();
   for (const method of CONTRACT_METHODS) {
     app.route({
       method,
@@ -172,7 +176,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
         const roomId = requireRoomId(params);
         const viewer = await auth.viewer(request, reply);
         const data = await chat.liveChatHistory(viewer, roomId, { before_floor: params.before_floor, limit: params.limit });
-        return { code: 0 as const, data };
+        return liveHistoryBodies.send(reply, data);
       },
     });
   }
@@ -202,7 +206,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       handler: async (request, reply) => {
         const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
         const viewer = await auth.viewer(request, reply);
-        return { code: 0 as const, data: await chat.userChatHistory(viewer, roomId) };
+        return userHistoryBodies.send(reply, await chat.userChatHistory(viewer, roomId));
       },
     });
   }

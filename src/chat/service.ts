@@ -8,6 +8,7 @@ import type { SessionUser, Viewer } from '../accounts/service.js';
 import type { Database } from '../db/schema.js';
 import { badRequest, forbidden, notFound, tooManyRequests } from '../http/errors.js';
 import { consume, type RateLimiter } from '../infra/rate-limiter.js';
+import { ReadThroughCache } from '../infra/read-through-cache.js';
 import type { DomainEvent, EventBus, LiveMessageData, UserMessageData } from '../realtime/events.js';
 import { RoomsRepository } from '../rooms/repository.js';
 import type { RoomView, RoomsService } from '../rooms/service.js';
@@ -20,6 +21,21 @@ export const MAX_LIVE_HISTORY = 500;
 export const MAX_USER_MESSAGE_CHARS = 500;
 export const MAX_MUTE_MINUTES = 365 * 24 * 60;
 const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/**
+ * The latest history pages are what every viewer opening a room asks for, so each room's are built
+ * once and shared until the room's next chat event (or, should an event be missed, for at most this long).
+ */
+const HISTORY_CACHE_MAX_AGE_MS = 1000;
+const HISTORY_CACHE_ROOMS = 1000;
+/** Bounds the cached transcript text (in characters) however long the anchors' messages are. */
+const HISTORY_CACHE_MAX_CHARS = 32 * 1024 * 1024;
+/**
+ * Mute state checked on every viewer post. A mute or unmute applies at once on the instance that
+ * handled it; another instance may still go by the previous state for up to this long.
+ */
+const MUTE_CACHE_MAX_AGE_MS = 1000;
+const MUTE_CACHE_ENTRIES = 50_000;
 
 export interface TranscriptItem {
   floor: number;
@@ -77,6 +93,11 @@ export interface ChatServiceDeps {
 export class ChatService {
   private readonly repo: ChatRepository;
   private readonly clock: () => number;
+  private readonly latestLiveHistory: ReadThroughCache<LiveChatHistory>;
+  private readonly latestUserHistory: ReadThroughCache<UserChatHistory>;
+  /** room + sender -> muted until (epoch ms; 0 when not muted). */
+  private readonly mutes: ReadThroughCache<number>;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -84,6 +105,20 @@ export class ChatService {
   ) {
     this.repo = new ChatRepository(db);
     this.clock = deps.clock ?? Date.now;
+    const cacheOptions = { clock: this.clock, maxAgeMs: HISTORY_CACHE_MAX_AGE_MS, maxEntries: HISTORY_CACHE_ROOMS };
+    this.latestLiveHistory = new ReadThroughCache<LiveChatHistory>({
+      ...cacheOptions,
+      weigh: (page) => page.chat_info.reduce((chars, item) => chars + item.live_message.length + item.sender_name.length, 0),
+      maxWeight: HISTORY_CACHE_MAX_CHARS,
+    });
+    this.latestUserHistory = new ReadThroughCache<UserChatHistory>(cacheOptions);
+    this.mutes = new ReadThroughCache<number>({ clock: this.clock, maxAgeMs: MUTE_CACHE_MAX_AGE_MS, maxEntries: MUTE_CACHE_ENTRIES });
+    this.unsubscribe = deps.eventBus.subscribe((event) => this.onEvent(event));
+  }
+
+  /** Stops following the event bus (app shutdown). */
+  close(): void {
+    this.unsubscribe();
   }
 
   // ---- anchor: transcript ingestion ------------------------------------------------------------
@@ -198,10 +233,12 @@ export class ChatService {
     const subject = muteSubject(target);
     if (minutes === 0) {
       await this.repo.clearMute(roomId, subject);
+      this.mutes.invalidate(muteKey(roomId, subject));
       return { muted_until: null };
     }
     const until = this.clock() + minutes * 60_000;
     await this.repo.setMute(roomId, subject, until);
+    this.mutes.invalidate(muteKey(roomId, subject));
     return { muted_until: new Date(until).toISOString() };
   }
 
@@ -215,11 +252,34 @@ export class ChatService {
 
   // ---- viewers ---------------------------------------------------------------------------------
 
+  /**
+   * The latest page is shared by every viewer of the room (see HISTORY_CACHE_MAX_AGE_MS): treat the
+   * result as read-only.
+   */
   async liveChatHistory(viewer: Viewer, roomId: string, page: { before_floor?: number; limit?: number } = {}): Promise<LiveChatHistory> {
-    const room = await this.deps.rooms.assertCanEnter(viewer, roomId);
+    await this.deps.rooms.assertCanEnter(viewer, roomId);
     const limit = Math.min(page.limit ?? DEFAULT_LIVE_HISTORY, MAX_LIVE_HISTORY);
+    if (page.before_floor === undefined && limit === DEFAULT_LIVE_HISTORY) {
+      const latest = await this.latestLiveHistory.get(roomId, () => this.readLiveHistory(roomId, undefined, limit));
+      return latest ?? roomGone();
+    }
+    return (await this.readLiveHistory(roomId, page.before_floor, limit)) ?? roomGone();
+  }
+
+  /** Shared by every viewer of the room, like the latest live page: treat the result as read-only. */
+  async userChatHistory(viewer: Viewer, roomId: string): Promise<UserChatHistory> {
+    await this.deps.rooms.assertCanEnter(viewer, roomId);
+    const latest = await this.latestUserHistory.get(roomId, () => this.readUserHistory(roomId));
+    return latest ?? roomGone();
+  }
+
+  // The readers look the room up again rather than taking the caller's copy: a page must not be
+  // cached with room fields read before the change that invalidated the previous page.
+  private async readLiveHistory(roomId: string, beforeFloor: number | undefined, limit: number): Promise<LiveChatHistory | undefined> {
+    const room = await this.deps.rooms.findRoom(roomId);
+    if (!room) return undefined;
     // One extra row tells whether there is an older page.
-    const rows = await this.repo.visibleMessagesBefore(roomId, page.before_floor, limit + 1);
+    const rows = await this.repo.visibleMessagesBefore(roomId, beforeFloor, limit + 1);
     const hasMore = rows.length > limit;
     return {
       uid: room.anchor_id,
@@ -231,8 +291,9 @@ export class ChatService {
     };
   }
 
-  async userChatHistory(viewer: Viewer, roomId: string): Promise<UserChatHistory> {
-    const room = await this.deps.rooms.assertCanEnter(viewer, roomId);
+  private async readUserHistory(roomId: string): Promise<UserChatHistory | undefined> {
+    const room = await this.deps.rooms.findRoom(roomId);
+    if (!room) return undefined;
     const rows = await this.repo.lastUserMessages(roomId, USER_HISTORY_SIZE);
     return {
       room_id: room.room_id,
@@ -241,6 +302,13 @@ export class ChatService {
       username: room.character_name,
       chat_info: rows.map(toUserMessageData),
     };
+  }
+
+  private onEvent(event: DomainEvent): void {
+    if (event.type === 'chat_live_message' || event.type === 'room_updated') this.latestLiveHistory.invalidate(event.room_id);
+    if (event.type === 'chat_user_message' || event.type === 'chat_user_message_deleted' || event.type === 'room_updated') {
+      this.latestUserHistory.invalidate(event.room_id);
+    }
   }
 
   /**
@@ -252,8 +320,8 @@ export class ChatService {
     const message = validateUserMessage(text);
     const subject = viewer.kind === 'user' ? muteSubject({ uid: viewer.user.id }) : muteSubject({ guest_name: viewer.guestName });
     const now = this.clock();
-    const mutedUntil = await this.repo.muteUntil(roomId, subject);
-    if (mutedUntil !== undefined && mutedUntil > now) {
+    const mutedUntil = (await this.mutes.get(muteKey(roomId, subject), async () => (await this.repo.muteUntil(roomId, subject)) ?? 0)) ?? 0;
+    if (mutedUntil > now) {
       throw forbidden('muted', `You are muted in this room until ${new Date(mutedUntil).toISOString()}`);
     }
     const { messages, windowSeconds } = this.deps.rateLimit;
@@ -300,6 +368,10 @@ export class ChatService {
   }
 }
 
+function roomGone(): never {
+  throw notFound('room_not_found', 'Room not found');
+}
+
 function validateUserMessage(text: string): string {
   const message = typeof text === 'string' ? text.trim() : '';
   if (message === '') throw badRequest('empty_message', 'The message is empty');
@@ -314,6 +386,10 @@ function muteSubject(target: MuteTarget): string {
   if (target.uid) return `user:${target.uid}`;
   if (target.guest_name) return `guest:${target.guest_name}`;
   throw badRequest('invalid_request', 'Give the uid or the guest_name to mute');
+}
+
+function muteKey(roomId: string, subject: string): string {
+  return `${roomId} ${subject}`;
 }
 
 function toRow(roomId: string, floor: number, message: IncomingLiveMessage, sendDate: number, now: number): NewLiveMessage {

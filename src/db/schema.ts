@@ -135,6 +135,55 @@ export interface IdempotencyRecordsTable {
   created_at: number;
 }
 
+export interface PaymentOrdersTable {
+  id: string;
+  user_id: string;
+  provider: string;
+  price_amount: string;
+  price_currency: string;
+  pay_currency: string;
+  coin_num: number;
+  status: string;
+  payment_id: string | null;
+  pay_address: string | null;
+  pay_amount: string | null;
+  actually_paid: string | null;
+  coins_credited: Generated<number>;
+  credited_at: number | null;
+  local_expired_at: number | null;
+  failure_reason: string | null;
+  check_attempts: Generated<number>;
+  next_check_at: number;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PaymentEventsTable {
+  id: Generated<number>;
+  order_id: string | null;
+  payment_id: string | null;
+  status: string | null;
+  source: string;
+  outcome: string;
+  payload: string;
+  received_at: number;
+}
+
+export interface PaymentUnmatchedTable {
+  id: Generated<number>;
+  payment_id: string;
+  order_id: string | null;
+  parent_payment_id: string | null;
+  reason: string;
+  status: string | null;
+  pay_currency: string | null;
+  actually_paid: string | null;
+  payload: string;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -151,4 +200,7 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   subscription_plans: SubscriptionPlansTable;
   idempotency_records: IdempotencyRecordsTable;
+  payment_orders: PaymentOrdersTable;
+  payment_events: PaymentEventsTable;
+  payment_unmatched: PaymentUnmatchedTable;
 }

@@ -36,14 +36,15 @@ export class LocalClusterLock implements ClusterLock {
 
 /**
  * Session advisory lock on a connection held for the whole run; PostgreSQL frees it by itself if
- * the instance dies, because the session ends with it.
+ * the instance dies, because the session ends with it. Keyed by schema too, so deployments (or test
+ * runs) sharing one database in different schemas do not block each other.
  */
 export class PostgresClusterLock implements ClusterLock {
   constructor(private readonly db: Kysely<Database>) {}
 
   async withClusterLock<T>(name: string, fn: (signal: AbortSignal) => Promise<T>): Promise<LockedRun<T>> {
     return this.db.connection().execute(async (connection) => {
-      const key = sql`hashtextextended(${`pecktra:${name}`}, 0)`;
+      const key = sql`hashtextextended(current_schema() || ${`:pecktra:${name}`}, 0)`;
       const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${key}) as locked`.execute(connection);
       if (!rows[0]?.locked) return { acquired: false } as const;
       try {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { RequestAuth } from '../accounts/auth.js';
 import { CONTRACT_METHODS, contractParams, mergedParams, requireRoomId } from '../http/contract-params.js';
+import { PreSerializedBodies } from '../http/pre-serialized.js';
 import { okData, responses } from '../http/schemas.js';
 import { MAX_LIVE_LIST, type RoomsService } from './service.js';
 
@@ -166,6 +167,8 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
   );
 
   // ---- viewer side (contract 3, 4 and follows) -------------------------------------------
+  // The unpaged list is one object per snapshot build, shared by every request until the next one.
+  const livePages = new PreSerializedBodies();
   app.get(
     '/api/live/get_all_lives',
     {
@@ -181,7 +184,7 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
         ),
       },
     },
-    async (request) => ({ code: 0 as const, data: await rooms.liveRooms(request.query) }),
+    async (request, reply) => livePages.send(reply, await rooms.liveRooms(request.query)),
   );
 
   const liveInfoFields = {

@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
 import { badRequest, forbidden, notFound } from '../http/errors.js';
+import { ReadThroughCache } from '../infra/read-through-cache.js';
 import type { DomainEvent, EventBus } from '../realtime/events.js';
 import type { Presence } from '../realtime/presence.js';
 import type { RoomAccessPolicy, RoomAccessSubject } from './access.js';
@@ -16,6 +17,15 @@ import { RoomsRepository, type RoomPatch, type RoomRecord } from './repository.j
 
 export const ROOM_TYPE_FREE = 0;
 export const MAX_LIVE_LIST = 500;
+/** Longest a viewer read path may act on a room row older than its latest change (missed event). */
+const ROOM_CACHE_MAX_AGE_MS = 1000;
+const ROOM_CACHE_ENTRIES = 10_000;
+/**
+ * Follow state shown in get_live_info. Following or unfollowing updates it at once on the instance
+ * that handled it; another instance may show the previous state for up to this long.
+ */
+const FOLLOW_CACHE_MAX_AGE_MS = 1000;
+const FOLLOW_CACHE_ENTRIES = 50_000;
 
 /** A room as the rest of the server sees it; `live_status` already has the idle rule applied. */
 export interface RoomView extends RoomAccessSubject {
@@ -84,6 +94,11 @@ export interface LiveInfo {
 
 export type FollowedListing = LiveListing & { live_status: boolean };
 
+export interface LivePage {
+  lives_info: LiveListing[];
+  next_cursor: string | null;
+}
+
 export interface RoomsServiceDeps {
   eventBus: EventBus;
   presence: Presence;
@@ -97,6 +112,9 @@ export class RoomsService {
   private readonly clock: () => number;
   private readonly idleMs: number;
   private readonly snapshot: LiveRoomsSnapshot;
+  private readonly roomCache: ReadThroughCache<RoomRecord>;
+  private readonly followCache: ReadThroughCache<boolean>;
+  private firstLivePage: { of: LiveListing[]; page: LivePage } | undefined;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -107,6 +125,12 @@ export class RoomsService {
     this.clock = deps.clock ?? Date.now;
     this.idleMs = deps.liveIdleMinutes * 60_000;
     this.snapshot = new LiveRoomsSnapshot(this.repo, deps.presence, this.clock, this.idleMs);
+    this.roomCache = new ReadThroughCache({
+      clock: this.clock,
+      maxAgeMs: ROOM_CACHE_MAX_AGE_MS,
+      maxEntries: ROOM_CACHE_ENTRIES,
+    });
+    this.followCache = new ReadThroughCache({ clock: this.clock, maxAgeMs: FOLLOW_CACHE_MAX_AGE_MS, maxEntries: FOLLOW_CACHE_ENTRIES });
     this.unsubscribe = deps.eventBus.subscribe((event) => this.onEvent(event));
   }
 
@@ -120,8 +144,13 @@ export class RoomsService {
     return room.live_status === 1 && now - room.last_activity_at < this.idleMs;
   }
 
+  /**
+   * The room as viewers see it, from the room cache: changes are visible as soon as their event is
+   * delivered (at once on the instance that made them), and never more than a second late.
+   */
   async findRoom(roomId: string): Promise<RoomView | undefined> {
-    const row = await this.repo.findById(roomId);
+    // Unknown rooms are not remembered: a room created a moment later must be found.
+    const row = await this.roomCache.get(roomId, () => this.repo.findById(roomId));
     return row && this.toView(row);
   }
 
@@ -143,9 +172,10 @@ export class RoomsService {
 
   /** The anchor's own room, or 404 (another anchor's room is indistinguishable from a missing one). */
   async requireOwnRoom(anchor: SessionUser, roomId: string): Promise<RoomView> {
-    const room = await this.findRoom(roomId);
-    if (!room || room.anchor_id !== anchor.id) throw notFound('room_not_found', 'Room not found');
-    return room;
+    // Anchor writes decide on the current row (e.g. whether a post revives an idle room), not a cached one.
+    const row = await this.repo.findById(roomId);
+    if (!row || row.anchor_id !== anchor.id) throw notFound('room_not_found', 'Room not found');
+    return this.toView(row);
   }
 
   /** One chat = one room: the same anchor + character + chat stamp returns (and updates) the same room. */
@@ -207,14 +237,19 @@ export class RoomsService {
     return this.toAnchorRoom(await this.mustFind(roomId));
   }
 
-  /** Live rooms for get_all_lives, from the in-memory snapshot. `cursor` is the opaque offset of the next page. */
-  async liveRooms(page: { limit?: number; cursor?: string }): Promise<{ lives_info: LiveListing[]; next_cursor: string | null }> {
+  /**
+   * Live rooms for get_all_lives, from the in-memory snapshot. `cursor` is the opaque offset of the
+   * next page. The unpaged answer is one shared object per snapshot build: treat it as read-only.
+   */
+  async liveRooms(page: { limit?: number; cursor?: string }): Promise<LivePage> {
     const all = await this.snapshot.listings();
     const offset = page.cursor ? parseCursor(page.cursor) : 0;
     const limit = Math.min(page.limit ?? MAX_LIVE_LIST, MAX_LIVE_LIST);
-    const lives = all.slice(offset, offset + limit);
-    const next = offset + lives.length;
-    return { lives_info: lives, next_cursor: next < all.length ? String(next) : null };
+    if (offset === 0 && limit === MAX_LIVE_LIST) {
+      if (this.firstLivePage?.of !== all) this.firstLivePage = { of: all, page: livePage(all, 0, limit) };
+      return this.firstLivePage.page;
+    }
+    return livePage(all, offset, limit);
   }
 
   async liveInfo(viewer: Viewer, roomId: string): Promise<LiveInfo> {
@@ -222,7 +257,7 @@ export class RoomsService {
     const [vipStatus, subscription, following] = await Promise.all([
       this.deps.roomAccess.canEnter(viewer, room),
       this.deps.roomAccess.subscriptionInfo(viewer, room.anchor_id),
-      viewer.kind === 'user' ? this.repo.isFollowing(viewer.user.id, roomId) : Promise.resolve(false),
+      viewer.kind === 'user' ? this.isFollowing(viewer.user.id, roomId) : false,
     ]);
     return {
       live_info: {
@@ -254,6 +289,7 @@ export class RoomsService {
     await this.getRoom(roomId);
     if (follow) await this.repo.follow(user.id, roomId, this.clock());
     else await this.repo.unfollow(user.id, roomId);
+    this.followCache.invalidate(followKey(user.id, roomId));
     return { follow_status: follow };
   }
 
@@ -263,7 +299,16 @@ export class RoomsService {
     return rows.map((row) => ({ ...toListing(row, this.deps.presence.count(row.id)), live_status: this.isLive(row, now) }));
   }
 
+  private async isFollowing(userId: string, roomId: string): Promise<boolean> {
+    const key = followKey(userId, roomId);
+    return (await this.followCache.get(key, () => this.repo.isFollowing(userId, roomId))) ?? false;
+  }
+
   private onEvent(event: DomainEvent): void {
+    // Each of these changed the room's row (settings, live switch, last activity).
+    if (event.type === 'chat_live_message' || event.type === 'live_status' || event.type === 'room_updated') {
+      this.roomCache.invalidate(event.room_id);
+    }
     if (event.type === 'chat_live_message') {
       this.snapshot.noteActivity(event.room_id, this.clock(), !event.data.is_user && event.data.op !== 'delete');
     } else if (event.type === 'live_status' || event.type === 'room_updated') {
@@ -352,6 +397,16 @@ function resolveSettings(current: { room_type: number; coin_num: number }, input
   if (roomType !== current.room_type) patch.room_type = roomType;
   if (coinNum !== current.coin_num) patch.coin_num = coinNum;
   return patch;
+}
+
+function followKey(userId: string, roomId: string): string {
+  return `${userId} ${roomId}`;
+}
+
+function livePage(all: LiveListing[], offset: number, limit: number): LivePage {
+  const lives = all.slice(offset, offset + limit);
+  const next = offset + lives.length;
+  return { lives_info: lives, next_cursor: next < all.length ? String(next) : null };
 }
 
 function parseCursor(cursor: string): number {

@@ -3,6 +3,7 @@ import * as m0001 from './0001_accounts.js';
 import * as m0002 from './0002_ledger.js';
 import * as m0003 from './0003_rooms.js';
 import * as m0004 from './0004_wallet.js';
+import * as m0005 from './0005_payments.js';
 import * as m0006 from './0006_rooms_extra.js';
 
 /** Every migration, by name. Listed explicitly so bundlers, tsx and vitest all load the same set. */
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '0002_ledger': m0002,
   '0003_rooms': m0003,
   '0004_wallet': m0004,
+  '0005_payments': m0005,
   '0006_rooms_extra': m0006,
 };

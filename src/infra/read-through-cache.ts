@@ -1,0 +1,81 @@
+/**
+ * A small in-process cache for read paths whose source publishes change events: an entry is
+ * dropped as soon as its key's change is announced (`invalidate`), and in any case after `maxAgeMs`,
+ * which bounds staleness should an event be missed. Concurrent misses for one key share one load,
+ * and a load that an invalidation overtook is handed to its callers but not kept, so an answer read
+ * before a change can never outlive the change's event. Least recently used entries go first.
+ */
+export interface ReadThroughCacheOptions<V> {
+  clock: () => number;
+  maxAgeMs: number;
+  maxEntries: number;
+  /** With `maxWeight`: bounds the sum of `weigh(value)` (e.g. characters) over all entries. */
+  weigh?: (value: V) => number;
+  maxWeight?: number;
+}
+
+export class ReadThroughCache<V> {
+  private readonly entries = new Map<string, { value: V; loadedAt: number; weight: number }>();
+  private readonly loading = new Map<string, Promise<V | undefined>>();
+  private totalWeight = 0;
+
+  constructor(private readonly options: ReadThroughCacheOptions<V>) {}
+
+  /** The cached value, or `load()`'s; an `undefined` result (nothing there yet) is not kept. */
+  get(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
+    const entry = this.entries.get(key);
+    if (entry) {
+      if (this.options.clock() - entry.loadedAt < this.options.maxAgeMs) {
+        // Re-inserting keeps the Map in least-recently-used order.
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+        return Promise.resolve(entry.value);
+      }
+      this.forget(key);
+    }
+    return this.loading.get(key) ?? this.load(key, load);
+  }
+
+  invalidate(key: string): void {
+    this.forget(key);
+    this.loading.delete(key);
+  }
+
+
+  private load(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
+    const loadedAt = this.options.clock();
+    const loading: Promise<V | undefined> = load().then(
+      (value) => {
+        if (this.loading.get(key) === loading) {
+          this.loading.delete(key);
+          if (value !== undefined) this.remember(key, value, loadedAt);
+        }
+        return value;
+      },
+      (err: unknown) => {
+        if (this.loading.get(key) === loading) this.loading.delete(key);
+        throw err;
+      },
+    );
+    this.loading.set(key, loading);
+    return loading;
+  }
+
+  private remember(key: string, value: V, loadedAt: number): void {
+    const weight = this.options.weigh?.(value) ?? 0;
+    this.forget(key);
+    this.entries.set(key, { value, loadedAt, weight });
+    this.totalWeight += weight;
+    const maxWeight = this.options.maxWeight ?? Infinity;
+    while (this.entries.size > this.options.maxEntries || (this.totalWeight > maxWeight && this.entries.size > 1)) {
+      this.forget(this.entries.keys().next().value as string);
+    }
+  }
+
+  private forget(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.totalWeight -= entry.weight;
+  }
+}

@@ -1,0 +1,316 @@
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { signIpnBody } from '../../src/payments/ipn-signature.js';
+import {
+  balance,
+  createPaymentsTestApp,
+  ipnBody,
+  IPN_SECRET,
+  ledgerProblems,
+  orderStatus,
+  postIpn,
+  startRecharge,
+  type PaymentsTestApp,
+  type PaymentsTestOptions,
+} from './helpers.js';
+
+let t: PaymentsTestApp | undefined;
+
+async function setup(options?: PaymentsTestOptions) {
+  t = await createPaymentsTestApp(options);
+  return t;
+}
+
+afterEach(async () => {
+  if (!t) return;
+  expect(await ledgerProblems(t)).toEqual([]);
+  await t.close();
+  t = undefined;
+});
+
+async function eventOutcomes(app: PaymentsTestApp, orderId: string) {
+  const rows = await app.db.selectFrom('payment_events').select('outcome').where('order_id', '=', orderId).orderBy('id').execute();
+  return rows.map((r) => r.outcome);
+}
+
+describe('IPN crediting', () => {
+  it('credits the package once when the payment finishes', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    const confirming = await postIpn(app, ipnBody(order, 'confirming'));
+    expect(confirming.statusCode).toBe(200);
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'confirming', coin_num_credited: 0, coin_num: 0 });
+
+    const finished = await postIpn(app, ipnBody(order, 'finished'));
+    expect(finished.json()).toEqual({ code: 0, outcome: 'credited' });
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({
+      status: 'finished',
+      coin_num_credited: 100,
+      coin_num: 100,
+      actually_paid: order.payAmount,
+    });
+    expect(await balance(order.client)).toBe(100);
+    expect(await eventOutcomes(app, order.orderId)).toEqual(['applied', 'credited']);
+    const transfer = await app.db.selectFrom('ledger_transfers').selectAll().where('idempotency_key', '=', `recharge:${order.orderId}`).executeTakeFirstOrThrow();
+    expect(transfer.type).toBe('recharge');
+    expect(JSON.parse(transfer.metadata)).toMatchObject({ order_id: order.orderId });
+  });
+
+  it('credits once when the same IPN arrives 20 times in a row', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    const body = ipnBody(order, 'finished');
+    for (let i = 0; i < 20; i += 1) expect((await postIpn(app, body)).statusCode).toBe(200);
+    expect(await balance(order.client)).toBe(100);
+    const outcomes = await eventOutcomes(app, order.orderId);
+    expect(outcomes).toHaveLength(20);
+    expect(outcomes.filter((o) => o === 'credited')).toHaveLength(1);
+  });
+
+  it('credits once when the same IPN arrives 20 times at once', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    const body = ipnBody(order, 'finished');
+    const answers = await Promise.all(Array.from({ length: 20 }, () => postIpn(app, body)));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(20).fill(200));
+    expect(answers.filter((a) => a.json().outcome === 'credited')).toHaveLength(1);
+    expect(await balance(order.client)).toBe(100);
+  });
+
+  it('never moves a status backwards: a late confirming after finished changes nothing', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    await postIpn(app, ipnBody(order, 'finished'));
+    for (const status of ['confirming', 'waiting', 'confirmed', 'sending', 'failed', 'expired']) {
+      const res = await postIpn(app, ipnBody(order, status));
+      expect(res.json().outcome).toBe('unchanged');
+    }
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'finished', coin_num_credited: 100 });
+    expect(await balance(order.client)).toBe(100);
+  });
+
+  it('applies out-of-order intermediate statuses forward only', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    await postIpn(app, ipnBody(order, 'confirmed'));
+    expect((await postIpn(app, ipnBody(order, 'confirming'))).json().outcome).toBe('unchanged');
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'confirmed', coin_num_credited: 0 });
+    await postIpn(app, ipnBody(order, 'finished'));
+    expect(await balance(order.client)).toBe(100);
+  });
+
+  it('with CREDIT_ON=confirmed credits at confirmed, and only once', async () => {
+    const app = await setup({ payments: { creditOn: 'confirmed' } });
+    const order = await startRecharge(app);
+    expect((await postIpn(app, ipnBody(order, 'confirmed'))).json().outcome).toBe('credited');
+    expect((await postIpn(app, ipnBody(order, 'finished'))).json().outcome).toBe('applied');
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'finished', coin_num_credited: 100 });
+    expect(await balance(order.client)).toBe(100);
+  });
+
+  it('matches payment_id given as a number or a string, and amounts given as strings', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    const res = await postIpn(
+      app,
+      ipnBody(order, 'finished', { payment_id: order.paymentId, price_amount: `${order.priceAmount}.00`, pay_amount: String(order.payAmount) }),
+    );
+    expect(res.json().outcome).toBe('credited');
+  });
+});
+
+describe('IPN refusals', () => {
+  it('refuses a bad or missing signature with 401 and changes nothing', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    const body = ipnBody(order, 'finished');
+    const wrongSecret = await postIpn(app, body, signIpnBody(body, 'not-the-secret'));
+    expect(wrongSecret.statusCode).toBe(401);
+    expect(wrongSecret.json()).toMatchObject({ code: 1, error: 'invalid_signature' });
+    expect((await postIpn(app, body, 'deadbeef')).statusCode).toBe(401);
+    const unsigned = await app.app.inject({ method: 'POST', url: '/api/payment/ipn', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    expect(unsigned.statusCode).toBe(401);
+    expect(await balance(order.client)).toBe(0);
+    expect(await eventOutcomes(app, order.orderId)).toEqual([]);
+  });
+
+  it('refuses a body tampered after signing', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    const body = ipnBody(order, 'partially_paid');
+    const signature = signIpnBody(body, IPN_SECRET);
+    const res = await postIpn(app, { ...body, payment_status: 'finished' }, signature);
+    expect(res.statusCode).toBe(401);
+    expect(await balance(order.client)).toBe(0);
+  });
+
+  it('accepts a signed body with nested fee and extra fields, refuses it with a nested value changed', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    const body = ipnBody(order, 'finished', {
+      payment_extra_ids: [{ id: 2, currency: 'usdttrc20' }],
+      fee: { serviceFee: 0.05, currency: 'usdttrc20', depositFee: 0.1, withdrawalFee: 0 },
+    });
+    const signature = signIpnBody(body, IPN_SECRET);
+    const tampered = await postIpn(app, { ...body, fee: { ...body.fee, depositFee: 0 } }, signature);
+    expect(tampered.statusCode).toBe(401);
+    expect(await balance(order.client)).toBe(0);
+    // Key order in the received text is irrelevant: the signature covers the key-sorted JSON.
+    const reordered = Object.fromEntries(Object.entries(body).reverse());
+    const accepted = await postIpn(app, reordered, signature);
+    expect(accepted.json()).toEqual({ code: 0, outcome: 'credited' });
+  });
+
+  it('rejects a signed IPN whose amount or currency differ from the order, and logs it for operators', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    const cheap = await postIpn(app, ipnBody(order, 'finished', { price_amount: 12 }));
+    expect(cheap.statusCode).toBe(400);
+    expect(cheap.json().error).toBe('ipn_mismatch');
+    const otherCoin = await postIpn(app, ipnBody(order, 'finished', { pay_currency: 'trx' }));
+    expect(otherCoin.statusCode).toBe(400);
+    const otherPayment = await postIpn(app, ipnBody(order, 'finished', { payment_id: 1234567 }));
+    expect(otherPayment.statusCode).toBe(400);
+    expect(await balance(order.client)).toBe(0);
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'waiting' });
+    expect(await eventOutcomes(app, order.orderId)).toEqual(['mismatch', 'mismatch', 'mismatch']);
+    const unmatched = await app.payments.unmatchedPayments();
+    expect(unmatched.map((u) => u.reason)).toEqual(['mismatch', 'mismatch']);
+  });
+
+  it('rejects an IPN for an unknown order with 404', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    const res = await postIpn(app, ipnBody(order, 'finished', { order_id: '00000000-0000-4000-8000-000000000000', payment_id: 99 }));
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error).toBe('unknown_order');
+    expect(await balance(order.client)).toBe(0);
+  });
+
+  it('answers 400 to a body that is not JSON', async () => {
+    const app = await setup();
+    const res = await app.app.inject({ method: 'POST', url: '/api/payment/ipn', headers: { 'content-type': 'application/json', 'x-nowpayments-sig': 'ab' }, payload: '{"payment_id":' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toBe('invalid_json');
+  });
+});
+
+describe('provider edge cases', () => {
+  it('credits a payment that finishes after the order expired locally', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    app.clock.now += 25 * 3600 * 1000;
+    expect((await app.payments.reconcile()).expired).toBe(1);
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'expired' });
+    // A provider "waiting" does not revive it; real money does.
+    expect((await postIpn(app, ipnBody(order, 'waiting'))).json().outcome).toBe('unchanged');
+    expect((await postIpn(app, ipnBody(order, 'finished'))).json().outcome).toBe('credited');
+    expect((await postIpn(app, ipnBody(order, 'finished'))).json().outcome).toBe('unchanged');
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'finished', coin_num_credited: 100 });
+    expect(await balance(order.client)).toBe(100);
+  });
+
+  it('credits a confirmed payment after local expiry with CREDIT_ON=confirmed', async () => {
+    const app = await setup({ payments: { creditOn: 'confirmed' } });
+    const order = await startRecharge(app);
+    app.clock.now += 25 * 3600 * 1000;
+    await app.payments.reconcile();
+    expect((await postIpn(app, ipnBody(order, 'confirmed'))).json().outcome).toBe('credited');
+    expect(await balance(order.client)).toBe(100);
+  });
+
+  it("keeps the provider's own expiry final", async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    await postIpn(app, ipnBody(order, 'expired'));
+    expect((await postIpn(app, ipnBody(order, 'finished'))).json().outcome).toBe('unchanged');
+    expect(await balance(order.client)).toBe(0);
+  });
+
+  it('records a re-deposit with parent_payment_id, answers 200 and credits nothing', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    await postIpn(app, ipnBody(order, 'finished'));
+    const redeposit = ipnBody(order, 'finished', { payment_id: 5077125051, parent_payment_id: Number(order.paymentId), actually_paid: 5 });
+    for (let i = 0; i < 3; i += 1) {
+      const res = await postIpn(app, redeposit);
+      expect(res.statusCode).toBe(200);
+      expect(res.json().outcome).toBe('re_deposit');
+    }
+    const reusedUnknownOrder = ipnBody(order, 'finished', { payment_id: 5077125052, parent_payment_id: 42, order_id: null });
+    expect((await postIpn(app, reusedUnknownOrder)).statusCode).toBe(200);
+    expect(await balance(order.client)).toBe(100);
+    const unmatched = await app.payments.unmatchedPayments();
+    expect(unmatched).toMatchObject([
+      { paymentId: '5077125051', parentPaymentId: order.paymentId, reason: 're_deposit', actuallyPaid: '5', orderId: order.orderId },
+      { paymentId: '5077125052', parentPaymentId: '42', reason: 're_deposit', orderId: null },
+    ]);
+  });
+
+  it('keeps partially_paid final, shows actually_paid, and credits nothing by itself', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    await postIpn(app, ipnBody(order, 'partially_paid', { actually_paid: 10.5 }));
+    await postIpn(app, ipnBody(order, 'finished'));
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({
+      status: 'partially_paid',
+      actually_paid: 10.5,
+      coin_num_credited: 0,
+    });
+    expect(await balance(order.client)).toBe(0);
+    expect((await app.payments.partiallyPaidAwaitingDecision()).map((o) => o.id)).toEqual([order.orderId]);
+  });
+});
+
+/** Holds every query result while closed: a database that has stopped answering. */
+class StalledDatabase implements KyselyPlugin {
+  stalled = 0;
+  private closed = false;
+  private waiting: Array<() => void> = [];
+
+  transformQuery(args: PluginTransformQueryArgs) {
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs) {
+    if (this.closed) {
+      this.stalled += 1;
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    return args.result;
+  }
+
+  stall() {
+    this.closed = true;
+  }
+
+  resume() {
+    this.closed = false;
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
+}
+
+describe('IPN response time', () => {
+  it('answers before a stalled database does, and the resent IPN credits exactly once', async () => {
+    const database = new StalledDatabase();
+    const app = await setup({ dbPlugin: database, ipnDeadlineMs: 100 });
+    const order = await startRecharge(app);
+    const body = ipnBody(order, 'finished');
+
+    database.stall();
+    try {
+      const res = await postIpn(app, body);
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ code: 1, error: 'ipn_processing_delayed' });
+      // The crediting transaction is still stuck on the database after the reply went out.
+      await expect.poll(() => database.stalled).toBeGreaterThan(0);
+    } finally {
+      database.resume();
+    }
+
+    await expect.poll(() => balance(order.client)).toBe(100);
+    const resent = await postIpn(app, body);
+    expect(resent.json()).toEqual({ code: 0, outcome: 'unchanged' });
+    expect(await balance(order.client)).toBe(100);
+  });
+});

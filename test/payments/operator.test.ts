@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runPaymentsCommand } from '../../src/payments/operator.js';
+import { balance, createPaymentsTestApp, ipnBody, ledgerProblems, orderStatus, postIpn, startRecharge, type PaymentsTestApp } from './helpers.js';
+
+let t: PaymentsTestApp;
+
+beforeEach(async () => {
+  t = await createPaymentsTestApp();
+});
+
+afterEach(async () => {
+  expect(await ledgerProblems(t)).toEqual([]);
+  await t.close();
+});
+
+async function run(...args: string[]) {
+  const lines: string[] = [];
+  const code = await runPaymentsCommand(args, t.payments, (line) => lines.push(line));
+  return { code, output: lines.join('\n') };
+}
+
+describe('npm run payments', () => {
+  it('credit-partial credits a partially paid order pro rata, exactly once', async () => {
+    const order = await startRecharge(t, 20);
+    // 7.9 of 19.91638 USDT arrived: 39.66 diamonds' worth, rounded down.
+    expect(order.payAmount).toBe(19.91638);
+    await postIpn(t, ipnBody(order, 'partially_paid', { actually_paid: 7.9 }));
+
+    const listed = await run('unmatched');
+    expect(listed.output).toContain(`order ${order.orderId}`);
+    expect(listed.output).toContain('pro_rata=39/100');
+
+    const first = await run('credit-partial', order.orderId);
+    expect(first).toEqual({ code: 0, output: `Credited 39 diamonds for order ${order.orderId}` });
+    const second = await run('credit-partial', order.orderId);
+    expect(second.code).toBe(0);
+    expect(second.output).toContain('already credited 39');
+    expect(await balance(order.client)).toBe(39);
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'partially_paid', coin_num_credited: 39 });
+    expect((await run('unmatched')).output).not.toContain(`order ${order.orderId}`);
+  });
+
+  it('credit-partial refuses orders that are not partially paid', async () => {
+    const order = await startRecharge(t);
+    expect(await run('credit-partial', order.orderId)).toMatchObject({ code: 1 });
+    await postIpn(t, ipnBody(order, 'finished'));
+    expect(await run('credit-partial', order.orderId)).toMatchObject({ code: 1 });
+    expect(await run('credit-partial', 'no-such-order')).toMatchObject({ code: 1 });
+    expect(await balance(order.client)).toBe(100);
+  });
+
+  it('unmatched lists re-deposits for operators', async () => {
+    const order = await startRecharge(t);
+    await postIpn(t, ipnBody(order, 'finished', { payment_id: 6100000001, parent_payment_id: Number(order.paymentId), actually_paid: 7.5 }));
+    const { code, output } = await run('unmatched');
+    expect(code).toBe(0);
+    expect(output).toContain('Unmatched payments: 1');
+    expect(output).toMatch(/payment 6100000001 {2}re_deposit {2}status=finished {2}paid=7.5 usdttrc20/);
+    expect(await balance(order.client)).toBe(0);
+  });
+
+  it('prints usage for unknown commands', async () => {
+    expect((await run('refund-everything')).code).toBe(2);
+    expect((await run()).output).toContain('Usage');
+  });
+});

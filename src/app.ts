@@ -33,6 +33,7 @@ import type { PaymentsService } from './payments/service.js';
 import { WalletRoomAccessPolicy } from './wallet/access-policy.js';
 import { walletRoutes } from './wallet/routes.js';
 import { WalletService } from './wallet/service.js';
+import { webRoutes } from './web/routes.js';
 
 export interface AppDependencies {
   config: Config;
@@ -136,6 +137,9 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     clock: deps.clock,
   });
   await app.register(walletRoutes, { wallet, auth });
+
+  // Last: its catch-all GET only answers paths no API route claims.
+  await app.register(webRoutes, { distDir: config.webDistDir });
 
   return app;
 }

@@ -43,6 +43,8 @@ export interface Config {
   /** Subscription price in diamonds for anchors who have not set their own. */
   subscriptionPrice: number;
   realtime: RealtimeConfig;
+  /** The built viewer web app (`npm run build`), served at `/`. */
+  webDistDir: string;
 }
 
 export interface RealtimeConfig {
@@ -212,5 +214,6 @@ export function loadConfig(env: Env = process.env): Config {
       presenceTtlMs: int(env, 'PRESENCE_TTL_MS', 15_000, 300),
       busHeartbeatMs: int(env, 'BUS_HEARTBEAT_MS', 2_000, 50),
     },
+    webDistDir: str(env, 'WEB_DIST_DIR', './web/dist'),
   };
 }

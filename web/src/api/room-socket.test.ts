@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseFrames, reconnectDelay, RoomSocket, type ConnectionState } from './room-socket.ts';
+import type { ServerFrame } from './types.ts';
+
+/** Just enough of the browser WebSocket to drive RoomSocket by hand. */
+class FakeWebSocket {
+  static readonly OPEN = 1;
+  static instances: FakeWebSocket[] = [];
+  readyState = 0;
+  sent: string[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: string }) => void) | null = null;
+  onclose: ((event: { code: number }) => void) | null = null;
+  constructor(readonly url: string) {
+    FakeWebSocket.instances.push(this);
+  }
+  send(data: string) {
+    this.sent.push(data);
+  }
+  close() {
+    this.readyState = 3;
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  receive(frame: object) {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+  drop(code: number) {
+    this.readyState = 3;
+    this.onclose?.({ code });
+  }
+}
+
+const hello = { type: 'hello', data: { room_id: 'r1', live_status: true, live_num: 2, last_floor: 3, last_user_message_id: 5 } };
+
+describe('room socket', () => {
+  let states: ConnectionState[];
+  let frames: ServerFrame[];
+  let cursor: { afterFloor: number | null; afterUserMessageId: number | null };
+  let socket: RoomSocket;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeWebSocket.instances = [];
+    vi.stubGlobal('WebSocket', FakeWebSocket);
+    vi.stubGlobal('location', { protocol: 'http:', host: 'live.example:8080' });
+    vi.stubGlobal('navigator', { onLine: true });
+    vi.stubGlobal('window', { addEventListener: vi.fn(), removeEventListener: vi.fn() });
+    states = [];
+    frames = [];
+    cursor = { afterFloor: 3, afterUserMessageId: 5 };
+    socket = new RoomSocket('room 1', {
+      onFrame: (frame) => frames.push(frame),
+      onState: (state) => states.push(state),
+      resumeCursor: () => cursor,
+    });
+  });
+
+  afterEach(() => {
+    socket.stop();
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('connects with the resume cursor and is live once the server says hello', () => {
+    socket.start();
+    const ws = FakeWebSocket.instances[0]!;
+    expect(ws.url).toBe('ws://live.example:8080/ws/chat/room%201?after_floor=3&after_user_message_id=5');
+    ws.open();
+    ws.receive(hello);
+    expect(states).toEqual(['connecting', 'live']);
+    expect(frames).toEqual([hello]);
+  });
+
+  it('reconnects after a drop, resuming after what the client holds by then', () => {
+    socket.start();
+    FakeWebSocket.instances[0]!.open();
+    FakeWebSocket.instances[0]!.receive(hello);
+    cursor = { afterFloor: 9, afterUserMessageId: 12 };
+    FakeWebSocket.instances[0]!.drop(1006);
+    expect(states.at(-1)).toBe('reconnecting');
+    vi.advanceTimersByTime(15_000);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    expect(FakeWebSocket.instances[1]!.url).toContain('after_floor=9&after_user_message_id=12');
+    FakeWebSocket.instances[1]!.open();
+    FakeWebSocket.instances[1]!.receive(hello);
+    expect(states.at(-1)).toBe('live');
+  });
+
+  it('stops for good when the room refuses the viewer or does not exist', () => {
+    socket.start();
+    FakeWebSocket.instances[0]!.drop(4403);
+    vi.advanceTimersByTime(60_000);
+    expect(states.at(-1)).toBe('denied');
+    expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+
+  it('pings while connected and replaces a connection that went silent', () => {
+    socket.start();
+    const ws = FakeWebSocket.instances[0]!;
+    ws.open();
+    ws.receive(hello);
+    vi.advanceTimersByTime(25_000);
+    expect(ws.sent).toEqual(['{"type":"ping"}']);
+    vi.advanceTimersByTime(50_000);
+    vi.advanceTimersByTime(15_000);
+    expect(FakeWebSocket.instances.length).toBeGreaterThan(1);
+  });
+
+  it('does not reconnect after the page leaves the room', () => {
+    socket.start();
+    FakeWebSocket.instances[0]!.open();
+    socket.stop();
+    FakeWebSocket.instances[0]!.drop(1000);
+    vi.advanceTimersByTime(60_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+});
+
+describe('socket helpers', () => {
+  it('backs off exponentially with jitter up to 15 s', () => {
+    expect(reconnectDelay(0, () => 1)).toBe(500);
+    expect(reconnectDelay(3, () => 1)).toBe(4000);
+    expect(reconnectDelay(10, () => 1)).toBe(15_000);
+    expect(reconnectDelay(10, () => 0)).toBe(7500);
+  });
+
+  it('reads batched newline-delimited frames and skips broken ones', () => {
+    const text = '{"type":"live_num","data":{"live_num":3}}\nnot json\n{"type":"pong"}\n';
+    expect(parseFrames(text).map((frame) => frame.type)).toEqual(['live_num', 'pong']);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * The live connection to a room: connects, reconnects with backoff after a drop and resumes from
+ * the client's cursor so the server replays what was missed, and reports its state for the UI.
+ */
+import { roomSocketUrl } from './client.ts';
+import type { ServerFrame } from './types.ts';
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'denied' | 'not_found';
+
+export interface RoomSocketHandlers {
+  onFrame(frame: ServerFrame): void;
+  onState(state: ConnectionState): void;
+  /** Read at every (re)connect so a reconnect resumes after what the client already holds. */
+  resumeCursor(): { afterFloor: number | null; afterUserMessageId: number | null };
+}
+
+const CLOSE_FORBIDDEN = 4403;
+const CLOSE_NOT_FOUND = 4404;
+const PING_INTERVAL_MS = 25_000;
+/** No frame at all for this long (not even a pong) means the connection is dead but not closed. */
+const SILENCE_LIMIT_MS = 60_000;
+
+/** Delay before reconnect attempt `attempt` (0-based): exponential, capped, with jitter. */
+export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(15_000, 500 * 2 ** attempt);
+  return Math.round(base * (0.5 + random() / 2));
+}
+
+/** Splits a text frame into frames; batch mode puts several newline-delimited events in one. */
+export function parseFrames(text: string): ServerFrame[] {
+  const frames: ServerFrame[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const frame = JSON.parse(line) as ServerFrame;
+      if (frame && typeof frame.type === 'string') frames.push(frame);
+    } catch {
+      // A malformed frame is skipped; resume after the next reconnect repairs any gap.
+    }
+  }
+  return frames;
+}
+
+export class RoomSocket {
+  private socket: WebSocket | null = null;
+  private attempt = 0;
+  private stopped = false;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private lastFrameAt = 0;
+
+  constructor(
+    private readonly roomId: string,
+    private readonly handlers: RoomSocketHandlers,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    window.addEventListener('online', this.reconnectNow);
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    window.removeEventListener('online', this.reconnectNow);
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.pingTimer);
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close(1000, 'leaving');
+  }
+
+  private readonly reconnectNow = () => {
+    if (this.stopped || this.socket) return;
+    clearTimeout(this.reconnectTimer);
+    this.connect();
+  };
+
+  private connect(): void {
+    this.handlers.onState(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    const socket = new WebSocket(roomSocketUrl(this.roomId, this.handlers.resumeCursor()));
+    this.socket = socket;
+    socket.onmessage = (event) => {
+      if (this.socket !== socket) return;
+      this.lastFrameAt = Date.now();
+      for (const frame of parseFrames(String(event.data))) {
+        if (frame.type === 'hello') {
+          this.attempt = 0;
+          this.handlers.onState('live');
+        }
+        this.handlers.onFrame(frame);
+      }
+    };
+    socket.onopen = () => {
+      this.lastFrameAt = Date.now();
+      clearInterval(this.pingTimer);
+      this.pingTimer = setInterval(() => this.heartbeat(socket), PING_INTERVAL_MS);
+    };
+    socket.onclose = (event) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      clearInterval(this.pingTimer);
+      if (this.stopped) return;
+      if (event.code === CLOSE_FORBIDDEN) return this.handlers.onState('denied');
+      if (event.code === CLOSE_NOT_FOUND) return this.handlers.onState('not_found');
+      this.scheduleReconnect();
+    };
+  }
+
+  private heartbeat(socket: WebSocket): void {
+    if (Date.now() - this.lastFrameAt > SILENCE_LIMIT_MS) {
+      // A dead link may never finish a closing handshake: drop it and reconnect right away.
+      clearInterval(this.pingTimer);
+      socket.onclose = null;
+      socket.close();
+      this.socket = null;
+      this.scheduleReconnect();
+      return;
+    }
+    if (socket.readyState === WebSocket.OPEN) socket.send('{"type":"ping"}');
+  }
+
+  private scheduleReconnect(): void {
+    const delay = reconnectDelay(this.attempt);
+    this.attempt += 1;
+    this.handlers.onState(navigator.onLine === false || this.attempt > 3 ? 'offline' : 'reconnecting');
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+}

@@ -1,0 +1,68 @@
+import { createContext, use, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { MessageKey } from './dictionaries.ts';
+import { detectLanguage, LANGUAGE_STORAGE_KEY, translate, type Language, type Params } from './language.ts';
+
+export interface I18n {
+  language: Language;
+  setLanguage(language: Language): void;
+  t(key: MessageKey, params?: Params): string;
+  formatNumber(value: number): string;
+  formatDateTime(value: string | number): string;
+  formatTime(value: string | number): string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+function readSavedLanguage(): string | null {
+  try {
+    return localStorage.getItem(LANGUAGE_STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [language, setLanguageState] = useState<Language>(() => detectLanguage(readSavedLanguage(), navigator.languages ?? [navigator.language]));
+
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
+
+  const setLanguage = useCallback((next: Language) => {
+    setLanguageState(next);
+    try {
+      localStorage.setItem(LANGUAGE_STORAGE_KEY, next);
+    } catch {
+      // Private mode without storage: the choice lasts for this page only.
+    }
+  }, []);
+
+  const value = useMemo<I18n>(() => {
+    const numbers = new Intl.NumberFormat(language);
+    const dateTimes = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
+    const times = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
+    const toDate = (value: string | number) => new Date(value);
+    return {
+      language,
+      setLanguage,
+      t: (key, params) => translate(language, key, params),
+      formatNumber: (value) => numbers.format(value),
+      formatDateTime: (value) => {
+        const date = toDate(value);
+        return Number.isNaN(date.getTime()) ? String(value) : dateTimes.format(date);
+      },
+      formatTime: (value) => {
+        const date = toDate(value);
+        return Number.isNaN(date.getTime()) ? '' : times.format(date);
+      },
+    };
+  }, [language, setLanguage]);
+
+  return <I18nContext value={value}>{children}</I18nContext>;
+}
+
+export function useI18n(): I18n {
+  const value = use(I18nContext);
+  if (!value) throw new Error('useI18n outside I18nProvider');
+  return value;
+}

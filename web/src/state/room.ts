@@ -1,0 +1,70 @@
+/**
+ * Everything live about an open room, as one pure reducer: the transcript, the viewer chat, the
+ * viewer count and live status, fed by history pages and WebSocket frames alike.
+ */
+import type { LiveMessage, ServerFrame, UserMessage } from '../api/types.ts';
+import { applyLiveEvent, emptyTranscript, mergeHistory, type TranscriptState } from './transcript.ts';
+import { addViewerMessages, emptyViewerChat, removeViewerMessage, type ViewerChatState } from './viewer-chat.ts';
+
+export interface RoomLiveState {
+  transcript: TranscriptState;
+  chat: ViewerChatState;
+  liveNum: number;
+  liveStatus: boolean;
+}
+
+export type RoomAction =
+  | { type: 'history'; messages: readonly LiveMessage[]; older: boolean; pageSize: number }
+  | { type: 'viewer_history'; messages: readonly UserMessage[] }
+  | { type: 'sent'; message: UserMessage }
+  | { type: 'frame'; frame: ServerFrame };
+
+export function initialRoomState(liveNum = 0, liveStatus = false): RoomLiveState {
+  return { transcript: emptyTranscript, chat: emptyViewerChat, liveNum, liveStatus };
+}
+
+export function roomReducer(state: RoomLiveState, action: RoomAction): RoomLiveState {
+  switch (action.type) {
+    case 'history':
+      return { ...state, transcript: mergeHistory(state.transcript, action.messages, action) };
+    case 'viewer_history':
+      return { ...state, chat: addViewerMessages(state.chat, action.messages) };
+    case 'sent':
+      return { ...state, chat: addViewerMessages(state.chat, [action.message]) };
+    case 'frame':
+      return applyFrame(state, action.frame);
+  }
+}
+
+function applyFrame(state: RoomLiveState, frame: ServerFrame): RoomLiveState {
+  switch (frame.type) {
+    case 'hello':
+      return { ...state, liveNum: frame.data.live_num, liveStatus: frame.data.live_status };
+    case 'chat_live_message': {
+      const transcript = applyLiveEvent(state.transcript, frame.data);
+      return transcript === state.transcript ? state : { ...state, transcript };
+    }
+    case 'chat_user_message': {
+      const chat = addViewerMessages(state.chat, [frame.data]);
+      return chat === state.chat ? state : { ...state, chat };
+    }
+    case 'chat_user_message_deleted': {
+      const chat = removeViewerMessage(state.chat, frame.data.id);
+      return chat === state.chat ? state : { ...state, chat };
+    }
+    case 'live_num':
+      return { ...state, liveNum: frame.data.live_num };
+    case 'live_status':
+      return { ...state, liveStatus: frame.data.live_status };
+    case 'error':
+    case 'pong':
+      // pong only proves liveness (RoomSocket watches that); errors answer chat sent over the
+      // socket, and this client posts chat over HTTP where the refusal comes back directly.
+      return state;
+  }
+}
+
+/** Where a (re)connecting socket resumes: after the newest floor and viewer message already held. */
+export function resumeCursor(state: RoomLiveState): { afterFloor: number | null; afterUserMessageId: number | null } {
+  return { afterFloor: state.transcript.lastFloor, afterUserMessageId: state.chat.lastId };
+}

@@ -1,0 +1,118 @@
+/**
+ * The anchor/AI transcript of a room as a pure, immutable state: messages kept in floor order,
+ * merged from history pages and live `chat_live_message` events (add / replace / delete), plus the
+ * resume cursor the WebSocket reconnects with so nothing is lost or shown twice.
+ */
+import type { LiveMessage } from '../api/types.ts';
+
+export type LiveMessageOp = 'add' | 'replace' | 'delete';
+
+export interface LiveMessageEvent extends LiveMessage {
+  op: LiveMessageOp;
+}
+
+export interface TranscriptState {
+  /** Ascending by floor, one message per floor. */
+  readonly messages: readonly LiveMessage[];
+  /** Highest floor the client has heard about (also through deletes): the resume cursor. */
+  readonly lastFloor: number | null;
+  /** Whether older history exists before the first loaded message. */
+  readonly hasOlder: boolean;
+}
+
+export const emptyTranscript: TranscriptState = { messages: [], lastFloor: null, hasOlder: false };
+
+/** Index of `floor` in the sorted list, or the bitwise complement of where it would be inserted. */
+function findFloor(messages: readonly LiveMessage[], floor: number): number {
+  let low = 0;
+  let high = messages.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const midFloor = messages[mid]!.floor;
+    if (midFloor === floor) return mid;
+    if (midFloor < floor) low = mid + 1;
+    else high = mid - 1;
+  }
+  return ~low;
+}
+
+function maxFloor(current: number | null, floor: number): number {
+  return current === null ? floor : Math.max(current, floor);
+}
+
+function upsert(messages: readonly LiveMessage[], message: LiveMessage): readonly LiveMessage[] {
+  const index = findFloor(messages, message.floor);
+  if (index >= 0) {
+    const existing = messages[index]!;
+    if (
+      existing.live_message === message.live_message &&
+      existing.sender_name === message.sender_name &&
+      existing.is_user === message.is_user &&
+      existing.send_date === message.send_date
+    ) {
+      return messages;
+    }
+    const next = messages.slice();
+    next[index] = message;
+    return next;
+  }
+  const at = ~index;
+  if (at === messages.length) return [...messages, message];
+  const next = messages.slice();
+  next.splice(at, 0, message);
+  return next;
+}
+
+function toMessage(event: LiveMessageEvent): LiveMessage {
+  return {
+    floor: event.floor,
+    is_user: event.is_user,
+    live_message: event.live_message,
+    sender_name: event.sender_name,
+    send_date: event.send_date,
+  };
+}
+
+/**
+ * Applies one live event. `add` of a floor already shown (a replayed event after resume) and
+ * `replace` of a floor not yet shown both converge to "this floor now says that".
+ */
+export function applyLiveEvent(state: TranscriptState, event: LiveMessageEvent): TranscriptState {
+  const lastFloor = maxFloor(state.lastFloor, event.floor);
+  if (event.op === 'delete') {
+    const index = findFloor(state.messages, event.floor);
+    if (index < 0) return lastFloor === state.lastFloor ? state : { ...state, lastFloor };
+    const messages = state.messages.slice();
+    messages.splice(index, 1);
+    return { ...state, messages, lastFloor };
+  }
+  const messages = upsert(state.messages, toMessage(event));
+  if (messages === state.messages && lastFloor === state.lastFloor) return state;
+  return { ...state, messages, lastFloor };
+}
+
+/**
+ * Merges a history page (latest messages on first load, or an older page). `pageSize` tells
+ * whether a full page came back, i.e. whether even older messages may exist.
+ */
+export function mergeHistory(
+  state: TranscriptState,
+  page: readonly LiveMessage[],
+  options: { older: boolean; pageSize: number },
+): TranscriptState {
+  let messages = state.messages;
+  let lastFloor = state.lastFloor;
+  for (const message of page) {
+    messages = upsert(messages, message);
+    lastFloor = maxFloor(lastFloor, message.floor);
+  }
+  const firstFloor = messages[0]?.floor;
+  const pageIsFull = page.length >= options.pageSize;
+  const hasOlder = options.older || state.messages.length === 0 ? pageIsFull && firstFloor !== 0 : state.hasOlder;
+  return { messages, lastFloor, hasOlder };
+}
+
+/** The floor to page back from (`before_floor`), or null when nothing is loaded. */
+export function oldestFloor(state: TranscriptState): number | null {
+  return state.messages[0]?.floor ?? null;
+}

@@ -1,0 +1,121 @@
+/**
+ * End-to-end harness: the real server (buildApp on a fresh test database, listening on a random
+ * port) serving the real web build, driven by Debian's Chromium through playwright-core.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM_PATH);
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const WEB = path.join(ROOT, 'web');
+export const WEB_DIST = path.join(WEB, 'dist');
+
+/** Newest modification time of the app's sources (unit tests are not part of the build). */
+function newestMtime(target: string): number {
+  const stats = statSync(target);
+  if (!stats.isDirectory()) return /\.test\.tsx?$/.test(target) ? 0 : stats.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+/** Builds web/dist when it is missing or older than the sources, so the browser tests the current code. */
+export function ensureWebBuild(): void {
+  const index = path.join(WEB_DIST, 'index.html');
+  const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((name) => path.join(WEB, name));
+  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(WEB, 'vite.config.ts'), '--logLevel', 'warn'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`web build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+export interface E2eServer {
+  app: TestApp;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(): Promise<E2eServer> {
+  const app = await createTestApp({ config: { webDistDir: WEB_DIST } });
+  await app.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server did not listen on a TCP port');
+  return { app, baseUrl: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+export function newContext(browser: Browser, options: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
+  return browser.newContext({
+    locale: options.locale ?? 'en-US',
+    viewport: options.viewport ?? DESKTOP,
+    deviceScaleFactor: 1,
+    colorScheme: 'dark',
+  });
+}
+
+/** JSON calls to the server as a non-browser client (anchor API with its bearer token). */
+export class ApiClient {
+  token?: string;
+  constructor(private readonly baseUrl: string) {}
+
+  async call<T = Record<string, unknown>>(method: string, url: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(this.baseUrl + url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const json = (await response.json()) as T & { code?: number };
+    if (!response.ok || json.code !== 0) throw new Error(`${method} ${url} -> ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  }
+}
+
+export interface SillyTavernMessage {
+  name: string;
+  is_user: boolean;
+  mes: string;
+  send_date: string;
+}
+
+/** An anchor with a live room, as the anchor API (issue 3) creates one. */
+export async function createLiveRoom(
+  baseUrl: string,
+  room: { character_name: string; title: string; describe?: string; room_type?: number; coin_num?: number },
+  messages: SillyTavernMessage[],
+): Promise<{ anchor: ApiClient; anchorName: string; roomId: string }> {
+  const anchor = new ApiClient(baseUrl);
+  const anchorName = `anchor_${Math.random().toString(36).slice(2, 10)}`;
+  const registered = await anchor.call<{ data: { token: string } }>('POST', '/api/anchor/register', { username: anchorName, password: 'correct horse battery' });
+  anchor.token = registered.data.token;
+  const created = await anchor.call<{ data: { room: { room_id: string } } }>('POST', '/api/anchor/rooms', {
+    character_date: `2025-07-03@18h${String(Math.floor(Math.random() * 60)).padStart(2, '0')}m20s`,
+    ...room,
+  });
+  const roomId = created.data.room.room_id;
+  await anchor.call('POST', `/api/anchor/rooms/${roomId}/live`, { live_status: 'start' });
+  for (let i = 0; i < messages.length; i += 500) {
+    await anchor.call('POST', `/api/anchor/rooms/${roomId}/messages`, { messages: messages.slice(i, i + 500) });
+  }
+  return { anchor, anchorName, roomId };
+}
+
+export function stMessage(name: string, isUser: boolean, mes: string): SillyTavernMessage {
+  return { name, is_user: isUser, mes, send_date: 'July 11, 2025 5:51pm' };
+}

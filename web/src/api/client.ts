@@ -12,6 +12,7 @@ import type {
   PayVipResult,
   RechargeOrder,
   RechargePackage,
+  SubscribeResult,
   UserChatHistory,
   UserInfo,
   UserMessage,
@@ -113,10 +114,9 @@ export const api = {
   // Wallet (contract 8)
   payVip: (payment: { uid: string; anchor_id: string; room_id: string; room_name: string; amount: number }) =>
     data<PayVipResult>('POST', '/api/live/pay_vip_coin', { body: payment }),
-  subscribe: (anchorId: string) =>
-    data<{ subscription_status: boolean; charged?: number; coin_num?: number; expires_at?: string }>('POST', '/api/live/subscribe', {
-      body: { anchor_id: anchorId },
-    }),
+  /** `amount` is the price the viewer was shown; a different current price is refused (price_changed). */
+  subscribe: (anchorId: string, amount: number) =>
+    data<SubscribeResult>('POST', '/api/live/subscribe', { body: { anchor_id: anchorId, amount } }),
   balance: async () => (await data<{ coin_num: number }>('GET', '/api/wallet/balance')).coin_num,
   transactions: async (cursor?: string): Promise<Page<WalletTransaction>> => {
     const page = await data<{ transactions: WalletTransaction[]; next_cursor?: string | null }>('GET', '/api/wallet/transactions', {

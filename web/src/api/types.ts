@@ -91,6 +91,14 @@ export interface PayVipResult {
   coin_num: number;
 }
 
+export interface SubscribeResult {
+  subscription_status: boolean;
+  charged: number;
+  amount: number;
+  expires_at: string;
+  coin_num: number;
+}
+
 export interface RechargePackage {
   crypto_amount: number;
   coin_num: number;
@@ -127,30 +135,34 @@ export interface PaymentStatusResult {
   coin_num?: number;
 }
 
-/** A recharge order as `/api/payment/orders` lists it. */
+/** A recharge order as `/api/payment/orders` lists it (no QR code: the address is shown instead). */
 export interface OrderSummary {
   order_id: string;
+  /** `creating`, a provider status, or `expired`. */
   status: string;
-  crypto_amount?: number;
-  coin_num?: number;
-  pay_address?: string;
-  pay_amount?: number;
-  pay_currency?: string;
-  qr_code?: string;
-  payment_id?: string;
-  created_at?: string | number;
-  expires_at?: string;
+  crypto_amount: number;
+  coin_num: number;
+  coin_num_credited: number;
+  pay_currency: string;
+  pay_amount: number | null;
+  pay_address: string | null;
+  payment_id: string | null;
+  created_at: string;
+  expires_at: string;
 }
 
 export interface WalletTransaction {
-  id: string | number;
+  id: string;
+  /** `vip_room`, `subscription`, `recharge` or `adjustment`. */
   type: string;
+  /** Signed change of the balance. */
   amount: number;
   balance_after: number;
-  created_at: string | number;
-  room_id?: string | null;
-  anchor_id?: string | null;
-  order_id?: string | null;
+  created_at: string;
+  room_id?: string;
+  anchor_id?: string;
+  order_id?: string;
+  reason?: string;
 }
 
 export interface Page<T> {

@@ -17,12 +17,13 @@ export const PAYMENT_POLL_MS = 5_000;
 
 type Order = Pick<RechargeOrder, 'order_id' | 'pay_address' | 'pay_amount' | 'qr_code' | 'pay_currency' | 'coin_num' | 'expires_at'>;
 
+/** An order reopened from the wallet; the order list carries no QR code, so only the address shows. */
 function orderFromSummary(summary: OrderSummary): Order {
   return {
     order_id: summary.order_id,
     pay_address: summary.pay_address ?? '',
     pay_amount: summary.pay_amount ?? 0,
-    qr_code: summary.qr_code ?? '',
+    qr_code: '',
     pay_currency: summary.pay_currency,
     coin_num: summary.coin_num,
     expires_at: summary.expires_at,

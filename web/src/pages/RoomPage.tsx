@@ -113,12 +113,14 @@ function Room({ info, reload }: { info: LiveInfo; reload(): Promise<void> }) {
     setConfirmSubscribe(false);
     setActionError(null);
     try {
-      const result = await api.subscribe(room.uid);
-      if (result.expires_at) setNotice(t('room.subscribe_done', { date: formatDateTime(result.expires_at) }));
-      await Promise.all([reload(), session.refresh()]);
+      const result = await api.subscribe(room.uid, info.subscription_info.amount);
+      session.setBalance(result.coin_num);
+      setNotice(t('room.subscribe_done', { date: formatDateTime(result.expires_at) }));
+      await reload();
     } catch (err) {
       setActionError(err);
       if (err instanceof ApiError && err.error === 'insufficient_balance') session.openDialog({ kind: 'recharge' });
+      if (err instanceof ApiError && err.error === 'price_changed') await reload();
     }
   };
 

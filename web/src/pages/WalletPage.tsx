@@ -11,12 +11,9 @@ import { paymentStatusView } from '../state/payment.ts';
 
 const TRANSACTION_WORDS: Record<string, MessageKey> = {
   recharge: 'wallet.tx.recharge',
-  vip: 'wallet.tx.vip',
-  vip_payment: 'wallet.tx.vip',
+  vip_room: 'wallet.tx.vip',
   subscription: 'wallet.tx.subscription',
-  grant: 'wallet.tx.grant',
   adjustment: 'wallet.tx.adjustment',
-  earning: 'wallet.tx.earning',
 };
 
 /** Loads one section of the page; each section fails on its own without blanking the others. */
@@ -103,7 +100,7 @@ export function WalletPage() {
             {orders.value?.map((order) => (
               <li key={order.order_id} className="list-row">
                 <div>
-                  <strong>{order.coin_num !== undefined ? t('recharge.package', { coins: order.coin_num }) : order.order_id}</strong>
+                  <strong>{t('recharge.package', { coins: order.coin_num })}</strong>
                   <div className="muted small">{t(paymentStatusView(order.status).key)}</div>
                 </div>
                 <button type="button" className="btn btn-small" onClick={() => session.openDialog({ kind: 'recharge', resume: order })}>
@@ -158,7 +155,10 @@ function TransactionRow({ tx }: { tx: WalletTransaction }) {
     <li className="list-row">
       <div>
         <strong>{words ? t(words) : tx.type}</strong>
-        <div className="muted small">{formatDateTime(tx.created_at)}</div>
+        <div className="muted small">
+          {formatDateTime(tx.created_at)}
+          {tx.reason ? ` · ${tx.reason}` : ''}
+        </div>
       </div>
       <div className="right">
         <strong className={tx.amount >= 0 ? 'amount-in' : 'amount-out'}>

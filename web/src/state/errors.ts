@@ -7,6 +7,8 @@ const KNOWN: Record<string, MessageKey> = {
   rate_limited: 'error.rate_limited',
   muted: 'error.muted',
   message_too_long: 'error.message_too_long',
+  empty_message: 'error.empty_message',
+  invalid_message: 'error.invalid_message',
   vip_required: 'error.vip_required',
   insufficient_balance: 'error.insufficient_balance',
   price_changed: 'error.price_changed',

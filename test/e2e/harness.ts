@@ -33,6 +33,8 @@ export function ensureWebBuild(): void {
   const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(WEB, 'vite.config.ts'), '--logLevel', 'warn'], {
     cwd: ROOT,
     encoding: 'utf8',
+    // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (result.status !== 0) throw new Error(`web build failed:\n${result.stdout}\n${result.stderr}`);
 }
@@ -114,6 +116,15 @@ export async function createLiveRoom(
     await anchor.call('POST', `/api/anchor/rooms/${roomId}/messages`, { messages: messages.slice(i, i + 500) });
   }
   return { anchor, anchorName, roomId };
+}
+
+/** Polls a condition from the test side (page-side polling would need eval, which the CSP forbids). */
+export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 export function stMessage(name: string, isUser: boolean, mes: string): SillyTavernMessage {

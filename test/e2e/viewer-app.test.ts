@@ -18,6 +18,7 @@ import {
   PHONE,
   startServer,
   stMessage,
+  waitUntil,
   type E2eServer,
 } from './harness.js';
 
@@ -163,12 +164,15 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
         expect(await page.getByLabel('Chat message').inputValue()).toBe('');
 
         // The per-sender limit (5 messages / 10 s) answers in words, not silence.
-        for (let i = 0; i < 6; i += 1) {
-          await page.getByLabel('Chat message').fill(`spam ${i}`);
+        const input = page.getByLabel('Chat message');
+        const refusal = page.locator('.chat-form [role=alert]');
+        for (let i = 0; i < 6 && (await refusal.count()) === 0; i += 1) {
+          await input.fill(`message ${i}`);
           await page.getByRole('button', { name: 'Send' }).click();
-          await page.waitForFunction('document.querySelector(".chat-input-row input").value === "" || document.querySelector(".chat-form [role=alert]")');
+          await waitUntil(async () => (await input.inputValue()) === '' || (await refusal.count()) > 0);
         }
-        await page.locator('.chat-form [role=alert]', { hasText: 'You are sending too fast' }).waitFor();
+        expect(await refusal.textContent()).toBe('You are sending too fast. Wait a moment and try again.');
+        expect(await input.inputValue()).not.toBe('');
       } finally {
         await Promise.all([chatter.close(), watcher.close()]);
       }
@@ -281,10 +285,14 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
         expect(rendered).toBeGreaterThan(3);
         expect(rendered).toBeLessThan(60);
 
-        await page.locator('.transcript-scroll').evaluate('(el) => { el.scrollTop = 0; }');
+        // Keyboard reading: Home goes to the top, where earlier history loads on request.
+        const transcript = page.getByRole('log', { name: 'Live role-play' });
+        await transcript.focus();
+        await page.keyboard.press('Home');
         await page.getByRole('button', { name: 'Load earlier messages' }).click();
-        await page.getByRole('button', { name: 'Load earlier messages' }).waitFor();
-        await page.locator('.transcript-scroll').evaluate('(el) => { el.scrollTop = 0; }');
+        await page.getByText(/^Line 1800:/).waitFor();
+        await transcript.focus();
+        await page.keyboard.press('Home');
         await page.getByText(/^Line 1600:/).waitFor();
         expect(await page.locator('.msg').count()).toBeLessThan(60);
       } finally {

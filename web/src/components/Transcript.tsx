@@ -11,6 +11,17 @@ import { Markdown } from '../markdown/Markdown.tsx';
 
 const AT_END_SLACK_PX = 48;
 
+/**
+ * Height guess before a row is measured: header plus wrapped lines. Close guesses keep the scroll
+ * position steady when rows above the viewport get measured for real.
+ */
+function estimateRowHeight(message: LiveMessage): number {
+  const text = message.live_message;
+  let lines = 0;
+  for (const paragraph of text.split('\n')) lines += Math.max(1, Math.ceil(paragraph.length / 90));
+  return 52 + lines * 24;
+}
+
 const MessageRow = memo(function MessageRow({ message }: { message: LiveMessage }) {
   const { t, formatTime } = useI18n();
   const initial = Array.from(message.sender_name)[0] ?? '?';
@@ -58,7 +69,7 @@ export function Transcript({
   const virtualizer = useVirtualizer({
     count: messages.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => 110,
+    estimateSize: (index) => estimateRowHeight(messages[index]!),
     overscan: 6,
     getItemKey: (index) => messages[index]!.floor,
     anchorTo: 'end',
@@ -89,7 +100,26 @@ export function Transcript({
   const items = virtualizer.getVirtualItems();
   return (
     <div className="transcript">
-      <div ref={scrollRef} className="transcript-scroll" onScroll={onScroll} role="log" aria-label={t('room.transcript')} tabIndex={0}>
+      <div
+        ref={scrollRef}
+        className="transcript-scroll"
+        onScroll={onScroll}
+        onKeyDown={(event) => {
+          // The browser's own Home/End scroll smoothly and get cut short when rows above are
+          // measured on the way; jump directly instead.
+          if (event.target !== event.currentTarget || messages.length === 0) return;
+          if (event.key === 'Home') {
+            event.preventDefault();
+            event.currentTarget.scrollTo({ top: 0 });
+          } else if (event.key === 'End') {
+            event.preventDefault();
+            virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
+          }
+        }}
+        role="log"
+        aria-label={t('room.transcript')}
+        tabIndex={0}
+      >
         {hasOlder && (
           <div className="load-older">
             <button type="button" className="btn btn-small" onClick={onLoadOlder} disabled={loadingOlder}>

@@ -57,7 +57,7 @@ function uniqueUser(prefix: string): string {
 }
 
 async function registerInUi(page: Page, username: string): Promise<void> {
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
   await page.getByRole('button', { name: 'New here? Create an account' }).click();
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(PASSWORD);
@@ -322,7 +322,7 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
         try {
           const page = await context.newPage();
           await page.goto(`${server.baseUrl}/`);
-          await page.getByRole('link', { name: /Moonlit glade/ }).waitFor();
+          await page.getByRole('link', { name: /月光林地/ }).waitFor();
           await page.screenshot({ path: path.join(SCREENSHOTS, `home-${label}.png`) });
 
           await page.goto(`${server.baseUrl}/live/${showcase.roomId}`);

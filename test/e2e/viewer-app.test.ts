@@ -327,9 +327,10 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
 
           await page.goto(`${server.baseUrl}/live/${showcase.roomId}`);
           await registerInUi(page, uniqueUser(label));
-          await page.getByLabel('Chat message').fill('This story is so good ✨');
+          const comment = label === 'desktop' ? 'This story is so good ✨' : '太好看了，期待下一幕！';
+          await page.getByLabel('Chat message').fill(comment);
           await page.getByRole('button', { name: 'Send' }).click();
-          await page.locator('.chat-msg', { hasText: 'This story is so good' }).waitFor();
+          await page.locator('.chat-msg', { hasText: comment }).waitFor();
           await page.getByText('Who are you?').waitFor();
           await page.screenshot({ path: path.join(SCREENSHOTS, `room-${label}.png`) });
 

@@ -327,11 +327,12 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
 
           await page.goto(`${server.baseUrl}/live/${showcase.roomId}`);
           await registerInUi(page, uniqueUser(label));
-          const comment = label === 'desktop' ? 'This story is so good ✨' : '太好看了，期待下一幕！';
+          const comment = label === 'desktop' ? 'This story is so good!' : '太好看了，期待下一幕！';
           await page.getByLabel('Chat message').fill(comment);
           await page.getByRole('button', { name: 'Send' }).click();
           await page.locator('.chat-msg', { hasText: comment }).waitFor();
           await page.getByText('Who are you?').waitFor();
+          await page.evaluate('window.scrollTo(0, 0)');
           await page.screenshot({ path: path.join(SCREENSHOTS, `room-${label}.png`) });
 
           await page.locator('.balance-pill').click();

@@ -51,9 +51,16 @@ export function Header() {
               </span>
             </button>
           )}
-          <span className="user-name" data-testid="header-user" title={name}>
-            {user ? name : ''}
-          </span>
+          {user && (
+            <span className="user-chip" title={name}>
+              <span className="user-initial" aria-hidden="true">
+                {Array.from(name)[0]}
+              </span>
+              <span className="user-name" data-testid="header-user">
+                {name}
+              </span>
+            </span>
+          )}
           {session.loggedIn ? (
             <button type="button" className="btn btn-ghost" onClick={() => void session.logout()}>
               {t('account.logout')}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { LiveSummary } from '../api/types.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { BroadcastIcon } from '../components/Icons.tsx';
 import { RoomCard } from '../components/RoomCard.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 
@@ -61,7 +62,7 @@ export function HomePage() {
       {rooms?.length === 0 && (
         <div className="empty">
           <div className="empty-art" aria-hidden="true">
-            📡
+            <BroadcastIcon width={40} height={40} />
           </div>
           <h2>{t('home.empty_title')}</h2>
           <p className="muted">{t('home.empty_body')}</p>

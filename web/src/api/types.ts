@@ -66,6 +66,8 @@ export interface LiveChatHistory {
   room_id: string;
   room_name: string;
   chat_info: LiveMessage[];
+  /** Older messages exist before this page. */
+  has_more: boolean;
 }
 
 /** A viewer's chat message; `id` is the server's (absent in very old histories). */

@@ -23,7 +23,7 @@ describe('room live state', () => {
       type: 'history',
       messages: [{ floor: 0, is_user: true, live_message: 'hi', sender_name: 'A', send_date: sendDate }],
       older: false,
-      pageSize: 200,
+      hasMore: false,
     });
     state = roomReducer(state, { type: 'viewer_history', messages: [{ id: 4, uid: 'u', username: 'v', user_message: 'yo', send_date: sendDate }] });
     expect(resumeCursor(state)).toEqual({ afterFloor: 0, afterUserMessageId: 4 });

@@ -14,7 +14,7 @@ export interface RoomLiveState {
 }
 
 export type RoomAction =
-  | { type: 'history'; messages: readonly LiveMessage[]; older: boolean; pageSize: number }
+  | { type: 'history'; messages: readonly LiveMessage[]; older: boolean; hasMore: boolean }
   | { type: 'viewer_history'; messages: readonly UserMessage[] }
   | { type: 'sent'; message: UserMessage }
   | { type: 'frame'; frame: ServerFrame };

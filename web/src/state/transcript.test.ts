@@ -14,7 +14,7 @@ const floors = (messages: readonly LiveMessage[]) => messages.map((m) => m.floor
 
 describe('transcript merge', () => {
   it('appends live messages in floor order even when they arrive out of order', () => {
-    let state = mergeHistory(emptyTranscript, [message(0), message(1)], { older: false, pageSize: 200 });
+    let state = mergeHistory(emptyTranscript, [message(0), message(1)], { older: false, hasMore: false });
     state = applyLiveEvent(state, event('add', 3));
     state = applyLiveEvent(state, event('add', 2));
     expect(floors(state.messages)).toEqual([0, 1, 2, 3]);
@@ -22,21 +22,21 @@ describe('transcript merge', () => {
   });
 
   it('replaces a floor in place when the anchor edits or swipes', () => {
-    let state = mergeHistory(emptyTranscript, [message(0), message(1), message(2)], { older: false, pageSize: 200 });
+    let state = mergeHistory(emptyTranscript, [message(0), message(1), message(2)], { older: false, hasMore: false });
     state = applyLiveEvent(state, event('replace', 1, '*smiles* A new swipe.'));
     expect(floors(state.messages)).toEqual([0, 1, 2]);
     expect(state.messages[1]!.live_message).toBe('*smiles* A new swipe.');
   });
 
   it('removes a deleted floor and still remembers it for resuming', () => {
-    let state = mergeHistory(emptyTranscript, [message(0), message(1), message(2)], { older: false, pageSize: 200 });
+    let state = mergeHistory(emptyTranscript, [message(0), message(1), message(2)], { older: false, hasMore: false });
     state = applyLiveEvent(state, event('delete', 2));
     expect(floors(state.messages)).toEqual([0, 1]);
     expect(state.lastFloor).toBe(2);
   });
 
   it('shows each floor once when a resume replays messages already shown', () => {
-    let state = mergeHistory(emptyTranscript, [message(0), message(1)], { older: false, pageSize: 200 });
+    let state = mergeHistory(emptyTranscript, [message(0), message(1)], { older: false, hasMore: false });
     state = applyLiveEvent(state, event('add', 2));
     const beforeReplay = state;
     state = applyLiveEvent(state, event('add', 1));
@@ -51,27 +51,28 @@ describe('transcript merge', () => {
   });
 
   it('ignores deleting a floor it never had, apart from the cursor', () => {
-    const state = applyLiveEvent(mergeHistory(emptyTranscript, [message(0)], { older: false, pageSize: 200 }), event('delete', 7));
+    const state = applyLiveEvent(mergeHistory(emptyTranscript, [message(0)], { older: false, hasMore: false }), event('delete', 7));
     expect(floors(state.messages)).toEqual([0]);
     expect(state.lastFloor).toBe(7);
   });
 
-  it('pages back: older messages go in front and tell whether even older ones exist', () => {
-    let state = mergeHistory(emptyTranscript, [message(4), message(5)], { older: false, pageSize: 2 });
+  it('pages back: older messages go in front, and the server says whether even older ones exist', () => {
+    let state = mergeHistory(emptyTranscript, [message(4), message(5)], { older: false, hasMore: true });
     expect(state.hasOlder).toBe(true);
     expect(oldestFloor(state)).toBe(4);
-    state = mergeHistory(state, [message(2), message(3)], { older: true, pageSize: 2 });
+    state = mergeHistory(state, [message(2), message(3)], { older: true, hasMore: true });
     expect(floors(state.messages)).toEqual([2, 3, 4, 5]);
     expect(state.hasOlder).toBe(true);
-    state = mergeHistory(state, [message(1)], { older: true, pageSize: 2 });
+    state = mergeHistory(state, [message(1)], { older: true, hasMore: false });
     expect(floors(state.messages)).toEqual([1, 2, 3, 4, 5]);
     expect(state.hasOlder).toBe(false);
     expect(state.lastFloor).toBe(5);
   });
 
-  it('knows there is nothing older when the first page already starts at floor 0', () => {
-    const state = mergeHistory(emptyTranscript, [message(0), message(1)], { older: false, pageSize: 2 });
-    expect(state.hasOlder).toBe(false);
+  it('keeps the paging answer of older pages when a live page merges in', () => {
+    let state = mergeHistory(emptyTranscript, [message(4)], { older: false, hasMore: true });
+    state = mergeHistory(state, [message(5)], { older: false, hasMore: false });
+    expect(state.hasOlder).toBe(true);
   });
 
   it('keeps 2,000 messages ordered and unique through a mixed stream', () => {

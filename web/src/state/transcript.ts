@@ -92,13 +92,13 @@ export function applyLiveEvent(state: TranscriptState, event: LiveMessageEvent):
 }
 
 /**
- * Merges a history page (latest messages on first load, or an older page). `pageSize` tells
- * whether a full page came back, i.e. whether even older messages may exist.
+ * Merges a history page (the latest messages on first load, or an older page); `hasMore` is the
+ * server's word on whether even older messages exist.
  */
 export function mergeHistory(
   state: TranscriptState,
   page: readonly LiveMessage[],
-  options: { older: boolean; pageSize: number },
+  options: { older: boolean; hasMore: boolean },
 ): TranscriptState {
   let messages = state.messages;
   let lastFloor = state.lastFloor;
@@ -106,9 +106,7 @@ export function mergeHistory(
     messages = upsert(messages, message);
     lastFloor = maxFloor(lastFloor, message.floor);
   }
-  const firstFloor = messages[0]?.floor;
-  const pageIsFull = page.length >= options.pageSize;
-  const hasOlder = options.older || state.messages.length === 0 ? pageIsFull && firstFloor !== 0 : state.hasOlder;
+  const hasOlder = options.older || state.messages.length === 0 ? options.hasMore : state.hasOlder;
   return { messages, lastFloor, hasOlder };
 }
 

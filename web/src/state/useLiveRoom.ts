@@ -42,7 +42,7 @@ export function useLiveRoom(roomId: string, enabled: boolean, initial: { liveNum
       ([live, viewers]) => {
         if (cancelled) return;
         setLoadError(null);
-        apply({ type: 'history', messages: live.chat_info, older: false, pageSize: HISTORY_PAGE_SIZE });
+        apply({ type: 'history', messages: live.chat_info, older: false, hasMore: live.has_more });
         apply({ type: 'viewer_history', messages: viewers.chat_info });
         socket = new RoomSocket(roomId, {
           onFrame: (frame) => apply({ type: 'frame', frame }),
@@ -67,7 +67,7 @@ export function useLiveRoom(roomId: string, enabled: boolean, initial: { liveNum
     setLoadingOlder(true);
     api
       .liveChatHistory(roomId, { beforeFloor: before, limit: HISTORY_PAGE_SIZE })
-      .then((page) => apply({ type: 'history', messages: page.chat_info, older: true, pageSize: HISTORY_PAGE_SIZE }), setLoadError)
+      .then((page) => apply({ type: 'history', messages: page.chat_info, older: true, hasMore: page.has_more }), setLoadError)
       .finally(() => setLoadingOlder(false));
   }, [roomId, apply]);
 

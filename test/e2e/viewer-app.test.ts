@@ -7,7 +7,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp } from '../helpers/app.js';
+import pino from 'pino';
+import { buildApp } from '../../src/app.js';
+import { openDatabase } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { MemoryRateLimiter } from '../../src/infra/rate-limiter.js';
+import { MemoryEventBus } from '../../src/realtime/memory-event-bus.js';
+import { MemoryPresence } from '../../src/realtime/presence.js';
+import { testConfig } from '../helpers/app.js';
 import {
   createLiveRoom,
   DESKTOP,
@@ -29,11 +36,24 @@ if (!hasChromium) {
   console.warn('[e2e] /usr/bin/chromium not found: browser tests skipped (apt-get install -y chromium)');
 }
 
-/** Which APIs this build has; a scenario whose API has not landed yet is skipped, not failed. */
+/**
+ * Which APIs this build has; a scenario whose API has not landed yet is skipped, not failed. The
+ * probe app runs on a private in-memory SQLite database whatever the test database is, so it adds
+ * no schema churn to a PostgreSQL run.
+ */
 async function detectApis() {
-  const probe = await createTestApp();
+  const database = await openDatabase({ databaseUrl: '', sqlitePath: ':memory:' });
+  await migrateToLatest(database.db);
+  const probe = await buildApp({
+    config: testConfig(),
+    db: database.db,
+    rateLimiter: new MemoryRateLimiter(),
+    eventBus: new MemoryEventBus(),
+    presence: new MemoryPresence(),
+    logger: pino({ level: 'silent' }),
+  });
   const routeExists = async (method: 'GET' | 'POST', url: string) => {
-    const res = await probe.app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
+    const res = await probe.inject({ method, url, payload: method === 'POST' ? {} : undefined });
     return !(res.statusCode === 404 && res.body.includes('No route for'));
   };
   try {
@@ -45,6 +65,7 @@ async function detectApis() {
     };
   } finally {
     await probe.close();
+    await database.close();
   }
 }
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -71,6 +71,16 @@ export function newContext(browser: Browser, options: { locale?: string; viewpor
     deviceScaleFactor: 1,
     colorScheme: 'dark',
   });
+}
+
+/** Collects what the browser reports as Content-Security-Policy violations or uncaught page errors. */
+export function watchPageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+  });
+  return problems;
 }
 
 /** JSON calls to the server as a non-browser client (anchor API with its bearer token). */

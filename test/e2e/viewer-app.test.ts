@@ -26,6 +26,7 @@ import {
   startServer,
   stMessage,
   waitUntil,
+  watchPageProblems,
   type E2eServer,
 } from './harness.js';
 
@@ -134,6 +135,7 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
       const context = await newContext(browser);
       try {
         const page = await context.newPage();
+        const problems = watchPageProblems(page);
         await page.goto(`${server.baseUrl}/`);
         await page.getByRole('link', { name: /Moonlit glade/ }).click();
         await page.waitForURL(`**/live/${roomId}`);
@@ -153,6 +155,7 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
         await page.getByText('A lantern flickers to life.').waitFor();
         expect(await page.evaluate('window.__sameDocument')).toBe(true);
         expect(await page.locator('.msg').count()).toBe(SERAPHINA.length + 1);
+        expect(problems).toEqual([]);
       } finally {
         await context.close();
       }
@@ -212,6 +215,7 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
       const context = await newContext(browser);
       try {
         const page = await context.newPage();
+        const problems = watchPageProblems(page);
         await page.goto(`${server.baseUrl}/live/${roomId}`);
         await page.getByTestId('paywall').waitFor();
         expect(await page.getByText('Who are you?').count()).toBe(0);
@@ -247,6 +251,8 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
         await page.reload();
         await page.getByText('Who are you?').waitFor();
         await waitForHeaderBalance(page, 10);
+        // The QR code is a data: image and the app has no inline code: nothing trips the CSP.
+        expect(problems).toEqual([]);
       } finally {
         await context.close();
       }
@@ -258,6 +264,7 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
     const context = await newContext(browser, { locale: 'en-US' });
     try {
       const page = await context.newPage();
+      const problems = watchPageProblems(page);
       await page.goto(`${server.baseUrl}/`);
       await page.getByRole('heading', { name: 'Live now' }).waitFor();
       expect(await page.getByTestId('header-user').textContent()).toBe('Guest');
@@ -285,6 +292,7 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
       await page.getByTestId('language-switch').click();
       await page.getByRole('heading', { name: 'Live now' }).waitFor();
       expect(await page.getByTestId('header-user').textContent()).toBe('Guest');
+      expect(problems).toEqual([]);
     } finally {
       await context.close();
     }

@@ -65,7 +65,8 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, { dis
   const built = existsSync(path.join(root, 'index.html'));
   if (built) {
     // serve:false: only reply.sendFile is wanted; the route below decides what each path means.
-    await app.register(fastifyStatic, { root, serve: false, cacheControl: false, etag: true, lastModified: true });
+    // preCompressed: the build writes .br/.gz twins (web/vite.config.ts) sent to browsers that accept them.
+    await app.register(fastifyStatic, { root, serve: false, cacheControl: false, etag: true, lastModified: true, preCompressed: true });
   } else {
     app.log.warn(`web app not built (${root}/index.html missing): run "npm run build"; the API works without it`);
   }
@@ -94,6 +95,8 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, { dis
       return reply.status(503).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT_PAGE);
     }
     const file = await builtFile(pathname);
+    // Either answer may be a pre-compressed twin: shared caches must key on the encoding.
+    void reply.header('vary', 'accept-encoding');
     if (file && file !== 'index.html') {
       void reply
         .header('x-content-type-options', 'nosniff')

@@ -88,11 +88,21 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
         tags: ['payment'],
         summary: 'Recharge packages: USD price and diamonds',
         response: responses(
-          okData(Type.Object({ packages: Type.Array(Type.Object({ crypto_amount: Type.Number(), coin_num: Type.Integer() })) })),
+          okData(
+            Type.Object({
+              packages: Type.Array(Type.Object({ crypto_amount: Type.Number(), coin_num: Type.Integer() })),
+              provider: Type.Union([Type.Literal('nowpayments'), Type.Literal('simulated')], {
+                description: 'simulated: offline demo mode, where POST /api/payment/simulate/:order_id exists',
+              }),
+            }),
+          ),
         ),
       },
     },
-    async () => ({ code: 0 as const, data: { packages: payments.packages() } }),
+    async () => ({
+      code: 0 as const,
+      data: { packages: payments.packages(), provider: payments.isSimulated ? ('simulated' as const) : ('nowpayments' as const) },
+    }),
   );
 
   app.post(

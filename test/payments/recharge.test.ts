@@ -26,6 +26,7 @@ describe('GET /api/payment/packages', () => {
           { crypto_amount: 20, coin_num: 100 },
           { crypto_amount: 100, coin_num: 550 },
         ],
+        provider: 'nowpayments',
       },
     });
   });

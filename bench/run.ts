@@ -4,11 +4,11 @@
  * ratio to a bare Fastify route returning a constant body of the same size, measured in the same run.
  * Ratios, not absolute numbers, are what to compare between machines and commits.
  *
- *   npm run bench                      # all scenarios
- *   npm run bench -- --only is_logged_in_guest,get_all_lives --duration 5
+ *   npm run bench                      # route scenarios, then bench/pay-vip.ts and bench/fanout.ts
+ *   npm run bench -- --only is_logged_in_guest,get_all_lives --duration 5   # just those routes
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -162,9 +162,33 @@ try {
 }
 
 printTable(results);
+
+/** Runs a companion benchmark in its own process, echoing its output; returns its stdout lines. */
+async function runCompanion(script: string): Promise<string[]> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    lines.push(line);
+    console.log(line);
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`${script} exited with ${code}`);
+  return lines;
+}
+
+// A filtered run is for looking at particular routes; the full run adds payments and WebSocket fan-out.
+let payVip: unknown;
+let fanout: unknown;
+if (!only) {
+  await runCompanion('bench/pay-vip.ts');
+  payVip = JSON.parse(readFileSync('bench/results/pay-vip.json', 'utf8'));
+  const fanoutLine = (await runCompanion('bench/fanout.ts')).find((line) => line.startsWith('FANOUT_RESULT '));
+  fanout = fanoutLine ? JSON.parse(fanoutLine.slice('FANOUT_RESULT '.length)) : undefined;
+}
+
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
   'bench/results/latest.json',
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, duration, connections, results }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, duration, connections, results, payVip, fanout }, null, 2),
 );
 console.log('written bench/results/latest.json');

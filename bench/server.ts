@@ -22,7 +22,8 @@ const config = loadConfig({
   DEMO_DATA: 'false',
   LOG_LEVEL: 'warn',
 });
-const runtime = await createRuntime(config, pino({ level: 'warn' }));
+// Logs go to stderr: stdout carries only the ready line the driver reads.
+const runtime = await createRuntime(config, pino({ level: 'warn' }, pino.destination(2)));
 await runtime.app.listen({ port: 0, host: '127.0.0.1' });
 
 const bare = Fastify({ logger: false });

@@ -4,10 +4,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import pino from 'pino';
 import { createClient } from 'redis';
 import { connectRedis, type RedisClient } from '../../src/infra/redis.js';
+import { freePort } from './ports.js';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? '';
 export const hasRedisServerBinary = spawnSync('redis-server', ['--version']).status === 0;
@@ -32,17 +32,6 @@ export async function deletePrefix(url: string, prefix: string): Promise<void> {
   } finally {
     await client.close();
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** A private, non-persistent redis-server on a random port that tests may kill and restart. */

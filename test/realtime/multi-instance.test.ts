@@ -6,7 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../helpers/app.js';
-import { freePort, hasRedisServerBinary, PrivateRedis, uniquePrefix } from '../helpers/redis.js';
+import { freePort } from '../helpers/ports.js';
+import { hasRedisServerBinary, PrivateRedis, uniquePrefix } from '../helpers/redis.js';
 import { WsClient } from './ws-client.js';
 
 const PRESENCE_TTL_MS = 1_500;

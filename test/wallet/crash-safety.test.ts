@@ -4,7 +4,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { SESSION_COOKIE } from '../../src/accounts/auth.js';
 import { hashToken, newSecretToken } from '../../src/db/ids.js';
 import { balanceOf, verifyLedger, walletAccount } from '../../src/wallet/ledger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/app.js';
+import { freePort } from '../helpers/ports.js';
 import { createRoom, grantDiamonds, insertUser } from './fixtures.js';
 
 const ROOMS = 40;
@@ -28,17 +28,6 @@ afterAll(async () => {
   await database.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Starts `node src/main.ts` on the test database and waits until it answers /readyz. */
 async function startServer(): Promise<{ base: string; child: ChildProcess }> {

@@ -92,6 +92,12 @@ export class RedisEventBus implements EventBus {
     const subscriber = await connectRedis(this.options.url, this.options.log, 'bus-subscriber');
     await subscriber.subscribe(this.eventsChannel, (message) => this.onRemote(message));
     await subscriber.subscribe(this.controlChannel, (message) => this.onControl(message));
+    // Any later 'ready' is a reconnection: whatever was published meanwhile never reached us, however
+    // short the outage (too short, perhaps, for the beats to notice).
+    subscriber.on('ready', () => {
+      this.lastBeatAt = Date.now();
+      this.reportGap();
+    });
     return subscriber;
   }
 

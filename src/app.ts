@@ -54,9 +54,9 @@ export interface AppDependencies {
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-/** The real room gate for these dependencies; runtime.ts and buildApp share this one definition. */
-export function defaultRoomAccess(deps: Pick<AppDependencies, 'config' | 'db' | 'clock'>): RoomAccessPolicy {
-  return new WalletRoomAccessPolicy(deps.db, { defaultSubscriptionPrice: deps.config.subscriptionPrice, clock: deps.clock });
+/** The real room gate: paid, subscribed, own or free rooms. */
+function defaultRoomAccess(deps: Pick<AppDependencies, 'config' | 'db' | 'eventBus' | 'clock'>): RoomAccessPolicy {
+  return new WalletRoomAccessPolicy(deps.db, deps.eventBus, { defaultSubscriptionPrice: deps.config.subscriptionPrice, clock: deps.clock });
 }
 
 export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
@@ -118,7 +118,10 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     liveIdleMinutes: config.liveIdleMinutes,
     clock: deps.clock,
   });
-  app.addHook('onClose', async () => rooms.close());
+  app.addHook('onClose', async () => {
+    rooms.close();
+    deps.roomAccess.close?.();
+  });
   const chat = new ChatService(db, {
     rooms,
     eventBus: deps.eventBus,
@@ -132,6 +135,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await installRealtime(app, { config, rooms, chat, eventBus: deps.eventBus, presence: deps.presence, auth });
 
   const wallet = new WalletService(db, {
+    eventBus: deps.eventBus,
     platformFeePercent: config.platformFeePercent,
     defaultSubscriptionPrice: config.subscriptionPrice,
     clock: deps.clock,

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { buildApp, defaultRoomAccess } from './app.js';
+import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -77,8 +77,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     } else {
       logger.info(`payments: NOWPayments at ${config.payments.nowpaymentsBaseUrl}`);
     }
-    const roomAccess = defaultRoomAccess({ config, db: database.db });
-    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, roomAccess, clusterLock, logger, payments });
+    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, clusterLock, logger, payments });
 
     // Exactly one instance reconciles at a time, through the cluster lock.
     const reconciliation = new ReconciliationJob(payments, clusterLock, {

@@ -1,7 +1,8 @@
 /**
- * Domain events: what changed in a room. Services publish them after their transaction commits;
- * the realtime layer turns each one into a WebSocket frame `{"type":...,"data":...}` unchanged,
- * and the rooms snapshot uses them to invalidate its cache.
+ * Domain events: what changed in a room, or in who may enter paid rooms. Services publish them
+ * after their transaction commits; the realtime layer turns each room event into a WebSocket frame
+ * `{"type":...,"data":...}` unchanged, and the read caches (rooms snapshot, histories, access)
+ * use them to drop what changed, on every instance.
  */
 export interface LiveMessageData {
   op: 'add' | 'replace' | 'delete';
@@ -26,7 +27,12 @@ export type DomainEvent =
   | { type: 'chat_user_message_deleted'; room_id: string; data: { id: number } }
   | { type: 'live_status'; room_id: string; data: { live_status: boolean } }
   /** Title, price, type or other listing fields changed. */
-  | { type: 'room_updated'; room_id: string; data: Record<string, never> };
+  | { type: 'room_updated'; room_id: string; data: Record<string, never> }
+  /**
+   * A viewer unlocked a room (`room_id`) or subscribed to an anchor (`uid` set, `room_id` null), or
+   * an anchor changed their subscription price (`uid` and `room_id` null). Never sent to viewers.
+   */
+  | { type: 'access_changed'; room_id: string | null; data: { uid: string | null; anchor_id: string } };
 
 export type DomainEventHandler = (event: DomainEvent) => void;
 

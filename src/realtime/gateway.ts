@@ -52,7 +52,7 @@ export interface GatewayDependencies {
   log: FastifyBaseLogger;
 }
 
-type ForwardedEvent = Exclude<DomainEvent, { type: 'room_updated' }>;
+type ForwardedEvent = Exclude<DomainEvent, { type: 'room_updated' | 'access_changed' }>;
 
 function frame(type: string, data: unknown): Buffer {
   return Buffer.from(JSON.stringify({ type, data }));
@@ -373,7 +373,8 @@ export class RealtimeGateway {
   }
 
   private onEvent(event: DomainEvent): void {
-    if (event.type === 'room_updated') return;
+    // Neither is a viewer frame: listing fields reach viewers through the HTTP routes.
+    if (event.type === 'room_updated' || event.type === 'access_changed') return;
     const hub = this.hubs.get(event.room_id);
     if (hub) this.deliver(hub, event);
   }

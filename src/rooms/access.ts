@@ -22,6 +22,8 @@ export interface SubscriptionInfo {
 export interface RoomAccessPolicy {
   canEnter(viewer: Viewer, room: RoomAccessSubject): Promise<boolean>;
   subscriptionInfo(viewer: Viewer, anchorId: string): Promise<SubscriptionInfo>;
+  /** Stops listening for changes (the app calls it on close). */
+  close?(): void;
 }
 
 /** Free rooms, and an anchor's own rooms, are open to everyone. */

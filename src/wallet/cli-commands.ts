@@ -7,6 +7,7 @@ import type { Database } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import { verifyLedger } from './ledger.js';
 import { WalletService } from './service.js';
+import { MemoryEventBus } from '../realtime/memory-event-bus.js';
 
 export const COINS_USAGE = `Usage:
   npm run coins -- grant <uid> <amount> --reason "why"   add diamonds (negative amount takes them back, never below zero)
@@ -48,8 +49,9 @@ export function parseCoinsArgs(args: string[]): CoinsCommand {
 
 export async function runCoinsCommand(db: Kysely<Database>, args: string[]): Promise<CommandOutput> {
   const command = parseCoinsArgs(args);
-  // Operator adjustments carry no platform fee and no subscription pricing.
-  const wallet = new WalletService(db, { platformFeePercent: 0, defaultSubscriptionPrice: 0 });
+  // Operator adjustments carry no platform fee and no subscription pricing, and change nobody's
+  // room access, so there is nothing to announce to running instances.
+  const wallet = new WalletService(db, { eventBus: new MemoryEventBus(), platformFeePercent: 0, defaultSubscriptionPrice: 0 });
   switch (command.kind) {
     case 'usage':
       return { exitCode: 2, lines: [...(command.problem ? [`error: ${command.problem}`] : []), COINS_USAGE] };

@@ -19,6 +19,7 @@ import {
   type TransferLeg,
 } from './ledger.js';
 import { WalletRepository } from './repository.js';
+import type { EventBus } from '../realtime/events.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const SUBSCRIPTION_PERIOD_MS = 30 * DAY_MS;
@@ -28,6 +29,8 @@ const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 const TRANSACTIONS_PAGE_MAX = 100;
 
 export interface WalletOptions {
+  /** Every change of who may enter paid rooms is announced here (access caches on all instances). */
+  eventBus: EventBus;
   platformFeePercent: number;
   defaultSubscriptionPrice: number;
   clock?: () => number;
@@ -121,9 +124,11 @@ export class WalletService {
     }
     assertAmount(request.amount);
     const fingerprint = JSON.stringify(['pay_vip_coin', request.roomId, request.anchorId, request.amount]);
-    return inTransaction(this.db, (trx) =>
+    const result = await inTransaction(this.db, (trx) =>
       this.idempotent(trx, user.id, idempotencyKey, fingerprint, () => this.unlockRoom(trx, user, request)),
     );
+    await this.announceAccess(request.roomId, user.id, request.anchorId);
+    return result;
   }
 
   private async unlockRoom(trx: Transaction<Database>, user: SessionUser, request: VipPaymentRequest): Promise<VipPaymentResult> {
@@ -161,7 +166,7 @@ export class WalletService {
     if (expectedPrice !== undefined) assertAmount(expectedPrice);
     if (anchorId === user.id) throw badRequest('cannot_subscribe_to_self', 'You cannot subscribe to yourself');
     const fingerprint = JSON.stringify(['subscribe', anchorId, expectedPrice ?? null]);
-    return inTransaction(this.db, (trx) =>
+    const result = await inTransaction(this.db, (trx) =>
       this.idempotent(trx, user.id, idempotencyKey, fingerprint, async () => {
         const repo = new WalletRepository(trx);
         if (!(await repo.isAnchor(anchorId))) throw notFound('anchor_not_found', 'No such anchor');
@@ -191,6 +196,8 @@ export class WalletService {
         };
       }),
     );
+    await this.announceAccess(null, user.id, anchorId);
+    return result;
   }
 
   async subscriptionPrice(anchorId: string): Promise<number> {
@@ -204,7 +211,13 @@ export class WalletService {
       throw badRequest('invalid_amount', `subscription_price must be an integer from 0 to ${MAX_DIAMONDS}`);
     }
     await new WalletRepository(this.db).setSubscriptionPrice(anchor.id, price, this.clock());
+    await this.announceAccess(null, null, anchor.id);
     return { subscription_price: price };
+  }
+
+  /** After the commit, so no instance can reload the old state once it dropped its copy. */
+  private announceAccess(roomId: string | null, uid: string | null, anchorId: string): Promise<void> {
+    return this.options.eventBus.publish({ type: 'access_changed', room_id: roomId, data: { uid, anchor_id: anchorId } });
   }
 
   /** The viewer's wallet history, newest first; pass the returned `next_cursor` for older entries. */

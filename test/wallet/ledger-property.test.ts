@@ -11,6 +11,7 @@ import { balanceOf, earningsAccount, SYSTEM_ACCOUNTS, verifyLedger, walletAccoun
 import { SUBSCRIPTION_PERIOD_MS, WalletService } from '../../src/wallet/service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/app.js';
 import { createRoom, insertUser, ROOM_PRIVATE, ROOM_VIP } from './fixtures.js';
+import { MemoryEventBus } from '../../src/realtime/memory-event-bus.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FEE_PERCENT = 10;
@@ -50,8 +51,10 @@ let rooms: Array<{ id: string; anchorIndex: number; price: number; roomType: num
 beforeAll(async () => {
   database = await createTestDatabase({ pgPoolSize: 6 });
   const clock = () => now;
-  wallet = new WalletService(database.db, { platformFeePercent: FEE_PERCENT, defaultSubscriptionPrice: DEFAULT_SUBSCRIPTION_PRICE, clock });
-  policy = new WalletRoomAccessPolicy(database.db, { defaultSubscriptionPrice: DEFAULT_SUBSCRIPTION_PRICE, clock });
+  // Shared, as in the app: the wallet's announcements keep the policy's caches current.
+  const eventBus = new MemoryEventBus();
+  wallet = new WalletService(database.db, { eventBus, platformFeePercent: FEE_PERCENT, defaultSubscriptionPrice: DEFAULT_SUBSCRIPTION_PRICE, clock });
+  policy = new WalletRoomAccessPolicy(database.db, eventBus, { defaultSubscriptionPrice: DEFAULT_SUBSCRIPTION_PRICE, clock });
   anchors = [await insertUser(database.db, { anchor: true }), await insertUser(database.db, { anchor: true })];
   await wallet.setSubscriptionPrice(anchors[1]!, 40);
   subscriptionPrices = [DEFAULT_SUBSCRIPTION_PRICE, 40];

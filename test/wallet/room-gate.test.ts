@@ -1,5 +1,6 @@
 /** The gate through the rooms and chat endpoints: refused until paid or subscribed, closed again on expiry. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
 import { SUBSCRIPTION_PERIOD_MS } from '../../src/wallet/service.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { registerAnchor, registerViewer, TestClient } from '../helpers/client.js';
@@ -89,6 +90,39 @@ describe('VIP gate on the viewer endpoints', () => {
       const res = await history(viewer.client, roomId);
       expect([res.statusCode, res.json().error]).toEqual([403, 'vip_required']);
       expect((await liveInfo(viewer.client, roomId)).subscription_info).toEqual({ subscription_status: false, amount: 60, expires_at: null });
+    }
+  });
+
+  it('another instance sharing the event bus lets a viewer in as soon as they paid or subscribed, and shows a new price', async () => {
+    // A second app on the same database and bus, as behind a load balancer; it has its own caches.
+    const other = await buildApp({ ...t.deps });
+    try {
+      const anchor = await registerAnchor(t.app);
+      const vip = await paidRoom(anchor.client, { room_type: 1, coin_num: 30 });
+      const privateRoom = await paidRoom(anchor.client, { room_type: 2, coin_num: 800 });
+      const viewer = await registerViewer(t.app);
+      const viewerElsewhere = new TestClient(other);
+      for (const [name, value] of viewer.client.cookies) viewerElsewhere.cookies.set(name, value);
+      await grantDiamonds(t.db, viewer.uid, 30 + 70);
+
+      // The other instance has just read (and may keep) "locked" and the old price.
+      expect((await history(viewerElsewhere, vip)).statusCode).toBe(403);
+      expect((await history(viewerElsewhere, privateRoom)).statusCode).toBe(403);
+      expect((await liveInfo(viewerElsewhere, privateRoom)).subscription_info.amount).toBe(100);
+
+      await anchor.client.patch('/api/anchor/profile', { subscription_price: 70 });
+      expect((await liveInfo(viewerElsewhere, privateRoom)).subscription_info.amount).toBe(70);
+
+      const paid = await viewer.client.post('/api/live/pay_vip_coin', { uid: viewer.uid, anchor_id: anchor.uid, room_id: vip, room_name: 'x', amount: 30 });
+      expect(paid.statusCode).toBe(200);
+      expect((await history(viewerElsewhere, vip)).statusCode).toBe(200);
+      expect((await history(viewerElsewhere, privateRoom)).statusCode).toBe(403);
+
+      expect((await viewer.client.post('/api/live/subscribe', { anchor_id: anchor.uid, amount: 70 })).statusCode).toBe(200);
+      expect((await history(viewerElsewhere, privateRoom)).statusCode).toBe(200);
+      expect((await liveInfo(viewerElsewhere, privateRoom)).subscription_info.subscription_status).toBe(true);
+    } finally {
+      await other.close();
     }
   });
 });

@@ -15,7 +15,7 @@ let policy: WalletRoomAccessPolicy;
 
 beforeAll(async () => {
   t = await createTestApp({ config: { subscriptionPrice: 100, sessionTtlDays: 365 }, deps: { clock: () => now } });
-  policy = new WalletRoomAccessPolicy(t.db, { defaultSubscriptionPrice: 100, clock: () => now });
+  policy = new WalletRoomAccessPolicy(t.db, t.deps.eventBus, { defaultSubscriptionPrice: 100, clock: () => now });
 });
 afterAll(async () => {
   expect(await verifyLedger(t.db)).toEqual([]);

@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocketServer } from 'ws';
+import { buildServer, DIST_SRC, ROOT } from './build.js';
 
 const SELF = fileURLToPath(import.meta.url);
-const ROOT = join(SELF, '..', '..');
 const now = (): number => performance.timeOrigin + performance.now();
 
 // ---------------------------------------------------------------- child: viewer sockets
@@ -264,7 +264,7 @@ async function api(base: string, path: string, body: unknown, token?: string): P
 }
 
 async function startServer(port: number, dataDir: string): Promise<ChildProcess> {
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const server = spawn(process.execPath, [join(DIST_SRC, 'main.js')], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -310,6 +310,7 @@ async function main(): Promise<void> {
   const rate = Number(values.rate);
   const seconds = Number(values.seconds);
   const burst = Number(values.burst);
+  buildServer();
   const dataDir = mkdtempSync(join(tmpdir(), 'pecktra-fanout-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;

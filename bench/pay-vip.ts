@@ -17,6 +17,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { WalletService } from '../src/wallet/service.js';
+import { buildServer } from './build.js';
 import { HttpSession } from './http-session.js';
 import { MemoryEventBus } from '../src/realtime/memory-event-bus.js';
 
@@ -146,6 +147,7 @@ async function withWallet(options: { databaseUrl: string; sqlitePath: string; pg
   }
 }
 
+buildServer();
 const results: EngineResult[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'pecktra-bench-pay-'));
 try {

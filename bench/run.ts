@@ -2,10 +2,12 @@
  * `npm run bench`: starts the server (bench/server.ts) in a child process on a throwaway database,
  * drives each route with autocannon from this process, and reports every route's throughput as a
  * ratio to a bare Fastify route returning a constant body of the same size, measured in the same run.
- * Ratios, not absolute numbers, are what to compare between machines and commits.
+ * Ratios, not absolute numbers, are what to compare between machines and commits. Our route and the
+ * bare one are measured in alternating slices (`--rounds`), and the ratio is the median of the
+ * rounds' ratios, so a moment of machine noise spoils one round rather than the figure.
  *
  *   npm run bench                      # route scenarios, then bench/pay-vip.ts and bench/fanout.ts
- *   npm run bench -- --only is_logged_in_guest,get_all_lives --duration 5   # just those routes
+ *   npm run bench -- --only is_logged_in_guest,get_all_lives --rounds 5   # just those routes
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,11 +15,14 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { buildWorld, scenarios, type Scenario, type ScenarioRequest, type World } from './scenarios.js';
+import { buildServer } from './build.js';
 import { HttpSession } from './http-session.js';
 
 const { values: args } = parseArgs({
   options: {
-    duration: { type: 'string', default: '4' },
+    /** Seconds per slice; each round measures our route for one slice, then the bare route. */
+    duration: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '1' },
     connections: { type: 'string', default: '32' },
     only: { type: 'string' },
@@ -25,12 +30,15 @@ const { values: args } = parseArgs({
   },
 });
 const duration = Number(args.duration);
+const rounds = Math.max(1, Number(args.rounds));
 const warmup = Number(args.warmup);
 const connections = Number(args.connections);
 const only = args.only ? new Set(args.only.split(',')) : undefined;
 
 interface Measured {
   requestsPerSecond: number;
+  requests: number;
+  cpuUs: number;
   /** Server process CPU time (user + system) per request, in µs. */
   cpuPerRequestUs: number;
   p50: number;
@@ -85,6 +93,8 @@ async function drive(url: string, request: ScenarioRequest, seconds: number, bar
   const cpuUs = (await serverCpuUs(bareBase)) - cpuBefore;
   return {
     requestsPerSecond: result.requests.average,
+    requests: result.requests.total,
+    cpuUs,
     cpuPerRequestUs: cpuUs / Math.max(1, result.requests.total),
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -105,23 +115,50 @@ async function measure(scenario: Scenario, appBase: string, bareBase: string, wo
   const since = () => ((performance.now() - serverStartedAt) / 1000).toFixed(1);
   const bareRequest: ScenarioRequest = { ...request, path: `/bare?size=${bodyBytes}` };
   const bareUrl = `${bareBase}/bare?size=${bodyBytes}`;
-  if (warmup > 0) await drive(appUrl, request, warmup, bareBase);
-  const appFrom = since();
-  const app = await drive(appUrl, request, duration, bareBase);
-  const appTo = since();
-  if (warmup > 0) await drive(bareUrl, bareRequest, warmup, bareBase);
-  const bareFrom = since();
-  const bare = await drive(bareUrl, bareRequest, duration, bareBase);
-  process.stderr.write(`  our route ${appFrom}-${appTo} s, bare route ${bareFrom}-${since()} s after server start\n`);
+  if (warmup > 0) {
+    await drive(appUrl, request, warmup, bareBase);
+    await drive(bareUrl, bareRequest, warmup, bareBase);
+  }
+  const appSlices: Measured[] = [];
+  const bareSlices: Measured[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const appFrom = since();
+    appSlices.push(await drive(appUrl, request, duration, bareBase));
+    const bareFrom = since();
+    bareSlices.push(await drive(bareUrl, bareRequest, duration, bareBase));
+    process.stderr.write(`  round ${round + 1}: our route ${appFrom}-${bareFrom} s, bare route ${bareFrom}-${since()} s after server start\n`);
+  }
   return {
     name: scenario.name,
     route: `${request.method} ${request.path.split('?')[0]}`,
     bodyBytes,
-    app,
-    bare,
-    ratio: app.requestsPerSecond / bare.requestsPerSecond,
+    app: combine(appSlices),
+    bare: combine(bareSlices),
+    ratio: median(appSlices.map((app, i) => app.requestsPerSecond / bareSlices[i]!.requestsPerSecond)),
     target: scenario.targetRatio,
   };
+}
+
+/** One figure for several slices: rates and CPU over all of them, latencies and the like by median. */
+function combine(slices: Measured[]): Measured {
+  const requests = slices.reduce((sum, m) => sum + m.requests, 0);
+  const cpuUs = slices.reduce((sum, m) => sum + m.cpuUs, 0);
+  return {
+    requestsPerSecond: slices.reduce((sum, m) => sum + m.requestsPerSecond, 0) / slices.length,
+    requests,
+    cpuUs,
+    cpuPerRequestUs: cpuUs / Math.max(1, requests),
+    p50: median(slices.map((m) => m.p50)),
+    p99: median(slices.map((m) => m.p99)),
+    errors: slices.reduce((sum, m) => sum + m.errors, 0),
+    non2xx: slices.reduce((sum, m) => sum + m.non2xx, 0),
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function printTable(results: RouteResult[]): void {
@@ -142,6 +179,7 @@ function printTable(results: RouteResult[]): void {
   console.table(rows);
 }
 
+buildServer();
 const selected = scenarios.filter((s) => !only || only.has(s.name));
 // The chat bench posts as fast as it can from one account, so the per-sender limit is lifted.
 const server = await startServer({ CHAT_RATE_LIMIT_MESSAGES: '1000000000' });
@@ -189,6 +227,6 @@ if (!only) {
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
   'bench/results/latest.json',
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, duration, connections, results, payVip, fanout }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, duration, rounds, connections, results, payVip, fanout }, null, 2),
 );
 console.log('written bench/results/latest.json');

@@ -2,15 +2,21 @@
  * Benchmark server process: the real app on a throwaway database, plus a bare Fastify server whose
  * only route returns a constant JSON body of a requested size. Both live in this one process so the
  * ratio compares our route with the framework floor under identical conditions.
- * Prints one JSON line `{"appPort":..,"barePort":..}` on stdout when ready.
+ * Prints one JSON line `{"appPort":..,"barePort":..}` on stdout when ready. The app is the
+ * compiled build (bench/build.ts); the runner compiles it before starting this process.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import pino from 'pino';
-import { loadConfig } from '../src/config.js';
-import { createRuntime } from '../src/runtime.js';
+import type * as ConfigModule from '../src/config.js';
+import type * as RuntimeModule from '../src/runtime.js';
+import { DIST_SRC } from './build.js';
+
+// A computed specifier: the build is loaded at run time, the sources only lend their types.
+const { loadConfig } = (await import(join(DIST_SRC, 'config.js'))) as typeof ConfigModule;
+const { createRuntime } = (await import(join(DIST_SRC, 'runtime.js'))) as typeof RuntimeModule;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'pecktra-bench-'));
 const config = loadConfig({

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Opaque, unguessable id (16 url-safe characters, 96 random bits). */
 export function newId(): string {
@@ -24,7 +24,10 @@ export function newSecretToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** Tokens are stored hashed so a database leak does not leak live sessions. */
+/**
+ * Tokens are stored hashed so a database leak does not leak live sessions. Every signed-in request
+ * hashes its cookie; the one-shot `hash` is ~4x cheaper than a createHash object.
+ */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return hash('sha256', token, 'base64url');
 }

@@ -5,7 +5,7 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
@@ -15,6 +15,7 @@ import { accountsRoutes } from './accounts/routes.js';
 import { AccountsService } from './accounts/service.js';
 import { chatRoutes } from './chat/routes.js';
 import { ChatService } from './chat/service.js';
+import { validatorCompiler } from './http/validator.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { installCrossSiteProtection } from './http/origin.js';
@@ -70,9 +71,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     trustProxy: true,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  // TypeBox converts query strings and params ("10" -> 10) but never JSON bodies, so a body that
-  // sends "amount":"10" is refused instead of silently coerced.
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
 
   installErrorHandling(app);
   app.addSchema(ErrorBody);

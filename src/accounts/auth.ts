@@ -9,6 +9,8 @@ import { newGuestName, isGuestName, type AccountsService, type SessionUser, type
 export const SESSION_COOKIE = 'pk_session';
 export const GUEST_COOKIE = 'pk_guest';
 const GUEST_COOKIE_MAX_AGE_S = 365 * 24 * 60 * 60;
+/** Bounds the memo of verified guest cookies; it starts over when full. */
+const VERIFIED_GUEST_COOKIES_MAX = 50_000;
 
 export interface AuthOptions {
   cookieSecure: boolean;
@@ -16,6 +18,12 @@ export interface AuthOptions {
 
 export class RequestAuth {
   private readonly viewers = new WeakMap<FastifyRequest, Promise<Viewer>>();
+  /**
+   * Signed guest cookie → the guest name it carries. Checking the signature is an HMAC, the largest
+   * cost of a guest's request, and the same cookie always verifies the same way (one secret per
+   * process), so each distinct cookie is checked once. Only cookies that verified are kept.
+   */
+  private readonly verifiedGuestCookies = new Map<string, string>();
 
   constructor(
     private readonly accounts: AccountsService,
@@ -85,8 +93,14 @@ export class RequestAuth {
   private guestName(request: FastifyRequest, reply?: FastifyReply): string {
     const raw = request.cookies[GUEST_COOKIE];
     if (raw) {
+      const known = this.verifiedGuestCookies.get(raw);
+      if (known) return known;
       const unsigned = request.unsignCookie(raw);
-      if (unsigned.valid && unsigned.value && isGuestName(unsigned.value)) return unsigned.value;
+      if (unsigned.valid && unsigned.value && isGuestName(unsigned.value)) {
+        if (this.verifiedGuestCookies.size >= VERIFIED_GUEST_COOKIES_MAX) this.verifiedGuestCookies.clear();
+        this.verifiedGuestCookies.set(raw, unsigned.value);
+        return unsigned.value;
+      }
     }
     const name = newGuestName();
     if (reply) {

@@ -89,6 +89,61 @@ export class ChatRepository {
     return row;
   }
 
+  /** Remembers deleted floors for resuming viewers, and forgets tombstones older than `pruneBefore`. */
+  async recordDeletions(roomId: string, floors: number[], now: number, pruneBefore: number): Promise<void> {
+    await this.db.deleteFrom('live_message_deletions').where('room_id', '=', roomId).where('deleted_at', '<', pruneBefore).execute();
+    for (let start = 0; start < floors.length; start += INSERT_CHUNK) {
+      await this.db
+        .insertInto('live_message_deletions')
+        .values(floors.slice(start, start + INSERT_CHUNK).map((floor) => ({ room_id: roomId, floor, deleted_at: now })))
+        .onConflict((oc) => oc.columns(['room_id', 'floor']).doUpdateSet({ deleted_at: now }))
+        .execute();
+    }
+  }
+
+  /** Lines up to `upToFloor` written after `since` (visible or not), ascending, at most `limit`. */
+  messagesChangedSince(roomId: string, upToFloor: number, since: number, limit: number) {
+    return this.db
+      .selectFrom('live_messages')
+      .select([...TRANSCRIPT_COLUMNS, 'visible'])
+      .where('room_id', '=', roomId)
+      .where('updated_at', '>', since)
+      .where('floor', '<=', upToFloor)
+      .orderBy('floor')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Floors up to `upToFloor` deleted after `since` and not written again, ascending, at most `limit`. */
+  floorsDeletedSince(roomId: string, upToFloor: number, since: number, limit: number) {
+    return this.db
+      .selectFrom('live_message_deletions as d')
+      .select(['d.floor', 'd.deleted_at'])
+      .where('d.room_id', '=', roomId)
+      .where('d.deleted_at', '>', since)
+      .where('d.floor', '<=', upToFloor)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('live_messages as m').select('m.floor').whereRef('m.room_id', '=', 'd.room_id').whereRef('m.floor', '=', 'd.floor'))),
+      )
+      .orderBy('d.floor')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Ids up to `upToId` of viewer messages deleted after `since`, ascending, at most `limit`. */
+  async userMessagesDeletedSince(roomId: string, upToId: number, since: number, limit: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('user_messages')
+      .select('id')
+      .where('room_id', '=', roomId)
+      .where('deleted_at', '>', since)
+      .where('id', '<=', upToId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => Number(row.id));
+  }
+
   /** The latest `limit` visible messages below `beforeFloor`, ascending. */
   async visibleMessagesBefore(roomId: string, beforeFloor: number | undefined, limit: number) {
     let query = this.db

@@ -36,6 +36,20 @@ const HISTORY_CACHE_MAX_CHARS = 32 * 1024 * 1024;
  */
 const MUTE_CACHE_MAX_AGE_MS = 1000;
 const MUTE_CACHE_ENTRIES = 50_000;
+/**
+ * How far back a resuming viewer can learn of edits and deletions of lines it already holds;
+ * deletion tombstones older than this are pruned. Longer absences reload history over HTTP.
+ */
+export const TRANSCRIPT_CHANGES_KEPT_MS = 24 * 60 * 60 * 1000;
+
+/** What changed among the lines and viewer messages a resuming viewer already holds. */
+export interface ChangesSince {
+  /** `replace` (current text) or `delete` per floor, ascending. */
+  live: LiveMessageData[];
+  deletedUserMessageIds: number[];
+  /** false when the window reaches past what is kept, or more changed than `limit`. */
+  complete: boolean;
+}
 
 export interface TranscriptItem {
   floor: number;
@@ -150,7 +164,10 @@ export class ChatService {
     const now = this.clock();
     const removed = await this.db.transaction().execute(async (trx) => {
       await new RoomsRepository(trx).touchActivity(roomId, now, null);
-      return new ChatRepository(trx).deleteMessage(roomId, floor);
+      const chat = new ChatRepository(trx);
+      const row = await chat.deleteMessage(roomId, floor);
+      if (row?.visible === 1) await chat.recordDeletions(roomId, [floor], now, now - TRANSCRIPT_CHANGES_KEPT_MS);
+      return row;
     });
     // The post counted as anchor activity even if the floor was already gone.
     await this.announceRevival(room);
@@ -207,6 +224,9 @@ export class ChatService {
       if (wholeChat) {
         const removed = await chat.deleteFloorsFrom(roomId, floors.length);
         result.deleted = removed.length;
+        if (removed.length > 0) {
+          await chat.recordDeletions(roomId, removed.map((row) => row.floor), now, now - TRANSCRIPT_CHANGES_KEPT_MS);
+        }
         for (const row of removed) events.push(deletedData(row));
       }
       if (aiMessageShown) await rooms.touchActivity(roomId, now, now);
@@ -357,6 +377,31 @@ export class ChatService {
     return rows.map(toUserMessageData);
   }
 
+  /**
+   * Edits and deletions since `since` (ms) among floors ≤ `upToFloor` and viewer messages with
+   * id ≤ `upToUserMessageId`: what a viewer that was away missed of what it already had. Lines
+   * written since then are sent as `replace` with their current text, hidden or deleted ones as
+   * `delete`; both are idempotent, so an early `since` costs bandwidth, never correctness.
+   */
+  async changesSince(roomId: string, since: number, upToFloor: number, upToUserMessageId: number, limit: number): Promise<ChangesSince> {
+    const bounded = Math.min(limit, MAX_LIVE_HISTORY);
+    const [changed, deletedFloors, deletedIds] = await Promise.all([
+      this.repo.messagesChangedSince(roomId, upToFloor, since, bounded + 1),
+      this.repo.floorsDeletedSince(roomId, upToFloor, since, bounded + 1),
+      this.repo.userMessagesDeletedSince(roomId, upToUserMessageId, since, bounded + 1),
+    ]);
+    const live: LiveMessageData[] = [
+      ...changed.slice(0, bounded).map((row) => (row.visible === 1 ? { ...transcriptData(row), op: 'replace' as const } : deletedData(row))),
+      ...deletedFloors.slice(0, bounded).map((row) => deletedFloor(row.floor, row.deleted_at)),
+    ].sort((a, b) => a.floor - b.floor);
+    const complete =
+      since >= this.clock() - TRANSCRIPT_CHANGES_KEPT_MS &&
+      changed.length <= bounded &&
+      deletedFloors.length <= bounded &&
+      deletedIds.length <= bounded;
+    return { live, deletedUserMessageIds: deletedIds.slice(0, bounded), complete };
+  }
+
   /** Where a viewer who has seen everything stands: -1 / 0 for an empty room. */
   async roomCursor(roomId: string): Promise<{ last_floor: number; last_user_message_id: number }> {
     const [lastFloor, lastId] = await Promise.all([this.repo.lastVisibleFloor(roomId), this.repo.lastUserMessageId(roomId)]);
@@ -435,8 +480,13 @@ function transcriptData(row: { floor: number; is_user: number; message: string; 
   };
 }
 
-function deletedData(row: LiveMessageRow): LiveMessageData {
+function deletedData(row: Pick<LiveMessageRow, 'floor' | 'is_user' | 'message' | 'sender_name' | 'send_date'>): LiveMessageData {
   return { ...transcriptData(row), live_message: '', op: 'delete' };
+}
+
+/** A deletion of which only the floor and time are known any more (the row is gone). */
+function deletedFloor(floor: number, deletedAt: number): LiveMessageData {
+  return { op: 'delete', floor, is_user: false, live_message: '', sender_name: '', send_date: new Date(deletedAt).toISOString() };
 }
 
 function toTranscriptItem(row: Pick<LiveMessageRow, 'floor' | 'is_user' | 'message' | 'sender_name' | 'send_date' | 'original_send_date'>): TranscriptItem {

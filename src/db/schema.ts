@@ -82,6 +82,13 @@ export interface LiveMessagesTable {
   updated_at: number;
 }
 
+/** A transcript line that was deleted, kept for the resume window (see migration 0007). */
+export interface LiveMessageDeletionsTable {
+  room_id: string;
+  floor: number;
+  deleted_at: number;
+}
+
 export interface UserMessagesTable {
   id: Generated<number>;
   room_id: string;
@@ -193,6 +200,7 @@ export interface Database {
   ledger_entries: LedgerEntriesTable;
   rooms: RoomsTable;
   live_messages: LiveMessagesTable;
+  live_message_deletions: LiveMessageDeletionsTable;
   user_messages: UserMessagesTable;
   room_follows: RoomFollowsTable;
   room_mutes: RoomMutesTable;

@@ -5,6 +5,13 @@
 import type { Viewer } from '../accounts/service.js';
 import type { LiveMessageData, UserMessageData } from './events.js';
 
+/** Edits and deletions among what a resuming viewer already held (ChatService.changesSince). */
+export interface TranscriptChanges {
+  live: LiveMessageData[];
+  deletedUserMessageIds: number[];
+  complete: boolean;
+}
+
 export interface RoomCursor {
   last_floor: number;
   last_user_message_id: number;
@@ -27,4 +34,5 @@ export interface ChatFeed {
   /** Viewer messages with id > afterId, ascending, at most `limit`. */
   userMessagesAfter(roomId: string, afterId: number, limit: number): Promise<UserMessageData[]>;
   roomCursor(roomId: string): Promise<RoomCursor>;
+  changesSince(roomId: string, since: number, upToFloor: number, upToUserMessageId: number, limit: number): Promise<TranscriptChanges>;
 }

@@ -41,6 +41,8 @@ export interface JoinRequest {
   batch: boolean;
   afterFloor?: number;
   afterUserMessageId?: number;
+  /** With a resume: also replay edits and deletions since this server time (ms). */
+  changedSince?: number;
 }
 
 export interface GatewayDependencies {
@@ -284,7 +286,7 @@ export class RealtimeGateway {
   }
 
   private async join(connection: Connection): Promise<void> {
-    const { roomId, viewer, afterFloor, afterUserMessageId } = connection.request;
+    const { roomId, viewer, afterFloor, afterUserMessageId, changedSince } = connection.request;
     const { rooms, chat, presence } = this.deps;
     try {
       await rooms.assertCanEnter(viewer, roomId);
@@ -308,11 +310,17 @@ export class RealtimeGateway {
     hub.add(connection);
     presence.join(roomId, connection.viewerKey, connection.id);
     try {
-      const [room, cursor, live, user] = await Promise.all([
+      // Read before the state below, so a later resume from it cannot skip a change made meanwhile.
+      const serverTime = Date.now();
+      const resuming = afterFloor !== undefined || afterUserMessageId !== undefined;
+      const [room, cursor, live, user, changes] = await Promise.all([
         rooms.getRoom(roomId),
         chat.roomCursor(roomId),
         afterFloor === undefined ? [] : chat.liveMessagesAfter(roomId, afterFloor, REPLAY_LIMIT + 1),
         afterUserMessageId === undefined ? [] : chat.userMessagesAfter(roomId, afterUserMessageId, REPLAY_LIMIT + 1),
+        changedSince === undefined || !resuming
+          ? undefined
+          : chat.changesSince(roomId, changedSince, afterFloor ?? -1, afterUserMessageId ?? 0, REPLAY_LIMIT),
       ]);
       hub.baselineFloor ??= cursor.last_floor;
       hub.baselineUserMessageId ??= cursor.last_user_message_id;
@@ -328,9 +336,13 @@ export class RealtimeGateway {
           last_floor: cursor.last_floor,
           last_user_message_id: cursor.last_user_message_id,
           // false when more was missed than one replay carries: reload history over HTTP.
-          resume_complete: live.length <= REPLAY_LIMIT && user.length <= REPLAY_LIMIT,
+          resume_complete: live.length <= REPLAY_LIMIT && user.length <= REPLAY_LIMIT && (changes?.complete ?? true),
+          server_time: serverTime,
         }),
       );
+      // Edits and deletions concern floors and ids up to the cursor, the replay those after it.
+      for (const data of changes?.live ?? []) await connection.sendPaced(frame('chat_live_message', data));
+      for (const id of changes?.deletedUserMessageIds ?? []) await connection.sendPaced(frame('chat_user_message_deleted', { id }));
       for (const item of liveReplay) await connection.sendPaced(frame('chat_live_message', addedLine(item)));
       for (const item of userReplay) await connection.sendPaced(frame('chat_user_message', item));
       if (connection.closed) return;

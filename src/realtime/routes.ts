@@ -22,7 +22,8 @@ const PROTOCOL = `WebSocket endpoint (connect with \`Upgrade: websocket\`; a pla
 Identity: the session cookie, else the guest cookie. Browsers must connect from the site's own origin.
 
 **Server → client** text frames \`{"type":...,"data":{...}}\`:
-- \`hello\` first: \`{room_id, live_status, live_num, last_floor, last_user_message_id, resume_complete}\`
+- \`hello\` first: \`{room_id, live_status, live_num, last_floor, last_user_message_id, resume_complete, server_time}\`
+  (\`server_time\`: the server's clock in ms, for \`changed_since\` on a later resume)
 - \`chat_live_message\`: \`{op:"add"|"replace"|"delete", floor, is_user, live_message, sender_name, send_date}\`
 - \`chat_user_message\`: \`{id, uid, username, user_message, send_date}\`; \`chat_user_message_deleted\`: \`{id}\`
 - \`live_num\`: \`{live_num}\` (at most one per room per second); \`live_status\`: \`{live_status}\`
@@ -34,7 +35,10 @@ POST /api/live/save_user_chat_history; the message comes back as a broadcast), \
 
 **Resume**: \`?after_floor=N&after_user_message_id=M\` replays what came after (at most ${REPLAY_LIMIT} of each,
 \`resume_complete:false\` in hello when more was missed) right after hello, then goes live with nothing
-lost or duplicated. **Batch**: \`?batch=1\` lets one frame carry several events separated by \\n.
+lost or duplicated. Add \`changed_since=T\` (server ms, e.g. hello's \`server_time\` plus the time
+connected, minus a few seconds) to also get what changed among what the client already held: a
+\`replace\` with the current text or a \`delete\` per edited or removed floor ≤ N, and
+\`chat_user_message_deleted\` per removed viewer message ≤ M (changes are kept for 24 h). **Batch**: \`?batch=1\` lets one frame carry several events separated by \\n.
 
 **Close codes**: 1001 server shutting down (reconnect), 1009 frame over 16 KiB, 4008 too slow to read
 (outgoing buffer full), 4029 too many messages or connections, 4403 room not allowed (VIP),
@@ -55,6 +59,9 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = 
         after_floor: Type.Optional(Type.Integer({ minimum: -1, description: 'resume: last transcript floor seen' })),
         after_user_message_id: Type.Optional(
           Type.Integer({ minimum: 0, description: 'resume: last viewer message id seen' }),
+        ),
+        changed_since: Type.Optional(
+          Type.Integer({ minimum: 0, description: 'resume: also replay edits and deletions made after this server time (ms)' }),
         ),
         batch: Type.Optional(Type.Integer({ minimum: 0, maximum: 1, description: '1: newline-delimited batches' })),
       }),
@@ -91,6 +98,7 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = 
         batch: request.query.batch === 1,
         afterFloor: request.query.after_floor,
         afterUserMessageId: request.query.after_user_message_id,
+        changedSince: request.query.changed_since,
       });
     },
   });

@@ -70,6 +70,11 @@ class FakeFeed implements RoomDirectory, ChatFeed {
     return this.user.get(roomId)!.filter((item) => item.id > afterId).slice(0, limit);
   }
 
+  // Edits are covered against the real chat service (test/realtime/websocket.test.ts).
+  async changesSince() {
+    return { live: [], deletedUserMessageIds: [], complete: true };
+  }
+
   async roomCursor(roomId: string) {
     await this.duringJoin?.();
     const live = this.live.get(roomId)!;
@@ -167,7 +172,7 @@ describe('joining a room', () => {
     await viewer.untilCount('hello', 1);
     expect(viewer.frames[0]).toEqual({
       type: 'hello',
-      data: { room_id: 'free', live_status: true, live_num: 1, last_floor: 0, last_user_message_id: 0, resume_complete: true },
+      data: { room_id: 'free', live_status: true, live_num: 1, last_floor: 0, last_user_message_id: 0, resume_complete: true, server_time: expect.any(Number) },
     });
     await server.feed.addLive('free', 1, 'hi there');
     await viewer.untilCount('chat_live_message', 1);

@@ -179,6 +179,48 @@ describe('WebSocket viewers', () => {
     expect(second.of('chat_user_message').map((m) => m.user_message)).toEqual(['chat missed']);
   });
 
+  it('a viewer who resumes with changed_since also learns of edits and deletions made while it was away', async () => {
+    const { anchor, roomId } = await liveRoom();
+    const viewer = await registerViewer(t.app);
+    await postMessages(anchor.client, roomId, { messages: [0, 1, 2, 3].map((i) => ({ name: 'Seraphina', is_user: false, mes: `line ${i}` })) });
+    await say(viewer.client, roomId, 'first comment');
+    await say(viewer.client, roomId, 'second comment');
+    const first = await watch(roomId, viewer.client);
+    const hello = first.of('hello')[0]!;
+    expect(hello).toMatchObject({ last_floor: 3, server_time: expect.any(Number) });
+    first.socket.terminate();
+
+    // While away: a swipe, a deleted line, a deleted comment, and one new line.
+    const [firstComment] = (await viewer.client.get('/api/live/get_user_chat_history', { query: { room_id: roomId } })).json().data.chat_info;
+    expect((await postMessages(anchor.client, roomId, { floor: 1, name: 'Seraphina', is_user: false, mes: 'line 1, second swipe' })).statusCode).toBe(200);
+    expect((await anchor.client.delete(`/api/anchor/rooms/${roomId}/messages/2`)).statusCode).toBe(200);
+    expect((await anchor.client.delete(`/api/anchor/rooms/${roomId}/user_messages/${String(firstComment.id)}`)).statusCode).toBe(200);
+    await postMessages(anchor.client, roomId, { floor: 4, name: 'Seraphina', is_user: false, mes: 'line 4' });
+
+    const cursor = `?after_floor=${String(hello.last_floor)}&after_user_message_id=${String(hello.last_user_message_id)}`;
+    const second = await watch(roomId, viewer.client, `${cursor}&changed_since=${String(hello.server_time)}`);
+    await second.until((s) => s.of('chat_live_message').length === 3 && s.of('chat_user_message_deleted').length === 1, 'changes');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(second.of('hello')[0]).toMatchObject({ resume_complete: true, last_floor: 4 });
+    expect(second.of('chat_live_message').map((m) => [m.op, m.floor, m.live_message])).toEqual([
+      ['replace', 1, 'line 1, second swipe'],
+      ['delete', 2, ''],
+      ['add', 4, 'line 4'],
+    ]);
+    expect(second.of('chat_user_message_deleted')).toEqual([{ id: firstComment.id }]);
+
+    // Without changed_since a resume carries only what was added.
+    const plain = await watch(roomId, viewer.client, cursor);
+    await plain.until((s) => s.of('chat_live_message').length === 1, 'added line');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(plain.of('chat_live_message').map((m) => m.floor)).toEqual([4]);
+    expect(plain.of('chat_user_message_deleted')).toEqual([]);
+
+    // Changes older than the server keeps cannot be vouched for: the client must reload history.
+    const tooOld = await watch(roomId, viewer.client, `${cursor}&changed_since=0`);
+    expect(tooOld.of('hello')[0]).toMatchObject({ resume_complete: false });
+  });
+
   it('a VIP room refuses viewers without access (4403) and admits those with it; unknown rooms close with 4404', async () => {
     const anchor = await registerAnchor(t.app);
     const roomId = await openRoom(anchor.client, { room_type: 1, coin_num: 10 });

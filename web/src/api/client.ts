@@ -146,11 +146,15 @@ export const api = {
 };
 
 /** WebSocket URL of a room on this origin, with the resume cursor when reconnecting. */
-export function roomSocketUrl(roomId: string, resume: { afterFloor?: number | null; afterUserMessageId?: number | null }): string {
+export function roomSocketUrl(
+  roomId: string,
+  resume: { afterFloor?: number | null; afterUserMessageId?: number | null; changedSince?: number | null },
+): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const query: Query = {
     after_floor: resume.afterFloor ?? undefined,
     after_user_message_id: resume.afterUserMessageId ?? undefined,
+    changed_since: resume.changedSince ?? undefined,
   };
   return `${scheme}//${location.host}${withQuery(`/ws/chat/${encodeURIComponent(roomId)}`, query)}`;
 }

@@ -89,6 +89,19 @@ describe('room socket', () => {
     expect(states.at(-1)).toBe('live');
   });
 
+  it('on a resume, asks for the edits made since its last frame, on the server clock with a margin', () => {
+    vi.setSystemTime(1_000_000);
+    socket.start();
+    const ws = FakeWebSocket.instances[0]!;
+    ws.open();
+    ws.receive({ ...hello, data: { ...hello.data, server_time: 5_000_000 } });
+    vi.advanceTimersByTime(20_000);
+    ws.drop(1006);
+    vi.advanceTimersByTime(15_000);
+    // Last frame at 1,000,000 here = 5,000,000 on the server; minus the 10 s margin.
+    expect(FakeWebSocket.instances[1]!.url).toContain('after_floor=3&after_user_message_id=5&changed_since=4990000');
+  });
+
   it('stops for good when the room refuses the viewer or does not exist', () => {
     socket.start();
     FakeWebSocket.instances[0]!.drop(4403);

@@ -1,6 +1,7 @@
 /**
  * The live connection to a room: connects, reconnects with backoff after a drop and resumes from
- * the client's cursor so the server replays what was missed, and reports its state for the UI.
+ * the client's cursor so the server replays what was missed (new lines and comments, and edits and
+ * deletions of those already shown), and reports its state for the UI.
  */
 import { roomSocketUrl } from './client.ts';
 import type { ServerFrame } from './types.ts';
@@ -19,6 +20,12 @@ const CLOSE_NOT_FOUND = 4404;
 const PING_INTERVAL_MS = 25_000;
 /** No frame at all for this long (not even a pong) means the connection is dead but not closed. */
 const SILENCE_LIMIT_MS = 60_000;
+/**
+ * A resume asks for edits made since the last frame arrived, minus this much: it covers frames
+ * still in flight when the link broke and clocks of different server instances disagreeing a
+ * little. Replayed edits are idempotent, so asking early costs a few frames at most.
+ */
+const CHANGES_MARGIN_MS = 10_000;
 
 /** Delay before reconnect attempt `attempt` (0-based): exponential, capped, with jitter. */
 export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
@@ -48,6 +55,8 @@ export class RoomSocket {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private lastFrameAt = 0;
+  /** Server clock minus ours, from the last hello; null until the first one. */
+  private serverClockOffset: number | null = null;
 
   constructor(
     private readonly roomId: string,
@@ -78,7 +87,11 @@ export class RoomSocket {
 
   private connect(): void {
     this.handlers.onState(this.attempt === 0 ? 'connecting' : 'reconnecting');
-    const socket = new WebSocket(roomSocketUrl(this.roomId, this.handlers.resumeCursor()));
+    const cursor = this.handlers.resumeCursor();
+    const resuming = cursor.afterFloor !== null || cursor.afterUserMessageId !== null;
+    const changedSince =
+      resuming && this.serverClockOffset !== null ? Math.max(0, Math.round(this.lastFrameAt + this.serverClockOffset - CHANGES_MARGIN_MS)) : null;
+    const socket = new WebSocket(roomSocketUrl(this.roomId, { ...cursor, changedSince }));
     this.socket = socket;
     socket.onmessage = (event) => {
       if (this.socket !== socket) return;
@@ -86,6 +99,7 @@ export class RoomSocket {
       for (const frame of parseFrames(String(event.data))) {
         if (frame.type === 'hello') {
           this.attempt = 0;
+          if (typeof frame.data.server_time === 'number') this.serverClockOffset = frame.data.server_time - Date.now();
           this.handlers.onState('live');
         }
         this.handlers.onFrame(frame);

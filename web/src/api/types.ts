@@ -176,7 +176,17 @@ export interface Page<T> {
 export type ServerFrame =
   | {
       type: 'hello';
-      data: { room_id: string; live_status: boolean; live_num: number; last_floor: number | null; last_user_message_id: number | null };
+      data: {
+        room_id: string;
+        live_status: boolean;
+        live_num: number;
+        last_floor: number | null;
+        last_user_message_id: number | null;
+        /** false: more was missed than the resume carried; reload the histories. */
+        resume_complete?: boolean;
+        /** The server's clock (ms), for `changed_since` on the next resume. */
+        server_time?: number;
+      };
     }
   | { type: 'chat_live_message'; data: LiveMessage & { op: 'add' | 'replace' | 'delete' } }
   | { type: 'chat_user_message'; data: UserMessage & { id: number } }

@@ -41,9 +41,10 @@ export interface EventBus {
   /** Returns a function that removes the handler. */
   subscribe(handler: DomainEventHandler): () => void;
   /**
-   * Buses that can lose events (Redis pub/sub is at-most-once) call this after they recover, so
-   * subscribers can fetch what they missed from the database. Returns a function that removes it.
+   * Buses that can lose events (Redis pub/sub is at-most-once) call this after they recover, with
+   * the time (ms) after which events may have been lost, so subscribers can fetch what they missed
+   * from the database. Returns a function that removes the handler.
    */
-  onGap?(handler: () => void): () => void;
+  onGap?(handler: (lostSince: number) => void): () => void;
   close(): Promise<void>;
 }

@@ -226,7 +226,7 @@ export class RealtimeGateway {
 
   constructor(private readonly deps: GatewayDependencies) {
     this.unsubscribers.push(deps.eventBus.subscribe((event) => this.onEvent(event)));
-    if (deps.eventBus.onGap) this.unsubscribers.push(deps.eventBus.onGap(() => void this.catchUp()));
+    if (deps.eventBus.onGap) this.unsubscribers.push(deps.eventBus.onGap((lostSince) => void this.catchUp(lostSince)));
     this.timers.push(setInterval(() => this.publishLiveNums(), deps.config.liveNumIntervalMs));
     this.timers.push(setInterval(() => this.pingAll(), deps.config.pingIntervalMs));
     for (const timer of this.timers) timer.unref();
@@ -409,18 +409,24 @@ export class RealtimeGateway {
   }
 
   /**
-   * After the event bus lost events (Redis pub/sub reconnected), sends every room what it missed
-   * from the database. Only additions can be recovered this way; edits heal on the next resume.
+   * After the event bus lost events published since `lostSince` (Redis pub/sub reconnected), sends
+   * every room what it missed from the database: lines and viewer messages added, and edits and
+   * deletions of those its viewers already had (idempotent, so a repeat is harmless).
    */
-  async catchUp(): Promise<void> {
+  async catchUp(lostSince: number): Promise<void> {
     const { chat, log } = this.deps;
     await Promise.all(
       [...this.hubs].map(async ([roomId, hub]) => {
         try {
-          const [live, user] = await Promise.all([
+          const [live, user, changes] = await Promise.all([
             chat.liveMessagesAfter(roomId, hub.highestFloor - CATCH_UP_WINDOW, REPLAY_LIMIT),
             chat.userMessagesAfter(roomId, Math.max(0, hub.highestUserMessageId - CATCH_UP_WINDOW), REPLAY_LIMIT),
+            chat.changesSince(roomId, lostSince, hub.highestFloor, hub.highestUserMessageId, REPLAY_LIMIT),
           ]);
+          for (const data of changes.live) this.deliver(hub, { type: 'chat_live_message', room_id: roomId, data });
+          for (const id of changes.deletedUserMessageIds) {
+            this.deliver(hub, { type: 'chat_user_message_deleted', room_id: roomId, data: { id } });
+          }
           for (const item of live) {
             if (item.floor <= (hub.baselineFloor ?? Infinity) || hub.recentFloors.has(item.floor)) continue;
             this.deliver(hub, { type: 'chat_live_message', room_id: roomId, data: addedLine(item) });

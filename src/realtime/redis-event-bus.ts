@@ -25,7 +25,7 @@ interface Envelope {
 
 export class RedisEventBus implements EventBus {
   private readonly local = new MemoryEventBus();
-  private readonly gapHandlers = new Set<() => void>();
+  private readonly gapHandlers = new Set<(lostSince: number) => void>();
   private readonly instanceId = randomUUID();
   private readonly eventsChannel: string;
   private readonly controlChannel: string;
@@ -74,7 +74,7 @@ export class RedisEventBus implements EventBus {
     return this.local.subscribe(handler);
   }
 
-  onGap(handler: () => void): () => void {
+  onGap(handler: (lostSince: number) => void): () => void {
     this.gapHandlers.add(handler);
     return () => this.gapHandlers.delete(handler);
   }
@@ -95,8 +95,9 @@ export class RedisEventBus implements EventBus {
     // Any later 'ready' is a reconnection: whatever was published meanwhile never reached us, however
     // short the outage (too short, perhaps, for the beats to notice).
     subscriber.on('ready', () => {
+      const lastHeardAt = this.lastBeatAt;
       this.lastBeatAt = Date.now();
-      this.reportGap();
+      this.reportGap(lastHeardAt);
     });
     return subscriber;
   }
@@ -119,12 +120,14 @@ export class RedisEventBus implements EventBus {
     this.lastBeatAt = now;
     if (silence > 2.5 * this.options.heartbeatMs) {
       this.options.log.warn({ silenceMs: silence }, 'redis subscription was silent; catching up');
-      this.reportGap();
+      this.reportGap(now - silence);
     }
   }
 
-  private reportGap(): void {
-    for (const handler of this.gapHandlers) handler();
+  /** `lastHeardAt`: the last beat heard before the silence; events up to a beat earlier may be in flight. */
+  private reportGap(lastHeardAt: number): void {
+    const lostSince = lastHeardAt - this.options.heartbeatMs;
+    for (const handler of this.gapHandlers) handler(lostSince);
   }
 
   private async beat(): Promise<void> {
@@ -135,6 +138,7 @@ export class RedisEventBus implements EventBus {
     const halfOpen = silent && this.subscriber.isReady && this.publisher.isReady;
     if ((halfOpen || !this.subscriber.isOpen) && !this.rebuilding && !this.closed) {
       this.rebuilding = true;
+      const lastHeardAt = this.lastBeatAt;
       this.options.log.warn('redis subscription silent; reconnecting it');
       // The old connection goes first: two live subscriptions would deliver every event twice.
       if (this.subscriber.isOpen) this.subscriber.destroy();
@@ -147,7 +151,7 @@ export class RedisEventBus implements EventBus {
         this.subscriber = subscriber;
         // A fresh subscription gets a full grace period before it can be judged silent.
         this.lastBeatAt = Date.now();
-        this.reportGap();
+        this.reportGap(lastHeardAt);
       } catch (err) {
         this.options.log.warn({ err }, 'could not rebuild redis subscription');
       } finally {

@@ -14,7 +14,7 @@ import { forbidden, notFound, tooManyRequests } from '../../src/http/errors.js';
 import { ErrorBody } from '../../src/http/schemas.js';
 import { MemoryRateLimiter } from '../../src/infra/rate-limiter.js';
 import type { LiveMessageData, UserMessageData } from '../../src/realtime/events.js';
-import type { ChatFeed, LiveMessageItem, RoomDirectory } from '../../src/realtime/feed.js';
+import type { ChatFeed, LiveMessageItem, RoomDirectory, TranscriptChanges } from '../../src/realtime/feed.js';
 import type { RealtimeGateway } from '../../src/realtime/gateway.js';
 import { MemoryEventBus } from '../../src/realtime/memory-event-bus.js';
 import { MemoryPresence } from '../../src/realtime/presence.js';
@@ -70,9 +70,13 @@ class FakeFeed implements RoomDirectory, ChatFeed {
     return this.user.get(roomId)!.filter((item) => item.id > afterId).slice(0, limit);
   }
 
-  // Edits are covered against the real chat service (test/realtime/websocket.test.ts).
-  async changesSince() {
-    return { live: [], deletedUserMessageIds: [], complete: true };
+  /** What changesSince answers (the real query is tested in test/realtime/websocket.test.ts). */
+  changes: TranscriptChanges = { live: [], deletedUserMessageIds: [], complete: true };
+  readonly changesAsked: Array<{ since: number; upToFloor: number; upToUserMessageId: number }> = [];
+
+  async changesSince(_roomId: string, since: number, upToFloor: number, upToUserMessageId: number) {
+    this.changesAsked.push({ since, upToFloor, upToUserMessageId });
+    return this.changes;
   }
 
   async roomCursor(roomId: string) {
@@ -213,14 +217,30 @@ describe('joining a room', () => {
     // Lost on the way: stored, never announced; floor 3 arrives live before the catch-up runs.
     await server.feed.addLive('free', 2, 'lost', false);
     await server.feed.addLive('free', 3);
-    await server.gateway.catchUp();
-    await server.gateway.catchUp();
+    await server.gateway.catchUp(Date.now() - 1000);
+    await server.gateway.catchUp(Date.now() - 1000);
     // The late live copy of a caught-up line is dropped.
     await server.bus.publish({ type: 'chat_live_message', room_id: 'free', data: { op: 'add', floor: 2, is_user: true, live_message: 'lost', sender_name: 'Aria', send_date: '' } });
     await server.feed.addLive('free', 4);
     await viewer.untilCount('chat_live_message', 4);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(viewer.of('chat_live_message').map((item) => item.floor)).toEqual([1, 3, 2, 4]);
+  });
+
+  it('a catch-up also sends the edits and deletions made during the gap, among what viewers had', async () => {
+    const server = await startServer();
+    await server.feed.addLive('free', 0);
+    await server.feed.addLive('free', 1);
+    const viewer = await connect(server, '/ws/chat/free');
+    await viewer.untilCount('hello', 1);
+    const swipe: LiveMessageData = { op: 'replace', floor: 0, is_user: true, live_message: 'second swipe', sender_name: 'Aria', send_date: '' };
+    const removal: LiveMessageData = { op: 'delete', floor: 1, is_user: false, live_message: '', sender_name: '', send_date: '' };
+    server.feed.changes = { live: [swipe, removal], deletedUserMessageIds: [7], complete: true };
+    await server.gateway.catchUp(123_000);
+    await viewer.untilCount('chat_user_message_deleted', 1);
+    expect(server.feed.changesAsked).toEqual([{ since: 123_000, upToFloor: 1, upToUserMessageId: 0 }]);
+    expect(viewer.of('chat_live_message')).toEqual([swipe, removal]);
+    expect(viewer.of('chat_user_message_deleted')).toEqual([{ id: 7 }]);
   });
 
   it('batch mode carries several events in one frame', async () => {

@@ -44,4 +44,26 @@ describe('room live state', () => {
     expect(roomReducer(state, { type: 'frame', frame: { type: 'error', data: { error: 'rate_limited', message: 'slow down' } } })).toBe(state);
     expect(roomReducer(state, { type: 'frame', frame: { type: 'chat_user_message_deleted', data: { id: 1 } } })).toBe(state);
   });
+
+  it('after an incomplete resume, fresh pages replace what was held, keeping what arrived live after them', () => {
+    const line = (floor: number, text: string) => ({ floor, is_user: false, live_message: text, sender_name: 'S', send_date: sendDate });
+    const comment = (id: number, text: string) => ({ id, uid: 'u', username: 'v', user_message: text, send_date: sendDate });
+    let state = initialRoomState();
+    state = roomReducer(state, { type: 'history', messages: [line(0, 'old 0'), line(1, 'old 1'), line(2, 'deleted meanwhile')], older: false, hasMore: true });
+    state = roomReducer(state, { type: 'viewer_history', messages: [comment(1, 'removed meanwhile'), comment(2, 'kept')] });
+    // Arrived live after the fresh pages were read.
+    state = roomReducer(state, { type: 'frame', frame: { type: 'chat_live_message', data: { op: 'add', ...line(9, 'newest') } } });
+    state = roomReducer(state, { type: 'frame', frame: { type: 'chat_user_message', data: comment(8, 'newest comment') } });
+
+    state = roomReducer(state, { type: 'reload', messages: [line(0, 'old 0'), line(1, 'edited 1'), line(5, 'missed 5')], hasMore: false, viewerMessages: [comment(2, 'kept'), comment(4, 'missed')] });
+    expect(state.transcript.messages.map((m) => [m.floor, m.live_message])).toEqual([
+      [0, 'old 0'],
+      [1, 'edited 1'],
+      [5, 'missed 5'],
+      [9, 'newest'],
+    ]);
+    expect(state.transcript.hasOlder).toBe(false);
+    expect(state.chat.messages.map((m) => m.user_message)).toEqual(['kept', 'missed', 'newest comment']);
+    expect(resumeCursor(state)).toEqual({ afterFloor: 9, afterUserMessageId: 8 });
+  });
 });

@@ -3,8 +3,8 @@
  * viewer count and live status, fed by history pages and WebSocket frames alike.
  */
 import type { LiveMessage, ServerFrame, UserMessage } from '../api/types.ts';
-import { applyLiveEvent, emptyTranscript, mergeHistory, type TranscriptState } from './transcript.ts';
-import { addViewerMessages, emptyViewerChat, removeViewerMessage, type ViewerChatState } from './viewer-chat.ts';
+import { applyLiveEvent, emptyTranscript, mergeHistory, replaceWithLatest, type TranscriptState } from './transcript.ts';
+import { addViewerMessages, emptyViewerChat, removeViewerMessage, replaceWithLatestMessages, type ViewerChatState } from './viewer-chat.ts';
 
 export interface RoomLiveState {
   transcript: TranscriptState;
@@ -17,6 +17,8 @@ export type RoomAction =
   | { type: 'history'; messages: readonly LiveMessage[]; older: boolean; hasMore: boolean }
   | { type: 'viewer_history'; messages: readonly UserMessage[] }
   | { type: 'sent'; message: UserMessage }
+  /** Fresh latest pages replacing what is held, after a resume that could not carry all it missed. */
+  | { type: 'reload'; messages: readonly LiveMessage[]; hasMore: boolean; viewerMessages: readonly UserMessage[] }
   | { type: 'frame'; frame: ServerFrame };
 
 export function initialRoomState(liveNum = 0, liveStatus = false): RoomLiveState {
@@ -31,6 +33,12 @@ export function roomReducer(state: RoomLiveState, action: RoomAction): RoomLiveS
       return { ...state, chat: addViewerMessages(state.chat, action.messages) };
     case 'sent':
       return { ...state, chat: addViewerMessages(state.chat, [action.message]) };
+    case 'reload':
+      return {
+        ...state,
+        transcript: replaceWithLatest(state.transcript, action.messages, action.hasMore),
+        chat: replaceWithLatestMessages(state.chat, action.viewerMessages),
+      };
     case 'frame':
       return applyFrame(state, action.frame);
   }

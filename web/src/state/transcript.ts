@@ -111,6 +111,18 @@ export function mergeHistory(
 }
 
 /** The floor to page back from (`before_floor`), or null when nothing is loaded. */
+/**
+ * Starts over from a fresh latest page (after a resume that could not carry all that was missed),
+ * keeping only lines above the page: those arrived live after the page was read.
+ */
+export function replaceWithLatest(state: TranscriptState, page: readonly LiveMessage[], hasMore: boolean): TranscriptState {
+  const pageTop = page.length > 0 ? Math.max(...page.map((message) => message.floor)) : null;
+  const newer = pageTop === null ? [] : state.messages.filter((message) => message.floor > pageTop);
+  const fresh = mergeHistory(emptyTranscript, [...page, ...newer], { older: false, hasMore });
+  const lastFloor = state.lastFloor === null || fresh.lastFloor === null ? (fresh.lastFloor ?? state.lastFloor) : Math.max(state.lastFloor, fresh.lastFloor);
+  return { ...fresh, lastFloor };
+}
+
 export function oldestFloor(state: TranscriptState): number | null {
   return state.messages[0]?.floor ?? null;
 }

@@ -1,6 +1,7 @@
 /**
  * Opens a room the viewer may enter: loads both histories, then goes live over the WebSocket,
- * resuming from what the histories returned so nothing posted in between is lost.
+ * resuming from what the histories returned so nothing posted in between is lost. When a resume
+ * could not carry everything missed (hello says resume_complete:false), the histories are reloaded.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.ts';
@@ -44,8 +45,23 @@ export function useLiveRoom(roomId: string, enabled: boolean, initial: { liveNum
         setLoadError(null);
         apply({ type: 'history', messages: live.chat_info, older: false, hasMore: live.has_more });
         apply({ type: 'viewer_history', messages: viewers.chat_info });
+        const reload = () => {
+          Promise.all([api.liveChatHistory(roomId, { limit: HISTORY_PAGE_SIZE }), api.userChatHistory(roomId)]).then(
+            ([fresh, freshViewers]) => {
+              if (!cancelled) {
+                apply({ type: 'reload', messages: fresh.chat_info, hasMore: fresh.has_more, viewerMessages: freshViewers.chat_info });
+              }
+            },
+            (err: unknown) => {
+              if (!cancelled) setLoadError(err);
+            },
+          );
+        };
         socket = new RoomSocket(roomId, {
-          onFrame: (frame) => apply({ type: 'frame', frame }),
+          onFrame: (frame) => {
+            apply({ type: 'frame', frame });
+            if (frame.type === 'hello' && frame.data.resume_complete === false) reload();
+          },
           onState: setConnection,
           resumeCursor: () => resumeCursor(current.current),
         });

@@ -36,6 +36,16 @@ export function addViewerMessages(state: ViewerChatState, incoming: readonly Use
   return { messages, lastId };
 }
 
+/** Starts over from a fresh last page, keeping messages above it (they arrived live after it). */
+export function replaceWithLatestMessages(state: ViewerChatState, page: readonly UserMessage[]): ViewerChatState {
+  const ids = page.flatMap((message) => (message.id === undefined ? [] : [message.id]));
+  const pageTop = ids.length > 0 ? Math.max(...ids) : 0;
+  const newer = state.messages.filter((message) => message.id === undefined || message.id > pageTop);
+  const fresh = addViewerMessages(emptyViewerChat, [...page, ...newer]);
+  const lastId = state.lastId === null || fresh.lastId === null ? (fresh.lastId ?? state.lastId) : Math.max(state.lastId, fresh.lastId);
+  return { ...fresh, lastId };
+}
+
 export function removeViewerMessage(state: ViewerChatState, id: number): ViewerChatState {
   const messages = state.messages.filter((message) => message.id !== id);
   return messages.length === state.messages.length ? state : { ...state, messages };

@@ -101,26 +101,26 @@ export class ChatRepository {
     }
   }
 
-  /** Lines up to `upToFloor` written after `since` (visible or not), ascending, at most `limit`. */
+  /** Lines up to `upToFloor` written at or after `since` (visible or not), ascending, at most `limit`. */
   messagesChangedSince(roomId: string, upToFloor: number, since: number, limit: number) {
     return this.db
       .selectFrom('live_messages')
       .select([...TRANSCRIPT_COLUMNS, 'visible'])
       .where('room_id', '=', roomId)
-      .where('updated_at', '>', since)
+      .where('updated_at', '>=', since)
       .where('floor', '<=', upToFloor)
       .orderBy('floor')
       .limit(limit)
       .execute();
   }
 
-  /** Floors up to `upToFloor` deleted after `since` and not written again, ascending, at most `limit`. */
+  /** Floors up to `upToFloor` deleted at or after `since` and not written again, ascending, at most `limit`. */
   floorsDeletedSince(roomId: string, upToFloor: number, since: number, limit: number) {
     return this.db
       .selectFrom('live_message_deletions as d')
       .select(['d.floor', 'd.deleted_at'])
       .where('d.room_id', '=', roomId)
-      .where('d.deleted_at', '>', since)
+      .where('d.deleted_at', '>=', since)
       .where('d.floor', '<=', upToFloor)
       .where(({ not, exists, selectFrom }) =>
         not(exists(selectFrom('live_messages as m').select('m.floor').whereRef('m.room_id', '=', 'd.room_id').whereRef('m.floor', '=', 'd.floor'))),
@@ -130,13 +130,13 @@ export class ChatRepository {
       .execute();
   }
 
-  /** Ids up to `upToId` of viewer messages deleted after `since`, ascending, at most `limit`. */
+  /** Ids up to `upToId` of viewer messages deleted at or after `since`, ascending, at most `limit`. */
   async userMessagesDeletedSince(roomId: string, upToId: number, since: number, limit: number): Promise<number[]> {
     const rows = await this.db
       .selectFrom('user_messages')
       .select('id')
       .where('room_id', '=', roomId)
-      .where('deleted_at', '>', since)
+      .where('deleted_at', '>=', since)
       .where('id', '<=', upToId)
       .orderBy('id')
       .limit(limit)

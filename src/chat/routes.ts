@@ -9,6 +9,10 @@ import { MAX_BATCH_MESSAGES, MAX_CHAT_FILE_BYTES, MAX_MESSAGE_CHARS, parseChatFi
 
 const CHAT_FILE_TYPES = ['application/x-ndjson', 'application/jsonl'];
 
+const ServerTime = Type.Integer({
+  description: 'Server time (ms) just before the page was read; pass it as changed_since when opening the room WebSocket',
+});
+
 const TranscriptItem = Type.Object({
   is_user: Type.Boolean({ description: 'true: the anchor; false: the AI character' }),
   live_message: Type.String(),
@@ -165,6 +169,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
               room_name: Type.String(),
               chat_info: Type.Array(TranscriptItem),
               has_more: Type.Boolean(),
+              server_time: ServerTime,
             }),
           ),
           403,
@@ -197,6 +202,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
               uid: Type.String({ description: "The anchor's user id" }),
               username: Type.String({ description: 'The character name' }),
               chat_info: Type.Array(UserMessage),
+              server_time: ServerTime,
             }),
           ),
           403,

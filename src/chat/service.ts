@@ -70,6 +70,8 @@ export interface LiveChatHistory {
   chat_info: TranscriptItem[];
   /** Older messages exist: page back with before_floor = chat_info[0].floor. */
   has_more: boolean;
+  /** Server time (ms) just before the page was read: `changed_since` for the WebSocket that follows. */
+  server_time: number;
 }
 
 export interface UserChatHistory {
@@ -79,6 +81,8 @@ export interface UserChatHistory {
   /** The room's character name, as the contract specifies. */
   username: string;
   chat_info: UserMessageData[];
+  /** Server time (ms) just before the page was read. */
+  server_time: number;
 }
 
 export interface IngestResult {
@@ -296,6 +300,7 @@ export class ChatService {
   // The readers look the room up again rather than taking the caller's copy: a page must not be
   // cached with room fields read before the change that invalidated the previous page.
   private async readLiveHistory(roomId: string, beforeFloor: number | undefined, limit: number): Promise<LiveChatHistory | undefined> {
+    const readAt = this.clock();
     const room = await this.deps.rooms.findRoom(roomId);
     if (!room) return undefined;
     // One extra row tells whether there is an older page.
@@ -308,10 +313,12 @@ export class ChatService {
       room_name: room.room_name,
       chat_info: (hasMore ? rows.slice(1) : rows).map(toTranscriptItem),
       has_more: hasMore,
+      server_time: readAt,
     };
   }
 
   private async readUserHistory(roomId: string): Promise<UserChatHistory | undefined> {
+    const readAt = this.clock();
     const room = await this.deps.rooms.findRoom(roomId);
     if (!room) return undefined;
     const rows = await this.repo.lastUserMessages(roomId, USER_HISTORY_SIZE);
@@ -321,6 +328,7 @@ export class ChatService {
       uid: room.anchor_id,
       username: room.character_name,
       chat_info: rows.map(toUserMessageData),
+      server_time: readAt,
     };
   }
 

@@ -74,7 +74,7 @@ describe('a SillyTavern chat file, end to end', () => {
     expect(info.data.subscription_info).toEqual({ subscription_status: false, amount: t.config.subscriptionPrice, expires_at: null });
 
     const history = (await viewer.get('/api/live/get_live_chat_history', { query: { room_id: roomId } })).json();
-    expect(keys(history.data)).toEqual(['chat_info', 'has_more', 'room_id', 'room_name', 'uid', 'username']);
+    expect(keys(history.data)).toEqual(['chat_info', 'has_more', 'room_id', 'room_name', 'server_time', 'uid', 'username']);
     expect(history.data).toMatchObject({ uid: anchor.uid, username: anchor.username, room_id: roomId, room_name: 'Seraphina', has_more: false });
     const transcript = history.data.chat_info;
     // The system note (floor 3) and the streaming placeholder (floor 6) are stored but not shown.
@@ -104,7 +104,7 @@ describe('a SillyTavern chat file, end to end', () => {
     expect(keys(post.json().data)).toEqual(['id', 'send_date']);
 
     const users = (await viewer.get('/api/live/get_user_chat_history', { query: { room_id: roomId } })).json();
-    expect(keys(users.data)).toEqual(['chat_info', 'room_id', 'room_name', 'uid', 'username']);
+    expect(keys(users.data)).toEqual(['chat_info', 'room_id', 'room_name', 'server_time', 'uid', 'username']);
     expect(users.data).toMatchObject({ room_id: roomId, room_name: 'Seraphina', uid: anchor.uid, username: 'Seraphina' });
     expect(users.data.chat_info).toHaveLength(1);
     expect(keys(users.data.chat_info[0])).toEqual(['id', 'send_date', 'uid', 'user_message', 'username']);

@@ -221,6 +221,18 @@ describe('WebSocket viewers', () => {
     expect(tooOld.of('hello')[0]).toMatchObject({ resume_complete: false });
   });
 
+  it('a socket opened after the history with its server_time as changed_since gets the edits made in between', async () => {
+    const { anchor, roomId } = await liveRoom();
+    await postMessages(anchor.client, roomId, { name: 'Seraphina', is_user: false, mes: 'first take' });
+    const page = (await new TestClient(t.app).get('/api/live/get_live_chat_history', { query: { room_id: roomId } })).json().data;
+    expect(page.chat_info.map((m: { live_message: string }) => m.live_message)).toEqual(['first take']);
+    await postMessages(anchor.client, roomId, { floor: 0, name: 'Seraphina', is_user: false, mes: 'second take' });
+
+    const socket = await watch(roomId, undefined, `?after_floor=0&changed_since=${String(page.server_time)}`);
+    await socket.untilCount('chat_live_message', 1);
+    expect(socket.of('chat_live_message')[0]).toMatchObject({ op: 'replace', floor: 0, live_message: 'second take' });
+  });
+
   it('a VIP room refuses viewers without access (4403) and admits those with it; unknown rooms close with 4404', async () => {
     const anchor = await registerAnchor(t.app);
     const roomId = await openRoom(anchor.client, { room_type: 1, coin_num: 10 });

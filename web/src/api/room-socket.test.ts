@@ -102,6 +102,13 @@ describe('room socket', () => {
     expect(FakeWebSocket.instances[1]!.url).toContain('after_floor=3&after_user_message_id=5&changed_since=4990000');
   });
 
+  it('first connects asking for the changes made since the histories were read', () => {
+    const fromHistory = new RoomSocket('r2', { onFrame: () => undefined, onState: () => undefined, resumeCursor: () => cursor }, 7_000_000);
+    fromHistory.start();
+    expect(FakeWebSocket.instances[0]!.url).toBe('ws://live.example:8080/ws/chat/r2?after_floor=3&after_user_message_id=5&changed_since=7000000');
+    fromHistory.stop();
+  });
+
   it('stops for good when the room refuses the viewer or does not exist', () => {
     socket.start();
     FakeWebSocket.instances[0]!.drop(4403);

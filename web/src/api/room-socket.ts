@@ -58,9 +58,14 @@ export class RoomSocket {
   /** Server clock minus ours, from the last hello; null until the first one. */
   private serverClockOffset: number | null = null;
 
+  /**
+   * @param historyReadAt server time at which the page's histories were read: the first connection
+   *   asks for changes since then, which its resume cursor (taken from those histories) cannot show.
+   */
   constructor(
     private readonly roomId: string,
     private readonly handlers: RoomSocketHandlers,
+    private readonly historyReadAt: number | null = null,
   ) {}
 
   start(): void {
@@ -89,8 +94,11 @@ export class RoomSocket {
     this.handlers.onState(this.attempt === 0 ? 'connecting' : 'reconnecting');
     const cursor = this.handlers.resumeCursor();
     const resuming = cursor.afterFloor !== null || cursor.afterUserMessageId !== null;
-    const changedSince =
-      resuming && this.serverClockOffset !== null ? Math.max(0, Math.round(this.lastFrameAt + this.serverClockOffset - CHANGES_MARGIN_MS)) : null;
+    const changedSince = !resuming
+      ? null
+      : this.serverClockOffset === null
+        ? this.historyReadAt
+        : Math.max(0, Math.round(this.lastFrameAt + this.serverClockOffset - CHANGES_MARGIN_MS));
     const socket = new WebSocket(roomSocketUrl(this.roomId, { ...cursor, changedSince }));
     this.socket = socket;
     socket.onmessage = (event) => {

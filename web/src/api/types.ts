@@ -68,6 +68,8 @@ export interface LiveChatHistory {
   chat_info: LiveMessage[];
   /** Older messages exist before this page. */
   has_more: boolean;
+  /** Server time (ms) just before the page was read. */
+  server_time?: number;
 }
 
 /** A viewer's chat message; `id` is the server's (absent in very old histories). */
@@ -85,6 +87,8 @@ export interface UserChatHistory {
   uid: string;
   username: string;
   chat_info: UserMessage[];
+  /** Server time (ms) just before the page was read. */
+  server_time?: number;
 }
 
 export interface PayVipResult {

@@ -57,14 +57,20 @@ export function useLiveRoom(roomId: string, enabled: boolean, initial: { liveNum
             },
           );
         };
-        socket = new RoomSocket(roomId, {
-          onFrame: (frame) => {
-            apply({ type: 'frame', frame });
-            if (frame.type === 'hello' && frame.data.resume_complete === false) reload();
+        const readAt = [live.server_time, viewers.server_time].filter((time): time is number => typeof time === 'number');
+        socket = new RoomSocket(
+          roomId,
+          {
+            onFrame: (frame) => {
+              apply({ type: 'frame', frame });
+              if (frame.type === 'hello' && frame.data.resume_complete === false) reload();
+            },
+            onState: setConnection,
+            resumeCursor: () => resumeCursor(current.current),
           },
-          onState: setConnection,
-          resumeCursor: () => resumeCursor(current.current),
-        });
+          // Edits made after the histories were read, to lines they returned, come with the replay.
+          readAt.length > 0 ? Math.min(...readAt) : null,
+        );
         socket.start();
       },
       (err: unknown) => {

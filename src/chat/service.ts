@@ -10,6 +10,7 @@ import { badRequest, forbidden, notFound, tooManyRequests } from '../http/errors
 import { consume, type RateLimiter } from '../infra/rate-limiter.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
 import type { DomainEvent, EventBus, LiveMessageData, UserMessageData } from '../realtime/events.js';
+import type { TranscriptChanges } from '../realtime/feed.js';
 import { RoomsRepository } from '../rooms/repository.js';
 import type { RoomView, RoomsService } from '../rooms/service.js';
 import { ChatRepository, type LiveMessageRow, type NewLiveMessage, type UserMessageRow } from './repository.js';
@@ -41,15 +42,6 @@ const MUTE_CACHE_ENTRIES = 50_000;
  * deletion tombstones older than this are pruned. Longer absences reload history over HTTP.
  */
 export const TRANSCRIPT_CHANGES_KEPT_MS = 24 * 60 * 60 * 1000;
-
-/** What changed among the lines and viewer messages a resuming viewer already holds. */
-export interface ChangesSince {
-  /** `replace` (current text) or `delete` per floor, ascending. */
-  live: LiveMessageData[];
-  deletedUserMessageIds: number[];
-  /** false when the window reaches past what is kept, or more changed than `limit`. */
-  complete: boolean;
-}
 
 export interface TranscriptItem {
   floor: number;
@@ -391,7 +383,7 @@ export class ChatService {
    * written since then are sent as `replace` with their current text, hidden or deleted ones as
    * `delete`; both are idempotent, so an early `since` costs bandwidth, never correctness.
    */
-  async changesSince(roomId: string, since: number, upToFloor: number, upToUserMessageId: number, limit: number): Promise<ChangesSince> {
+  async changesSince(roomId: string, since: number, upToFloor: number, upToUserMessageId: number, limit: number): Promise<TranscriptChanges> {
     const bounded = Math.min(limit, MAX_LIVE_HISTORY);
     const [changed, deletedFloors, deletedIds] = await Promise.all([
       this.repo.messagesChangedSince(roomId, upToFloor, since, bounded + 1),

@@ -7,8 +7,10 @@ import type { LiveMessageData, UserMessageData } from './events.js';
 
 /** Edits and deletions among what a resuming viewer already held (ChatService.changesSince). */
 export interface TranscriptChanges {
+  /** `replace` (current text) or `delete` per floor, ascending. */
   live: LiveMessageData[];
   deletedUserMessageIds: number[];
+  /** false when the window reaches past what is kept, or more changed than the limit. */
   complete: boolean;
 }
 

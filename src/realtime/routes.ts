@@ -61,7 +61,7 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = 
           Type.Integer({ minimum: 0, description: 'resume: last viewer message id seen' }),
         ),
         changed_since: Type.Optional(
-          Type.Integer({ minimum: 0, description: 'resume: also replay edits and deletions made after this server time (ms)' }),
+          Type.Integer({ minimum: 0, description: 'resume: also replay edits and deletions made at or after this server time (ms)' }),
         ),
         batch: Type.Optional(Type.Integer({ minimum: 0, maximum: 1, description: '1: newline-delimited batches' })),
       }),

@@ -119,8 +119,7 @@ export function replaceWithLatest(state: TranscriptState, page: readonly LiveMes
   const pageTop = page.length > 0 ? Math.max(...page.map((message) => message.floor)) : null;
   const newer = pageTop === null ? [] : state.messages.filter((message) => message.floor > pageTop);
   const fresh = mergeHistory(emptyTranscript, [...page, ...newer], { older: false, hasMore });
-  const lastFloor = state.lastFloor === null || fresh.lastFloor === null ? (fresh.lastFloor ?? state.lastFloor) : Math.max(state.lastFloor, fresh.lastFloor);
-  return { ...fresh, lastFloor };
+  return { ...fresh, lastFloor: fresh.lastFloor === null ? state.lastFloor : maxFloor(state.lastFloor, fresh.lastFloor) };
 }
 
 export function oldestFloor(state: TranscriptState): number | null {

@@ -39,14 +39,15 @@ export function useLiveRoom(roomId: string, enabled: boolean, initial: { liveNum
     if (!enabled) return;
     let cancelled = false;
     let socket: RoomSocket | null = null;
-    Promise.all([api.liveChatHistory(roomId, { limit: HISTORY_PAGE_SIZE }), api.userChatHistory(roomId)]).then(
+    const loadLatest = () => Promise.all([api.liveChatHistory(roomId, { limit: HISTORY_PAGE_SIZE }), api.userChatHistory(roomId)]);
+    loadLatest().then(
       ([live, viewers]) => {
         if (cancelled) return;
         setLoadError(null);
         apply({ type: 'history', messages: live.chat_info, older: false, hasMore: live.has_more });
         apply({ type: 'viewer_history', messages: viewers.chat_info });
         const reload = () => {
-          Promise.all([api.liveChatHistory(roomId, { limit: HISTORY_PAGE_SIZE }), api.userChatHistory(roomId)]).then(
+          loadLatest().then(
             ([fresh, freshViewers]) => {
               if (!cancelled) {
                 apply({ type: 'reload', messages: fresh.chat_info, hasMore: fresh.has_more, viewerMessages: freshViewers.chat_info });

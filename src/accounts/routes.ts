@@ -18,6 +18,13 @@ const Credentials = Type.Object({
   password: Type.String({ maxLength: 256 }),
 });
 
+const AnchorLogin = Type.Object({
+  username: Type.String({ maxLength: 64 }),
+  password: Type.String({ maxLength: 256 }),
+  /** A viewer account that signs in here with this flag becomes an anchor account too. */
+  become_anchor: Type.Optional(Type.Boolean()),
+});
+
 const AnchorAuthBody = okData(Type.Object({ uid: Type.String(), username: Type.String(), token: Type.String() }));
 
 export interface AccountsRoutesOptions {
@@ -100,7 +107,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     {
       schema: {
         tags: ['anchor'],
-        summary: 'Create an anchor account (or make an existing account an anchor) and get a bearer token',
+        summary: 'Create a new anchor account and get a bearer token (an existing username is 409)',
         body: Credentials,
         response: responses(AnchorAuthBody, 409),
       },
@@ -117,13 +124,30 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     {
       schema: {
         tags: ['anchor'],
-        summary: 'Anchor login: a fresh bearer token',
-        body: Credentials,
+        summary: 'Anchor login: a fresh bearer token; with become_anchor a viewer account becomes an anchor too',
+        body: AnchorLogin,
         response: responses(AnchorAuthBody, 401, 429),
       },
     },
     async (request) => {
-      const anchor = await accounts.authenticate(request.body.username, request.body.password, request.ip);
+      const user = await accounts.authenticate(request.body.username, request.body.password, request.ip);
+      const anchor = request.body.become_anchor ? await accounts.becomeAnchor(user) : user;
+      const token = await accounts.issueAnchorToken(anchor);
+      return { code: 0 as const, data: { uid: anchor.id, username: anchor.username, token } };
+    },
+  );
+
+  app.post(
+    '/api/users/become_anchor',
+    {
+      schema: {
+        tags: ['anchor'],
+        summary: 'The signed-in viewer makes their account an anchor account and gets a bearer token',
+        response: responses(AnchorAuthBody, 401, 403),
+      },
+    },
+    async (request, reply) => {
+      const anchor = await accounts.becomeAnchor(await auth.requireUser(request, reply));
       const token = await accounts.issueAnchorToken(anchor);
       return { code: 0 as const, data: { uid: anchor.id, username: anchor.username, token } };
     },

@@ -159,17 +159,18 @@ export class AccountsService {
     return { uid: viewer.user.id, status: true, uname: viewer.user.username, coin_num: coins };
   }
 
-  /** Anchor sign-up; an existing viewer who proves their password becomes an anchor too. */
-  async registerAnchor(username: string, password: string): Promise<SessionUser> {
-    try {
-      return await this.register(username, password, true);
-    } catch (err) {
-      if (!(err instanceof Error) || (err as { error?: string }).error !== 'username_taken') throw err;
-      const existing = await this.repo.findUserByUsernameKey(usernameKey(normaliseUsername(username)));
-      if (!existing || !(await verifyPassword(password, existing.password_hash))) throw err;
-      await this.repo.markAnchor(existing.id);
-      return { id: existing.id, username: existing.username, isAnchor: true };
-    }
+  /**
+   * Anchor sign-up creates a new account only. An existing username is 409 whatever the password:
+   * registration never checks a password, so it cannot be used to guess one.
+   */
+  registerAnchor(username: string, password: string): Promise<SessionUser> {
+    return this.register(username, password, true);
+  }
+
+  /** A signed-in viewer makes their own account an anchor account as well (idempotent). */
+  async becomeAnchor(user: SessionUser): Promise<SessionUser> {
+    if (!user.isAnchor) await this.repo.markAnchor(user.id);
+    return { ...user, isAnchor: true };
   }
 
   async issueAnchorToken(user: SessionUser): Promise<string> {

@@ -56,12 +56,57 @@ describe('anchor tokens', () => {
     expect(res.json().error).toBe('not_an_anchor');
   });
 
-  it('an existing viewer becomes an anchor by registering with the right password, not the wrong one', async () => {
-    const { username, uid } = await registerViewer(t.app, uniqueName('convert'));
+  it('registering an existing username never checks the password and never converts the account', async () => {
+    const { username, client } = await registerViewer(t.app, uniqueName('convert'));
     const wrong = await new TestClient(t.app).post('/api/anchor/register', { username, password: 'something else' });
-    expect(wrong.statusCode).toBe(409);
     const right = await new TestClient(t.app).post('/api/anchor/register', { username, password: PASSWORD });
+    // Same answer either way: registration is no password oracle.
+    for (const res of [wrong, right]) {
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({ code: 1, error: 'username_taken' });
+      expect(res.json().data).toBeUndefined();
+    }
+    // The account is still a viewer only, and its owner's session still works.
+    const login = await new TestClient(t.app).post('/api/anchor/login', { username, password: PASSWORD });
+    expect(login.json().error).toBe('not_an_anchor');
+    expect((await client.get('/api/users/is_logged_in')).json().data.user_info.status).toBe(true);
+  });
+
+  it('anchor registration does not let a locked-out username be guessed', async () => {
+    const limited = await createTestApp({ config: { loginMaxFailures: 3 } });
+    try {
+      const { username } = await registerViewer(limited.app, uniqueName('locked'));
+      for (let i = 0; i < 3; i++) {
+        await new TestClient(limited.app).post('/api/users/login', { username, password: `wrong-${i}-password` });
+      }
+      const locked = await new TestClient(limited.app).post('/api/anchor/login', { username, password: PASSWORD, become_anchor: true });
+      expect(locked.statusCode).toBe(429);
+      const register = await new TestClient(limited.app).post('/api/anchor/register', { username, password: PASSWORD });
+      expect(register.statusCode).toBe(409);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('a viewer becomes an anchor explicitly: by anchor login with become_anchor, or signed in', async () => {
+    const first = await registerViewer(t.app, uniqueName('explicit'));
+    const wrong = await new TestClient(t.app).post('/api/anchor/login', { username: first.username, password: 'not the password', become_anchor: true });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error).toBe('invalid_credentials');
+    const right = await new TestClient(t.app).post('/api/anchor/login', { username: first.username, password: PASSWORD, become_anchor: true });
     expect(right.statusCode).toBe(200);
-    expect(right.json().data.uid).toBe(uid);
+    expect(right.json().data.uid).toBe(first.uid);
+    const again = await new TestClient(t.app).post('/api/anchor/login', { username: first.username, password: PASSWORD });
+    expect(again.statusCode).toBe(200);
+
+    const second = await registerViewer(t.app, uniqueName('explicit'));
+    expect((await new TestClient(t.app).post('/api/users/become_anchor')).statusCode).toBe(401);
+    const upgraded = await second.client.post('/api/users/become_anchor');
+    expect(upgraded.statusCode).toBe(200);
+    const token = upgraded.json().data.token as string;
+    const anchorClient = new TestClient(t.app);
+    anchorClient.bearer = token;
+    const room = await anchorClient.post('/api/anchor/rooms', { character_name: 'Seraphina', character_date: '2026-12-01@10h00m00s' });
+    expect(room.statusCode).toBe(200);
   });
 });

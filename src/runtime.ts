@@ -11,7 +11,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { seedDemoData } from './demo/seed.js';
 import { LocalClusterLock, PostgresClusterLock, RedisClusterLock, type ClusterLock } from './infra/cluster-lock.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './infra/rate-limiter.js';
-import { connectRedis, type RedisClient } from './infra/redis.js';
+import { closeRedisClient, connectRedis, type RedisClient } from './infra/redis.js';
 import type { EventBus } from './realtime/events.js';
 import { MemoryEventBus } from './realtime/memory-event-bus.js';
 import { MemoryPresence, type Presence } from './realtime/presence.js';
@@ -43,7 +43,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     if (config.redisUrl) {
       redis = await connectRedis(config.redisUrl, logger, 'main');
       const client = redis;
-      cleanups.unshift(() => client.quit());
+      cleanups.unshift(async () => closeRedisClient(client));
     }
     const prefix = config.redisPrefix;
     const rateLimiter: RateLimiter = redis ? new RedisRateLimiter(redis, `${prefix}rl:`) : new MemoryRateLimiter();

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { connectRedis, type RedisClient } from '../infra/redis.js';
+import { closeRedisClient, connectRedis, createRedisClient, type RedisClient } from '../infra/redis.js';
 import type { DomainEvent, DomainEventHandler, EventBus } from './events.js';
 import { MemoryEventBus } from './memory-event-bus.js';
 
@@ -30,6 +30,8 @@ export class RedisEventBus implements EventBus {
   private readonly eventsChannel: string;
   private readonly controlChannel: string;
   private subscriber!: RedisClient;
+  /** A replacement subscriber still connecting; close() must abandon it or it retries forever. */
+  private connecting?: RedisClient;
   private lastBeatAt = Date.now();
   private rebuilding = false;
   private closed = false;
@@ -85,11 +87,17 @@ export class RedisEventBus implements EventBus {
     clearInterval(this.timer);
     this.gapHandlers.clear();
     await this.local.close();
-    await Promise.all([this.subscriber, this.publisher].filter(Boolean).map((client) => quietly(client)));
+    for (const client of [this.connecting, this.subscriber, this.publisher]) if (client) closeRedisClient(client);
   }
 
   private async openSubscriber(): Promise<RedisClient> {
-    const subscriber = await connectRedis(this.options.url, this.options.log, 'bus-subscriber');
+    const subscriber = createRedisClient(this.options.url, this.options.log, 'bus-subscriber');
+    this.connecting = subscriber;
+    try {
+      await subscriber.connect();
+    } finally {
+      this.connecting = undefined;
+    }
     await subscriber.subscribe(this.eventsChannel, (message) => this.onRemote(message));
     await subscriber.subscribe(this.controlChannel, (message) => this.onControl(message));
     // Any later 'ready' is a reconnection: whatever was published meanwhile never reached us, however
@@ -145,7 +153,7 @@ export class RedisEventBus implements EventBus {
       try {
         const subscriber = await this.openSubscriber();
         if (this.closed) {
-          await quietly(subscriber);
+          closeRedisClient(subscriber);
           return;
         }
         this.subscriber = subscriber;
@@ -158,14 +166,5 @@ export class RedisEventBus implements EventBus {
         this.rebuilding = false;
       }
     }
-  }
-}
-
-async function quietly(client: RedisClient): Promise<void> {
-  try {
-    if (client.isReady) await client.close();
-    else if (client.isOpen) client.destroy();
-  } catch {
-    client.destroy();
   }
 }

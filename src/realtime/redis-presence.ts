@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { RedisClient } from '../infra/redis.js';
+import { settleWithin, type RedisClient } from '../infra/redis.js';
 import type { Presence } from './presence.js';
 
 export interface RedisPresenceOptions {
@@ -15,6 +15,9 @@ export interface RedisPresenceOptions {
   ttlMs: number;
   log: Logger;
 }
+
+/** How long a closing instance tries to remove its own key before leaving it to expire. */
+const FAREWELL_GRACE_MS = 500;
 
 /** Local changes reach Redis after at most this delay, so bursts of joins cost one write. */
 const WRITE_DELAY_MS = 100;
@@ -95,10 +98,9 @@ export class RedisPresence implements Presence {
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
     clearTimeout(this.writeTimer);
-    // Leave at once instead of waiting for the TTL; harmless if Redis is unreachable.
-    await Promise.all([this.redis.del(this.ownKey), this.redis.zRem(this.instancesKey, this.instanceId)]).catch(
-      () => undefined,
-    );
+    // Leave at once instead of waiting for the TTL. While Redis is away these commands would wait in
+    // the client's queue for a reconnection, so the farewell gets a short grace and the TTL does the rest.
+    await settleWithin(Promise.all([this.redis.del(this.ownKey), this.redis.zRem(this.instancesKey, this.instanceId)]), FAREWELL_GRACE_MS);
   }
 
   private changed(roomId: string): void {

@@ -88,4 +88,29 @@ describe.skipIf(!hasRedisServerBinary)('RedisEventBus when Redis restarts', () =
       await redis.stop();
     }
   });
+
+  it('closes promptly even when Redis dies with a publish in flight or a reconnection under way', async () => {
+    const redis = await PrivateRedis.start();
+    try {
+      const inFlight = await RedisEventBus.connect({ url: redis.url, prefix: uniquePrefix(), heartbeatMs: 100, log: silentLog });
+      const publishing = inFlight.publish(message(1));
+      const stopped = redis.stop();
+      const started = Date.now();
+      await inFlight.close();
+      expect(Date.now() - started).toBeLessThan(3_000);
+      await publishing;
+      await stopped;
+
+      await redis.restart();
+      const rebuilding = await RedisEventBus.connect({ url: redis.url, prefix: uniquePrefix(), heartbeatMs: 100, log: silentLog });
+      await redis.stop();
+      // Long enough for the heartbeat to start rebuilding its subscription against the dead server.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      const closing = Date.now();
+      await rebuilding.close();
+      expect(Date.now() - closing).toBeLessThan(3_000);
+    } finally {
+      await redis.stop();
+    }
+  });
 });

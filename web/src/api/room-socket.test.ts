@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseFrames, reconnectDelay, RoomSocket, type ConnectionState } from './room-socket.ts';
-import type { ServerFrame } from './types.ts';
+import type { ServerFrame } from './frames.ts';
 
 /** Just enough of the browser WebSocket to drive RoomSocket by hand. */
 class FakeWebSocket {
@@ -33,7 +33,10 @@ class FakeWebSocket {
   }
 }
 
-const hello = { type: 'hello', data: { room_id: 'r1', live_status: true, live_num: 2, last_floor: 3, last_user_message_id: 5 } };
+const hello = {
+  type: 'hello',
+  data: { room_id: 'r1', live_status: true, live_num: 2, last_floor: 3, last_user_message_id: 5, resume_complete: true, server_time: 5_000_000 },
+} satisfies ServerFrame;
 
 describe('room socket', () => {
   let states: ConnectionState[];

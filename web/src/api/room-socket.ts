@@ -4,7 +4,7 @@
  * deletions of those already shown), and reports its state for the UI.
  */
 import { roomSocketUrl } from './client.ts';
-import type { ServerFrame } from './types.ts';
+import type { ServerFrame } from './frames.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'denied' | 'not_found';
 
@@ -107,7 +107,7 @@ export class RoomSocket {
       for (const frame of parseFrames(String(event.data))) {
         if (frame.type === 'hello') {
           this.attempt = 0;
-          if (typeof frame.data.server_time === 'number') this.serverClockOffset = frame.data.server_time - Date.now();
+          this.serverClockOffset = frame.data.server_time - Date.now();
           this.handlers.onState('live');
         }
         this.handlers.onFrame(frame);

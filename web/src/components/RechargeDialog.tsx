@@ -133,7 +133,7 @@ function OrderView({ order, simulated, onDone }: { order: Order; simulated: bool
         (result) => {
           setStatus(result);
           setError(null);
-          if (typeof result.coin_num === 'number') setBalance(result.coin_num);
+          setBalance(result.coin_num);
         },
         (err: unknown) => setError(err),
       ),
@@ -152,7 +152,7 @@ function OrderView({ order, simulated, onDone }: { order: Order; simulated: bool
     return () => clearInterval(timer);
   }, []);
 
-  const simulate = async (next: string) => {
+  const simulate = async (next: 'confirming' | 'partially_paid' | 'finished') => {
     try {
       await api.simulatePayment(order.order_id, next);
       await check();
@@ -162,7 +162,7 @@ function OrderView({ order, simulated, onDone }: { order: Order; simulated: bool
   };
 
   const left = secondsLeft(order.expires_at, now);
-  const currency = (order.pay_currency ?? 'usdttrc20').replace(/trc20$/i, '').toUpperCase();
+  const currency = order.pay_currency.replace(/trc20$/i, '').toUpperCase();
   const amountText = String(order.pay_amount);
 
   if (status?.status === 'finished') {
@@ -171,7 +171,7 @@ function OrderView({ order, simulated, onDone }: { order: Order; simulated: bool
         <div className="status status-success" role="status">
           {t(view.key)}
         </div>
-        {typeof status.coin_num === 'number' && <p className="big-number">{t('recharge.new_balance', { coins: formatNumber(status.coin_num) })}</p>}
+        <p className="big-number">{t('recharge.new_balance', { coins: formatNumber(status.coin_num) })}</p>
         <button type="button" className="btn btn-primary btn-block" onClick={onDone}>
           {t('recharge.done')}
         </button>
@@ -204,7 +204,7 @@ function OrderView({ order, simulated, onDone }: { order: Order; simulated: bool
           </div>
         </div>
         <p className="muted small">{t('recharge.network')}</p>
-        {order.coin_num !== undefined && <p className="small">{t('recharge.will_credit', { coins: order.coin_num })}</p>}
+        <p className="small">{t('recharge.will_credit', { coins: order.coin_num })}</p>
         {left !== null && !view.final && (
           <p className="countdown" aria-live="off">
             {left > 0 ? t('recharge.expires_in', { time: formatCountdown(left) }) : t('recharge.expired_window')}

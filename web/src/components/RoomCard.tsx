@@ -1,5 +1,5 @@
 import type { CSSProperties } from 'react';
-import type { LiveSummary } from '../api/types.ts';
+import type { FollowedLive, LiveSummary } from '../api/types.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { Link, roomPath } from '../router.tsx';
 import { DiamondIcon, EyeIcon, LockIcon } from './Icons.tsx';
@@ -26,7 +26,8 @@ export function RoomTypeBadge({ roomType, price }: { roomType: number; price: nu
   );
 }
 
-export function RoomCard({ room }: { room: LiveSummary }) {
+/** A room of the live list, or a followed room (which also says whether it is live). */
+export function RoomCard({ room }: { room: LiveSummary & Partial<Pick<FollowedLive, 'live_status'>> }) {
   const { t, formatNumber } = useI18n();
   const title = room.room_info.title || room.room_name;
   const hue = coverHue(room.room_id);

@@ -5,7 +5,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { LiveMessage } from '../api/types.ts';
+import type { LiveLine } from '../api/frames.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { Markdown } from '../markdown/Markdown.tsx';
 
@@ -15,14 +15,14 @@ const AT_END_SLACK_PX = 48;
  * Height guess before a row is measured: header plus wrapped lines. Close guesses keep the scroll
  * position steady when rows above the viewport get measured for real.
  */
-function estimateRowHeight(message: LiveMessage): number {
+function estimateRowHeight(message: LiveLine): number {
   const text = message.live_message;
   let lines = 0;
   for (const paragraph of text.split('\n')) lines += Math.max(1, Math.ceil(paragraph.length / 90));
   return 52 + lines * 24;
 }
 
-const MessageRow = memo(function MessageRow({ message }: { message: LiveMessage }) {
+const MessageRow = memo(function MessageRow({ message }: { message: LiveLine }) {
   const { t, formatTime } = useI18n();
   const initial = Array.from(message.sender_name)[0] ?? '?';
   return (
@@ -52,7 +52,7 @@ export function Transcript({
   loadingOlder,
   onLoadOlder,
 }: {
-  messages: readonly LiveMessage[];
+  messages: readonly LiveLine[];
   hasOlder: boolean;
   loadingOlder: boolean;
   onLoadOlder(): void;

@@ -68,7 +68,7 @@ export function ViewerChat({
       >
         {messages.length === 0 && <li className="muted chat-empty">{t('chat.empty')}</li>}
         {messages.map((message) => (
-          <li key={message.id ?? `${message.uid}|${message.send_date}|${message.user_message}`} className="chat-msg">
+          <li key={message.id} className="chat-msg">
             <span className="chat-name">{message.username}</span>
             <span className="chat-text">{message.user_message}</span>
             <time className="chat-time" dateTime={message.send_date}>

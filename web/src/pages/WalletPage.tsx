@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
-import type { LiveSummary, OrderSummary, WalletTransaction } from '../api/types.ts';
+import type { FollowedLive, OrderSummary, TransactionsPage, WalletTransaction } from '../api/types.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { DiamondIcon } from '../components/Icons.tsx';
 import { RoomCard } from '../components/RoomCard.tsx';
@@ -42,8 +42,8 @@ export function WalletPage() {
 
   const loadOrders = useCallback(async () => (await api.orders()).filter((order) => !paymentStatusView(order.status).final), []);
   const orders = useSection<OrderSummary[]>(loadOrders, loggedIn);
-  const followed = useSection<LiveSummary[]>(api.followedLives, loggedIn);
-  const transactions = useSection<{ items: WalletTransaction[]; next_cursor: string | null }>(
+  const followed = useSection<FollowedLive[]>(api.followedLives, loggedIn);
+  const transactions = useSection<TransactionsPage>(
     useCallback(() => api.transactions(), []),
     loggedIn,
   );
@@ -69,7 +69,7 @@ export function WalletPage() {
     const cursor = transactions.value?.next_cursor;
     if (!cursor) return;
     const page = await api.transactions(cursor);
-    transactions.setValue((current) => ({ items: [...(current?.items ?? []), ...page.items], next_cursor: page.next_cursor }));
+    transactions.setValue((current) => ({ transactions: [...(current?.transactions ?? []), ...page.transactions], next_cursor: page.next_cursor }));
   };
 
   return (
@@ -116,9 +116,9 @@ export function WalletPage() {
             {t('wallet.transactions')}
           </h2>
           <ErrorText error={transactions.error} />
-          {transactions.value?.items.length === 0 && <p className="muted">{t('wallet.no_transactions')}</p>}
+          {transactions.value?.transactions.length === 0 && <p className="muted">{t('wallet.no_transactions')}</p>}
           <ul className="list">
-            {transactions.value?.items.map((tx) => (
+            {transactions.value?.transactions.map((tx) => (
               <TransactionRow key={tx.id} tx={tx} />
             ))}
           </ul>

@@ -19,7 +19,9 @@ export function decidePaywall(info: Pick<LiveInfo, 'vip_info'>, user: Pick<UserI
 }
 
 /** Subscribing unlocks all of an anchor's paid rooms; offered when the anchor sells subscriptions. */
-export function canSubscribe(info: Pick<LiveInfo, 'subscription_info'>, user: Pick<UserInfo, 'status' | 'uid'> | null, anchorId: string): boolean {
+export function canSubscribe(
+  info: { subscription_info: Pick<LiveInfo['subscription_info'], 'subscription_status' | 'amount'> },
+  user: Pick<UserInfo, 'status' | 'uid'> | null, anchorId: string): boolean {
   if (info.subscription_info.subscription_status || info.subscription_info.amount <= 0) return false;
   return !user?.status || user.uid !== anchorId;
 }

@@ -2,7 +2,8 @@
  * Everything live about an open room, as one pure reducer: the transcript, the viewer chat, the
  * viewer count and live status, fed by history pages and WebSocket frames alike.
  */
-import type { LiveMessage, ServerFrame, UserMessage } from '../api/types.ts';
+import type { LiveLine, ServerFrame } from '../api/frames.ts';
+import type { UserMessage } from '../api/types.ts';
 import { applyLiveEvent, emptyTranscript, mergeHistory, replaceWithLatest, type TranscriptState } from './transcript.ts';
 import { addViewerMessages, emptyViewerChat, removeViewerMessage, replaceWithLatestMessages, type ViewerChatState } from './viewer-chat.ts';
 
@@ -14,11 +15,11 @@ export interface RoomLiveState {
 }
 
 export type RoomAction =
-  | { type: 'history'; messages: readonly LiveMessage[]; older: boolean; hasMore: boolean }
+  | { type: 'history'; messages: readonly LiveLine[]; older: boolean; hasMore: boolean }
   | { type: 'viewer_history'; messages: readonly UserMessage[] }
   | { type: 'sent'; message: UserMessage }
   /** Fresh latest pages replacing what is held, after a resume that could not carry all it missed. */
-  | { type: 'reload'; messages: readonly LiveMessage[]; hasMore: boolean; viewerMessages: readonly UserMessage[] }
+  | { type: 'reload'; messages: readonly LiveLine[]; hasMore: boolean; viewerMessages: readonly UserMessage[] }
   | { type: 'frame'; frame: ServerFrame };
 
 export function initialRoomState(liveNum = 0, liveStatus = false): RoomLiveState {

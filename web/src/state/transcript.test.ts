@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { LiveMessage } from '../api/types.ts';
+import type { LiveLine } from '../api/frames.ts';
 import { applyLiveEvent, emptyTranscript, mergeHistory, oldestFloor, type LiveMessageEvent } from './transcript.ts';
 
-function message(floor: number, text = `message ${floor}`, isUser = floor % 2 === 0): LiveMessage {
+function message(floor: number, text = `message ${floor}`, isUser = floor % 2 === 0): LiveLine {
   return { floor, is_user: isUser, live_message: text, sender_name: isUser ? 'Anchor' : 'Seraphina', send_date: `2025-07-11T17:${String(floor).padStart(2, '0')}:00.000Z` };
 }
 
@@ -10,7 +10,7 @@ function event(op: LiveMessageEvent['op'], floor: number, text?: string): LiveMe
   return { op, ...message(floor, text) };
 }
 
-const floors = (messages: readonly LiveMessage[]) => messages.map((m) => m.floor);
+const floors = (messages: readonly LiveLine[]) => messages.map((m) => m.floor);
 
 describe('transcript merge', () => {
   it('appends live messages in floor order even when they arrive out of order', () => {

@@ -3,17 +3,15 @@
  * merged from history pages and live `chat_live_message` events (add / replace / delete), plus the
  * resume cursor the WebSocket reconnects with so nothing is lost or shown twice.
  */
-import type { LiveMessage } from '../api/types.ts';
+import type { LiveLine, LiveLineOp } from '../api/frames.ts';
 
-export type LiveMessageOp = 'add' | 'replace' | 'delete';
-
-export interface LiveMessageEvent extends LiveMessage {
-  op: LiveMessageOp;
+export interface LiveMessageEvent extends LiveLine {
+  op: LiveLineOp;
 }
 
 export interface TranscriptState {
   /** Ascending by floor, one message per floor. */
-  readonly messages: readonly LiveMessage[];
+  readonly messages: readonly LiveLine[];
   /** Highest floor the client has heard about (also through deletes): the resume cursor. */
   readonly lastFloor: number | null;
   /** Whether older history exists before the first loaded message. */
@@ -23,7 +21,7 @@ export interface TranscriptState {
 export const emptyTranscript: TranscriptState = { messages: [], lastFloor: null, hasOlder: false };
 
 /** Index of `floor` in the sorted list, or the bitwise complement of where it would be inserted. */
-function findFloor(messages: readonly LiveMessage[], floor: number): number {
+function findFloor(messages: readonly LiveLine[], floor: number): number {
   let low = 0;
   let high = messages.length - 1;
   while (low <= high) {
@@ -40,7 +38,7 @@ function maxFloor(current: number | null, floor: number): number {
   return current === null ? floor : Math.max(current, floor);
 }
 
-function upsert(messages: readonly LiveMessage[], message: LiveMessage): readonly LiveMessage[] {
+function upsert(messages: readonly LiveLine[], message: LiveLine): readonly LiveLine[] {
   const index = findFloor(messages, message.floor);
   if (index >= 0) {
     const existing = messages[index]!;
@@ -63,7 +61,7 @@ function upsert(messages: readonly LiveMessage[], message: LiveMessage): readonl
   return next;
 }
 
-function toMessage(event: LiveMessageEvent): LiveMessage {
+function toMessage(event: LiveMessageEvent): LiveLine {
   return {
     floor: event.floor,
     is_user: event.is_user,
@@ -97,7 +95,7 @@ export function applyLiveEvent(state: TranscriptState, event: LiveMessageEvent):
  */
 export function mergeHistory(
   state: TranscriptState,
-  page: readonly LiveMessage[],
+  page: readonly LiveLine[],
   options: { older: boolean; hasMore: boolean },
 ): TranscriptState {
   let messages = state.messages;
@@ -115,7 +113,7 @@ export function mergeHistory(
  * Starts over from a fresh latest page (after a resume that could not carry all that was missed),
  * keeping only lines above the page: those arrived live after the page was read.
  */
-export function replaceWithLatest(state: TranscriptState, page: readonly LiveMessage[], hasMore: boolean): TranscriptState {
+export function replaceWithLatest(state: TranscriptState, page: readonly LiveLine[], hasMore: boolean): TranscriptState {
   const pageTop = page.length > 0 ? Math.max(...page.map((message) => message.floor)) : null;
   const newer = pageTop === null ? [] : state.messages.filter((message) => message.floor > pageTop);
   const fresh = mergeHistory(emptyTranscript, [...page, ...newer], { older: false, hasMore });

@@ -58,7 +58,6 @@ export function useLiveRoom(roomId: string, enabled: boolean, initial: { liveNum
             },
           );
         };
-        const readAt = [live.server_time, viewers.server_time].filter((time): time is number => typeof time === 'number');
         socket = new RoomSocket(
           roomId,
           {
@@ -70,7 +69,7 @@ export function useLiveRoom(roomId: string, enabled: boolean, initial: { liveNum
             resumeCursor: () => resumeCursor(current.current),
           },
           // Edits made after the histories were read, to lines they returned, come with the replay.
-          readAt.length > 0 ? Math.min(...readAt) : null,
+          Math.min(live.server_time, viewers.server_time),
         );
         socket.start();
       },

@@ -28,13 +28,6 @@ describe('viewer chat merge', () => {
     expect(removeViewerMessage(state, 99)).toBe(state);
   });
 
-  it('dedupes history items without ids by their content', () => {
-    const withoutId = { uid: 'u1', username: 'amy', user_message: 'hi', send_date: '2025-07-11T17:00:00.000Z' };
-    const state = addViewerMessages(addViewerMessages(emptyViewerChat, [withoutId]), [{ ...withoutId }]);
-    expect(state.messages).toHaveLength(1);
-    expect(state.lastId).toBeNull();
-  });
-
   it('keeps memory bounded in a busy room', () => {
     let state = emptyViewerChat;
     for (let id = 1; id <= VIEWER_CHAT_LIMIT + 50; id += 1) state = addViewerMessages(state, [chat(id)]);

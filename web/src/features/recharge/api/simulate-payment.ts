@@ -1,0 +1,8 @@
+import { request, type RequestBody } from '../../../shared/api/client.ts';
+
+export type SimulatedStatus = RequestBody<'/api/payment/simulate/{order_id}', 'post'>['status'];
+
+/** Plays the provider's callback for an order; the route only exists with the simulated provider. */
+export async function simulatePayment(orderId: string, status: SimulatedStatus): Promise<void> {
+  await request('post', '/api/payment/simulate/{order_id}', { params: { order_id: orderId }, body: { status } });
+}

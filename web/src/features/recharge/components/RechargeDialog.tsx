@@ -1,0 +1,241 @@
+/**
+ * Buying diamonds: pick a package, get an order with the exact USDT amount, address and QR code,
+ * and watch its status in plain words (polled every 5 s) until the diamonds arrive.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { createRecharge, type RechargeOrder } from '../api/create-recharge.ts';
+import type { OrderSummary } from '../api/get-orders.ts';
+import { getPackages, type RechargePackage } from '../api/get-packages.ts';
+import { getPaymentStatus, type PaymentStatusResult } from '../api/get-payment-status.ts';
+import { simulatePayment, type SimulatedStatus } from '../api/simulate-payment.ts';
+import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
+import { useSession } from '../../session/index.ts';
+import { formatCountdown, paymentStatusView, secondsLeft } from '../state/payment.ts';
+import { CopyButton } from '../../../shared/ui/CopyButton.tsx';
+import { Dialog } from '../../../shared/ui/Dialog.tsx';
+import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
+import { DiamondIcon } from '../../../shared/ui/Icons.tsx';
+
+export const PAYMENT_POLL_MS = 5_000;
+
+type Order = Pick<RechargeOrder, 'order_id' | 'pay_address' | 'pay_amount' | 'qr_code' | 'pay_currency' | 'coin_num' | 'expires_at'>;
+
+/** An order reopened from the wallet; the order list carries no QR code, so only the address shows. */
+function orderFromSummary(summary: OrderSummary): Order {
+  return {
+    order_id: summary.order_id,
+    pay_address: summary.pay_address ?? '',
+    pay_amount: summary.pay_amount ?? 0,
+    qr_code: '',
+    pay_currency: summary.pay_currency,
+    coin_num: summary.coin_num,
+    expires_at: summary.expires_at,
+  };
+}
+
+export function RechargeDialog({ resume }: { resume?: OrderSummary }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const close = () => session.openDialog(null);
+  const [order, setOrder] = useState<Order | null>(resume ? orderFromSummary(resume) : null);
+  const [packages, setPackages] = useState<RechargePackage[] | null>(null);
+  const [simulated, setSimulated] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    getPackages().then((answer) => {
+      setPackages(answer.packages);
+      setSimulated(answer.provider === 'simulated');
+    }, setError);
+  }, []);
+
+  return (
+    <Dialog title={t('recharge.title')} onClose={close} wide>
+      {!session.loggedIn ? (
+        <div className="stack">
+          <p>{t('recharge.login_first')}</p>
+          <button type="button" className="btn btn-primary" onClick={() => session.openDialog({ kind: 'login', mode: 'login' })}>
+            {t('account.login')}
+          </button>
+        </div>
+      ) : order ? (
+        <OrderView order={order} simulated={simulated} onDone={close} />
+      ) : (
+        <PackagePicker packages={packages} loadError={error} onOrder={setOrder} />
+      )}
+    </Dialog>
+  );
+}
+
+function PackagePicker({ packages, loadError, onOrder }: { packages: RechargePackage[] | null; loadError: unknown; onOrder(order: Order): void }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const [chosen, setSelected] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  // The middle package until the viewer picks one.
+  const selected = chosen ?? packages?.[Math.min(1, packages.length - 1)]?.crypto_amount ?? null;
+
+  const create = async () => {
+    if (selected === null || !session.user) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onOrder(await createRecharge(session.user.uid, selected));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="stack">
+      <p className="muted">{t('recharge.choose')}</p>
+      {packages === null && !loadError && <p className="muted">{t('common.loading')}</p>}
+      {packages && (
+        <div className="package-grid" role="radiogroup" aria-label={t('recharge.title')}>
+          {packages.map((pack) => (
+            <button
+              key={pack.crypto_amount}
+              type="button"
+              role="radio"
+              aria-checked={selected === pack.crypto_amount}
+              className="package"
+              onClick={() => setSelected(pack.crypto_amount)}
+            >
+              <span className="package-coins">
+                <DiamondIcon width={18} height={18} />
+                {t('recharge.package', { coins: pack.coin_num })}
+              </span>
+              <span className="package-price">{t('recharge.package_price', { amount: pack.crypto_amount })}</span>
+            </button>
+          ))}
+        </div>
+      )}
+      <ErrorText error={error ?? loadError} />
+      <button type="button" className="btn btn-primary btn-block" disabled={selected === null || busy} onClick={() => void create()}>
+        {t('recharge.create')}
+      </button>
+    </div>
+  );
+}
+
+function OrderView({ order, simulated, onDone }: { order: Order; simulated: boolean; onDone(): void }) {
+  const { t, formatNumber } = useI18n();
+  const session = useSession();
+  const { setBalance } = session;
+  const [status, setStatus] = useState<PaymentStatusResult | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const view = paymentStatusView(status?.status ?? 'waiting');
+
+  const check = useCallback(
+    () =>
+      getPaymentStatus(order.order_id).then(
+        (result) => {
+          setStatus(result);
+          setError(null);
+          setBalance(result.coin_num);
+        },
+        (err: unknown) => setError(err),
+      ),
+    [order.order_id, setBalance],
+  );
+
+  useEffect(() => {
+    if (view.final) return;
+    void check();
+    const timer = setInterval(() => void check(), PAYMENT_POLL_MS);
+    return () => clearInterval(timer);
+  }, [check, view.final]);
+
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const simulate = async (next: SimulatedStatus) => {
+    try {
+      await simulatePayment(order.order_id, next);
+      await check();
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const left = secondsLeft(order.expires_at, now);
+  const currency = order.pay_currency.replace(/trc20$/i, '').toUpperCase();
+  const amountText = String(order.pay_amount);
+
+  if (status?.status === 'finished') {
+    return (
+      <div className="stack center">
+        <div className="status status-success" role="status">
+          {t(view.key)}
+        </div>
+        <p className="big-number">{t('recharge.new_balance', { coins: formatNumber(status.coin_num) })}</p>
+        <button type="button" className="btn btn-primary btn-block" onClick={onDone}>
+          {t('recharge.done')}
+        </button>
+      </div>
+    );
+  }
+
+  return (
+    <div className="order">
+      <div className="order-qr">
+        {order.qr_code && <img src={`data:image/png;base64,${order.qr_code}`} alt={t('recharge.qr_alt')} width="200" height="200" />}
+      </div>
+      <div className="order-details stack">
+        <div>
+          <div className="label">{t('recharge.send_exactly')}</div>
+          <div className="copy-row">
+            <strong className="mono big" data-testid="pay-amount">
+              {amountText} {currency}
+            </strong>
+            <CopyButton value={amountText} label={t('recharge.send_exactly')} />
+          </div>
+        </div>
+        <div>
+          <div className="label">{t('recharge.to_address')}</div>
+          <div className="copy-row">
+            <code className="mono address" data-testid="pay-address">
+              {order.pay_address}
+            </code>
+            <CopyButton value={order.pay_address} label={t('recharge.to_address')} />
+          </div>
+        </div>
+        <p className="muted small">{t('recharge.network')}</p>
+        <p className="small">{t('recharge.will_credit', { coins: order.coin_num })}</p>
+        {left !== null && !view.final && (
+          <p className="countdown" aria-live="off">
+            {left > 0 ? t('recharge.expires_in', { time: formatCountdown(left) }) : t('recharge.expired_window')}
+          </p>
+        )}
+        <div className={`status status-${view.tone}`} role="status" data-testid="payment-status">
+          {t(view.key)}
+        </div>
+        <ErrorText error={error} />
+        {simulated && !view.final && (
+          <div className="simulate">
+            <strong>{t('recharge.simulate_title')}</strong>
+            <p className="small">{t('recharge.simulate_body')}</p>
+            <div className="row wrap">
+              <button type="button" className="btn btn-small" onClick={() => void simulate('confirming')}>
+                {t('recharge.simulate_confirming')}
+              </button>
+              <button type="button" className="btn btn-small" onClick={() => void simulate('partially_paid')}>
+                {t('recharge.simulate_partial')}
+              </button>
+              <button type="button" className="btn btn-small btn-primary" onClick={() => void simulate('finished')}>
+                {t('recharge.simulate_finished')}
+              </button>
+            </div>
+          </div>
+        )}
+        <p className="muted small mono">{t('recharge.order', { id: order.order_id })}</p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,8 @@
+import { requestData, type OkData } from '../../../shared/api/client.ts';
+
+/** A followed room: listed even while stopped, so it says whether it is live. */
+export type FollowedLive = OkData<'/api/live/get_followed_lives', 'get'>['lives_info'][number];
+
+export async function getFollowedLives(): Promise<FollowedLive[]> {
+  return (await requestData('get', '/api/live/get_followed_lives')).lives_info;
+}

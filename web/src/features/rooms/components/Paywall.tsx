@@ -1,0 +1,102 @@
+import { useState } from 'react';
+import { payVip } from '../../wallet/index.ts';
+import type { LiveInfo } from '../api/get-live-info.ts';
+import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
+import { useSession } from '../../session/index.ts';
+import type { PaywallDecision } from '../state/paywall.ts';
+import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
+import { DiamondIcon, LockIcon } from '../../../shared/ui/Icons.tsx';
+
+/** A paid room before entry: price, balance and the one next step (log in, pay, or recharge). */
+export function Paywall({
+  info,
+  decision,
+  onUnlocked,
+  onSubscribe,
+}: {
+  info: LiveInfo;
+  decision: Exclude<PaywallDecision, { kind: 'open' }>;
+  onUnlocked(): Promise<void>;
+  onSubscribe: (() => void) | null;
+}) {
+  const { t, formatNumber } = useI18n();
+  const session = useSession();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const room = info.live_info;
+
+  const pay = async () => {
+    if (!session.user) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await payVip({
+        uid: session.user.uid,
+        anchor_id: room.uid,
+        room_id: room.room_id,
+        room_name: room.room_name,
+        amount: decision.price,
+      });
+      session.setBalance(result.coin_num);
+      await onUnlocked();
+    } catch (err) {
+      setError(err);
+      // A new price or a balance that changed elsewhere: show the truth again.
+      await Promise.all([onUnlocked(), session.refresh()]);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="paywall panel" aria-labelledby="paywall-title" data-testid="paywall">
+      <div className="paywall-icon" aria-hidden="true">
+        <LockIcon width={28} height={28} />
+      </div>
+      <h2 id="paywall-title">{decision.roomType === 2 ? t('paywall.private_title') : t('paywall.vip_title')}</h2>
+      <p className="muted">{t('paywall.body', { price: formatNumber(decision.price) })}</p>
+      <dl className="paywall-figures">
+        <div>
+          <dt>{t('paywall.price')}</dt>
+          <dd>
+            <DiamondIcon /> {formatNumber(decision.price)}
+          </dd>
+        </div>
+        {decision.kind !== 'login' && (
+          <div>
+            <dt>{t('paywall.balance')}</dt>
+            <dd data-testid="paywall-balance">
+              <DiamondIcon /> {formatNumber(decision.balance)}
+            </dd>
+          </div>
+        )}
+      </dl>
+      {decision.kind === 'login' && (
+        <button type="button" className="btn btn-primary btn-block" onClick={() => session.openDialog({ kind: 'login', mode: 'login' })}>
+          {t('paywall.login')}
+        </button>
+      )}
+      {decision.kind === 'pay' && (
+        <button type="button" className="btn btn-primary btn-block" disabled={busy} onClick={() => void pay()}>
+          {t('paywall.pay', { price: formatNumber(decision.price) })}
+        </button>
+      )}
+      {decision.kind === 'recharge' && (
+        <>
+          <p className="warning-text">{t('paywall.short', { count: formatNumber(decision.shortBy) })}</p>
+          <button type="button" className="btn btn-primary btn-block" onClick={() => session.openDialog({ kind: 'recharge' })}>
+            {t('paywall.recharge')}
+          </button>
+        </>
+      )}
+      <ErrorText error={error} />
+      {onSubscribe && (
+        <p className="small muted">
+          <button type="button" className="btn btn-link" onClick={onSubscribe}>
+            {t('paywall.or_subscribe', { anchor: room.username, price: formatNumber(info.subscription_info.amount) })}
+          </button>
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+import type { CSSProperties } from 'react';
+import type { LiveSummary } from '../api/get-all-lives.ts';
+import type { FollowedLive } from '../api/get-followed-lives.ts';
+import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
+import { Link, roomPath } from '../../../shared/router.tsx';
+import { DiamondIcon, EyeIcon, LockIcon } from '../../../shared/ui/Icons.tsx';
+
+/** A stable hue per room so covers differ without images. */
+export function coverHue(seed: string): number {
+  let hash = 0;
+  for (let i = 0; i < seed.length; i += 1) hash = (hash * 31 + seed.charCodeAt(i)) >>> 0;
+  return hash % 360;
+}
+
+export function RoomTypeBadge({ roomType, price }: { roomType: number; price: number }) {
+  const { t } = useI18n();
+  if (roomType === 0) return <span className="badge badge-free">{t('home.free')}</span>;
+  return (
+    <span className={roomType === 2 ? 'badge badge-private' : 'badge badge-vip'}>
+      <LockIcon width={12} height={12} />
+      {roomType === 2 ? t('home.private') : t('home.vip')}
+      <span className="badge-price">
+        <DiamondIcon width={12} height={12} />
+        {price}
+      </span>
+    </span>
+  );
+}
+
+/** A room of the live list, or a followed room (which also says whether it is live). */
+export function RoomCard({ room }: { room: LiveSummary & Partial<Pick<FollowedLive, 'live_status'>> }) {
+  const { t, formatNumber } = useI18n();
+  const title = room.room_info.title || room.room_name;
+  const hue = coverHue(room.room_id);
+  const live = room.live_status !== false;
+  return (
+    <Link href={roomPath(room.room_id)} className="room-card" data-testid="room-card">
+      <div className="room-cover" style={{ '--hue': hue } as CSSProperties}>
+        <span className="room-initial" aria-hidden="true">
+          {Array.from(room.character_name || room.room_name)[0] ?? '?'}
+        </span>
+        {live ? <span className="live-dot">{t('room.live')}</span> : <span className="offline-dot">{t('room.offline')}</span>}
+        <span className="room-viewers">
+          <EyeIcon width={14} height={14} />
+          {t('home.viewers', { count: formatNumber(room.live_num) })}
+        </span>
+      </div>
+      <div className="room-meta">
+        <h3 className="room-title">{title}</h3>
+        <p className="room-sub">
+          <span title={t('home.character')}>{room.character_name}</span>
+          <span aria-hidden="true"> · </span>
+          <span title={t('home.anchor')}>@{room.username}</span>
+        </p>
+        <RoomTypeBadge roomType={room.room_info.room_type} price={room.room_info.coin_num} />
+      </div>
+    </Link>
+  );
+}

@@ -1,0 +1,158 @@
+/**
+ * The anchor/AI conversation. Virtualised so rooms with thousands of long messages scroll smoothly:
+ * only the rows near the viewport exist in the DOM, each measured after it renders. The view
+ * follows new messages while the reader is at the bottom and holds still while they read older ones.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { LiveLine } from '../api/frames.ts';
+import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
+import { Markdown } from '../../../shared/markdown/Markdown.tsx';
+
+const AT_END_SLACK_PX = 48;
+
+/**
+ * Height guess before a row is measured: header plus wrapped lines. Close guesses keep the scroll
+ * position steady when rows above the viewport get measured for real.
+ */
+function estimateRowHeight(message: LiveLine): number {
+  const text = message.live_message;
+  let lines = 0;
+  for (const paragraph of text.split('\n')) lines += Math.max(1, Math.ceil(paragraph.length / 90));
+  return 52 + lines * 24;
+}
+
+const MessageRow = memo(function MessageRow({ message }: { message: LiveLine }) {
+  const { t, formatTime } = useI18n();
+  const initial = Array.from(message.sender_name)[0] ?? '?';
+  return (
+    <article className={message.is_user ? 'msg msg-anchor' : 'msg msg-ai'} data-floor={message.floor}>
+      <div className="msg-avatar" aria-hidden="true">
+        {initial}
+      </div>
+      <div className="msg-main">
+        <header className="msg-head">
+          <span className="msg-name">{message.sender_name}</span>
+          <span className={message.is_user ? 'tag tag-anchor' : 'tag tag-ai'}>{message.is_user ? t('room.anchor_tag') : t('room.ai_tag')}</span>
+          <time className="msg-time" dateTime={message.send_date}>
+            {formatTime(message.send_date)}
+          </time>
+        </header>
+        <div className="msg-text">
+          <Markdown text={message.live_message} />
+        </div>
+      </div>
+    </article>
+  );
+});
+
+export function Transcript({
+  messages,
+  hasOlder,
+  loadingOlder,
+  onLoadOlder,
+}: {
+  messages: readonly LiveLine[];
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  onLoadOlder(): void;
+}) {
+  const { t } = useI18n();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [atEnd, setAtEnd] = useState(true);
+  const [unseen, setUnseen] = useState(false);
+  const initialScrollDone = useRef(false);
+  const lastFloor = messages[messages.length - 1]?.floor;
+
+  // The virtualizer is a mutable object by design; this app does not use the React Compiler.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => estimateRowHeight(messages[index]!),
+    overscan: 6,
+    getItemKey: (index) => messages[index]!.floor,
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: AT_END_SLACK_PX,
+  });
+
+  useLayoutEffect(() => {
+    if (initialScrollDone.current || messages.length === 0) return;
+    initialScrollDone.current = true;
+    virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
+  }, [messages.length, virtualizer]);
+
+  useEffect(() => {
+    if (lastFloor !== undefined && !atEnd) setUnseen(true);
+    // Only a new last message counts as unseen, not scrolling itself.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [lastFloor]);
+
+  const onScroll = () => {
+    const element = scrollRef.current;
+    if (!element) return;
+    const end = element.scrollHeight - element.scrollTop - element.clientHeight <= AT_END_SLACK_PX;
+    setAtEnd(end);
+    if (end) setUnseen(false);
+  };
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div className="transcript">
+      <div
+        ref={scrollRef}
+        className="transcript-scroll"
+        onScroll={onScroll}
+        onKeyDown={(event) => {
+          // The browser's own Home/End scroll smoothly and get cut short when rows above are
+          // measured on the way; jump directly instead.
+          if (event.target !== event.currentTarget || messages.length === 0) return;
+          if (event.key === 'Home') {
+            event.preventDefault();
+            event.currentTarget.scrollTo({ top: 0 });
+          } else if (event.key === 'End') {
+            event.preventDefault();
+            virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
+          }
+        }}
+        role="log"
+        aria-label={t('room.transcript')}
+        tabIndex={0}
+      >
+        {hasOlder && (
+          <div className="load-older">
+            <button type="button" className="btn btn-small" onClick={onLoadOlder} disabled={loadingOlder}>
+              {loadingOlder ? t('common.loading') : t('room.load_older')}
+            </button>
+          </div>
+        )}
+        {messages.length === 0 ? (
+          <p className="transcript-empty muted">{t('room.transcript_empty')}</p>
+        ) : (
+          <div className="transcript-inner" style={{ height: virtualizer.getTotalSize() }}>
+            <div className="transcript-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+              {items.map((item) => (
+                <div key={item.key} data-index={item.index} ref={virtualizer.measureElement}>
+                  <MessageRow message={messages[item.index]!} />
+                </div>
+              ))}
+            </div>
+          </div>
+        )}
+      </div>
+      {!atEnd && messages.length > 0 && (
+        <button
+          type="button"
+          className={unseen ? 'jump-latest jump-latest-new' : 'jump-latest'}
+          onClick={() => {
+            virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
+            setUnseen(false);
+          }}
+        >
+          {unseen ? t('room.jump_latest') : '↓'}
+        </button>
+      )}
+    </div>
+  );
+}

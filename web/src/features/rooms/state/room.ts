@@ -1,0 +1,79 @@
+/**
+ * Everything live about an open room, as one pure reducer: the transcript, the viewer chat, the
+ * viewer count and live status, fed by history pages and WebSocket frames alike.
+ */
+import type { LiveLine, ServerFrame } from '../api/frames.ts';
+import type { UserMessage } from '../api/get-user-chat-history.ts';
+import { applyLiveEvent, emptyTranscript, mergeHistory, replaceWithLatest, type TranscriptState } from './transcript.ts';
+import { addViewerMessages, emptyViewerChat, removeViewerMessage, replaceWithLatestMessages, type ViewerChatState } from './viewer-chat.ts';
+
+export interface RoomLiveState {
+  transcript: TranscriptState;
+  chat: ViewerChatState;
+  liveNum: number;
+  liveStatus: boolean;
+}
+
+export type RoomAction =
+  | { type: 'history'; messages: readonly LiveLine[]; older: boolean; hasMore: boolean }
+  | { type: 'viewer_history'; messages: readonly UserMessage[] }
+  | { type: 'sent'; message: UserMessage }
+  /** Fresh latest pages replacing what is held, after a resume that could not carry all it missed. */
+  | { type: 'reload'; messages: readonly LiveLine[]; hasMore: boolean; viewerMessages: readonly UserMessage[] }
+  | { type: 'frame'; frame: ServerFrame };
+
+export function initialRoomState(liveNum = 0, liveStatus = false): RoomLiveState {
+  return { transcript: emptyTranscript, chat: emptyViewerChat, liveNum, liveStatus };
+}
+
+export function roomReducer(state: RoomLiveState, action: RoomAction): RoomLiveState {
+  switch (action.type) {
+    case 'history':
+      return { ...state, transcript: mergeHistory(state.transcript, action.messages, action) };
+    case 'viewer_history':
+      return { ...state, chat: addViewerMessages(state.chat, action.messages) };
+    case 'sent':
+      return { ...state, chat: addViewerMessages(state.chat, [action.message]) };
+    case 'reload':
+      return {
+        ...state,
+        transcript: replaceWithLatest(state.transcript, action.messages, action.hasMore),
+        chat: replaceWithLatestMessages(state.chat, action.viewerMessages),
+      };
+    case 'frame':
+      return applyFrame(state, action.frame);
+  }
+}
+
+function applyFrame(state: RoomLiveState, frame: ServerFrame): RoomLiveState {
+  switch (frame.type) {
+    case 'hello':
+      return { ...state, liveNum: frame.data.live_num, liveStatus: frame.data.live_status };
+    case 'chat_live_message': {
+      const transcript = applyLiveEvent(state.transcript, frame.data);
+      return transcript === state.transcript ? state : { ...state, transcript };
+    }
+    case 'chat_user_message': {
+      const chat = addViewerMessages(state.chat, [frame.data]);
+      return chat === state.chat ? state : { ...state, chat };
+    }
+    case 'chat_user_message_deleted': {
+      const chat = removeViewerMessage(state.chat, frame.data.id);
+      return chat === state.chat ? state : { ...state, chat };
+    }
+    case 'live_num':
+      return { ...state, liveNum: frame.data.live_num };
+    case 'live_status':
+      return { ...state, liveStatus: frame.data.live_status };
+    case 'error':
+    case 'pong':
+      // pong only proves liveness (RoomSocket watches that); errors answer chat sent over the
+      // socket, and this client posts chat over HTTP where the refusal comes back directly.
+      return state;
+  }
+}
+
+/** Where a (re)connecting socket resumes: after the newest floor and viewer message already held. */
+export function resumeCursor(state: RoomLiveState): { afterFloor: number | null; afterUserMessageId: number | null } {
+  return { afterFloor: state.transcript.lastFloor, afterUserMessageId: state.chat.lastId };
+}

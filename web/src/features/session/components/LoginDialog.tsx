@@ -1,0 +1,90 @@
+import { useState, type FormEvent } from 'react';
+import { login, register } from '../api/login.ts';
+import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
+import { useSession } from './SessionProvider.tsx';
+import { Dialog } from '../../../shared/ui/Dialog.tsx';
+import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
+
+export function LoginDialog({ initialMode }: { initialMode: 'login' | 'register' }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const [mode, setMode] = useState(initialMode);
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const user = mode === 'login' ? await login(username.trim(), password) : await register(username.trim(), password);
+      session.setUser(user);
+      session.openDialog(null);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog title={mode === 'login' ? t('account.login') : t('account.register')} onClose={() => session.openDialog(null)}>
+      <p className="muted">{t('account.welcome')}</p>
+      <form className="form" onSubmit={(event) => void submit(event)}>
+        <label className="field">
+          <span>{t('account.username')}</span>
+          <input
+            name="username"
+            autoComplete="username"
+            required
+            minLength={mode === 'register' ? 3 : 1}
+            maxLength={32}
+            value={username}
+            onChange={(event) => setUsername(event.target.value)}
+            aria-describedby={mode === 'register' ? 'username-hint' : undefined}
+          />
+          {mode === 'register' && (
+            <small id="username-hint" className="muted">
+              {t('account.username_hint')}
+            </small>
+          )}
+        </label>
+        <label className="field">
+          <span>{t('account.password')}</span>
+          <input
+            name="password"
+            type="password"
+            autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
+            required
+            minLength={mode === 'register' ? 8 : 1}
+            maxLength={256}
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            aria-describedby={mode === 'register' ? 'password-hint' : undefined}
+          />
+          {mode === 'register' && (
+            <small id="password-hint" className="muted">
+              {t('account.password_hint')}
+            </small>
+          )}
+        </label>
+        <ErrorText error={error} />
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+          {mode === 'login' ? t('account.submit_login') : t('account.submit_register')}
+        </button>
+        <button
+          type="button"
+          className="btn btn-link"
+          onClick={() => {
+            setMode(mode === 'login' ? 'register' : 'login');
+            setError(null);
+          }}
+        >
+          {mode === 'login' ? t('account.no_account') : t('account.have_account')}
+        </button>
+      </form>
+    </Dialog>
+  );
+}

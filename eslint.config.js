@@ -1,7 +1,53 @@
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+
+/**
+ * Boundaries of the web app (web/src): a feature is used from outside only through its public
+ * `index.ts`; shared code knows no feature; only the app shell composes features. Relative imports
+ * are matched as written, so a feature's own folders must not share a name with another feature.
+ */
+const WEB_FEATURES = readdirSync(new URL('./web/src/features', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const THROUGH_INDEX = 'Use another feature only through its public index.ts (web/src/features/<feature>/index.ts).';
+
+const webBoundaries = [
+  ...WEB_FEATURES.map((feature) => {
+    const others = WEB_FEATURES.filter((other) => other !== feature).join('|');
+    return {
+      files: [`web/src/features/${feature}/**/*.{ts,tsx}`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              ...(others ? [{ regex: `^(\\.\\./)+(features/)?(${others})/(?!index\\.ts$)`, message: THROUGH_INDEX }] : []),
+              { regex: '^(\\.\\./)+app/', message: 'Features do not import the app shell: the app composes features.' },
+            ],
+          },
+        ],
+      },
+    };
+  }),
+  {
+    files: ['web/src/shared/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+(features|app)/', message: 'Shared code must not depend on a feature or on the app shell.' }] },
+      ],
+    },
+  },
+  {
+    files: ['web/src/app/**/*.{ts,tsx}', 'web/src/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)features/[^/]+/(?!index\\.ts$)', message: THROUGH_INDEX }] }],
+    },
+  },
+];
 
 export default tseslint.config(
   { ignores: ['dist/', 'web/dist/', 'node_modules/', 'data/', 'coverage/', 'test-results/'] },
@@ -19,4 +65,5 @@ export default tseslint.config(
     ...reactHooks.configs.flat.recommended,
     languageOptions: { globals: { ...globals.browser } },
   },
+  ...webBoundaries,
 );

@@ -1,15 +1,13 @@
 import { Header } from './Header.tsx';
-import { RechargeDialog } from '../features/recharge/index.ts';
 import { HomePage, RoomPage } from '../features/rooms/index.ts';
-import { LoginDialog, useSession } from '../features/session/index.ts';
 import { NotFoundPage } from './NotFoundPage.tsx';
 import { WalletPage } from './WalletPage.tsx';
 import { useI18n } from '../shared/i18n/I18nProvider.tsx';
 import { matchRoute, usePathname } from '../shared/router.tsx';
+import { ModalOutlet } from '../shared/ui/modal.tsx';
 
 export function App() {
   const route = matchRoute(usePathname());
-  const { dialog } = useSession();
   const { t } = useI18n();
   return (
     <>
@@ -23,8 +21,7 @@ export function App() {
         {route.name === 'wallet' && <WalletPage />}
         {route.name === 'not_found' && <NotFoundPage />}
       </main>
-      {dialog?.kind === 'login' && <LoginDialog initialMode={dialog.mode} />}
-      {dialog?.kind === 'recharge' && <RechargeDialog resume={dialog.resume} />}
+      <ModalOutlet />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { useI18n } from '../shared/i18n/I18nProvider.tsx';
 import { Link, usePathname } from '../shared/router.tsx';
-import { useSession } from '../features/session/index.ts';
+import { openRecharge } from '../features/recharge/index.ts';
+import { openLogin, useSession } from '../features/session/index.ts';
 import { DiamondIcon, GlobeIcon } from '../shared/ui/Icons.tsx';
 
 export function Header() {
@@ -40,7 +41,7 @@ export function Header() {
             <button
               type="button"
               className="balance-pill"
-              onClick={() => session.openDialog({ kind: 'recharge' })}
+              onClick={() => openRecharge()}
               aria-label={`${t('account.balance')}: ${formatNumber(user?.coin_num ?? 0)}. ${t('account.recharge')}`}
               title={t('account.recharge')}
             >
@@ -66,7 +67,7 @@ export function Header() {
               {t('account.logout')}
             </button>
           ) : (
-            <button type="button" className="btn btn-primary" onClick={() => session.openDialog({ kind: 'login', mode: 'login' })}>
+            <button type="button" className="btn btn-primary" onClick={openLogin}>
               {t('account.login')}
             </button>
           )}

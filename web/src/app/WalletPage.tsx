@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { getOrders, paymentStatusView, type OrderSummary } from '../features/recharge/index.ts';
+import { getOrders, openRecharge, paymentStatusView, type OrderSummary } from '../features/recharge/index.ts';
 import { getFollowedLives, RoomCard, type FollowedLive } from '../features/rooms/index.ts';
-import { useSession } from '../features/session/index.ts';
+import { openLogin, useSession } from '../features/session/index.ts';
 import { getTransactions, type TransactionsPage, type WalletTransaction } from '../features/wallet/index.ts';
 import { ErrorText } from '../shared/ui/ErrorText.tsx';
 import { DiamondIcon } from '../shared/ui/Icons.tsx';
@@ -57,7 +57,7 @@ export function WalletPage() {
       <div className="page empty">
         <h1>{t('wallet.title')}</h1>
         <p className="muted">{t('wallet.login_required')}</p>
-        <button type="button" className="btn btn-primary" onClick={() => session.openDialog({ kind: 'login', mode: 'login' })}>
+        <button type="button" className="btn btn-primary" onClick={openLogin}>
           {t('account.login')}
         </button>
       </div>
@@ -83,7 +83,7 @@ export function WalletPage() {
         <p className="balance-big">
           <DiamondIcon width={28} height={28} /> <span data-testid="wallet-balance">{formatNumber(balance)}</span>
         </p>
-        <button type="button" className="btn btn-primary" onClick={() => session.openDialog({ kind: 'recharge' })}>
+        <button type="button" className="btn btn-primary" onClick={() => openRecharge()}>
           {t('account.recharge')}
         </button>
       </section>
@@ -102,7 +102,7 @@ export function WalletPage() {
                   <strong>{t('recharge.package', { coins: order.coin_num })}</strong>
                   <div className="muted small">{t(paymentStatusView(order.status).key)}</div>
                 </div>
-                <button type="button" className="btn btn-small" onClick={() => session.openDialog({ kind: 'recharge', resume: order })}>
+                <button type="button" className="btn btn-small" onClick={() => openRecharge(order)}>
                   {t('wallet.continue_order')}
                 </button>
               </li>

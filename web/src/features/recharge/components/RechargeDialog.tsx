@@ -9,7 +9,8 @@ import { getPackages, type RechargePackage } from '../api/get-packages.ts';
 import { getPaymentStatus, type PaymentStatusResult } from '../api/get-payment-status.ts';
 import { simulatePayment, type SimulatedStatus } from '../api/simulate-payment.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
-import { useSession } from '../../session/index.ts';
+import { closeModal, showModal } from '../../../shared/ui/modal.tsx';
+import { openLogin, useSession } from '../../session/index.ts';
 import { formatCountdown, paymentStatusView, secondsLeft } from '../state/payment.ts';
 import { CopyButton } from '../../../shared/ui/CopyButton.tsx';
 import { Dialog } from '../../../shared/ui/Dialog.tsx';
@@ -33,10 +34,14 @@ function orderFromSummary(summary: OrderSummary): Order {
   };
 }
 
-export function RechargeDialog({ resume }: { resume?: OrderSummary }) {
+/** Opens the recharge dialog: a new order, or `resume` (an open order from the wallet) to pay it. */
+export function openRecharge(resume?: OrderSummary): void {
+  showModal(<RechargeDialog resume={resume} />);
+}
+
+function RechargeDialog({ resume }: { resume?: OrderSummary }) {
   const { t } = useI18n();
   const session = useSession();
-  const close = () => session.openDialog(null);
   const [order, setOrder] = useState<Order | null>(resume ? orderFromSummary(resume) : null);
   const [packages, setPackages] = useState<RechargePackage[] | null>(null);
   const [simulated, setSimulated] = useState(false);
@@ -50,16 +55,16 @@ export function RechargeDialog({ resume }: { resume?: OrderSummary }) {
   }, []);
 
   return (
-    <Dialog title={t('recharge.title')} onClose={close} wide>
+    <Dialog title={t('recharge.title')} onClose={closeModal} wide>
       {!session.loggedIn ? (
         <div className="stack">
           <p>{t('recharge.login_first')}</p>
-          <button type="button" className="btn btn-primary" onClick={() => session.openDialog({ kind: 'login', mode: 'login' })}>
+          <button type="button" className="btn btn-primary" onClick={openLogin}>
             {t('account.login')}
           </button>
         </div>
       ) : order ? (
-        <OrderView order={order} simulated={simulated} onDone={close} />
+        <OrderView order={order} simulated={simulated} onDone={closeModal} />
       ) : (
         <PackagePicker packages={packages} loadError={error} onOrder={setOrder} />
       )}

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { payVip } from '../../wallet/index.ts';
 import type { LiveInfo } from '../api/get-live-info.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
-import { useSession } from '../../session/index.ts';
+import { openRecharge } from '../../recharge/index.ts';
+import { openLogin, useSession } from '../../session/index.ts';
 import type { PaywallDecision } from '../state/paywall.ts';
 import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
 import { DiamondIcon, LockIcon } from '../../../shared/ui/Icons.tsx';
@@ -72,7 +73,7 @@ export function Paywall({
         )}
       </dl>
       {decision.kind === 'login' && (
-        <button type="button" className="btn btn-primary btn-block" onClick={() => session.openDialog({ kind: 'login', mode: 'login' })}>
+        <button type="button" className="btn btn-primary btn-block" onClick={openLogin}>
           {t('paywall.login')}
         </button>
       )}
@@ -84,7 +85,7 @@ export function Paywall({
       {decision.kind === 'recharge' && (
         <>
           <p className="warning-text">{t('paywall.short', { count: formatNumber(decision.shortBy) })}</p>
-          <button type="button" className="btn btn-primary btn-block" onClick={() => session.openDialog({ kind: 'recharge' })}>
+          <button type="button" className="btn btn-primary btn-block" onClick={() => openRecharge()}>
             {t('paywall.recharge')}
           </button>
         </>

@@ -15,7 +15,8 @@ import { ViewerChat } from './ViewerChat.tsx';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 import type { MessageKey } from '../../../shared/i18n/dictionaries.ts';
 import { Link } from '../../../shared/router.tsx';
-import { useSession } from '../../session/index.ts';
+import { openRecharge } from '../../recharge/index.ts';
+import { openLogin, useSession } from '../../session/index.ts';
 import { canSubscribe, decidePaywall } from '../state/paywall.ts';
 import { useLiveRoom } from '../state/useLiveRoom.ts';
 
@@ -94,7 +95,7 @@ function Room({ info, reload }: { info: LiveInfo; reload(): Promise<void> }) {
 
   const requireLogin = (): boolean => {
     if (session.loggedIn) return true;
-    session.openDialog({ kind: 'login', mode: 'login' });
+    openLogin();
     return false;
   };
 
@@ -122,7 +123,7 @@ function Room({ info, reload }: { info: LiveInfo; reload(): Promise<void> }) {
       await reload();
     } catch (err) {
       setActionError(err);
-      if (err instanceof ApiError && err.error === 'insufficient_balance') session.openDialog({ kind: 'recharge' });
+      if (err instanceof ApiError && err.error === 'insufficient_balance') openRecharge();
       if (err instanceof ApiError && err.error === 'price_changed') await reload();
     }
   };

@@ -3,12 +3,18 @@ import { login, register } from '../api/login.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 import { useSession } from './SessionProvider.tsx';
 import { Dialog } from '../../../shared/ui/Dialog.tsx';
+import { closeModal, showModal } from '../../../shared/ui/modal.tsx';
 import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
 
-export function LoginDialog({ initialMode }: { initialMode: 'login' | 'register' }) {
+/** Opens the log-in dialog (which also offers to create an account). */
+export function openLogin(): void {
+  showModal(<LoginDialog />);
+}
+
+function LoginDialog() {
   const { t } = useI18n();
   const session = useSession();
-  const [mode, setMode] = useState(initialMode);
+  const [mode, setMode] = useState<'login' | 'register'>('login');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -21,7 +27,7 @@ export function LoginDialog({ initialMode }: { initialMode: 'login' | 'register'
     try {
       const user = mode === 'login' ? await login(username.trim(), password) : await register(username.trim(), password);
       session.setUser(user);
-      session.openDialog(null);
+      closeModal();
     } catch (err) {
       setError(err);
     } finally {
@@ -30,7 +36,7 @@ export function LoginDialog({ initialMode }: { initialMode: 'login' | 'register'
   };
 
   return (
-    <Dialog title={mode === 'login' ? t('account.login') : t('account.register')} onClose={() => session.openDialog(null)}>
+    <Dialog title={mode === 'login' ? t('account.login') : t('account.register')} onClose={closeModal}>
       <p className="muted">{t('account.welcome')}</p>
       <form className="form" onSubmit={(event) => void submit(event)}>
         <label className="field">

@@ -1,13 +1,10 @@
 /**
  * Who is watching: the `is_logged_in` answer (user name and diamond balance, or 游客), kept fresh
- * after anything that changes it, plus the app-wide dialogs (login, recharge) any page can open.
+ * after anything that changes it.
  */
 import { createContext, use, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { OrderSummary } from '../../recharge/index.ts';
 import { getSession, type UserInfo } from '../api/get-session.ts';
 import { logout } from '../api/login.ts';
-
-export type Dialog = { kind: 'login'; mode: 'login' | 'register' } | { kind: 'recharge'; resume?: OrderSummary } | null;
 
 export interface Session {
   /** null until the first answer arrives. */
@@ -17,15 +14,12 @@ export interface Session {
   setUser(user: UserInfo): void;
   setBalance(coins: number): void;
   logout(): Promise<void>;
-  dialog: Dialog;
-  openDialog(dialog: Dialog): void;
 }
 
 const SessionContext = createContext<Session | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<UserInfo | null>(null);
-  const [dialog, openDialog] = useState<Dialog>(null);
 
   const refresh = useCallback(async () => {
     try {
@@ -50,10 +44,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         await logout();
         await refresh();
       },
-      dialog,
-      openDialog,
     }),
-    [user, refresh, dialog],
+    [user, refresh],
   );
   return <SessionContext value={value}>{children}</SessionContext>;
 }

@@ -1,12 +1,13 @@
 import { useI18n } from '../shared/i18n/I18nProvider.tsx';
 import { Link, usePathname } from '../shared/router.tsx';
 import { openRecharge } from '../features/recharge/index.ts';
-import { openLogin, useSession } from '../features/session/index.ts';
+import { openLogin, useLogout, useSession } from '../features/session/index.ts';
 import { DiamondIcon, GlobeIcon } from '../shared/ui/Icons.tsx';
 
 export function Header() {
   const { t, language, setLanguage, formatNumber } = useI18n();
   const session = useSession();
+  const logout = useLogout();
   const pathname = usePathname();
   const user = session.user;
   const name = user?.status ? user.uname : t('account.guest');
@@ -63,7 +64,7 @@ export function Header() {
             </span>
           )}
           {session.loggedIn ? (
-            <button type="button" className="btn btn-ghost" onClick={() => void session.logout()}>
+            <button type="button" className="btn btn-ghost" onClick={() => logout.mutate()}>
               {t('account.logout')}
             </button>
           ) : (

@@ -1,4 +1,5 @@
-/** Spending diamonds (VIP rooms, subscriptions) and the history of every balance change. */
-export { getTransactions, type TransactionsPage, type WalletTransaction } from './api/get-transactions.ts';
-export { payVip } from './api/pay-vip.ts';
-export { subscribeToAnchor } from './api/subscribe.ts';
+/** Spending diamonds (VIP rooms, subscriptions), the balance and the history of every change to it. */
+export { usePayVip } from './api/pay-vip.ts';
+export { useSubscribeToAnchor } from './api/subscribe.ts';
+export { BalanceCard } from './components/BalanceCard.tsx';
+export { TransactionHistory } from './components/TransactionHistory.tsx';

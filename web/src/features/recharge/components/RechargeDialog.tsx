@@ -2,12 +2,12 @@
  * Buying diamonds: pick a package, get an order with the exact USDT amount, address and QR code,
  * and watch its status in plain words (polled every 5 s) until the diamonds arrive.
  */
-import { useCallback, useEffect, useState } from 'react';
-import { createRecharge, type RechargeOrder } from '../api/create-recharge.ts';
+import { useEffect, useState } from 'react';
+import { useCreateRecharge, type RechargeOrder } from '../api/create-recharge.ts';
 import type { OrderSummary } from '../api/get-orders.ts';
-import { getPackages, type RechargePackage } from '../api/get-packages.ts';
-import { getPaymentStatus, type PaymentStatusResult } from '../api/get-payment-status.ts';
-import { simulatePayment, type SimulatedStatus } from '../api/simulate-payment.ts';
+import { usePackages, type RechargePackage } from '../api/get-packages.ts';
+import { usePaymentStatus } from '../api/get-payment-status.ts';
+import { useSimulatePayment } from '../api/simulate-payment.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 import { closeModal, showModal } from '../../../shared/ui/modal.tsx';
 import { openLogin, useSession } from '../../session/index.ts';
@@ -16,8 +16,6 @@ import { CopyButton } from '../../../shared/ui/CopyButton.tsx';
 import { Dialog } from '../../../shared/ui/Dialog.tsx';
 import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
 import { DiamondIcon } from '../../../shared/ui/Icons.tsx';
-
-export const PAYMENT_POLL_MS = 5_000;
 
 type Order = Pick<RechargeOrder, 'order_id' | 'pay_address' | 'pay_amount' | 'qr_code' | 'pay_currency' | 'coin_num' | 'expires_at'>;
 
@@ -43,16 +41,8 @@ function RechargeDialog({ resume }: { resume?: OrderSummary }) {
   const { t } = useI18n();
   const session = useSession();
   const [order, setOrder] = useState<Order | null>(resume ? orderFromSummary(resume) : null);
-  const [packages, setPackages] = useState<RechargePackage[] | null>(null);
-  const [simulated, setSimulated] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    getPackages().then((answer) => {
-      setPackages(answer.packages);
-      setSimulated(answer.provider === 'simulated');
-    }, setError);
-  }, []);
+  const packages = usePackages();
+  const simulated = packages.data?.provider === 'simulated';
 
   return (
     <Dialog title={t('recharge.title')} onClose={closeModal} wide>
@@ -66,7 +56,7 @@ function RechargeDialog({ resume }: { resume?: OrderSummary }) {
       ) : order ? (
         <OrderView order={order} simulated={simulated} onDone={closeModal} />
       ) : (
-        <PackagePicker packages={packages} loadError={error} onOrder={setOrder} />
+        <PackagePicker packages={packages.data?.packages ?? null} loadError={packages.error} onOrder={setOrder} />
       )}
     </Dialog>
   );
@@ -76,22 +66,13 @@ function PackagePicker({ packages, loadError, onOrder }: { packages: RechargePac
   const { t } = useI18n();
   const session = useSession();
   const [chosen, setSelected] = useState<number | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const creation = useCreateRecharge();
   // The middle package until the viewer picks one.
   const selected = chosen ?? packages?.[Math.min(1, packages.length - 1)]?.crypto_amount ?? null;
 
-  const create = async () => {
+  const create = () => {
     if (selected === null || !session.user) return;
-    setBusy(true);
-    setError(null);
-    try {
-      onOrder(await createRecharge(session.user.uid, selected));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    creation.mutate({ userId: session.user.uid, cryptoAmount: selected }, { onSuccess: onOrder });
   };
 
   return (
@@ -118,8 +99,8 @@ function PackagePicker({ packages, loadError, onOrder }: { packages: RechargePac
           ))}
         </div>
       )}
-      <ErrorText error={error ?? loadError} />
-      <button type="button" className="btn btn-primary btn-block" disabled={selected === null || busy} onClick={() => void create()}>
+      <ErrorText error={creation.error ?? loadError} />
+      <button type="button" className="btn btn-primary btn-block" disabled={selected === null || creation.isPending} onClick={create}>
         {t('recharge.create')}
       </button>
     </div>
@@ -128,46 +109,16 @@ function PackagePicker({ packages, loadError, onOrder }: { packages: RechargePac
 
 function OrderView({ order, simulated, onDone }: { order: Order; simulated: boolean; onDone(): void }) {
   const { t, formatNumber } = useI18n();
-  const session = useSession();
-  const { setBalance } = session;
-  const [status, setStatus] = useState<PaymentStatusResult | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { data: status, error: statusError } = usePaymentStatus(order.order_id);
+  const simulation = useSimulatePayment(order.order_id);
   const [now, setNow] = useState(() => Date.now());
   const view = paymentStatusView(status?.status ?? 'waiting');
-
-  const check = useCallback(
-    () =>
-      getPaymentStatus(order.order_id).then(
-        (result) => {
-          setStatus(result);
-          setError(null);
-          setBalance(result.coin_num);
-        },
-        (err: unknown) => setError(err),
-      ),
-    [order.order_id, setBalance],
-  );
-
-  useEffect(() => {
-    if (view.final) return;
-    void check();
-    const timer = setInterval(() => void check(), PAYMENT_POLL_MS);
-    return () => clearInterval(timer);
-  }, [check, view.final]);
 
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
 
-  const simulate = async (next: SimulatedStatus) => {
-    try {
-      await simulatePayment(order.order_id, next);
-      await check();
-    } catch (err) {
-      setError(err);
-    }
-  };
 
   const left = secondsLeft(order.expires_at, now);
   const currency = order.pay_currency.replace(/trc20$/i, '').toUpperCase();
@@ -221,19 +172,19 @@ function OrderView({ order, simulated, onDone }: { order: Order; simulated: bool
         <div className={`status status-${view.tone}`} role="status" data-testid="payment-status">
           {t(view.key)}
         </div>
-        <ErrorText error={error} />
+        <ErrorText error={statusError ?? simulation.error} />
         {simulated && !view.final && (
           <div className="simulate">
             <strong>{t('recharge.simulate_title')}</strong>
             <p className="small">{t('recharge.simulate_body')}</p>
             <div className="row wrap">
-              <button type="button" className="btn btn-small" onClick={() => void simulate('confirming')}>
+              <button type="button" className="btn btn-small" onClick={() => simulation.mutate('confirming')}>
                 {t('recharge.simulate_confirming')}
               </button>
-              <button type="button" className="btn btn-small" onClick={() => void simulate('partially_paid')}>
+              <button type="button" className="btn btn-small" onClick={() => simulation.mutate('partially_paid')}>
                 {t('recharge.simulate_partial')}
               </button>
-              <button type="button" className="btn btn-small btn-primary" onClick={() => void simulate('finished')}>
+              <button type="button" className="btn btn-small btn-primary" onClick={() => simulation.mutate('finished')}>
                 {t('recharge.simulate_finished')}
               </button>
             </div>

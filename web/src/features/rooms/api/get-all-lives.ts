@@ -1,8 +1,16 @@
+import { useQuery } from '@tanstack/react-query';
 import { requestData, type OkData } from '../../../shared/api/client.ts';
 
 /** A live room as the home page lists it. */
 export type LiveSummary = OkData<'/api/live/get_all_lives', 'get'>['lives_info'][number];
 
+/** How often the list refreshes while the page is visible (and once more when it becomes visible). */
+export const LIVES_REFRESH_MS = 10_000;
+
 export async function getAllLives(): Promise<LiveSummary[]> {
   return (await requestData('get', '/api/live/get_all_lives')).lives_info;
+}
+
+export function useAllLives() {
+  return useQuery({ queryKey: ['lives'], queryFn: getAllLives, refetchInterval: LIVES_REFRESH_MS, refetchOnWindowFocus: true });
 }

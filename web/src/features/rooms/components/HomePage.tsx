@@ -1,41 +1,12 @@
-import { useEffect, useState } from 'react';
-import { getAllLives, type LiveSummary } from '../api/get-all-lives.ts';
+import { useAllLives } from '../api/get-all-lives.ts';
 import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
 import { BroadcastIcon } from '../../../shared/ui/Icons.tsx';
 import { RoomCard } from './RoomCard.tsx';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 
-export const HOME_REFRESH_MS = 10_000;
-
 export function HomePage() {
   const { t } = useI18n();
-  const [rooms, setRooms] = useState<LiveSummary[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let cancelled = false;
-    const load = () =>
-      getAllLives().then(
-        (lives) => {
-          if (cancelled) return;
-          setRooms(lives);
-          setError(null);
-        },
-        (err: unknown) => !cancelled && setError(err),
-      );
-    void load();
-    const refreshIfVisible = () => {
-      if (document.visibilityState === 'visible') void load();
-    };
-    const timer = setInterval(refreshIfVisible, HOME_REFRESH_MS);
-    document.addEventListener('visibilitychange', refreshIfVisible);
-    return () => {
-      cancelled = true;
-      clearInterval(timer);
-      document.removeEventListener('visibilitychange', refreshIfVisible);
-    };
-  }, [attempt]);
+  const { data: rooms, error, refetch } = useAllLives();
 
   return (
     <div className="page">
@@ -43,15 +14,15 @@ export function HomePage() {
         <h1>{t('home.title')}</h1>
         <p className="muted">{t('home.subtitle')}</p>
       </div>
-      {error !== null && rooms === null && (
+      {error && !rooms && (
         <div className="panel center">
           <ErrorText error={error} />
-          <button type="button" className="btn" onClick={() => setAttempt((n) => n + 1)}>
+          <button type="button" className="btn" onClick={() => void refetch()}>
             {t('common.retry')}
           </button>
         </div>
       )}
-      {rooms === null && error === null && (
+      {!rooms && !error && (
         <div className="room-grid" aria-busy="true">
           {[0, 1, 2, 3].map((i) => (
             <div key={i} className="room-card skeleton" />

@@ -1,5 +1,4 @@
-import { useState } from 'react';
-import { payVip } from '../../wallet/index.ts';
+import { usePayVip } from '../../wallet/index.ts';
 import type { LiveInfo } from '../api/get-live-info.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 import { openRecharge } from '../../recharge/index.ts';
@@ -17,36 +16,19 @@ export function Paywall({
 }: {
   info: LiveInfo;
   decision: Exclude<PaywallDecision, { kind: 'open' }>;
-  onUnlocked(): Promise<void>;
+  onUnlocked(): Promise<unknown>;
   onSubscribe: (() => void) | null;
 }) {
   const { t, formatNumber } = useI18n();
   const session = useSession();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const room = info.live_info;
+  // Busy until the room has been read again: open after paying, or (a new price, a balance that
+  // changed elsewhere) showing the truth again after a refusal.
+  const payment = usePayVip({ onSettled: (_result, error) => (error ? Promise.all([onUnlocked(), session.refresh()]) : onUnlocked()) });
 
-  const pay = async () => {
+  const pay = () => {
     if (!session.user) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await payVip({
-        uid: session.user.uid,
-        anchor_id: room.uid,
-        room_id: room.room_id,
-        room_name: room.room_name,
-        amount: decision.price,
-      });
-      session.setBalance(result.coin_num);
-      await onUnlocked();
-    } catch (err) {
-      setError(err);
-      // A new price or a balance that changed elsewhere: show the truth again.
-      await Promise.all([onUnlocked(), session.refresh()]);
-    } finally {
-      setBusy(false);
-    }
+    payment.mutate({ uid: session.user.uid, anchor_id: room.uid, room_id: room.room_id, room_name: room.room_name, amount: decision.price });
   };
 
   return (
@@ -78,7 +60,7 @@ export function Paywall({
         </button>
       )}
       {decision.kind === 'pay' && (
-        <button type="button" className="btn btn-primary btn-block" disabled={busy} onClick={() => void pay()}>
+        <button type="button" className="btn btn-primary btn-block" disabled={payment.isPending} onClick={pay}>
           {t('paywall.pay', { price: formatNumber(decision.price) })}
         </button>
       )}
@@ -90,7 +72,7 @@ export function Paywall({
           </button>
         </>
       )}
-      <ErrorText error={error} />
+      <ErrorText error={payment.error} />
       {onSubscribe && (
         <p className="small muted">
           <button type="button" className="btn btn-link" onClick={onSubscribe}>

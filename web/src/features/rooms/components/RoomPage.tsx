@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useState, type CSSProperties } from 'react';
+import { useEffect, useState, type CSSProperties } from 'react';
 import { ApiError } from '../../../shared/api/client.ts';
-import { subscribeToAnchor } from '../../wallet/index.ts';
-import { followRoom } from '../api/follow-room.ts';
-import { getLiveInfo, type LiveInfo } from '../api/get-live-info.ts';
-import { sendUserMessage } from '../api/send-user-message.ts';
+import { useSubscribeToAnchor } from '../../wallet/index.ts';
+import { useFollowRoom } from '../api/follow-room.ts';
+import { useLiveInfo, type LiveInfo } from '../api/get-live-info.ts';
+import { useSendUserMessage } from '../api/send-user-message.ts';
 import type { ConnectionState } from '../api/room-socket.ts';
 import { Dialog } from '../../../shared/ui/Dialog.tsx';
 import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
@@ -31,27 +31,7 @@ const CONNECTION_WORDS: Record<ConnectionState, MessageKey> = {
 
 export function RoomPage({ roomId }: { roomId: string }) {
   const { t } = useI18n();
-  const session = useSession();
-  const [info, setInfo] = useState<LiveInfo | null>(null);
-  const [infoError, setInfoError] = useState<unknown>(null);
-  const uid = session.user?.uid;
-
-  const loadInfo = useCallback(
-    () =>
-      getLiveInfo(roomId).then(
-        (next) => {
-          setInfo(next);
-          setInfoError(null);
-        },
-        (err: unknown) => setInfoError(err),
-      ),
-    [roomId],
-  );
-
-  useEffect(() => {
-    // Logging in or out changes what this viewer may see.
-    void loadInfo();
-  }, [loadInfo, uid]);
+  const { data: info, error: infoError, refetch } = useLiveInfo(roomId);
 
   if (!info) {
     if (infoError) {
@@ -68,21 +48,22 @@ export function RoomPage({ roomId }: { roomId: string }) {
     }
     return <div className="page muted center">{t('common.loading')}</div>;
   }
-  return <Room info={info} reload={loadInfo} />;
+  return <Room info={info} reload={refetch} />;
 }
 
-function Room({ info, reload }: { info: LiveInfo; reload(): Promise<void> }) {
+function Room({ info, reload }: { info: LiveInfo; reload(): Promise<unknown> }) {
   const { t, formatNumber, formatDateTime } = useI18n();
   const session = useSession();
   const room = info.live_info;
   const decision = decidePaywall(info, session.user);
   const open = decision.kind === 'open';
   const live = useLiveRoom(room.room_id, open, { liveNum: room.live_num, liveStatus: room.live_status });
-  // The follow state the viewer just asked for, shown until the server's answer is reloaded.
-  const [pendingFollow, setPendingFollow] = useState<boolean | null>(null);
-  const following = pendingFollow ?? info.follow_info.follow_status;
+  const follow = useFollowRoom(room.room_id);
+  const subscription = useSubscribeToAnchor();
+  // The follow state the viewer just asked for, shown until the room's answer has been read again.
+  const following = (follow.isPending ? follow.variables : undefined) ?? info.follow_info.follow_status;
+  const actionError = follow.error ?? subscription.error;
   const [confirmSubscribe, setConfirmSubscribe] = useState(false);
-  const [actionError, setActionError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const liveNum = open ? live.state.liveNum : room.live_num;
   const liveStatus = open ? live.state.liveStatus : room.live_status;
@@ -99,45 +80,37 @@ function Room({ info, reload }: { info: LiveInfo; reload(): Promise<void> }) {
     return false;
   };
 
-  const toggleFollow = async () => {
+  const toggleFollow = () => {
     if (!requireLogin()) return;
-    setActionError(null);
-    setPendingFollow(!following);
-    try {
-      await followRoom(room.room_id, !following);
-      await reload();
-    } catch (err) {
-      setActionError(err);
-    } finally {
-      setPendingFollow(null);
-    }
+    subscription.reset();
+    follow.mutate(!following);
   };
 
-  const subscribe = async () => {
+  const subscribe = () => {
     setConfirmSubscribe(false);
-    setActionError(null);
-    try {
-      const result = await subscribeToAnchor(room.uid, info.subscription_info.amount);
-      session.setBalance(result.coin_num);
-      setNotice(t('room.subscribe_done', { date: formatDateTime(result.expires_at) }));
-      await reload();
-    } catch (err) {
-      setActionError(err);
-      if (err instanceof ApiError && err.error === 'insufficient_balance') openRecharge();
-      if (err instanceof ApiError && err.error === 'price_changed') await reload();
-    }
+    follow.reset();
+    subscription.mutate(
+      { anchorId: room.uid, amount: info.subscription_info.amount },
+      {
+        onSuccess: (result) => {
+          setNotice(t('room.subscribe_done', { date: formatDateTime(result.expires_at) }));
+          void reload();
+        },
+        onError: (err) => {
+          if (err instanceof ApiError && err.error === 'insufficient_balance') openRecharge();
+          if (err instanceof ApiError && err.error === 'price_changed') void reload();
+        },
+      },
+    );
   };
 
   const askSubscribe = () => {
     if (requireLogin()) setConfirmSubscribe(true);
   };
 
-  const sendMessage = async (text: string) => {
-    const user = session.user;
-    const name = user?.status ? user.uname : (user?.guest_name ?? t('account.guest'));
-    const sent = await sendUserMessage(room, name, text);
-    live.addOwnMessage({ id: sent.id, uid: user?.uid ?? '', username: name, user_message: text, send_date: sent.send_date });
-  };
+  const send = useSendUserMessage(room, (sent, message) =>
+    live.addOwnMessage({ id: sent.id, uid: session.user?.uid ?? '', username: message.username, user_message: message.text, send_date: sent.send_date }),
+  );
 
   const selfName = session.user?.status ? session.user.uname : (session.user?.guest_name ?? t('account.guest'));
   const title = room.title || room.room_name;
@@ -174,7 +147,7 @@ function Room({ info, reload }: { info: LiveInfo; reload(): Promise<void> }) {
           </div>
         </div>
         <div className="room-actions">
-          <button type="button" className={following ? 'btn btn-active' : 'btn'} aria-pressed={following} onClick={() => void toggleFollow()}>
+          <button type="button" className={following ? 'btn btn-active' : 'btn'} aria-pressed={following} onClick={toggleFollow}>
             <HeartIcon filled={following} /> {following ? t('room.following') : t('room.follow')}
           </button>
           {info.subscription_info.subscription_status ? (
@@ -217,7 +190,7 @@ function Room({ info, reload }: { info: LiveInfo; reload(): Promise<void> }) {
             />
           </section>
           <div className="panel chat-panel">
-            <ViewerChat messages={live.state.chat.messages} selfName={selfName} onSend={sendMessage} disabled={live.loadError !== null} />
+            <ViewerChat messages={live.state.chat.messages} selfName={selfName} send={send} disabled={live.loadError !== null} />
           </div>
         </div>
       )}
@@ -229,7 +202,7 @@ function Room({ info, reload }: { info: LiveInfo; reload(): Promise<void> }) {
             <button type="button" className="btn" onClick={() => setConfirmSubscribe(false)}>
               {t('common.cancel')}
             </button>
-            <button type="button" className="btn btn-primary" onClick={() => void subscribe()}>
+            <button type="button" className="btn btn-primary" onClick={subscribe}>
               {t('room.subscribe', { price: formatNumber(info.subscription_info.amount) })}
             </button>
           </div>

@@ -1,6 +1,8 @@
 /** Viewers talking to each other: the last messages, live, and a send box that explains refusals. */
+import type { UseMutationResult } from '@tanstack/react-query';
 import { useEffect, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import type { UserMessage } from '../api/get-user-chat-history.ts';
+import type { OutgoingMessage } from '../api/send-user-message.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
 
@@ -9,18 +11,17 @@ export const USER_MESSAGE_MAX = 500;
 export function ViewerChat({
   messages,
   selfName,
-  onSend,
+  send,
   disabled,
 }: {
   messages: readonly UserMessage[];
   selfName: string;
-  onSend(text: string): Promise<void>;
+  send: Pick<UseMutationResult<unknown, Error, OutgoingMessage>, 'mutate' | 'isPending' | 'error' | 'reset'>;
   disabled: boolean;
 }) {
   const { t, formatTime } = useI18n();
   const [draft, setDraft] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [sending, setSending] = useState(false);
+  const { error, reset, isPending: sending } = send;
   const listRef = useRef<HTMLOListElement>(null);
   const stickToEnd = useRef(true);
 
@@ -31,25 +32,23 @@ export function ViewerChat({
 
   useEffect(() => {
     if (!error) return;
-    const timer = setTimeout(() => setError(null), 8000);
+    const timer = setTimeout(reset, 8000);
     return () => clearTimeout(timer);
-  }, [error]);
+  }, [error, reset]);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     const text = draft.trim();
     if (!text || sending) return;
-    setSending(true);
-    setError(null);
-    try {
-      await onSend(text);
-      setDraft('');
-      stickToEnd.current = true;
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSending(false);
-    }
+    send.mutate(
+      { username: selfName, text },
+      {
+        onSuccess: () => {
+          setDraft('');
+          stickToEnd.current = true;
+        },
+      },
+    );
   };
 
   return (
@@ -77,7 +76,7 @@ export function ViewerChat({
           </li>
         ))}
       </ol>
-      <form className="chat-form" onSubmit={(event) => void submit(event)}>
+      <form className="chat-form" onSubmit={submit}>
         <div className="chat-input-row">
           <input
             aria-label={t('chat.label')}

@@ -2,12 +2,13 @@
  * Opens a room the viewer may enter: loads both histories, then goes live over the WebSocket,
  * resuming from what the histories returned so nothing posted in between is lost. When a resume
  * could not carry everything missed (hello says resume_complete:false), the histories are reloaded.
+ * The history pages are the start of a stream folded into one reducer with the socket's frames, not
+ * answers to cache and share, so they are fetched here directly rather than through the query cache.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { getLiveChatHistory } from '../api/get-live-chat-history.ts';
-import { getUserChatHistory } from '../api/get-user-chat-history.ts';
+import { getUserChatHistory, type UserMessage } from '../api/get-user-chat-history.ts';
 import { RoomSocket, type ConnectionState } from '../api/room-socket.ts';
-import type { UserMessage } from '../api/get-user-chat-history.ts';
 import { initialRoomState, resumeCursor, roomReducer, type RoomAction, type RoomLiveState } from './room.ts';
 import { oldestFloor } from './transcript.ts';
 

@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { login, register } from '../api/login.ts';
+import { useLogin, useRegister } from '../api/login.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
-import { useSession } from './SessionProvider.tsx';
 import { Dialog } from '../../../shared/ui/Dialog.tsx';
 import { closeModal, showModal } from '../../../shared/ui/modal.tsx';
 import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
@@ -13,32 +12,22 @@ export function openLogin(): void {
 
 function LoginDialog() {
   const { t } = useI18n();
-  const session = useSession();
   const [mode, setMode] = useState<'login' | 'register'>('login');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const signIn = useLogin();
+  const signUp = useRegister();
+  const current = mode === 'login' ? signIn : signUp;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const user = mode === 'login' ? await login(username.trim(), password) : await register(username.trim(), password);
-      session.setUser(user);
-      closeModal();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    current.mutate({ username: username.trim(), password }, { onSuccess: closeModal });
   };
 
   return (
     <Dialog title={mode === 'login' ? t('account.login') : t('account.register')} onClose={closeModal}>
       <p className="muted">{t('account.welcome')}</p>
-      <form className="form" onSubmit={(event) => void submit(event)}>
+      <form className="form" onSubmit={submit}>
         <label className="field">
           <span>{t('account.username')}</span>
           <input
@@ -76,8 +65,8 @@ function LoginDialog() {
             </small>
           )}
         </label>
-        <ErrorText error={error} />
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+        <ErrorText error={current.error} />
+        <button type="submit" className="btn btn-primary btn-block" disabled={current.isPending}>
           {mode === 'login' ? t('account.submit_login') : t('account.submit_register')}
         </button>
         <button
@@ -85,7 +74,8 @@ function LoginDialog() {
           className="btn btn-link"
           onClick={() => {
             setMode(mode === 'login' ? 'register' : 'login');
-            setError(null);
+            signIn.reset();
+            signUp.reset();
           }}
         >
           {mode === 'login' ? t('account.no_account') : t('account.have_account')}

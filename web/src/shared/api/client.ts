@@ -42,8 +42,8 @@ type PathParams<P extends Path, M extends Method> = Operation<P, M> extends { pa
 type QueryParams<P extends Path, M extends Method> = Operation<P, M> extends { parameters: { query?: infer Query } } ? Query : never;
 
 interface RequestOptions<P extends Path, M extends Method> {
-  params?: PathParams<P, M> & Record<string, unknown>;
-  query?: QueryParams<P, M> & Record<string, unknown>;
+  params?: PathParams<P, M>;
+  query?: QueryParams<P, M>;
   body?: RequestBody<P, M>;
 }
 
@@ -63,7 +63,8 @@ export async function request<P extends PathWith<M>, M extends Method>(method: M
   const { body } = options;
   let response: Response;
   try {
-    response = await fetch(apiUrl(path, options.params, options.query), {
+    // Parameter objects of the generated types are plain records of scalars.
+    response = await fetch(apiUrl(path, options.params as Record<string, unknown> | undefined, options.query as Record<string, unknown> | undefined), {
       method: method.toUpperCase(),
       credentials: 'same-origin',
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },

@@ -15,6 +15,7 @@ import { accountsRoutes } from './accounts/routes.js';
 import { AccountsService } from './accounts/service.js';
 import { chatRoutes } from './chat/routes.js';
 import { ChatService } from './chat/service.js';
+import { installCompression } from './http/compression.js';
 import { validatorCompiler } from './http/validator.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
@@ -76,6 +77,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   installErrorHandling(app);
   app.addSchema(ErrorBody);
   await app.register(cookie, { secret: config.cookieSecret });
+  // Before any route: the compressor hooks into routes as they are declared.
+  await installCompression(app);
   installCrossSiteProtection(app, config);
 
   await app.register(swagger, {

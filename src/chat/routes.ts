@@ -28,6 +28,9 @@ const UserMessage = Type.Object({
   username: Type.String(),
   send_date: Type.String({ format: 'date-time' }),
   user_message: Type.String(),
+  badges: Type.Array(Type.Union([Type.Literal('anchor'), Type.Literal('subscriber'), Type.Literal('vip')]), {
+    description: "Extra: the sender's standing in the room when they wrote (its anchor, a subscriber of the anchor, a VIP who unlocked it)",
+  }),
 });
 
 const RoomParams = Type.Object({ room_id: Type.String({ minLength: 1, maxLength: 64 }) });

@@ -9,7 +9,7 @@ import type { Database } from '../db/schema.js';
 import { badRequest, forbidden, notFound, tooManyRequests } from '../http/errors.js';
 import { consume, type RateLimiter } from '../infra/rate-limiter.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
-import type { DomainEvent, EventBus, LiveMessageData, UserMessageData } from '../realtime/events.js';
+import type { ChatBadge, DomainEvent, EventBus, LiveMessageData, UserMessageData } from '../realtime/events.js';
 import type { TranscriptChanges } from '../realtime/feed.js';
 import { RoomsRepository } from '../rooms/repository.js';
 import type { RoomView, RoomsService } from '../rooms/service.js';
@@ -336,7 +336,7 @@ export class ChatService {
    * store, then announce. Identity comes only from `viewer`.
    */
   async postViewerMessage(viewer: Viewer, roomId: string, text: string): Promise<UserMessageData> {
-    await this.deps.rooms.assertCanEnter(viewer, roomId);
+    const room = await this.deps.rooms.assertCanEnter(viewer, roomId);
     const message = validateUserMessage(text);
     const subject = viewer.kind === 'user' ? muteSubject({ uid: viewer.user.id }) : muteSubject({ guest_name: viewer.guestName });
     const now = this.clock();
@@ -356,6 +356,7 @@ export class ChatService {
       message,
       created_at: now,
       deleted_at: null,
+      badges: (await this.deps.rooms.chatBadges(viewer, room)).join(','),
     };
     const id = await this.repo.insertUserMessage(row);
     const data = toUserMessageData({ ...row, id });
@@ -493,12 +494,19 @@ function toTranscriptItem(row: Pick<LiveMessageRow, 'floor' | 'is_user' | 'messa
   return { ...transcriptData(row), original_send_date: row.original_send_date };
 }
 
-function toUserMessageData(row: Pick<UserMessageRow, 'id' | 'user_id' | 'username' | 'message' | 'created_at'>): UserMessageData {
+function toUserMessageData(row: Pick<UserMessageRow, 'id' | 'user_id' | 'username' | 'message' | 'created_at' | 'badges'>): UserMessageData {
   return {
     id: row.id,
     uid: row.user_id ?? '',
     username: row.username,
     user_message: row.message,
     send_date: new Date(row.created_at).toISOString(),
+    badges: parseBadges(row.badges),
   };
+}
+
+const BADGES: readonly ChatBadge[] = ['anchor', 'subscriber', 'vip'];
+
+function parseBadges(stored: string): ChatBadge[] {
+  return stored === '' ? [] : stored.split(',').filter((badge): badge is ChatBadge => (BADGES as readonly string[]).includes(badge));
 }

@@ -98,6 +98,17 @@ export interface UserMessagesTable {
   message: string;
   created_at: number;
   deleted_at: number | null;
+  /** The sender's badges when they wrote, comma-separated (`anchor`, `subscriber`, `vip`); '' for none. */
+  badges: Generated<string>;
+}
+
+export interface ViewerBlocksTable {
+  user_id: string;
+  /** `user:<uid>` or `guest:<guest name>`. */
+  subject: string;
+  /** The blocked viewer's name, to list it. */
+  username: string;
+  created_at: number;
 }
 
 export interface RoomFollowsTable {
@@ -211,4 +222,5 @@ export interface Database {
   payment_orders: PaymentOrdersTable;
   payment_events: PaymentEventsTable;
   payment_unmatched: PaymentUnmatchedTable;
+  viewer_blocks: ViewerBlocksTable;
 }

@@ -12,18 +12,42 @@ export const COMPRESSION_THRESHOLD_BYTES = 1024;
 
 export type BodyEncoding = 'br' | 'gzip';
 
+/**
+ * Routes whose answers are always far below the threshold (a session, a room's info): they skip the
+ * compressor's hook altogether rather than pay for negotiating on every request of the hottest paths.
+ */
+const ALWAYS_SMALL_ROUTES = new Set(['/api/users/is_logged_in', '/api/live/get_live_info']);
+
 export async function installCompression(app: FastifyInstance): Promise<void> {
+  // Added before the plugin, so it runs before the plugin's own onRoute hook reads the option.
+  app.addHook('onRoute', (route) => {
+    if (ALWAYS_SMALL_ROUTES.has(route.url)) route.compress = false;
+  });
   await app.register(compress, {
     threshold: COMPRESSION_THRESHOLD_BYTES,
     encodings: ['br', 'gzip'],
+    // Request bodies stay uncompressed, as before: no hook on every request for them.
+    globalDecompression: false,
     // Only API JSON: the web build ships its own .br/.gz twins and small files are not worth it.
     customTypes: /^application\/json/,
   });
 }
 
+/** Browsers send a handful of distinct Accept-Encoding values; each is read once. */
+const negotiated = new Map<string, BodyEncoding | null>();
+const NEGOTIATED_MAX = 100;
+
 /** The encoding to send a body in, from the request's Accept-Encoding (a `q=0` refuses one). */
 export function acceptedEncoding(header: string | string[] | undefined): BodyEncoding | undefined {
   if (typeof header !== 'string' || header === '') return undefined;
+  const known = negotiated.get(header);
+  if (known !== undefined) return known ?? undefined;
+  const encoding = negotiate(header);
+  if (negotiated.size < NEGOTIATED_MAX) negotiated.set(header, encoding ?? null);
+  return encoding;
+}
+
+function negotiate(header: string): BodyEncoding | undefined {
   let gzip = false;
   for (const part of header.split(',')) {
     const [token = '', ...params] = part.trim().toLowerCase().split(';');

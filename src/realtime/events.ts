@@ -13,12 +13,16 @@ export interface LiveMessageData {
   send_date: string;
 }
 
+/** What set a viewer apart in a room when they wrote: its anchor, a subscriber, a VIP who unlocked it. */
+export type ChatBadge = 'anchor' | 'subscriber' | 'vip';
+
 export interface UserMessageData {
   id: number;
   uid: string;
   username: string;
   user_message: string;
   send_date: string;
+  badges: ChatBadge[];
 }
 
 export type DomainEvent =

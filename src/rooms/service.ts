@@ -9,7 +9,7 @@ import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
 import { badRequest, forbidden, notFound } from '../http/errors.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
-import type { DomainEvent, EventBus } from '../realtime/events.js';
+import type { ChatBadge, DomainEvent, EventBus } from '../realtime/events.js';
 import type { Presence } from '../realtime/presence.js';
 import type { RoomAccessPolicy, RoomAccessSubject } from './access.js';
 import { LiveRoomsSnapshot, toListing, type LiveListing } from './live-snapshot.js';
@@ -168,6 +168,20 @@ export class RoomsService {
       throw forbidden('vip_required', 'This room is for paying viewers: unlock it first');
     }
     return room;
+  }
+
+  /**
+   * The badges a viewer shows beside their name in the room's chat: `anchor` in their own room,
+   * `subscriber` while subscribed to its anchor, `vip` in a paid room they unlocked. Guests have none.
+   */
+  async chatBadges(viewer: Viewer, room: RoomView): Promise<ChatBadge[]> {
+    if (viewer.kind !== 'user') return [];
+    if (viewer.user.id === room.anchor_id) return ['anchor'];
+    const { roomAccess } = this.deps;
+    const subscribed = (await roomAccess.subscriptionInfo(viewer, room.anchor_id)).subscription_status;
+    // Subscribers may enter every paid room of the anchor; only someone else inside paid for it.
+    const unlocked = room.room_type !== ROOM_TYPE_FREE && !subscribed && (await roomAccess.canEnter(viewer, room));
+    return [...(subscribed ? (['subscriber'] as const) : []), ...(unlocked ? (['vip'] as const) : [])];
   }
 
   /** The anchor's own room, or 404 (another anchor's room is indistinguishable from a missing one). */

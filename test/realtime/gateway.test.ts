@@ -47,7 +47,7 @@ class FakeFeed implements RoomDirectory, ChatFeed {
     if (text.trim() === '') throw tooManyRequests('no', 1, 'invalid_message');
     this.nextUserId += 1;
     const username = viewer.kind === 'user' ? viewer.user.username : viewer.guestName;
-    const message = { id: this.nextUserId, uid: '', username, user_message: text, send_date: new Date().toISOString() };
+    const message: UserMessageData = { id: this.nextUserId, uid: '', username, user_message: text, send_date: new Date().toISOString(), badges: [] };
     this.user.get(roomId)!.push(message);
     await this.bus.publish({ type: 'chat_user_message', room_id: roomId, data: message });
     return message;

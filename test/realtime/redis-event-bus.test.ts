@@ -18,7 +18,7 @@ function message(id: number): DomainEvent {
   return {
     type: 'chat_user_message',
     room_id: 'r1',
-    data: { id, uid: 'u', username: 'ann', user_message: `m${id}`, send_date: new Date(0).toISOString() },
+    data: { id, uid: 'u', username: 'ann', user_message: `m${id}`, send_date: new Date(0).toISOString(), badges: [] },
   };
 }
 

@@ -144,6 +144,7 @@ describe('WebSocket viewers', () => {
       username: alice.username,
       user_message: 'hi from http',
       send_date: expect.stringMatching(/Z$/),
+      badges: [],
     });
 
     guestSocket.send({ type: 'chat_user_message', user_message: '   ' });

@@ -12,6 +12,8 @@ import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
 import { RequestAuth } from './accounts/auth.js';
 import { accountsRoutes } from './accounts/routes.js';
+import { blocksRoutes } from './blocks/routes.js';
+import { BlocksService } from './blocks/service.js';
 import { AccountsService } from './accounts/service.js';
 import { chatRoutes } from './chat/routes.js';
 import { ChatService } from './chat/service.js';
@@ -110,6 +112,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
 
   await app.register(healthRoutes, { db });
   await app.register(accountsRoutes, { accounts, auth });
+  await app.register(blocksRoutes, { blocks: new BlocksService(db, { clock: deps.clock }), auth });
   const payments = deps.payments ?? createPaymentsService({ config, db, logger: app.log, clock: deps.clock });
   await app.register(paymentsRoutes, { payments, auth });
 

@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+export interface BlockRow {
+  subject: string;
+  username: string;
+  created_at: number;
+}
+
+export class BlocksRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  list(userId: string): Promise<BlockRow[]> {
+    return this.db
+      .selectFrom('viewer_blocks')
+      .select(['subject', 'username', 'created_at'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .execute();
+  }
+
+  async count(userId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('viewer_blocks')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+
+  async add(userId: string, subject: string, username: string, now: number): Promise<void> {
+    await this.db
+      .insertInto('viewer_blocks')
+      .values({ user_id: userId, subject, username, created_at: now })
+      .onConflict((oc) => oc.columns(['user_id', 'subject']).doNothing())
+      .execute();
+  }
+
+  async remove(userId: string, subject: string): Promise<void> {
+    await this.db.deleteFrom('viewer_blocks').where('user_id', '=', userId).where('subject', '=', subject).execute();
+  }
+
+  async username(userId: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('users').select('username').where('id', '=', userId).executeTakeFirst();
+    return row?.username;
+  }
+}

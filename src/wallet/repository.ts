@@ -22,6 +22,19 @@ export interface AccountEntry {
   metadata: Record<string, unknown>;
 }
 
+/** What a history entry was for, in words: names of rooms and anchors, the money of recharges. */
+export interface EntryDetails {
+  roomNames: Map<string, string>;
+  anchorNames: Map<string, string>;
+  orders: Map<string, { priceAmount: string; priceCurrency: string; payAmount: string | null; payCurrency: string }>;
+}
+
+export interface ActiveSubscription {
+  anchorId: string;
+  anchorName: string;
+  expiresAt: number;
+}
+
 export interface StoredIdempotencyRecord {
   request: string;
   response: string | null;
@@ -172,6 +185,44 @@ export class WalletRepository {
       createdAt: Number(row.created_at),
       metadata: parseMetadata(row.metadata),
     }));
+  }
+
+  /** Names and amounts for a page of history entries, in three lookups whatever the page size. */
+  async entryDetails(roomIds: string[], userIds: string[], orderIds: string[]): Promise<EntryDetails> {
+    const [rooms, users, orders] = await Promise.all([
+      roomIds.length ? this.db.selectFrom('rooms').select(['id', 'room_name']).where('id', 'in', roomIds).execute() : [],
+      userIds.length ? this.db.selectFrom('users').select(['id', 'username']).where('id', 'in', userIds).execute() : [],
+      orderIds.length
+        ? this.db
+            .selectFrom('payment_orders')
+            .select(['id', 'price_amount', 'price_currency', 'pay_amount', 'pay_currency'])
+            .where('id', 'in', orderIds)
+            .execute()
+        : [],
+    ]);
+    return {
+      roomNames: new Map(rooms.map((row) => [row.id, row.room_name])),
+      anchorNames: new Map(users.map((row) => [row.id, row.username])),
+      orders: new Map(
+        orders.map((row) => [
+          row.id,
+          { priceAmount: row.price_amount, priceCurrency: row.price_currency, payAmount: row.pay_amount, payCurrency: row.pay_currency },
+        ]),
+      ),
+    };
+  }
+
+  /** The user's subscriptions that have not run out, soonest expiry first. */
+  async activeSubscriptions(userId: string, now: number): Promise<ActiveSubscription[]> {
+    const rows = await this.db
+      .selectFrom('subscriptions as s')
+      .innerJoin('users as u', 'u.id', 's.anchor_id')
+      .select(['s.anchor_id', 'u.username', 's.expires_at'])
+      .where('s.user_id', '=', userId)
+      .where('s.expires_at', '>', now)
+      .orderBy('s.expires_at')
+      .execute();
+    return rows.map((row) => ({ anchorId: row.anchor_id, anchorName: row.username, expiresAt: Number(row.expires_at) }));
   }
 
   /** Sum of an account's entries per transfer type, e.g. earnings by vip_room / subscription. */

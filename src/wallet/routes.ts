@@ -49,7 +49,20 @@ const Transaction = Type.Object({
   anchor_id: Type.Optional(Type.String()),
   order_id: Type.Optional(Type.String()),
   reason: Type.Optional(Type.String()),
+  room_name: Type.Optional(Type.String({ description: 'Extra: the room of a vip_room entry' })),
+  anchor_name: Type.Optional(Type.String({ description: 'Extra: the anchor of a vip_room or subscription entry' })),
+  price_amount: Type.Optional(Type.String({ description: "Extra: a recharge's price, a decimal string (e.g. USD)" })),
+  price_currency: Type.Optional(Type.String({ description: 'Extra: the currency of price_amount' })),
+  pay_amount: Type.Optional(Type.String({ description: 'Extra: the crypto amount asked for a recharge' })),
+  pay_currency: Type.Optional(Type.String({ description: 'Extra: the crypto currency of a recharge, e.g. usdttrc20' })),
 });
+const SubscriptionsResult = okData(
+  Type.Object({
+    subscriptions: Type.Array(
+      Type.Object({ anchor_id: Type.String(), anchor_name: Type.String(), expires_at: Type.String({ format: 'date-time' }) }),
+    ),
+  }),
+);
 const TransactionsResult = okData(
   Type.Object({ transactions: Type.Array(Transaction), next_cursor: Type.Union([Type.String(), Type.Null()]) }),
 );
@@ -150,6 +163,21 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
       const user = await auth.requireUser(request, reply);
       const data = await wallet.transactions(user.id, request.query.cursor || undefined, request.query.limit);
       return { code: 0 as const, data };
+    },
+  );
+
+  app.get(
+    '/api/wallet/subscriptions',
+    {
+      schema: {
+        tags: ['wallet'],
+        summary: "The logged-in user's running subscriptions and when each ends, soonest first",
+        response: responses(SubscriptionsResult, 401),
+      },
+    },
+    async (request, reply) => {
+      const user = await auth.requireUser(request, reply);
+      return { code: 0 as const, data: { subscriptions: await wallet.activeSubscriptions(user.id) } };
     },
   );
 

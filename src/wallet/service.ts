@@ -69,6 +69,20 @@ export interface WalletTransaction {
   anchor_id?: string;
   order_id?: string;
   reason?: string;
+  /** The room's and anchor's names, when the entry concerns them. */
+  room_name?: string;
+  anchor_name?: string;
+  /** A recharge's price (e.g. "9.99" USD) and what was asked in crypto (e.g. "9.99" usdttrc20). */
+  price_amount?: string;
+  price_currency?: string;
+  pay_amount?: string;
+  pay_currency?: string;
+}
+
+export interface SubscriptionSummary {
+  anchor_id: string;
+  anchor_name: string;
+  expires_at: string;
 }
 
 export interface TransactionsPage {
@@ -223,19 +237,40 @@ export class WalletService {
   /** The viewer's wallet history, newest first; pass the returned `next_cursor` for older entries. */
   async transactions(userId: string, cursor: string | undefined, limit = 20): Promise<TransactionsPage> {
     const pageSize = Math.min(Math.max(1, Math.trunc(limit)), TRANSACTIONS_PAGE_MAX);
-    const entries = await new WalletRepository(this.db).accountEntries(walletAccount(userId), { before: cursor, limit: pageSize + 1 });
-    const page = entries.slice(0, pageSize);
+    const repo = new WalletRepository(this.db);
+    const entries = await repo.accountEntries(walletAccount(userId), { before: cursor, limit: pageSize + 1 });
+    const page = entries.slice(0, pageSize).map((entry): WalletTransaction => ({
+      id: entry.transferId,
+      type: entry.type,
+      amount: entry.amount,
+      balance_after: entry.balanceAfter,
+      created_at: new Date(entry.createdAt).toISOString(),
+      // room_name: as it was when paid, unless the room is still there to say its current name.
+      ...pickStrings(entry.metadata, ['room_id', 'anchor_id', 'order_id', 'reason', 'room_name']),
+    }));
+    const ids = (key: 'room_id' | 'anchor_id' | 'order_id') => [...new Set(page.flatMap((tx) => (tx[key] ? [tx[key]] : [])))];
+    const details = await repo.entryDetails(ids('room_id'), ids('anchor_id'), ids('order_id'));
     return {
-      transactions: page.map((entry) => ({
-        id: entry.transferId,
-        type: entry.type,
-        amount: entry.amount,
-        balance_after: entry.balanceAfter,
-        created_at: new Date(entry.createdAt).toISOString(),
-        ...pickStrings(entry.metadata, ['room_id', 'anchor_id', 'order_id', 'reason']),
-      })),
-      next_cursor: entries.length > pageSize ? (page.at(-1)?.transferId ?? null) : null,
+      transactions: page.map((tx): WalletTransaction => {
+        const order = tx.order_id ? details.orders.get(tx.order_id) : undefined;
+        const roomName = tx.room_id ? details.roomNames.get(tx.room_id) : undefined;
+        const anchorName = tx.anchor_id ? details.anchorNames.get(tx.anchor_id) : undefined;
+        return {
+          ...tx,
+          ...(roomName !== undefined && { room_name: roomName }),
+          ...(anchorName !== undefined && { anchor_name: anchorName }),
+          ...(order && { price_amount: order.priceAmount, price_currency: order.priceCurrency, pay_currency: order.payCurrency }),
+          ...(order?.payAmount && { pay_amount: order.payAmount }),
+        };
+      }),
+      next_cursor: entries.length > pageSize ? (page.at(-1)?.id ?? null) : null,
     };
+  }
+
+  /** The user's running subscriptions with their expiry, soonest first. */
+  async activeSubscriptions(userId: string): Promise<SubscriptionSummary[]> {
+    const rows = await new WalletRepository(this.db).activeSubscriptions(userId, this.clock());
+    return rows.map((row) => ({ anchor_id: row.anchorId, anchor_name: row.anchorName, expires_at: new Date(row.expiresAt).toISOString() }));
   }
 
   async earnings(anchor: SessionUser): Promise<EarningsSummary> {

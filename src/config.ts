@@ -53,6 +53,8 @@ export interface RealtimeConfig {
   /** Outgoing bytes a connection may have queued before it is dropped as too slow (close 4008). */
   maxBufferedBytes: number;
   pingIntervalMs: number;
+  /** A socket sent nothing for this long gets a `heartbeat` frame (so at least one frame every 2× this). */
+  heartbeatMs: number;
   /** Client frames allowed per connection per window; more get an error, twice as many close the socket. */
   inboundMaxMessages: number;
   inboundWindowMs: number;
@@ -207,6 +209,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxPayloadBytes: int(env, 'WS_MAX_PAYLOAD_BYTES', 16 * 1024, 1024),
       maxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024),
       pingIntervalMs: int(env, 'WS_PING_INTERVAL_MS', 25_000, 10),
+      heartbeatMs: int(env, 'WS_HEARTBEAT_MS', 2_500, 10),
       inboundMaxMessages: int(env, 'WS_INBOUND_MAX_MESSAGES', 20, 1),
       inboundWindowMs: int(env, 'WS_INBOUND_WINDOW_MS', 10_000, 10),
       maxConnectionsPerIp: int(env, 'WS_MAX_CONNECTIONS_PER_IP', 50, 1),

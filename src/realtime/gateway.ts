@@ -32,6 +32,11 @@ const CATCH_UP_WINDOW = 100;
 /** Time a closing socket gets to finish the close handshake before it is cut. */
 const CLOSE_GRACE_MS = 2_000;
 const NEWLINE = Buffer.from('\n');
+/**
+ * Sent to a socket the server has had nothing to say to for a while. Browsers never see WebSocket
+ * pings, so without it a page cannot tell a quiet room from a connection that silently died.
+ */
+const HEARTBEAT = Buffer.from('{"type":"heartbeat"}');
 
 export interface JoinRequest {
   roomId: string;
@@ -87,6 +92,8 @@ class Connection {
   joining = true;
   closed = false;
   missedPongs = 0;
+  /** Something was sent since the last heartbeat tick. */
+  active = false;
   /** Live events that arrived while hello and the replay were being read. */
   pending: Pending[] = [];
   /** Client frames received before the join finished; handled right after it. */
@@ -111,12 +118,14 @@ class Connection {
       this.close(CloseCode.tooSlow, 'too slow: outgoing buffer full');
       return;
     }
+    this.active = true;
     this.socket.send(bytes, { binary: false });
   }
 
   /** For the replay, which may legitimately exceed the buffer limit: waits for the socket to drain. */
   async sendPaced(bytes: Buffer): Promise<void> {
     if (this.closed) return;
+    this.active = true;
     if (this.socket.bufferedAmount < this.config.maxBufferedBytes / 2) {
       this.socket.send(bytes, { binary: false });
       return;
@@ -229,6 +238,7 @@ export class RealtimeGateway {
     if (deps.eventBus.onGap) this.unsubscribers.push(deps.eventBus.onGap((lostSince) => void this.catchUp(lostSince)));
     this.timers.push(setInterval(() => this.publishLiveNums(), deps.config.liveNumIntervalMs));
     this.timers.push(setInterval(() => this.pingAll(), deps.config.pingIntervalMs));
+    this.timers.push(setInterval(() => this.heartbeat(), deps.config.heartbeatMs));
     for (const timer of this.timers) timer.unref();
   }
 
@@ -338,6 +348,8 @@ export class RealtimeGateway {
           // false when more was missed than one replay carries: reload history over HTTP.
           resume_complete: live.length <= REPLAY_LIMIT && user.length <= REPLAY_LIMIT && (changes?.complete ?? true),
           server_time: serverTime,
+          // A socket that hears nothing for about twice this long has gone silent: reconnect.
+          heartbeat_ms: this.deps.config.heartbeatMs,
         }),
       );
       // Edits and deletions concern floors and ids up to the cursor, the replay those after it.
@@ -507,6 +519,17 @@ export class RealtimeGateway {
       if (liveNum === hub.lastLiveNum) continue;
       hub.lastLiveNum = liveNum;
       hub.deliver({ bytes: frame('live_num', { live_num: liveNum }) });
+    }
+  }
+
+  /** A heartbeat frame to every joined socket that was sent nothing since the last tick. */
+  private heartbeat(): void {
+    for (const hub of this.hubs.values()) {
+      for (const connection of hub.connections) {
+        if (connection.joining) continue;
+        if (!connection.active) connection.send(HEARTBEAT);
+        connection.active = false;
+      }
     }
   }
 

@@ -22,10 +22,12 @@ const PROTOCOL = `WebSocket endpoint (connect with \`Upgrade: websocket\`; a pla
 Identity: the session cookie, else the guest cookie. Browsers must connect from the site's own origin.
 
 **Server → client** text frames \`{"type":...,"data":{...}}\`:
-- \`hello\` first: \`{room_id, live_status, live_num, last_floor, last_user_message_id, resume_complete, server_time}\`
+- \`hello\` first: \`{room_id, live_status, live_num, last_floor, last_user_message_id, resume_complete, server_time, heartbeat_ms}\`
   (\`server_time\`: the server's clock in ms, for \`changed_since\` on a later resume)
+- \`{"type":"heartbeat"}\` when the server has sent nothing for \`heartbeat_ms\`: at least one frame arrives every
+  2 × \`heartbeat_ms\`, so a longer silence means the connection is dead (reconnect and resume)
 - \`chat_live_message\`: \`{op:"add"|"replace"|"delete", floor, is_user, live_message, sender_name, send_date}\`
-- \`chat_user_message\`: \`{id, uid, username, user_message, send_date}\`; \`chat_user_message_deleted\`: \`{id}\`
+- \`chat_user_message\`: \`{id, uid, username, user_message, send_date, badges}\`; \`chat_user_message_deleted\`: \`{id}\`
 - \`live_num\`: \`{live_num}\` (at most one per room per second); \`live_status\`: \`{live_status}\`
 - \`error\`: \`{error, message}\` for a rejected client frame
 - \`{"type":"pong"}\` answering a ping

@@ -95,6 +95,7 @@ class FakeFeed implements RoomDirectory, ChatFeed {
 
 const FAST: Partial<RealtimeConfig> = {
   pingIntervalMs: 60_000,
+  heartbeatMs: 60_000,
   liveNumIntervalMs: 50,
   maxBufferedBytes: 256 * 1024,
   inboundMaxMessages: 5,
@@ -176,7 +177,7 @@ describe('joining a room', () => {
     await viewer.untilCount('hello', 1);
     expect(viewer.frames[0]).toEqual({
       type: 'hello',
-      data: { room_id: 'free', live_status: true, live_num: 1, last_floor: 0, last_user_message_id: 0, resume_complete: true, server_time: expect.any(Number) },
+      data: { room_id: 'free', live_status: true, live_num: 1, last_floor: 0, last_user_message_id: 0, resume_complete: true, server_time: expect.any(Number), heartbeat_ms: 60_000 },
     });
     await server.feed.addLive('free', 1, 'hi there');
     await viewer.untilCount('chat_live_message', 1);
@@ -314,6 +315,26 @@ describe('protecting the server', () => {
     const closed = await slow.closed;
     expect(closed.code).toBe(4008);
     await healthy.until((c) => c.of('chat_live_message').length === server.feed.live.get('free')!.length, 'all lines');
+  });
+
+  it('sends a heartbeat frame to a socket it has had nothing to say to, and none while frames flow', async () => {
+    const server = await startServer({ heartbeatMs: 60 });
+    const quiet = await connect(server, '/ws/chat/free');
+    await quiet.untilCount('hello', 1);
+    expect(quiet.of('hello')[0]!.heartbeat_ms).toBe(60);
+    await quiet.until((c) => c.frames.filter((f) => f.type === 'heartbeat').length >= 3, 'three heartbeats');
+
+    const busy = await connect(server, '/ws/chat/free');
+    await busy.untilCount('hello', 1);
+    const heartbeatsBefore = busy.frames.filter((f) => f.type === 'heartbeat').length;
+    // A line every 20 ms keeps the socket busy: no tick finds it idle.
+    for (let floor = 0; floor < 25; floor++) {
+      await server.feed.addLive('free', floor);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await busy.untilCount('chat_live_message', 25);
+    // Idle for 500 ms it would have had about 8; a slow timer on a busy machine may let one or two through.
+    expect(busy.frames.filter((f) => f.type === 'heartbeat').length - heartbeatsBefore).toBeLessThan(4);
   });
 
   it('terminates a connection that stops answering pings', async () => {

@@ -148,7 +148,26 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(walletRoutes, { wallet, auth });
 
   // Last: its catch-all GET only answers paths no API route claims.
-  await app.register(webRoutes, { distDir: config.webDistDir });
+  await app.register(webRoutes, {
+    distDir: config.webDistDir,
+    publicUrl: config.publicUrl,
+    roomPreview: async (roomId) => {
+      const room = await rooms.findRoom(roomId);
+      return (
+        room && {
+          title: room.title || room.room_name,
+          anchorName: room.anchor_username,
+          characterName: room.character_name,
+          description: room.describe,
+          live: room.live_status,
+          paid: room.room_type !== 0,
+        }
+      );
+    },
+    beforePage: async (request, reply) => {
+      await auth.viewer(request, reply);
+    },
+  });
 
   return app;
 }

@@ -1,19 +1,33 @@
 /**
  * Serves the built viewer app (web/dist): hashed assets cached forever, index.html always
  * revalidated, client routes (/live/:room_id, /wallet, ...) answered with index.html, all under a
- * Content-Security-Policy without inline scripts. /api, /ws and /docs are never touched: unknown
- * paths there keep the JSON 404. Without a build the API still runs and `/` says how to build.
+ * Content-Security-Policy without inline scripts. index.html goes out in the viewer's language and,
+ * for a room, with its title and link-preview tags (page.ts). /api, /ws and /docs are never
+ * touched: unknown paths there keep the JSON 404. Without a build the API still runs and `/` says
+ * how to build.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { LANGUAGE_COOKIE, pageLanguage, renderPage, roomHead, type RoomPreview } from './page.js';
 
 export interface WebRoutesOptions {
   /** Directory with the Vite build (index.html + assets/). */
   distDir: string;
+  /** The site's public origin, for the canonical URL in link previews. */
+  publicUrl: string;
+  /** A room's title and names for its page's head, or undefined when there is no such room. */
+  roomPreview?: (roomId: string) => Promise<RoomPreview | undefined>;
+  /**
+   * Runs before a page is sent: issues the guest cookie on the document itself, so the page's first
+   * API calls (several at once) all carry the same guest name instead of each minting one.
+   */
+  beforePage?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }
+
+const ROOM_PAGE = /^\/live\/([^/]+)\/?$/;
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -60,9 +74,24 @@ function setDocumentHeaders(reply: FastifyReply): void {
     .header('referrer-policy', 'strict-origin-when-cross-origin');
 }
 
-export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, { distDir }) => {
+export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, { distDir, publicUrl, roomPreview, beforePage }) => {
   const root = path.resolve(distDir);
   const built = existsSync(path.join(root, 'index.html'));
+  // Read once: a new build comes with a restart.
+  const document = built ? readFileSync(path.join(root, 'index.html'), 'utf8') : '';
+
+  async function page(request: FastifyRequest, pathname: string): Promise<string> {
+    const language = pageLanguage(request.cookies[LANGUAGE_COOKIE], request.headers['accept-language']);
+    const match = ROOM_PAGE.exec(pathname);
+    let roomId: string | undefined;
+    try {
+      roomId = match ? decodeURIComponent(match[1]!) : undefined;
+    } catch {
+      roomId = undefined;
+    }
+    const room = roomId !== undefined && roomPreview ? await roomPreview(roomId) : undefined;
+    return renderPage(document, language, room && roomHead(room, `${publicUrl}${pathname}`, language));
+  }
   if (built) {
     // serve:false: only reply.sendFile is wanted; the route below decides what each path means.
     // preCompressed: the build writes .br/.gz twins (web/vite.config.ts) sent to browsers that accept them.
@@ -106,7 +135,12 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, { dis
     // Client routes are pages only; a missing script or image stays a 404.
     if (!file && !acceptsHtml(request)) return reply.callNotFound();
     setDocumentHeaders(reply);
-    void reply.header('cache-control', 'no-cache');
-    return reply.sendFile('index.html');
+    if (beforePage) await beforePage(request, reply);
+    // The language and room tags depend on these; the page is small and never cached as is.
+    return reply
+      .header('cache-control', 'no-cache')
+      .header('vary', 'accept-encoding, accept-language, cookie')
+      .type('text/html; charset=utf-8')
+      .send(await page(request, pathname));
   });
 };

@@ -4,9 +4,15 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { registerAnchor } from '../helpers/client.js';
+import { openRoom, setLive } from '../helpers/rooms.js';
 
 const HTML = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
-const INDEX = '<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>';
+const INDEX =
+  '<!doctype html><html lang="zh-CN"><head><meta name="description" content="Pecktra Live" /><title>Pecktra Live</title>' +
+  '<script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>';
+/** The page as served to a browser preferring `language`, outside a room. */
+const served = (language: string) => INDEX.replace('lang="zh-CN"', `lang="${language}"`);
 
 describe('serving the built web app', () => {
   let dist: string;
@@ -31,7 +37,7 @@ describe('serving the built web app', () => {
     const res = await t.app.inject({ url: '/', headers: HTML });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);
-    expect(res.body).toBe(INDEX);
+    expect(res.body).toBe(served('zh-CN'));
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
@@ -43,8 +49,53 @@ describe('serving the built web app', () => {
     for (const url of ['/live/room_123', '/wallet', '/live/abc?x=1', '/some/unknown/page']) {
       const res = await t.app.inject({ url, headers: HTML });
       expect(res.statusCode, url).toBe(200);
-      expect(res.body, url).toBe(INDEX);
+      expect(res.body, url).toBe(served('zh-CN'));
     }
+  });
+
+  it("serves the page in the viewer's language: the one they picked, else their browser's first that the app speaks", async () => {
+    const lang = async (headers: Record<string, string>) => /<html lang="([^"]+)">/.exec((await t.app.inject({ url: '/wallet', headers: { ...HTML, ...headers } })).body)?.[1];
+    expect(await lang({ 'accept-language': 'en-US,en;q=0.9,zh-CN;q=0.8' })).toBe('en');
+    expect(await lang({ 'accept-language': 'fr-FR, zh-TW;q=0.7, en;q=0.5' })).toBe('zh-CN');
+    expect(await lang({ 'accept-language': 'de, en;q=0.4, zh;q=0.6' })).toBe('zh-CN');
+    expect(await lang({ 'accept-language': 'de' })).toBe('zh-CN');
+    expect(await lang({ 'accept-language': 'zh-CN', cookie: 'pk_lang=en' })).toBe('en');
+    expect(await lang({ 'accept-language': 'en', cookie: 'pk_lang=zh-CN' })).toBe('zh-CN');
+    const res = await t.app.inject({ url: '/', headers: HTML });
+    expect(String(res.headers.vary)).toMatch(/accept-language/);
+  });
+
+  it('renders a room page with its title and Open Graph / Twitter card tags, escaped, for link previews', async () => {
+    const anchor = await registerAnchor(t.app);
+    const roomId = await openRoom(anchor.client, { title: 'Moonlit <glade> & "tea"', describe: 'A cozy role-play in an enchanted forest' });
+    await setLive(anchor.client, roomId);
+    const res = await t.app.inject({ url: `/live/${roomId}`, headers: { ...HTML, 'accept-language': 'en' } });
+    const body = res.body;
+    const tag = (key: string) => new RegExp(`<meta (?:property|name)="${key}" content="([^"]*)" />`).exec(body)?.[1];
+    expect(body).toContain(`<title>Moonlit &#60;glade&#62; &#38; &#34;tea&#34; · @${anchor.username} · Pecktra Live</title>`);
+    expect(body).not.toContain('<glade>');
+    expect(tag('og:title')).toBe(`Moonlit &#60;glade&#62; &#38; &#34;tea&#34; · @${anchor.username}`);
+    expect(tag('og:description')).toBe('live now — A cozy role-play in an enchanted forest');
+    expect(tag('og:url')).toBe(`${t.config.publicUrl}/live/${roomId}`);
+    expect(tag('og:type')).toBe('website');
+    expect(tag('twitter:card')).toBe('summary');
+    expect(tag('description')).toBe('A cozy role-play in an enchanted forest');
+    expect(body.match(/<title>/g)).toHaveLength(1);
+    expect(body.match(/name="description"/g)).toHaveLength(1);
+    expect(body).toContain('<script type="module" src="/assets/index-abc123.js"></script>');
+
+    const zh = await t.app.inject({ url: `/live/${roomId}`, headers: { ...HTML, 'accept-language': 'zh-CN' } });
+    expect(zh.body).toContain('content="直播中 — A cozy role-play in an enchanted forest"');
+    // An unknown room gets the plain page; the app shows its "not found".
+    const unknown = await t.app.inject({ url: '/live/no_such_room', headers: HTML });
+    expect(unknown.body).toBe(served('zh-CN'));
+  });
+
+  it('issues the guest cookie with the page, so its first API calls share one guest name', async () => {
+    const res = await t.app.inject({ url: '/live/room_123', headers: HTML });
+    expect(res.cookies.map((c) => c.name)).toContain('pk_guest');
+    const again = await t.app.inject({ url: '/', headers: { ...HTML, cookie: `pk_guest=${res.cookies.find((c) => c.name === 'pk_guest')!.value}` } });
+    expect(again.cookies.map((c) => c.name)).not.toContain('pk_guest');
   });
 
   it('caches hashed assets forever and other files briefly', async () => {

@@ -24,7 +24,7 @@ export interface AccountEntry {
 
 /** What a history entry was for, in words: names of rooms and anchors, the money of recharges. */
 export interface EntryDetails {
-  roomNames: Map<string, string>;
+  rooms: Map<string, { name: string; title: string }>;
   anchorNames: Map<string, string>;
   orders: Map<string, { priceAmount: string; priceCurrency: string; payAmount: string | null; payCurrency: string }>;
 }
@@ -190,7 +190,7 @@ export class WalletRepository {
   /** Names and amounts for a page of history entries, in three lookups whatever the page size. */
   async entryDetails(roomIds: string[], userIds: string[], orderIds: string[]): Promise<EntryDetails> {
     const [rooms, users, orders] = await Promise.all([
-      roomIds.length ? this.db.selectFrom('rooms').select(['id', 'room_name']).where('id', 'in', roomIds).execute() : [],
+      roomIds.length ? this.db.selectFrom('rooms').select(['id', 'room_name', 'title']).where('id', 'in', roomIds).execute() : [],
       userIds.length ? this.db.selectFrom('users').select(['id', 'username']).where('id', 'in', userIds).execute() : [],
       orderIds.length
         ? this.db
@@ -201,7 +201,7 @@ export class WalletRepository {
         : [],
     ]);
     return {
-      roomNames: new Map(rooms.map((row) => [row.id, row.room_name])),
+      rooms: new Map(rooms.map((row) => [row.id, { name: row.room_name, title: row.title }])),
       anchorNames: new Map(users.map((row) => [row.id, row.username])),
       orders: new Map(
         orders.map((row) => [

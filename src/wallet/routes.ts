@@ -50,6 +50,7 @@ const Transaction = Type.Object({
   order_id: Type.Optional(Type.String()),
   reason: Type.Optional(Type.String()),
   room_name: Type.Optional(Type.String({ description: 'Extra: the room of a vip_room entry' })),
+  room_title: Type.Optional(Type.String({ description: "Extra: that room's title, when it has one" })),
   anchor_name: Type.Optional(Type.String({ description: 'Extra: the anchor of a vip_room or subscription entry' })),
   price_amount: Type.Optional(Type.String({ description: "Extra: a recharge's price, a decimal string (e.g. USD)" })),
   price_currency: Type.Optional(Type.String({ description: 'Extra: the currency of price_amount' })),

@@ -71,6 +71,8 @@ export interface WalletTransaction {
   reason?: string;
   /** The room's and anchor's names, when the entry concerns them. */
   room_name?: string;
+  /** The room's title as listings show it, when it has one. */
+  room_title?: string;
   anchor_name?: string;
   /** A recharge's price (e.g. "9.99" USD) and what was asked in crypto (e.g. "9.99" usdttrc20). */
   price_amount?: string;
@@ -253,11 +255,12 @@ export class WalletService {
     return {
       transactions: page.map((tx): WalletTransaction => {
         const order = tx.order_id ? details.orders.get(tx.order_id) : undefined;
-        const roomName = tx.room_id ? details.roomNames.get(tx.room_id) : undefined;
+        const room = tx.room_id ? details.rooms.get(tx.room_id) : undefined;
         const anchorName = tx.anchor_id ? details.anchorNames.get(tx.anchor_id) : undefined;
         return {
           ...tx,
-          ...(roomName !== undefined && { room_name: roomName }),
+          ...(room && { room_name: room.name }),
+          ...(room?.title && { room_title: room.title }),
           ...(anchorName !== undefined && { anchor_name: anchorName }),
           ...(order && { price_amount: order.priceAmount, price_currency: order.priceCurrency, pay_currency: order.payCurrency }),
           ...(order?.payAmount && { pay_amount: order.payAmount }),

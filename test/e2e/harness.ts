@@ -3,10 +3,13 @@
  * port) serving the real web build, driven by Debian's Chromium through playwright-core.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Config } from '../../src/config.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -45,8 +48,8 @@ export interface E2eServer {
   close(): Promise<void>;
 }
 
-export async function startServer(): Promise<E2eServer> {
-  const app = await createTestApp({ config: { webDistDir: WEB_DIST } });
+export async function startServer(config: Partial<Config> = {}): Promise<E2eServer> {
+  const app = await createTestApp({ config: { webDistDir: WEB_DIST, ...config } });
   await app.app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not listen on a TCP port');
@@ -64,12 +67,16 @@ export function launchBrowser(): Promise<Browser> {
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
-export function newContext(browser: Browser, options: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
+export function newContext(
+  browser: Browser,
+  options: { locale?: string; viewport?: { width: number; height: number }; colorScheme?: 'dark' | 'light'; hasTouch?: boolean } = {},
+): Promise<BrowserContext> {
   return browser.newContext({
     locale: options.locale ?? 'en-US',
     viewport: options.viewport ?? DESKTOP,
     deviceScaleFactor: 1,
-    colorScheme: 'dark',
+    colorScheme: options.colorScheme ?? 'dark',
+    hasTouch: options.hasTouch,
   });
 }
 
@@ -139,4 +146,101 @@ export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 1
 
 export function stMessage(name: string, isUser: boolean, mes: string): SillyTavernMessage {
   return { name, is_user: isUser, mes, send_date: 'July 11, 2025 5:51pm' };
+}
+
+/** A user with a session cookie, registered through the API (faster than the dialog when the test is not about it). */
+export async function registerUser(baseUrl: string, username: string, password = 'correct horse battery'): Promise<{ cookie: string; uid: string }> {
+  const response = await fetch(`${baseUrl}/api/users/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = (await response.json()) as { code: number; data: { user_info: { uid: string } } };
+  if (body.code !== 0) throw new Error(`register ${username}: ${JSON.stringify(body)}`);
+  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return { cookie, uid: body.data.user_info.uid };
+}
+
+/** Puts a session cookie from registerUser into a browser context. */
+export async function signIn(context: BrowserContext, baseUrl: string, cookie: string): Promise<void> {
+  const url = new URL(baseUrl);
+  await context.addCookies(
+    cookie.split('; ').map((pair) => {
+      const [name, ...value] = pair.split('=');
+      return { name: name!, value: value.join('='), domain: url.hostname, path: '/' };
+    }),
+  );
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[]; failureSummary?: string }>;
+}
+
+/**
+ * Runs axe-core (from the npm package, injected through the DevTools protocol, which the page's
+ * CSP does not govern) on the page as it is now; returns the serious and critical violations.
+ */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(AXE_SOURCE);
+  const result = (await page.evaluate(`window.axe.run(document, { resultTypes: ['violations'] })`)) as { violations: AxeViolation[] };
+  return result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => ({ ...violation, nodes: violation.nodes.slice(0, 3).map(({ target, failureSummary }) => ({ target, failureSummary })) }));
+}
+
+/**
+ * A TCP proxy between the browser and the server that can stop forwarding without closing
+ * anything, like a middlebox that starts dropping packets: both sides keep their sockets open and
+ * hear nothing. `resume()` cuts the dead connections (as their timeouts eventually would) and
+ * forwards again.
+ */
+export class StallingProxy {
+  private readonly sockets = new Set<Socket>();
+  private stalled = false;
+  private readonly server: Server;
+  port = 0;
+
+  constructor(private readonly target: { host: string; port: number }) {
+    this.server = createServer((client) => {
+      const upstream = connect(target.port, target.host);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
+      }
+      client.on('data', (chunk) => {
+        if (!this.stalled) upstream.write(chunk);
+      });
+      upstream.on('data', (chunk) => {
+        if (!this.stalled) client.write(chunk);
+      });
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  stall(): void {
+    this.stalled = true;
+  }
+
+  resume(): void {
+    this.stalled = false;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
 }

@@ -142,7 +142,7 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
         await page.getByText('Who are you?').waitFor();
         expect(await page.locator('.msg-ai em').first().textContent()).toContain('Seraphina kneels');
         expect(await page.locator('.msg-text strong').first().textContent()).toBe('Seraphina');
-        await page.getByTestId('connection-state').filter({ hasText: 'Live' }).waitFor();
+        await page.getByTestId('connection-state').filter({ hasText: 'Connected' }).waitFor();
         expect(await page.getByTestId('header-user').textContent()).toBe('Guest');
 
         await page.evaluate('window.__sameDocument = true');
@@ -174,8 +174,8 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
         const username = uniqueUser('chatter');
         await registerInUi(page, username);
         await Promise.all([
-          page.getByTestId('connection-state').filter({ hasText: 'Live' }).waitFor(),
-          watching.getByTestId('connection-state').filter({ hasText: 'Live' }).waitFor(),
+          page.getByTestId('connection-state').filter({ hasText: 'Connected' }).waitFor(),
+          watching.getByTestId('connection-state').filter({ hasText: 'Connected' }).waitFor(),
         ]);
 
         await page.getByLabel('Chat message').fill('Hello from the bridge!');
@@ -315,7 +315,7 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
         expect(rendered).toBeLessThan(60);
 
         // Keyboard reading: Home goes to the top, where earlier history loads on request.
-        const transcript = page.getByRole('log', { name: 'Live role-play' });
+        const transcript = page.getByRole('region', { name: 'Live role-play' });
         await transcript.focus();
         await page.keyboard.press('Home');
         await page.getByRole('button', { name: 'Load earlier messages' }).click();

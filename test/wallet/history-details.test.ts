@@ -23,6 +23,7 @@ describe('wallet history details and subscriptions', () => {
   it('names the room and anchor of each payment and the money of each recharge', async () => {
     const anchor = await registerAnchor(t.app);
     const room = await createRoom(t.db, { anchorId: anchor.uid, price: 30, name: 'Moonlit glade' });
+    await t.db.updateTable('rooms').set({ title: 'A night in the glade' }).where('id', '=', room.id).execute();
     const viewer = await registerViewer(t.app);
 
     const order = (await viewer.client.post('/api/payment/process_recharge/', { crypto_amount: 12 })).json();
@@ -38,7 +39,7 @@ describe('wallet history details and subscriptions', () => {
     const { transactions } = (await viewer.client.get('/api/wallet/transactions')).json().data;
     expect(transactions.map((tx: { type: string }) => tx.type)).toEqual(['subscription', 'adjustment', 'vip_room', 'recharge']);
     expect(transactions[0]).toMatchObject({ amount: -40, anchor_id: anchor.uid, anchor_name: anchor.username });
-    expect(transactions[2]).toMatchObject({ amount: -30, room_id: room.id, room_name: 'Moonlit glade', anchor_name: anchor.username });
+    expect(transactions[2]).toMatchObject({ amount: -30, room_id: room.id, room_name: 'Moonlit glade', room_title: 'A night in the glade', anchor_name: anchor.username });
     expect(transactions[3]).toMatchObject({
       amount: 60,
       order_id: order.order_id,

@@ -1,9 +1,11 @@
 import { Header } from './Header.tsx';
 import { HomePage, RoomPage } from '../features/rooms/index.ts';
+import { FollowingPage } from './FollowingPage.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 import { WalletPage } from './WalletPage.tsx';
 import { useI18n } from '../shared/i18n/I18nProvider.tsx';
 import { matchRoute, usePathname } from '../shared/router.tsx';
+import { LiveAnnouncer } from '../shared/ui/announcer.tsx';
 import { ModalOutlet } from '../shared/ui/modal.tsx';
 
 export function App() {
@@ -19,8 +21,10 @@ export function App() {
         {route.name === 'home' && <HomePage />}
         {route.name === 'room' && <RoomPage key={route.roomId} roomId={route.roomId} />}
         {route.name === 'wallet' && <WalletPage />}
+        {route.name === 'following' && <FollowingPage />}
         {route.name === 'not_found' && <NotFoundPage />}
       </main>
+      <LiveAnnouncer />
       <ModalOutlet />
     </>
   );

@@ -19,10 +19,15 @@ export function Header() {
           <img src="/favicon.svg" alt="" width="28" height="28" />
           <span className="brand-text">{t('app.name')}</span>
         </Link>
-        <nav className="topnav" aria-label="Main">
+        <nav className="topnav" aria-label={t('nav.main')}>
           <Link href="/" aria-current={pathname === '/' ? 'page' : undefined}>
             {t('nav.home')}
           </Link>
+          {session.loggedIn && (
+            <Link href="/following" aria-current={pathname === '/following' ? 'page' : undefined}>
+              {t('nav.following')}
+            </Link>
+          )}
           <Link href="/wallet" aria-current={pathname === '/wallet' ? 'page' : undefined}>
             {t('nav.wallet')}
           </Link>

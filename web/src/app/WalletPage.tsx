@@ -1,14 +1,17 @@
-/** The viewer's account page: balance, open recharge orders, transactions and followed rooms. */
-import { useEffect } from 'react';
+/** The viewer's account page: balance, subscriptions, open recharge orders and transactions. */
+import { useEffect, useRef } from 'react';
 import { OpenOrders } from '../features/recharge/index.ts';
-import { FollowedRooms } from '../features/rooms/index.ts';
 import { openLogin, useSession } from '../features/session/index.ts';
-import { BalanceCard, TransactionHistory } from '../features/wallet/index.ts';
+import { BalanceCard, Subscriptions, TransactionHistory } from '../features/wallet/index.ts';
 import { useI18n } from '../shared/i18n/I18nProvider.tsx';
+import { Link, useDocumentTitle, useFocusOnArrival } from '../shared/router.tsx';
 
 export function WalletPage() {
   const { t } = useI18n();
   const { user, loggedIn, refresh } = useSession();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useDocumentTitle(t('wallet.title'));
+  useFocusOnArrival(heading);
 
   // The balance may have changed elsewhere (another tab, a credited recharge).
   useEffect(() => {
@@ -18,7 +21,9 @@ export function WalletPage() {
   if (user && !loggedIn) {
     return (
       <div className="page empty">
-        <h1>{t('wallet.title')}</h1>
+        <h1 ref={heading} tabIndex={-1}>
+          {t('wallet.title')}
+        </h1>
         <p className="muted">{t('wallet.login_required')}</p>
         <button type="button" className="btn btn-primary" onClick={openLogin}>
           {t('account.login')}
@@ -29,15 +34,20 @@ export function WalletPage() {
 
   return (
     <div className="page wallet">
-      <div className="page-head">
-        <h1>{t('wallet.title')}</h1>
+      <div className="page-head page-head-row">
+        <h1 ref={heading} tabIndex={-1}>
+          {t('wallet.title')}
+        </h1>
+        <Link href="/following" className="btn btn-small">
+          {t('wallet.followed_link')} →
+        </Link>
       </div>
       <BalanceCard />
       <div className="wallet-grid">
+        <Subscriptions />
         <OpenOrders />
-        <TransactionHistory />
       </div>
-      <FollowedRooms />
+      <TransactionHistory />
     </div>
   );
 }

@@ -1,12 +1,13 @@
 /** A few client routes on the History API; the server answers every one of them with index.html. */
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type RefObject } from 'react';
 
-export type Route = { name: 'home' } | { name: 'room'; roomId: string } | { name: 'wallet' } | { name: 'not_found' };
+export type Route = { name: 'home' } | { name: 'room'; roomId: string } | { name: 'wallet' } | { name: 'following' } | { name: 'not_found' };
 
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { name: 'home' };
   if (path === '/wallet') return { name: 'wallet' };
+  if (path === '/following') return { name: 'following' };
   const room = /^\/live\/([^/]+)$/.exec(path);
   if (room) {
     try {
@@ -23,6 +24,8 @@ export function roomPath(roomId: string): string {
 }
 
 const NAVIGATE_EVENT = 'pecktra:navigate';
+/** Whether the current page was reached inside the app (a link or back/forward), not by loading it. */
+let navigatedInApp = false;
 
 function subscribe(onChange: () => void): () => void {
   window.addEventListener('popstate', onChange);
@@ -37,8 +40,15 @@ export function usePathname(): string {
   return useSyncExternalStore(subscribe, () => location.pathname);
 }
 
+if (typeof window !== 'undefined') {
+  window.addEventListener('popstate', () => {
+    navigatedInApp = true;
+  });
+}
+
 export function navigate(path: string): void {
   if (path === location.pathname) return;
+  navigatedInApp = true;
   history.pushState(null, '', path);
   window.scrollTo(0, 0);
   window.dispatchEvent(new Event(NAVIGATE_EVENT));
@@ -53,4 +63,25 @@ export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchor
     navigate(href);
   };
   return <a href={href} onClick={handleClick} {...rest} />;
+}
+
+/**
+ * Moves focus to a page's heading once it is shown after an in-app navigation, so keyboard and
+ * screen-reader users start reading the new page instead of staying on the link they followed.
+ * A page loaded from the address bar keeps the browser's own starting point.
+ */
+export function useFocusOnArrival(heading: RefObject<HTMLElement | null>, ready = true): void {
+  useEffect(() => {
+    if (!ready || !navigatedInApp) return;
+    heading.current?.focus({ preventScroll: true });
+  }, [heading, ready]);
+}
+
+const SITE_NAME = 'Pecktra Live';
+
+/** Sets the tab's title for the page shown: "<page> · Pecktra Live". */
+export function useDocumentTitle(title: string | null): void {
+  useEffect(() => {
+    document.title = title ? `${title} · ${SITE_NAME}` : SITE_NAME;
+  }, [title]);
 }

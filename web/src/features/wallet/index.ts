@@ -2,4 +2,5 @@
 export { usePayVip } from './api/pay-vip.ts';
 export { useSubscribeToAnchor } from './api/subscribe.ts';
 export { BalanceCard } from './components/BalanceCard.tsx';
+export { Subscriptions } from './components/Subscriptions.tsx';
 export { TransactionHistory } from './components/TransactionHistory.tsx';

@@ -1750,6 +1750,8 @@ export interface paths {
                             code: 0;
                             data: {
                                 chat_info: {
+                                    /** @description Extra: the sender's standing in the room when they wrote (its anchor, a subscriber of the anchor, a VIP who unlocked it) */
+                                    badges: ("anchor" | "subscriber" | "vip")[];
                                     id: number;
                                     /** Format: date-time */
                                     send_date: string;
@@ -1829,6 +1831,8 @@ export interface paths {
                             code: 0;
                             data: {
                                 chat_info: {
+                                    /** @description Extra: the sender's standing in the room when they wrote (its anchor, a subscriber of the anchor, a VIP who unlocked it) */
+                                    badges: ("anchor" | "subscriber" | "vip")[];
                                     id: number;
                                     /** Format: date-time */
                                     send_date: string;
@@ -2746,6 +2750,135 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Viewers whose chat messages the signed-in user hides (login required) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                blocks: {
+                                    /** Format: date-time */
+                                    blocked_at: string;
+                                    /** @description The blocked guest, or empty for a user */
+                                    guest_name: string;
+                                    /** @description The blocked user, or empty for a guest */
+                                    uid: string;
+                                    username: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Block or unblock a viewer (a user by uid, a guest by guest_name) for the signed-in user; idempotent */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        blocked: boolean;
+                        guest_name?: string;
+                        uid?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                blocked: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/is_logged_in": {
         parameters: {
             query?: never;
@@ -3134,6 +3267,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/wallet/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The logged-in user's running subscriptions and when each ends, soonest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                subscriptions: {
+                                    anchor_id: string;
+                                    anchor_name: string;
+                                    /** Format: date-time */
+                                    expires_at: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/wallet/transactions": {
         parameters: {
             query?: never;
@@ -3169,13 +3367,27 @@ export interface paths {
                                     /** @description Signed change of the balance */
                                     amount: number;
                                     anchor_id?: string;
+                                    /** @description Extra: the anchor of a vip_room or subscription entry */
+                                    anchor_name?: string;
                                     balance_after: number;
                                     /** Format: date-time */
                                     created_at: string;
                                     id: string;
                                     order_id?: string;
+                                    /** @description Extra: the crypto amount asked for a recharge */
+                                    pay_amount?: string;
+                                    /** @description Extra: the crypto currency of a recharge, e.g. usdttrc20 */
+                                    pay_currency?: string;
+                                    /** @description Extra: a recharge's price, a decimal string (e.g. USD) */
+                                    price_amount?: string;
+                                    /** @description Extra: the currency of price_amount */
+                                    price_currency?: string;
                                     reason?: string;
                                     room_id?: string;
+                                    /** @description Extra: the room of a vip_room entry */
+                                    room_name?: string;
+                                    /** @description Extra: that room's title, when it has one */
+                                    room_title?: string;
                                     /** @description vip_room, subscription, recharge or adjustment */
                                     type: string;
                                 }[];
@@ -3312,10 +3524,12 @@ export interface paths {
          *     Identity: the session cookie, else the guest cookie. Browsers must connect from the site's own origin.
          *
          *     **Server → client** text frames `{"type":...,"data":{...}}`:
-         *     - `hello` first: `{room_id, live_status, live_num, last_floor, last_user_message_id, resume_complete, server_time}`
+         *     - `hello` first: `{room_id, live_status, live_num, last_floor, last_user_message_id, resume_complete, server_time, heartbeat_ms}`
          *       (`server_time`: the server's clock in ms, for `changed_since` on a later resume)
+         *     - `{"type":"heartbeat"}` when the server has sent nothing for `heartbeat_ms`: at least one frame arrives every
+         *       2 × `heartbeat_ms`, so a longer silence means the connection is dead (reconnect and resume)
          *     - `chat_live_message`: `{op:"add"|"replace"|"delete", floor, is_user, live_message, sender_name, send_date}`
-         *     - `chat_user_message`: `{id, uid, username, user_message, send_date}`; `chat_user_message_deleted`: `{id}`
+         *     - `chat_user_message`: `{id, uid, username, user_message, send_date, badges}`; `chat_user_message_deleted`: `{id}`
          *     - `live_num`: `{live_num}` (at most one per room per second); `live_status`: `{live_status}`
          *     - `error`: `{error, message}` for a rejected client frame
          *     - `{"type":"pong"}` answering a ping

@@ -1,6 +1,6 @@
 import { createContext, use, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { MessageKey } from './dictionaries.ts';
-import { detectLanguage, LANGUAGE_STORAGE_KEY, translate, type Language, type Params } from './language.ts';
+import { detectLanguage, LANGUAGE_COOKIE, LANGUAGE_STORAGE_KEY, translate, type Language, type Params } from './language.ts';
 
 export interface I18n {
   language: Language;
@@ -26,6 +26,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     document.documentElement.lang = language;
+    // The server serves the next page in this language from the start (<html lang>, room tags).
+    document.cookie = `${LANGUAGE_COOKIE}=${language}; path=/; max-age=31536000; samesite=lax`;
   }, [language]);
 
   const setLanguage = useCallback((next: Language) => {

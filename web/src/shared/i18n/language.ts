@@ -4,6 +4,8 @@ import { en, zhCN, type Dictionary, type MessageKey } from './dictionaries.ts';
 export type Language = 'zh-CN' | 'en';
 
 export const LANGUAGE_STORAGE_KEY = 'pecktra.lang';
+/** Read by the server to serve pages in the viewer's language (src/web/page.ts). */
+export const LANGUAGE_COOKIE = 'pk_lang';
 
 export const dictionaries: Record<Language, Dictionary> = { 'zh-CN': zhCN, en };
 

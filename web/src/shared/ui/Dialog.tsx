@@ -1,19 +1,51 @@
 /**
- * Modal on the native <dialog>: focus is trapped and restored by the browser, Esc closes it, the
- * page behind is inert. Closing always goes through `onClose` so state and DOM agree.
+ * Modal on the native <dialog>: focus is trapped by the browser, Esc closes it, the page behind is
+ * inert. Closing always goes through `onClose` so state and DOM agree. The dialog opens on its
+ * first field (not on the close button that comes first in the DOM) and, when it goes, gives focus
+ * back to the control that opened it — or, if that control is gone (the log-in button after
+ * logging in), to the page's heading.
  */
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { useI18n } from '../i18n/I18nProvider.tsx';
+
+/** What a dialog opened from; a dialog opened from inside another inherits that one's opener. */
+const openers = new WeakMap<HTMLDialogElement, HTMLElement>();
+
+const FIRST_FIELD = 'input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [role=radio][aria-checked=true]';
+const FOCUSABLE = 'button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+function initialFocus(dialog: HTMLDialogElement): HTMLElement | null {
+  const content = dialog.querySelector('.dialog-content');
+  return content?.querySelector<HTMLElement>(FIRST_FIELD) ?? content?.querySelector<HTMLElement>(FOCUSABLE) ?? null;
+}
+
+function returnFocus(opener: HTMLElement | undefined): void {
+  const target = opener?.isConnected ? opener : document.querySelector<HTMLElement>('main h1');
+  if (!target) return;
+  if (target.tagName === 'H1' && !target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+  target.focus({ preventScroll: opener?.isConnected !== true });
+}
 
 export function Dialog({ title, onClose, children, wide }: { title: string; onClose(): void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const { t } = useI18n();
 
-  useEffect(() => {
+  // Layout effects: they run while the <dialog> is still in the document, before and after.
+  useLayoutEffect(() => {
     const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    if (!dialog) return;
+    const active = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
+    const parent = active?.closest('dialog');
+    const opener = parent ? openers.get(parent) : active;
+    if (opener) openers.set(dialog, opener);
+    if (!dialog.open) dialog.showModal();
+    initialFocus(dialog)?.focus();
+    return () => {
+      const wasFocusedInside = dialog.contains(document.activeElement) || document.activeElement === document.body;
+      dialog.close();
+      if (wasFocusedInside) returnFocus(openers.get(dialog));
+    };
   }, []);
 
   return (
@@ -37,7 +69,7 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
             ×
           </button>
         </div>
-        {children}
+        <div className="dialog-content">{children}</div>
       </div>
     </dialog>
   );

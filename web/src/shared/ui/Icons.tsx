@@ -63,3 +63,22 @@ export const BroadcastIcon = (props: SVGProps<SVGSVGElement>) => (
     />
   </svg>
 );
+
+export const ShareIcon = (props: SVGProps<SVGSVGElement>) => (
+  <svg {...base} {...props}>
+    <path
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      d="M12 3v12M7.5 7.5 12 3l4.5 4.5M5 12v7a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-7"
+    />
+  </svg>
+);
+
+export const TheatreIcon = (props: SVGProps<SVGSVGElement>) => (
+  <svg {...base} {...props}>
+    <path fill="none" stroke="currentColor" strokeWidth="2" strokeLinejoin="round" d="M3 5h18v14H3zM15 5v14" />
+  </svg>
+);

@@ -22,7 +22,7 @@ export function OpenOrders() {
               <strong>{t('recharge.package', { coins: order.coin_num })}</strong>
               <div className="muted small">{t(paymentStatusView(order.status).key)}</div>
             </div>
-            <button type="button" className="btn btn-small" onClick={() => openRecharge(order)}>
+            <button type="button" className="btn btn-small" onClick={() => openRecharge({ resume: order })}>
               {t('wallet.continue_order')}
             </button>
           </li>

@@ -2,7 +2,7 @@
  * Buying diamonds: pick a package, get an order with the exact USDT amount, address and QR code,
  * and watch its status in plain words (polled every 5 s) until the diamonds arrive.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useCreateRecharge, type RechargeOrder } from '../api/create-recharge.ts';
 import type { OrderSummary } from '../api/get-orders.ts';
 import { usePackages, type RechargePackage } from '../api/get-packages.ts';
@@ -11,6 +11,7 @@ import { useSimulatePayment } from '../api/simulate-payment.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 import { closeModal, showModal } from '../../../shared/ui/modal.tsx';
 import { openLogin, useSession } from '../../session/index.ts';
+import { initialPackage } from '../state/packages.ts';
 import { formatCountdown, paymentStatusView, secondsLeft } from '../state/payment.ts';
 import { CopyButton } from '../../../shared/ui/CopyButton.tsx';
 import { Dialog } from '../../../shared/ui/Dialog.tsx';
@@ -32,12 +33,19 @@ function orderFromSummary(summary: OrderSummary): Order {
   };
 }
 
-/** Opens the recharge dialog: a new order, or `resume` (an open order from the wallet) to pay it. */
-export function openRecharge(resume?: OrderSummary): void {
-  showModal(<RechargeDialog resume={resume} />);
+export interface RechargeOptions {
+  /** An open order from the wallet, to pay it. */
+  resume?: OrderSummary;
+  /** Diamonds the viewer is short of: the smallest package covering them is picked first. */
+  shortBy?: number;
 }
 
-function RechargeDialog({ resume }: { resume?: OrderSummary }) {
+/** Opens the recharge dialog for a new order, or to pay an open one. */
+export function openRecharge(options: RechargeOptions = {}): void {
+  showModal(<RechargeDialog resume={options.resume} shortBy={options.shortBy} />);
+}
+
+function RechargeDialog({ resume, shortBy }: RechargeOptions) {
   const { t } = useI18n();
   const session = useSession();
   const [order, setOrder] = useState<Order | null>(resume ? orderFromSummary(resume) : null);
@@ -56,19 +64,45 @@ function RechargeDialog({ resume }: { resume?: OrderSummary }) {
       ) : order ? (
         <OrderView order={order} simulated={simulated} onDone={closeModal} />
       ) : (
-        <PackagePicker packages={packages.data?.packages ?? null} loadError={packages.error} onOrder={setOrder} />
+        <PackagePicker packages={packages.data?.packages ?? null} loadError={packages.error} onOrder={setOrder} shortBy={shortBy} />
       )}
     </Dialog>
   );
 }
 
-function PackagePicker({ packages, loadError, onOrder }: { packages: RechargePackage[] | null; loadError: unknown; onOrder(order: Order): void }) {
-  const { t } = useI18n();
+function PackagePicker({
+  packages,
+  loadError,
+  onOrder,
+  shortBy,
+}: {
+  packages: RechargePackage[] | null;
+  loadError: unknown;
+  onOrder(order: Order): void;
+  shortBy?: number;
+}) {
+  const { t, formatNumber } = useI18n();
   const session = useSession();
   const [chosen, setSelected] = useState<number | null>(null);
   const creation = useCreateRecharge();
-  // The middle package until the viewer picks one.
-  const selected = chosen ?? packages?.[Math.min(1, packages.length - 1)]?.crypto_amount ?? null;
+  const group = useRef<HTMLDivElement>(null);
+  const suggested = packages ? initialPackage(packages, shortBy) : undefined;
+  const selected = chosen ?? suggested?.crypto_amount ?? null;
+
+  // A radio group: arrow keys move the choice (and focus) to the previous or next package.
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (!packages?.length) return;
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+    const index = packages.findIndex((pack) => pack.crypto_amount === selected);
+    let next: number | undefined;
+    if (step !== undefined) next = (Math.max(0, index) + step + packages.length) % packages.length;
+    else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = packages.length - 1;
+    if (next === undefined) return;
+    event.preventDefault();
+    setSelected(packages[next]!.crypto_amount);
+    group.current?.querySelectorAll<HTMLElement>('[role=radio]')[next]?.focus();
+  };
 
   const create = () => {
     if (selected === null || !session.user) return;
@@ -80,13 +114,14 @@ function PackagePicker({ packages, loadError, onOrder }: { packages: RechargePac
       <p className="muted">{t('recharge.choose')}</p>
       {packages === null && !loadError && <p className="muted">{t('common.loading')}</p>}
       {packages && (
-        <div className="package-grid" role="radiogroup" aria-label={t('recharge.title')}>
+        <div ref={group} className="package-grid" role="radiogroup" aria-label={t('recharge.title')} onKeyDown={onKeyDown}>
           {packages.map((pack) => (
             <button
               key={pack.crypto_amount}
               type="button"
               role="radio"
               aria-checked={selected === pack.crypto_amount}
+              tabIndex={selected === pack.crypto_amount ? 0 : -1}
               className="package"
               onClick={() => setSelected(pack.crypto_amount)}
             >
@@ -98,6 +133,9 @@ function PackagePicker({ packages, loadError, onOrder }: { packages: RechargePac
             </button>
           ))}
         </div>
+      )}
+      {shortBy !== undefined && shortBy > 0 && suggested && suggested.coin_num >= shortBy && selected === suggested.crypto_amount && (
+        <p className="small muted">{t('recharge.covers', { count: formatNumber(shortBy) })}</p>
       )}
       <ErrorText error={creation.error ?? loadError} />
       <button type="button" className="btn btn-primary btn-block" disabled={selected === null || creation.isPending} onClick={create}>

@@ -23,6 +23,8 @@ export type ServerFrame =
         resume_complete: boolean;
         /** The server's clock (ms), for `changed_since` on the next resume. */
         server_time: number;
+        /** The server sends a frame at least every 2 × this (ms); absent on older servers. */
+        heartbeat_ms?: number;
       };
     }
   | { type: 'chat_live_message'; data: LiveLine & { op: LiveLineOp } }
@@ -31,4 +33,6 @@ export type ServerFrame =
   | { type: 'live_num'; data: { live_num: number } }
   | { type: 'live_status'; data: { live_status: boolean } }
   | { type: 'error'; data: { error: string; message: string } }
-  | { type: 'pong' };
+  | { type: 'pong' }
+  /** Sent when the server had nothing else to say for heartbeat_ms: the connection is alive. */
+  | { type: 'heartbeat' };

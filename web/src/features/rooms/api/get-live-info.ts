@@ -1,6 +1,5 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { requestData, type OkData } from '../../../shared/api/client.ts';
-import { useSession } from '../../session/index.ts';
 
 /** A room as its page shows it, with what this viewer may do there (enter, follow, subscribe). */
 export type LiveInfo = OkData<'/api/live/get_live_info', 'get'>;
@@ -15,10 +14,10 @@ export function getLiveInfo(roomId: string): Promise<LiveInfo> {
 }
 
 /**
- * The room as this viewer may see it: asked again when they log in or out, while the page keeps
- * showing the previous answer.
+ * The room as this viewer may see it. Asked once when the page opens, at the same time as the
+ * session (the server knows the viewer from the cookie); logging in or out asks again (the session
+ * feature refreshes every answer then), while the page keeps showing the previous answer.
  */
 export function useLiveInfo(roomId: string) {
-  const { user } = useSession();
-  return useQuery({ queryKey: [...liveInfoKey(roomId), user?.uid], queryFn: () => getLiveInfo(roomId), placeholderData: keepPreviousData });
+  return useQuery({ queryKey: liveInfoKey(roomId), queryFn: () => getLiveInfo(roomId) });
 }

@@ -84,7 +84,7 @@ describe('room socket', () => {
     cursor = { afterFloor: 9, afterUserMessageId: 12 };
     FakeWebSocket.instances[0]!.drop(1006);
     expect(states.at(-1)).toBe('reconnecting');
-    vi.advanceTimersByTime(15_000);
+    vi.advanceTimersByTime(1_000);
     expect(FakeWebSocket.instances).toHaveLength(2);
     expect(FakeWebSocket.instances[1]!.url).toContain('after_floor=9&after_user_message_id=12');
     FakeWebSocket.instances[1]!.open();
@@ -130,6 +130,36 @@ describe('room socket', () => {
     vi.advanceTimersByTime(50_000);
     vi.advanceTimersByTime(15_000);
     expect(FakeWebSocket.instances.length).toBeGreaterThan(1);
+  });
+
+  it("with the server's heartbeats, notices a silent connection within 10 s and reconnects", () => {
+    socket.start();
+    const ws = FakeWebSocket.instances[0]!;
+    ws.open();
+    ws.receive({ ...hello, data: { ...hello.data, heartbeat_ms: 2500 } });
+    // Heartbeats keep it alive however quiet the room is.
+    for (let i = 0; i < 10; i++) {
+      vi.advanceTimersByTime(2500);
+      ws.receive({ type: 'heartbeat' });
+    }
+    expect(states.at(-1)).toBe('live');
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    // Then nothing: the link died without closing.
+    vi.advanceTimersByTime(9_000);
+    expect(states.at(-1)).toBe('reconnecting');
+    vi.advanceTimersByTime(1_000);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    expect(frames.filter((f) => f.type === 'heartbeat')).toHaveLength(10);
+  });
+
+  it('replaces a connection that never says hello (an upgrade swallowed on the way)', () => {
+    socket.start();
+    vi.advanceTimersByTime(9_500);
+    expect(states).toEqual(['connecting']);
+    vi.advanceTimersByTime(1_600);
+    expect(states).toEqual(['connecting', 'reconnecting']);
+    vi.advanceTimersByTime(1_000);
+    expect(FakeWebSocket.instances).toHaveLength(2);
   });
 
   it('does not reconnect after the page leaves the room', () => {

@@ -18,8 +18,17 @@ export interface RoomSocketHandlers {
 const CLOSE_FORBIDDEN = 4403;
 const CLOSE_NOT_FOUND = 4404;
 const PING_INTERVAL_MS = 25_000;
-/** No frame at all for this long (not even a pong) means the connection is dead but not closed. */
+/** How often the connection checks that frames still arrive. */
+const WATCH_INTERVAL_MS = 1_000;
+/**
+ * No frame at all for this long (not even a pong) means the connection is dead but not closed. A
+ * server that sends heartbeats says how often (hello's heartbeat_ms): then silence is noticed in
+ * about 2 × heartbeat_ms + 3 s (8 s by default); without them, a ping every 25 s must go unanswered.
+ */
 const SILENCE_LIMIT_MS = 60_000;
+const HEARTBEAT_SLACK_MS = 3_000;
+/** A connection that has not said hello by then (a proxy that swallows the upgrade) is replaced. */
+const CONNECT_TIMEOUT_MS = 10_000;
 /**
  * A resume asks for edits made since the last frame arrived, minus this much: it covers frames
  * still in flight when the link broke and clocks of different server instances disagreeing a
@@ -67,8 +76,11 @@ export class RoomSocket {
   private attempt = 0;
   private stopped = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private watchTimer: ReturnType<typeof setInterval> | undefined;
   private lastFrameAt = 0;
+  private lastPingAt = 0;
+  /** How long silence may last on the current connection before it counts as dead. */
+  private silenceLimit = CONNECT_TIMEOUT_MS;
   /** Server clock minus ours, from the last hello; null until the first one. */
   private serverClockOffset: number | null = null;
 
@@ -92,7 +104,7 @@ export class RoomSocket {
     this.stopped = true;
     window.removeEventListener('online', this.reconnectNow);
     clearTimeout(this.reconnectTimer);
-    clearInterval(this.pingTimer);
+    clearInterval(this.watchTimer);
     const socket = this.socket;
     this.socket = null;
     socket?.close(1000, 'leaving');
@@ -115,6 +127,11 @@ export class RoomSocket {
         : Math.max(0, Math.round(this.lastFrameAt + this.serverClockOffset - CHANGES_MARGIN_MS));
     const socket = new WebSocket(roomSocketUrl(this.roomId, { ...cursor, changedSince }));
     this.socket = socket;
+    this.lastFrameAt = Date.now();
+    this.lastPingAt = this.lastFrameAt;
+    this.silenceLimit = CONNECT_TIMEOUT_MS;
+    clearInterval(this.watchTimer);
+    this.watchTimer = setInterval(() => this.watch(socket), WATCH_INTERVAL_MS);
     socket.onmessage = (event) => {
       if (this.socket !== socket) return;
       this.lastFrameAt = Date.now();
@@ -122,20 +139,17 @@ export class RoomSocket {
         if (frame.type === 'hello') {
           this.attempt = 0;
           this.serverClockOffset = frame.data.server_time - Date.now();
+          const heartbeat = frame.data.heartbeat_ms;
+          this.silenceLimit = typeof heartbeat === 'number' && heartbeat > 0 ? 2 * heartbeat + HEARTBEAT_SLACK_MS : SILENCE_LIMIT_MS;
           this.handlers.onState('live');
         }
         this.handlers.onFrame(frame);
       }
     };
-    socket.onopen = () => {
-      this.lastFrameAt = Date.now();
-      clearInterval(this.pingTimer);
-      this.pingTimer = setInterval(() => this.heartbeat(socket), PING_INTERVAL_MS);
-    };
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      clearInterval(this.pingTimer);
+      clearInterval(this.watchTimer);
       if (this.stopped) return;
       if (event.code === CLOSE_FORBIDDEN) return this.handlers.onState('denied');
       if (event.code === CLOSE_NOT_FOUND) return this.handlers.onState('not_found');
@@ -143,17 +157,24 @@ export class RoomSocket {
     };
   }
 
-  private heartbeat(socket: WebSocket): void {
-    if (Date.now() - this.lastFrameAt > SILENCE_LIMIT_MS) {
+  /** Replaces a connection that went silent; pings now and then for servers without heartbeats. */
+  private watch(socket: WebSocket): void {
+    if (this.socket !== socket) return;
+    const now = Date.now();
+    if (now - this.lastFrameAt > this.silenceLimit) {
       // A dead link may never finish a closing handshake: drop it and reconnect right away.
-      clearInterval(this.pingTimer);
+      clearInterval(this.watchTimer);
       socket.onclose = null;
+      socket.onmessage = null;
       socket.close();
       this.socket = null;
       this.scheduleReconnect();
       return;
     }
-    if (socket.readyState === WebSocket.OPEN) socket.send('{"type":"ping"}');
+    if (socket.readyState === WebSocket.OPEN && now - this.lastPingAt >= PING_INTERVAL_MS) {
+      this.lastPingAt = now;
+      socket.send('{"type":"ping"}');
+    }
   }
 
   private scheduleReconnect(): void {

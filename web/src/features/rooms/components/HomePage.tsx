@@ -1,3 +1,5 @@
+import { useRef } from 'react';
+import { useDocumentTitle, useFocusOnArrival } from '../../../shared/router.tsx';
 import { useAllLives } from '../api/get-all-lives.ts';
 import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
 import { BroadcastIcon } from '../../../shared/ui/Icons.tsx';
@@ -7,11 +9,16 @@ import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 export function HomePage() {
   const { t } = useI18n();
   const { data: rooms, error, refetch } = useAllLives();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useDocumentTitle(t('home.title'));
+  useFocusOnArrival(heading);
 
   return (
     <div className="page">
       <div className="page-head">
-        <h1>{t('home.title')}</h1>
+        <h1 ref={heading} tabIndex={-1}>
+          {t('home.title')}
+        </h1>
         <p className="muted">{t('home.subtitle')}</p>
       </div>
       {error && !rooms && (

@@ -1,3 +1,5 @@
+import { useEffect, useRef } from 'react';
+import { ApiError } from '../../../shared/api/client.ts';
 import { usePayVip } from '../../wallet/index.ts';
 import type { LiveInfo } from '../api/get-live-info.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
@@ -25,6 +27,16 @@ export function Paywall({
   // Busy until the room has been read again: open after paying, or (a new price, a balance that
   // changed elsewhere) showing the truth again after a refusal.
   const payment = usePayVip({ onSettled: (_result, error) => (error ? Promise.all([onUnlocked(), session.refresh()]) : onUnlocked()) });
+
+  // A refusal for want of diamonds is out of date once a top-up has raised the balance.
+  const balance = session.user?.coin_num ?? 0;
+  const previousBalance = useRef(balance);
+  const { error: payError, reset: resetPayment } = payment;
+  useEffect(() => {
+    const rose = balance > previousBalance.current;
+    previousBalance.current = balance;
+    if (rose && payError instanceof ApiError && payError.error === 'insufficient_balance') resetPayment();
+  }, [balance, payError, resetPayment]);
 
   const pay = () => {
     if (!session.user) return;
@@ -67,7 +79,7 @@ export function Paywall({
       {decision.kind === 'recharge' && (
         <>
           <p className="warning-text">{t('paywall.short', { count: formatNumber(decision.shortBy) })}</p>
-          <button type="button" className="btn btn-primary btn-block" onClick={() => openRecharge()}>
+          <button type="button" className="btn btn-primary btn-block" onClick={() => openRecharge({ shortBy: decision.shortBy })}>
             {t('paywall.recharge')}
           </button>
         </>

@@ -28,7 +28,8 @@ export function RoomTypeBadge({ roomType, price }: { roomType: number; price: nu
 }
 
 /** A room of the live list, or a followed room (which also says whether it is live). */
-export function RoomCard({ room }: { room: LiveSummary & Partial<Pick<FollowedLive, 'live_status'>> }) {
+export function RoomCard({ room, headingLevel = 2 }: { room: LiveSummary & Partial<Pick<FollowedLive, 'live_status'>>; headingLevel?: 2 | 3 }) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const { t, formatNumber } = useI18n();
   const title = room.room_info.title || room.room_name;
   const hue = coverHue(room.room_id);
@@ -46,11 +47,13 @@ export function RoomCard({ room }: { room: LiveSummary & Partial<Pick<FollowedLi
         </span>
       </div>
       <div className="room-meta">
-        <h3 className="room-title">{title}</h3>
+        <Heading className="room-title">
+          <bdi>{title}</bdi>
+        </Heading>
         <p className="room-sub">
-          <span title={t('home.character')}>{room.character_name}</span>
+          <bdi title={t('home.character')}>{room.character_name}</bdi>
           <span aria-hidden="true"> · </span>
-          <span title={t('home.anchor')}>@{room.username}</span>
+          <bdi title={t('home.anchor')}>@{room.username}</bdi>
         </p>
         <RoomTypeBadge roomType={room.room_info.room_type} price={room.room_info.coin_num} />
       </div>

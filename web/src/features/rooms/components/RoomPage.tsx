@@ -1,24 +1,31 @@
-import { useEffect, useState, type CSSProperties } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { ApiError } from '../../../shared/api/client.ts';
-import { useSubscribeToAnchor } from '../../wallet/index.ts';
-import { useFollowRoom } from '../api/follow-room.ts';
-import { useLiveInfo, type LiveInfo } from '../api/get-live-info.ts';
-import { useSendUserMessage } from '../api/send-user-message.ts';
-import type { ConnectionState } from '../api/room-socket.ts';
-import { Dialog } from '../../../shared/ui/Dialog.tsx';
-import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
-import { EyeIcon, HeartIcon, StarIcon } from '../../../shared/ui/Icons.tsx';
-import { Paywall } from './Paywall.tsx';
-import { RoomTypeBadge, coverHue } from './RoomCard.tsx';
-import { Transcript } from './Transcript.tsx';
-import { ViewerChat } from './ViewerChat.tsx';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 import type { MessageKey } from '../../../shared/i18n/dictionaries.ts';
-import { Link } from '../../../shared/router.tsx';
+import { TEXT_SIZES, usePreferences, type AnnounceMode } from '../../../shared/preferences.ts';
+import { Link, useDocumentTitle, useFocusOnArrival } from '../../../shared/router.tsx';
+import { Dialog } from '../../../shared/ui/Dialog.tsx';
+import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
+import { EyeIcon, HeartIcon, StarIcon, TheatreIcon } from '../../../shared/ui/Icons.tsx';
+import { useMediaQuery } from '../../../shared/ui/use-media-query.ts';
 import { openRecharge } from '../../recharge/index.ts';
 import { openLogin, useSession } from '../../session/index.ts';
+import { useSubscribeToAnchor } from '../../wallet/index.ts';
+import { isBlocked, useBlocks } from '../api/blocks.ts';
+import { useFollowRoom } from '../api/follow-room.ts';
+import { useLiveInfo, type LiveInfo } from '../api/get-live-info.ts';
+import type { UserMessage } from '../api/get-user-chat-history.ts';
+import type { ConnectionState } from '../api/room-socket.ts';
+import { useSendUserMessage } from '../api/send-user-message.ts';
 import { canSubscribe, decidePaywall } from '../state/paywall.ts';
-import { useLiveRoom } from '../state/useLiveRoom.ts';
+import { savedReadingFloor } from '../state/reading-place.ts';
+import { useLiveRoom, type LiveRoom, type RoomAccess } from '../state/useLiveRoom.ts';
+import { useRoomAnnouncements } from '../state/useRoomAnnouncements.ts';
+import { Paywall } from './Paywall.tsx';
+import { RoomTypeBadge, coverHue } from './RoomCard.tsx';
+import { ShareButton } from './ShareButton.tsx';
+import { Transcript } from './Transcript.tsx';
+import { ViewerChat } from './ViewerChat.tsx';
 
 const CONNECTION_WORDS: Record<ConnectionState, MessageKey> = {
   connecting: 'conn.connecting',
@@ -29,35 +36,58 @@ const CONNECTION_WORDS: Record<ConnectionState, MessageKey> = {
   not_found: 'room.not_found',
 };
 
+/** Below this width the transcript and the chat share the screen as two tabs. */
+const PHONE_LAYOUT = '(max-width: 760px)';
+
 export function RoomPage({ roomId }: { roomId: string }) {
   const { t } = useI18n();
   const { data: info, error: infoError, refetch } = useLiveInfo(roomId);
+  const session = useSession();
+  const decision = info ? decidePaywall(info, session.user) : null;
+  const access: RoomAccess = decision === null ? 'unknown' : decision.kind === 'open' ? 'open' : 'locked';
+  // Read once: where the reader was before this page was reloaded (or left with Back).
+  const [restoreFloor] = useState(savedReadingFloor);
+  const live = useLiveRoom(roomId, access, restoreFloor);
 
   if (!info) {
     if (infoError) {
       const missing = infoError instanceof ApiError && infoError.status === 404;
-      return (
-        <div className="page empty">
-          <h1>{missing ? t('room.not_found') : t('room.load_failed')}</h1>
-          {!missing && <ErrorText error={infoError} />}
-          <Link href="/" className="btn btn-primary">
-            {t('common.back_home')}
-          </Link>
-        </div>
-      );
+      return <RoomUnavailable missing={missing} error={infoError} />;
     }
-    return <div className="page muted center">{t('common.loading')}</div>;
+    return (
+      <div className="page muted center" aria-busy="true">
+        {t('common.loading')}
+      </div>
+    );
   }
-  return <Room info={info} reload={refetch} />;
+  return <Room info={info} reload={refetch} live={live} restoreFloor={restoreFloor} />;
 }
 
-function Room({ info, reload }: { info: LiveInfo; reload(): Promise<unknown> }) {
+function RoomUnavailable({ missing, error }: { missing: boolean; error: unknown }) {
+  const { t } = useI18n();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const title = missing ? t('room.not_found') : t('room.load_failed');
+  useDocumentTitle(title);
+  useFocusOnArrival(heading);
+  return (
+    <div className="page empty">
+      <h1 ref={heading} tabIndex={-1}>
+        {title}
+      </h1>
+      {!missing && <ErrorText error={error} />}
+      <Link href="/" className="btn btn-primary">
+        {t('common.back_home')}
+      </Link>
+    </div>
+  );
+}
+
+function Room({ info, reload, live, restoreFloor }: { info: LiveInfo; reload(): Promise<unknown>; live: LiveRoom; restoreFloor: number | null }) {
   const { t, formatNumber, formatDateTime } = useI18n();
   const session = useSession();
   const room = info.live_info;
   const decision = decidePaywall(info, session.user);
   const open = decision.kind === 'open';
-  const live = useLiveRoom(room.room_id, open, { liveNum: room.live_num, liveStatus: room.live_status });
   const follow = useFollowRoom(room.room_id);
   const subscription = useSubscribeToAnchor();
   // The follow state the viewer just asked for, shown until the room's answer has been read again.
@@ -65,14 +95,28 @@ function Room({ info, reload }: { info: LiveInfo; reload(): Promise<unknown> }) 
   const actionError = follow.error ?? subscription.error;
   const [confirmSubscribe, setConfirmSubscribe] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const liveNum = open ? live.state.liveNum : room.live_num;
-  const liveStatus = open ? live.state.liveStatus : room.live_status;
+  const liveNum = open && live.state.synced ? live.state.liveNum : room.live_num;
+  const liveStatus = open && live.state.synced ? live.state.liveStatus : room.live_status;
   const subscribable = canSubscribe(info, session.user, room.uid);
+  const title = room.title || room.room_name;
+  const heading = useRef<HTMLHeadingElement>(null);
+  useDocumentTitle(`${title} · @${room.username}`);
+  useFocusOnArrival(heading);
 
   // Access withdrawn while watching (e.g. a subscription ran out): show the paywall again.
   useEffect(() => {
     if (live.connection === 'denied') void reload();
   }, [live.connection, reload]);
+
+  // "Not enough diamonds" is out of date once a top-up has raised the balance.
+  const balance = session.user?.coin_num ?? 0;
+  const previousBalance = useRef(balance);
+  const { error: subscribeError, reset: resetSubscription } = subscription;
+  useEffect(() => {
+    const rose = balance > previousBalance.current;
+    previousBalance.current = balance;
+    if (rose && subscribeError instanceof ApiError && subscribeError.error === 'insufficient_balance') resetSubscription();
+  }, [balance, subscribeError, resetSubscription]);
 
   const requireLogin = (): boolean => {
     if (session.loggedIn) return true;
@@ -89,15 +133,16 @@ function Room({ info, reload }: { info: LiveInfo; reload(): Promise<unknown> }) 
   const subscribe = () => {
     setConfirmSubscribe(false);
     follow.reset();
+    const price = info.subscription_info.amount;
     subscription.mutate(
-      { anchorId: room.uid, amount: info.subscription_info.amount },
+      { anchorId: room.uid, amount: price },
       {
         onSuccess: (result) => {
           setNotice(t('room.subscribe_done', { date: formatDateTime(result.expires_at) }));
           void reload();
         },
         onError: (err) => {
-          if (err instanceof ApiError && err.error === 'insufficient_balance') openRecharge();
+          if (err instanceof ApiError && err.error === 'insufficient_balance') openRecharge({ shortBy: Math.max(1, price - balance) });
           if (err instanceof ApiError && err.error === 'price_changed') void reload();
         },
       },
@@ -108,13 +153,6 @@ function Room({ info, reload }: { info: LiveInfo; reload(): Promise<unknown> }) 
     if (requireLogin()) setConfirmSubscribe(true);
   };
 
-  const send = useSendUserMessage(room, (sent, message) =>
-    live.addOwnMessage({ id: sent.id, uid: session.user?.uid ?? '', username: message.username, user_message: message.text, send_date: sent.send_date }),
-  );
-
-  const selfName = session.user?.status ? session.user.uname : (session.user?.guest_name ?? t('account.guest'));
-  const title = room.title || room.room_name;
-
   return (
     <div className="room">
       <section className="room-header panel" aria-labelledby="room-title">
@@ -122,19 +160,33 @@ function Room({ info, reload }: { info: LiveInfo; reload(): Promise<unknown> }) 
           {Array.from(room.character_name || room.room_name)[0] ?? '?'}
         </div>
         <div className="room-header-text">
-          <h1 id="room-title">{title}</h1>
+          <h1 id="room-title" ref={heading} tabIndex={-1}>
+            <bdi>{title}</bdi>
+          </h1>
           <p className="room-sub">
             <span>
-              {t('home.character')}: <strong>{room.character_name}</strong>
+              {t('home.character')}: <bdi className="strong">{room.character_name}</bdi>
             </span>
             <span aria-hidden="true"> · </span>
             <span>
-              {t('home.anchor')}: <strong>@{room.username}</strong>
+              {t('home.anchor')}: <bdi className="strong">@{room.username}</bdi>
             </span>
           </p>
-          {room.describe && <p className="room-describe">{room.describe}</p>}
+          {room.describe && (
+            <p className="room-describe" dir="auto">
+              {room.describe}
+            </p>
+          )}
           <div className="room-stats">
-            {liveStatus ? <span className="live-dot">{t('room.live')}</span> : <span className="offline-dot">{t('room.offline')}</span>}
+            {liveStatus ? (
+              <span className="live-dot" data-testid="room-status">
+                {t('room.live')}
+              </span>
+            ) : (
+              <span className="offline-dot" data-testid="room-status">
+                {t('room.stopped')}
+              </span>
+            )}
             <span className="stat" data-testid="live-num">
               <EyeIcon /> {t('room.viewers', { count: formatNumber(liveNum) })}
             </span>
@@ -161,6 +213,7 @@ function Room({ info, reload }: { info: LiveInfo; reload(): Promise<unknown> }) 
               </button>
             )
           )}
+          <ShareButton title={title} url={location.href.split('#')[0]!.split('?')[0]!} />
         </div>
         <div className="room-notes">
           <ErrorText error={actionError} />
@@ -175,24 +228,7 @@ function Room({ info, reload }: { info: LiveInfo; reload(): Promise<unknown> }) 
       {decision.kind !== 'open' ? (
         <Paywall info={info} decision={decision} onUnlocked={reload} onSubscribe={subscribable ? askSubscribe : null} />
       ) : (
-        <div className="room-body">
-          <section className="panel transcript-panel" aria-labelledby="transcript-title">
-            <h2 id="transcript-title" className="panel-title">
-              {t('room.transcript')}
-            </h2>
-            {!liveStatus && <p className="room-ended muted small">{t('room.ended')}</p>}
-            {live.loadError !== null && <ErrorText error={live.loadError} />}
-            <Transcript
-              messages={live.state.transcript.messages}
-              hasOlder={live.state.transcript.hasOlder}
-              loadingOlder={live.loadingOlder}
-              onLoadOlder={live.loadOlder}
-            />
-          </section>
-          <div className="panel chat-panel">
-            <ViewerChat messages={live.state.chat.messages} selfName={selfName} send={send} disabled={live.loadError !== null} />
-          </div>
-        </div>
+        <RoomBody live={live} liveStatus={liveStatus} restoreFloor={restoreFloor} room={room} />
       )}
 
       {confirmSubscribe && (
@@ -208,6 +244,205 @@ function Room({ info, reload }: { info: LiveInfo; reload(): Promise<unknown> }) 
           </div>
         </Dialog>
       )}
+    </div>
+  );
+}
+
+type Tab = 'story' | 'chat';
+
+/**
+ * The transcript and the chat: side by side on wide screens (or the transcript alone, full width,
+ * in theatre mode); on a phone, two tabs that fill the screen under the room's header, each tab
+ * counting what arrived while the other was shown.
+ */
+function RoomBody({ live, liveStatus, restoreFloor, room }: { live: LiveRoom; liveStatus: boolean; restoreFloor: number | null; room: LiveInfo['live_info'] }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const [preferences, setPreferences] = usePreferences();
+  const phone = useMediaQuery(PHONE_LAYOUT);
+  const [tab, setTab] = useState<Tab>('story');
+  const blocks = useBlocks();
+  const send = useSendUserMessage(room, (sent, message) =>
+    live.addOwnMessage({ id: sent.id, uid: session.user?.uid ?? '', username: message.username, user_message: message.text, send_date: sent.send_date, badges: [] }),
+  );
+
+  const selfName = session.user?.status ? session.user.uname : (session.user?.guest_name ?? t('account.guest'));
+  const selfUid = session.user?.status ? session.user.uid : '';
+  const isMine = useCallback(
+    (message: UserMessage) => (selfUid ? message.uid === selfUid : message.uid === '' && message.username === selfName),
+    [selfUid, selfName],
+  );
+  const allChat = live.state.chat.messages;
+  const chat = useMemo(() => allChat.filter((message) => !isBlocked(blocks.data, message)), [allChat, blocks.data]);
+  const transcript = live.state.transcript.messages;
+  useRoomAnnouncements({ ready: live.ready, transcript, chat, mode: preferences.announce, selfName, isMine });
+
+  // What arrived on the tab not shown (phones): counted from when the viewer left it, or from
+  // what was there when the room opened.
+  const lastFloor = transcript[transcript.length - 1]?.floor ?? -1;
+  const lastChatId = chat[chat.length - 1]?.id ?? 0;
+  const [leftAt, setLeftAt] = useState<{ floor?: number; chatId?: number }>({});
+  const showTab = (next: Tab) => {
+    if (next === tab) return;
+    setLeftAt((marks) => (tab === 'story' ? { ...marks, floor: lastFloor } : { ...marks, chatId: lastChatId }));
+    setTab(next);
+  };
+  const baseline = live.state.baseline;
+  const storySeen = leftAt.floor ?? baseline?.floor;
+  const chatSeen = leftAt.chatId ?? baseline?.chatId;
+  const unreadStory = phone && tab !== 'story' && storySeen !== undefined ? transcript.filter((line) => line.floor > storySeen).length : 0;
+  const unreadChat =
+    phone && tab !== 'chat' && chatSeen !== undefined ? chat.filter((message) => message.id > chatSeen && !isMine(message)).length : 0;
+
+  const theatre = preferences.theatre && !phone;
+  const storyHidden = phone && tab !== 'story';
+  const chatHidden = phone ? tab !== 'chat' : theatre;
+
+  const onTabKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight' && event.key !== 'Home' && event.key !== 'End') return;
+    event.preventDefault();
+    const next: Tab = event.key === 'Home' ? 'story' : event.key === 'End' ? 'chat' : tab === 'story' ? 'chat' : 'story';
+    showTab(next);
+    document.getElementById(`room-tab-${next}`)?.focus();
+  };
+
+  return (
+    <div className={`room-body${theatre ? ' room-body-theatre' : ''}${phone ? ' room-body-tabs' : ''}`}>
+      {phone && (
+        <div className="room-tabs" role="tablist" aria-label={t('room.sections')} onKeyDown={onTabKey}>
+          {(['story', 'chat'] as const).map((name) => {
+            const unread = name === 'story' ? unreadStory : unreadChat;
+            return (
+              <button
+                key={name}
+                id={`room-tab-${name}`}
+                type="button"
+                role="tab"
+                aria-selected={tab === name}
+                aria-controls={`room-panel-${name}`}
+                tabIndex={tab === name ? 0 : -1}
+                className="room-tab"
+                onClick={() => showTab(name)}
+              >
+                {name === 'story' ? t('room.tab_story') : t('room.tab_chat')}
+                {unread > 0 && (
+                  <span className="unread" data-testid={`unread-${name}`}>
+                    <span aria-hidden="true">{unread > 99 ? '99+' : unread}</span>
+                    <span className="visually-hidden">{t('room.unread', { count: unread })}</span>
+                  </span>
+                )}
+              </button>
+            );
+          })}
+        </div>
+      )}
+      <section
+        id="room-panel-story"
+        className={storyHidden ? 'panel transcript-panel tab-hidden' : 'panel transcript-panel'}
+        aria-labelledby={phone ? 'room-tab-story' : 'transcript-title'}
+        role={phone ? 'tabpanel' : undefined}
+        inert={storyHidden}
+        style={{ '--reading-size': `${TEXT_SIZES[preferences.textSize]}rem` } as CSSProperties}
+      >
+        <div className="transcript-toolbar">
+          <h2 id="transcript-title" className="panel-title">
+            {t('room.transcript')}
+          </h2>
+          <ReadingControls textSize={preferences.textSize} theatre={preferences.theatre} onChange={setPreferences} />
+        </div>
+        {!liveStatus && <p className="room-ended muted small">{t('room.ended')}</p>}
+        {live.loadError !== null && <ErrorText error={live.loadError} />}
+        {live.ready ? (
+          <Transcript
+            messages={transcript}
+            hasOlder={live.state.transcript.hasOlder}
+            loadingOlder={live.loadingOlder}
+            onLoadOlder={live.loadOlder}
+            restoreFloor={restoreFloor}
+          />
+        ) : (
+          live.loadError === null && (
+            <p className="transcript-empty muted" aria-busy="true">
+              {t('common.loading')}
+            </p>
+          )
+        )}
+      </section>
+      <div
+        id="room-panel-chat"
+        className={chatHidden ? 'panel chat-panel tab-hidden' : 'panel chat-panel'}
+        role={phone ? 'tabpanel' : undefined}
+        aria-labelledby={phone ? 'room-tab-chat' : undefined}
+        inert={chatHidden}
+      >
+        <ViewerChat
+          messages={chat}
+          hiddenCount={allChat.length - chat.length}
+          selfName={selfName}
+          selfUid={selfUid}
+          send={send}
+          disabled={live.loadError !== null}
+        />
+        <AnnounceSetting mode={preferences.announce} onChange={(announce) => setPreferences({ announce })} />
+      </div>
+    </div>
+  );
+}
+
+function ReadingControls({ textSize, theatre, onChange }: { textSize: number; theatre: boolean; onChange(change: { textSize?: number; theatre?: boolean }): void }) {
+  const { t } = useI18n();
+  return (
+    <div className="reading-controls">
+      <button
+        type="button"
+        className="btn btn-icon"
+        aria-label={t('room.text_smaller')}
+        title={t('room.text_smaller')}
+        disabled={textSize === 0}
+        onClick={() => onChange({ textSize: textSize - 1 })}
+      >
+        <span aria-hidden="true" className="text-size-small">
+          A
+        </span>
+      </button>
+      <button
+        type="button"
+        className="btn btn-icon"
+        aria-label={t('room.text_larger')}
+        title={t('room.text_larger')}
+        disabled={textSize === TEXT_SIZES.length - 1}
+        onClick={() => onChange({ textSize: textSize + 1 })}
+      >
+        <span aria-hidden="true" className="text-size-large">
+          A
+        </span>
+      </button>
+      <button
+        type="button"
+        className={theatre ? 'btn btn-icon btn-active theatre-toggle' : 'btn btn-icon theatre-toggle'}
+        aria-pressed={theatre}
+        aria-label={t('room.theatre')}
+        title={t('room.theatre')}
+        onClick={() => onChange({ theatre: !theatre })}
+      >
+        <TheatreIcon />
+      </button>
+    </div>
+  );
+}
+
+function AnnounceSetting({ mode, onChange }: { mode: AnnounceMode; onChange(mode: AnnounceMode): void }) {
+  const { t } = useI18n();
+  return (
+    <div className="announce-setting">
+      <label htmlFor="announce-mode" className="small muted">
+        {t('chat.announce')}
+      </label>
+      <select id="announce-mode" value={mode} onChange={(event) => onChange(event.target.value as AnnounceMode)}>
+        <option value="all">{t('chat.announce_all')}</option>
+        <option value="mentions">{t('chat.announce_mentions')}</option>
+        <option value="off">{t('chat.announce_off')}</option>
+      </select>
     </div>
   );
 }

@@ -2,12 +2,18 @@
  * The anchor/AI conversation. Virtualised so rooms with thousands of long messages scroll smoothly:
  * only the rows near the viewport exist in the DOM, each measured after it renders. The view
  * follows new messages while the reader is at the bottom and holds still while they read older ones.
+ *
+ * It is not a live region: rows appear as the reader scrolls, and a screen reader would read each
+ * one. New lines are announced once, by the room (see useRoomAnnouncements). Where the reader is
+ * (the first line in view) is kept in the page's history entry, so a reload or coming back with
+ * the Back button opens the room at the same place.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { LiveLine } from '../api/frames.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 import { Markdown } from '../../../shared/markdown/Markdown.tsx';
+import { saveReadingFloor } from '../state/reading-place.ts';
 
 const AT_END_SLACK_PX = 48;
 
@@ -32,13 +38,13 @@ const MessageRow = memo(function MessageRow({ message }: { message: LiveLine }) 
       </div>
       <div className="msg-main">
         <header className="msg-head">
-          <span className="msg-name">{message.sender_name}</span>
+          <bdi className="msg-name">{message.sender_name}</bdi>
           <span className={message.is_user ? 'tag tag-anchor' : 'tag tag-ai'}>{message.is_user ? t('room.anchor_tag') : t('room.ai_tag')}</span>
           <time className="msg-time" dateTime={message.send_date}>
             {formatTime(message.send_date)}
           </time>
         </header>
-        <div className="msg-text">
+        <div className="msg-text" dir="auto">
           <Markdown text={message.live_message} />
         </div>
       </div>
@@ -51,18 +57,22 @@ export function Transcript({
   hasOlder,
   loadingOlder,
   onLoadOlder,
+  restoreFloor,
 }: {
   messages: readonly LiveLine[];
   hasOlder: boolean;
   loadingOlder: boolean;
   onLoadOlder(): void;
+  /** Open at this line (the reader's place before a reload) instead of at the newest. */
+  restoreFloor: number | null;
 }) {
   const { t } = useI18n();
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [atEnd, setAtEnd] = useState(true);
+  const [atEnd, setAtEnd] = useState(restoreFloor === null);
   const [unseen, setUnseen] = useState(false);
   const initialScrollDone = useRef(false);
   const lastFloor = messages[messages.length - 1]?.floor;
+  const savePending = useRef(false);
 
   // The virtualizer is a mutable object by design; this app does not use the React Compiler.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -80,8 +90,10 @@ export function Transcript({
   useLayoutEffect(() => {
     if (initialScrollDone.current || messages.length === 0) return;
     initialScrollDone.current = true;
-    virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
-  }, [messages.length, virtualizer]);
+    const restoreAt = restoreFloor === null ? -1 : messages.findIndex((message) => message.floor >= restoreFloor);
+    if (restoreAt >= 0) virtualizer.scrollToIndex(restoreAt, { align: 'start' });
+    else virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
+  }, [messages, restoreFloor, virtualizer]);
 
   useEffect(() => {
     if (lastFloor !== undefined && !atEnd) setUnseen(true);
@@ -89,12 +101,28 @@ export function Transcript({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lastFloor]);
 
+  /** Remembers the first line in view (none at the end: the reader follows the live edge). */
+  const rememberPlace = (end: boolean) => {
+    if (savePending.current) return;
+    savePending.current = true;
+    requestAnimationFrame(() => {
+      savePending.current = false;
+      const element = scrollRef.current;
+      if (!element || !initialScrollDone.current) return;
+      if (end) return saveReadingFloor(null);
+      const top = element.scrollTop;
+      const first = virtualizer.getVirtualItems().find((item) => item.end > top);
+      if (first) saveReadingFloor(messages[first.index]?.floor ?? null);
+    });
+  };
+
   const onScroll = () => {
     const element = scrollRef.current;
     if (!element) return;
     const end = element.scrollHeight - element.scrollTop - element.clientHeight <= AT_END_SLACK_PX;
     setAtEnd(end);
     if (end) setUnseen(false);
+    rememberPlace(end);
   };
 
   const items = virtualizer.getVirtualItems();
@@ -116,9 +144,10 @@ export function Transcript({
             virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
           }
         }}
-        role="log"
+        role="region"
         aria-label={t('room.transcript')}
         tabIndex={0}
+        data-testid="transcript"
       >
         {hasOlder && (
           <div className="load-older">
@@ -145,6 +174,7 @@ export function Transcript({
         <button
           type="button"
           className={unseen ? 'jump-latest jump-latest-new' : 'jump-latest'}
+          aria-label={unseen ? undefined : t('room.jump_latest')}
           onClick={() => {
             virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
             setUnseen(false);

@@ -25,13 +25,13 @@ describe('room live state', () => {
       older: false,
       hasMore: false,
     });
-    state = roomReducer(state, { type: 'viewer_history', messages: [{ id: 4, uid: 'u', username: 'v', user_message: 'yo', send_date: sendDate }] });
+    state = roomReducer(state, { type: 'viewer_history', messages: [{ id: 4, uid: 'u', username: 'v', user_message: 'yo', send_date: sendDate, badges: [] }] });
     expect(resumeCursor(state)).toEqual({ afterFloor: 0, afterUserMessageId: 4 });
     state = roomReducer(state, {
       type: 'frame',
       frame: { type: 'chat_live_message', data: { op: 'add', floor: 1, is_user: false, live_message: '*waves*', sender_name: 'S', send_date: sendDate } },
     });
-    state = roomReducer(state, { type: 'frame', frame: { type: 'chat_user_message', data: { id: 6, uid: 'u', username: 'v', user_message: 'again', send_date: sendDate } } });
+    state = roomReducer(state, { type: 'frame', frame: { type: 'chat_user_message', data: { id: 6, uid: 'u', username: 'v', user_message: 'again', send_date: sendDate, badges: [] } } });
     state = roomReducer(state, { type: 'frame', frame: { type: 'chat_user_message_deleted', data: { id: 4 } } });
     expect(resumeCursor(state)).toEqual({ afterFloor: 1, afterUserMessageId: 6 });
     expect(state.chat.messages.map((m) => m.id)).toEqual([6]);
@@ -41,13 +41,14 @@ describe('room live state', () => {
   it('leaves the state untouched for frames that change nothing visible', () => {
     const state = initialRoomState(1, true);
     expect(roomReducer(state, { type: 'frame', frame: { type: 'pong' } })).toBe(state);
+    expect(roomReducer(state, { type: 'frame', frame: { type: 'heartbeat' } })).toBe(state);
     expect(roomReducer(state, { type: 'frame', frame: { type: 'error', data: { error: 'rate_limited', message: 'slow down' } } })).toBe(state);
     expect(roomReducer(state, { type: 'frame', frame: { type: 'chat_user_message_deleted', data: { id: 1 } } })).toBe(state);
   });
 
   it('after an incomplete resume, fresh pages replace what was held, keeping what arrived live after them', () => {
     const line = (floor: number, text: string) => ({ floor, is_user: false, live_message: text, sender_name: 'S', send_date: sendDate });
-    const comment = (id: number, text: string) => ({ id, uid: 'u', username: 'v', user_message: text, send_date: sendDate });
+    const comment = (id: number, text: string) => ({ id, uid: 'u', username: 'v', user_message: text, send_date: sendDate, badges: [] });
     let state = initialRoomState();
     state = roomReducer(state, { type: 'history', messages: [line(0, 'old 0'), line(1, 'old 1'), line(2, 'deleted meanwhile')], older: false, hasMore: true });
     state = roomReducer(state, { type: 'viewer_history', messages: [comment(1, 'removed meanwhile'), comment(2, 'kept')] });

@@ -12,6 +12,10 @@ export interface RoomLiveState {
   chat: ViewerChatState;
   liveNum: number;
   liveStatus: boolean;
+  /** A hello arrived: liveNum and liveStatus are the socket's, no longer the page's first answer. */
+  synced: boolean;
+  /** The newest line and viewer message of the first histories: what was there when the room opened. */
+  baseline: { floor: number; chatId: number } | null;
 }
 
 export type RoomAction =
@@ -23,17 +27,21 @@ export type RoomAction =
   | { type: 'frame'; frame: ServerFrame };
 
 export function initialRoomState(liveNum = 0, liveStatus = false): RoomLiveState {
-  return { transcript: emptyTranscript, chat: emptyViewerChat, liveNum, liveStatus };
+  return { transcript: emptyTranscript, chat: emptyViewerChat, liveNum, liveStatus, synced: false, baseline: null };
 }
 
 export function roomReducer(state: RoomLiveState, action: RoomAction): RoomLiveState {
   switch (action.type) {
     case 'history':
       return { ...state, transcript: mergeHistory(state.transcript, action.messages, action) };
-    case 'viewer_history':
-      return { ...state, chat: addViewerMessages(state.chat, action.messages) };
+    case 'viewer_history': {
+      // The page loads the transcript page first, then this one: together they are the opening state.
+      const chat = addViewerMessages(state.chat, action.messages);
+      const baseline = state.baseline ?? { floor: state.transcript.lastFloor ?? -1, chatId: chat.lastId ?? 0 };
+      return { ...state, chat, baseline };
+    }
     case 'sent':
-      return { ...state, chat: addViewerMessages(state.chat, [action.message]) };
+      return { ...state, chat: addViewerMessages(state.chat, [action.message], true) };
     case 'reload':
       return {
         ...state,
@@ -48,7 +56,7 @@ export function roomReducer(state: RoomLiveState, action: RoomAction): RoomLiveS
 function applyFrame(state: RoomLiveState, frame: ServerFrame): RoomLiveState {
   switch (frame.type) {
     case 'hello':
-      return { ...state, liveNum: frame.data.live_num, liveStatus: frame.data.live_status };
+      return { ...state, liveNum: frame.data.live_num, liveStatus: frame.data.live_status, synced: true };
     case 'chat_live_message': {
       const transcript = applyLiveEvent(state.transcript, frame.data);
       return transcript === state.transcript ? state : { ...state, transcript };
@@ -67,8 +75,12 @@ function applyFrame(state: RoomLiveState, frame: ServerFrame): RoomLiveState {
       return { ...state, liveStatus: frame.data.live_status };
     case 'error':
     case 'pong':
-      // pong only proves liveness (RoomSocket watches that); errors answer chat sent over the
-      // socket, and this client posts chat over HTTP where the refusal comes back directly.
+    case 'heartbeat':
+      // pong and heartbeat only prove liveness (RoomSocket watches that); errors answer chat sent
+      // over the socket, and this client posts chat over HTTP where the refusal comes back directly.
+      return state;
+    default:
+      // A frame type this client does not know (a newer server): nothing to show.
       return state;
   }
 }

@@ -3,7 +3,7 @@ import type { UserMessage } from '../api/get-user-chat-history.ts';
 import { addViewerMessages, emptyViewerChat, removeViewerMessage, VIEWER_CHAT_LIMIT } from './viewer-chat.ts';
 
 function chat(id: number, text = `hello ${id}`): UserMessage {
-  return { id, uid: `u${id}`, username: `viewer${id}`, user_message: text, send_date: `2025-07-11T17:00:${String(id % 60).padStart(2, '0')}.000Z` };
+  return { id, uid: `u${id}`, username: `viewer${id}`, user_message: text, send_date: `2025-07-11T17:00:${String(id % 60).padStart(2, '0')}.000Z`, badges: [] };
 }
 
 describe('viewer chat merge', () => {
@@ -13,6 +13,16 @@ describe('viewer chat merge', () => {
     state = addViewerMessages(state, [chat(3)]); // the same message broadcast back
     expect(state.messages.map((m) => m.id)).toEqual([1, 2, 3]);
     expect(state.lastId).toBe(3);
+  });
+
+  it("gives one's own message the badges the broadcast brings, whichever copy arrives first", () => {
+    const posted = chat(7);
+    const broadcast = { ...chat(7), badges: ['subscriber' as const] };
+    let state = addViewerMessages(emptyViewerChat, [posted], true);
+    state = addViewerMessages(state, [broadcast]);
+    expect(state.messages).toEqual([broadcast]);
+    const again = addViewerMessages(addViewerMessages(emptyViewerChat, [broadcast]), [posted], true);
+    expect(again.messages).toEqual([broadcast]);
   });
 
   it('puts a message replayed after a reconnect in id order', () => {

@@ -15,14 +15,33 @@ export interface ViewerChatState {
 
 export const emptyViewerChat: ViewerChatState = { messages: [], lastId: null };
 
-export function addViewerMessages(state: ViewerChatState, incoming: readonly UserMessage[]): ViewerChatState {
-  const fresh = incoming.filter(
-    (message, index) => !state.messages.some((known) => known.id === message.id) && incoming.findIndex((m) => m.id === message.id) === index,
-  );
-  if (fresh.length === 0) return state;
-  let messages = [...state.messages, ...fresh];
+function sameMessage(a: UserMessage, b: UserMessage): boolean {
+  return a.user_message === b.user_message && a.username === b.username && a.badges.join() === b.badges.join();
+}
+
+/**
+ * Adds messages not held yet. A known id arriving again from the server replaces the held copy:
+ * the sender's own message, first shown from the POST answer, gets its badges from the broadcast.
+ * `ownCopy` marks that POST-answer copy, which never replaces what the broadcast already brought.
+ */
+export function addViewerMessages(state: ViewerChatState, incoming: readonly UserMessage[], ownCopy = false): ViewerChatState {
+  let messages = state.messages;
+  const fresh: UserMessage[] = [];
+  for (const message of incoming) {
+    const known = messages.findIndex((m) => m.id === message.id);
+    if (known >= 0) {
+      if (!ownCopy && !sameMessage(messages[known]!, message)) {
+        const replaced = messages.slice();
+        replaced[known] = message;
+        messages = replaced;
+      }
+    } else if (!fresh.some((m) => m.id === message.id)) {
+      fresh.push(message);
+    }
+  }
+  if (fresh.length === 0) return messages === state.messages ? state : { ...state, messages };
   // Server ids grow with time; ordering by them puts a replayed (resumed) message in its place.
-  messages.sort((a, b) => a.id - b.id);
+  messages = [...messages, ...fresh].sort((a, b) => a.id - b.id);
   if (messages.length > VIEWER_CHAT_LIMIT) messages = messages.slice(messages.length - VIEWER_CHAT_LIMIT);
   let lastId = state.lastId;
   for (const message of fresh) lastId = lastId === null ? message.id : Math.max(lastId, message.id);

@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { request, requestData } from '../../../shared/api/client.ts';
 import { SESSION_KEY } from './get-session.ts';
 
@@ -19,18 +19,44 @@ export async function logout(): Promise<void> {
   await request('get', '/api/users/login_out');
 }
 
+/**
+ * Someone else is watching now: every other answer (room info, access, lists) may differ for them,
+ * so all are asked again; what the page shows stays until the new answers arrive.
+ */
+function refreshForNewViewer(queryClient: QueryClient): Promise<void> {
+  return queryClient.invalidateQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
+}
+
 export function useLogin() {
   const queryClient = useQueryClient();
-  return useMutation({ mutationFn: login, onSuccess: (user) => queryClient.setQueryData(SESSION_KEY, user) });
+  return useMutation({
+    mutationFn: login,
+    onSuccess: (user) => {
+      queryClient.setQueryData(SESSION_KEY, user);
+      void refreshForNewViewer(queryClient);
+    },
+  });
 }
 
 export function useRegister() {
   const queryClient = useQueryClient();
-  return useMutation({ mutationFn: register, onSuccess: (user) => queryClient.setQueryData(SESSION_KEY, user) });
+  return useMutation({
+    mutationFn: register,
+    onSuccess: (user) => {
+      queryClient.setQueryData(SESSION_KEY, user);
+      void refreshForNewViewer(queryClient);
+    },
+  });
 }
 
 /** Logs out, then reads the session again: the viewer is a guest from then on. */
 export function useLogout() {
   const queryClient = useQueryClient();
-  return useMutation({ mutationFn: logout, onSettled: () => queryClient.refetchQueries({ queryKey: SESSION_KEY }) });
+  return useMutation({
+    mutationFn: logout,
+    onSettled: async () => {
+      await queryClient.refetchQueries({ queryKey: SESSION_KEY });
+      void refreshForNewViewer(queryClient);
+    },
+  });
 }

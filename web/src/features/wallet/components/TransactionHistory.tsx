@@ -37,17 +37,42 @@ export function TransactionHistory() {
   );
 }
 
+/** Crypto currency codes as people say them: usdttrc20 → USDT (TRC-20). */
+function currencyName(code: string): string {
+  const match = /^(.*?)(trc20|erc20|bsc)$/i.exec(code);
+  return match ? `${match[1]!.toUpperCase()} (${match[2]!.toUpperCase().replace(/(\d+)$/, '-$1')})` : code.toUpperCase();
+}
+
+/** What a movement was for, in words: the room and anchor, or what a recharge cost. */
+function useDetail(tx: WalletTransaction): string | null {
+  const { t } = useI18n();
+  if (tx.type === 'vip_room' && tx.room_name) return t('wallet.tx.vip_detail', { room: tx.room_title || tx.room_name, anchor: tx.anchor_name ?? '?' });
+  if (tx.type === 'subscription' && tx.anchor_name) return t('wallet.tx.subscription_detail', { anchor: tx.anchor_name });
+  if (tx.type === 'recharge' && tx.price_amount) {
+    return t('wallet.tx.recharge_detail', {
+      usd: tx.price_amount,
+      currency: (tx.price_currency ?? 'usd').toUpperCase(),
+      crypto: tx.pay_amount ?? '?',
+      cryptoCurrency: currencyName(tx.pay_currency ?? ''),
+    });
+  }
+  return tx.reason ?? null;
+}
+
 function TransactionRow({ tx }: { tx: WalletTransaction }) {
   const { t, formatNumber, formatDateTime } = useI18n();
   const words = TRANSACTION_WORDS[tx.type];
+  const detail = useDetail(tx);
   return (
-    <li className="list-row">
+    <li className="list-row" data-testid="transaction">
       <div>
         <strong>{words ? t(words) : tx.type}</strong>
-        <div className="muted small">
-          {formatDateTime(tx.created_at)}
-          {tx.reason ? ` · ${tx.reason}` : ''}
-        </div>
+        {detail && (
+          <div className="tx-detail" dir="auto">
+            {detail}
+          </div>
+        )}
+        <div className="muted small">{formatDateTime(tx.created_at)}</div>
       </div>
       <div className="right">
         <strong className={tx.amount >= 0 ? 'amount-in' : 'amount-out'}>

@@ -68,15 +68,17 @@ export function Header() {
               </span>
             </span>
           )}
-          {session.loggedIn ? (
-            <button type="button" className="btn btn-ghost" onClick={() => logout.mutate()}>
-              {t('account.logout')}
-            </button>
-          ) : (
-            <button type="button" className="btn btn-primary" onClick={openLogin}>
-              {t('account.login')}
-            </button>
-          )}
+          {/* Nothing until the session is known: a signed-in viewer never sees "Log in" flash by. */}
+          {user &&
+            (session.loggedIn ? (
+              <button key="logout" type="button" className="btn btn-ghost" onClick={() => logout.mutate()}>
+                {t('account.logout')}
+              </button>
+            ) : (
+              <button key="login" type="button" className="btn btn-primary" onClick={openLogin}>
+                {t('account.login')}
+              </button>
+            ))}
         </div>
       </div>
     </header>

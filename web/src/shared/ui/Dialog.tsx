@@ -40,8 +40,22 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
     const opener = parent ? openers.get(parent) : active;
     if (opener) openers.set(dialog, opener);
     if (!dialog.open) dialog.showModal();
-    initialFocus(dialog)?.focus();
+    const first = initialFocus(dialog);
+    first?.focus();
+    // Content that loads after opening (the recharge packages): its first field gets focus when
+    // it appears, unless the viewer has moved focus by then.
+    const parked = () => document.activeElement === dialog || document.activeElement === dialog.querySelector('.btn-close');
+    const waiting = first ? null : new MutationObserver(() => {
+      const field = initialFocus(dialog);
+      if (!field) return;
+      waiting?.disconnect();
+      if (parked()) field.focus();
+    });
+    waiting?.observe(dialog, { childList: true, subtree: true });
+    const giveUp = setTimeout(() => waiting?.disconnect(), 5000);
     return () => {
+      waiting?.disconnect();
+      clearTimeout(giveUp);
       const wasFocusedInside = dialog.contains(document.activeElement) || document.activeElement === document.body;
       dialog.close();
       if (wasFocusedInside) returnFocus(openers.get(dialog));

@@ -152,7 +152,7 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
           mes: '*A lantern flickers to life.* "Look — fireflies."',
           send_date: 'July 11, 2025 5:52pm',
         });
-        await page.getByText('A lantern flickers to life.').waitFor();
+        await page.locator('.msg', { hasText: 'A lantern flickers to life.' }).waitFor();
         expect(await page.evaluate('window.__sameDocument')).toBe(true);
         expect(await page.locator('.msg').count()).toBe(SERAPHINA.length + 1);
         expect(problems).toEqual([]);
@@ -315,7 +315,7 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
         expect(rendered).toBeLessThan(60);
 
         // Keyboard reading: Home goes to the top, where earlier history loads on request.
-        const transcript = page.getByRole('region', { name: 'Live role-play' });
+        const transcript = page.getByRole('region', { name: 'Role-play messages' });
         await transcript.focus();
         await page.keyboard.press('Home');
         await page.getByRole('button', { name: 'Load earlier messages' }).click();
@@ -356,11 +356,17 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
 
           await page.goto(`${server.baseUrl}/live/${showcase.roomId}`);
           await registerInUi(page, uniqueUser(label));
+          // On a phone the chat is the second tab.
+          if (label === 'phone') await page.getByRole('tab', { name: /Chat/ }).click();
           const comment = label === 'desktop' ? 'This story is so good!' : '太好看了，期待下一幕！';
           await page.getByLabel('Chat message').fill(comment);
           await page.getByRole('button', { name: 'Send' }).click();
           await page.locator('.chat-msg', { hasText: comment }).waitFor();
-          await page.getByText('Who are you?').waitFor();
+          if (label === 'phone') {
+            await page.screenshot({ path: path.join(SCREENSHOTS, `room-${label}-chat.png`) });
+            await page.getByRole('tab', { name: /Story/ }).click();
+          }
+          await page.locator('.msg', { hasText: 'Who are you?' }).waitFor();
           await page.evaluate('window.scrollTo(0, 0)');
           await page.screenshot({ path: path.join(SCREENSHOTS, `room-${label}.png`) });
 

@@ -145,7 +145,7 @@ export function Transcript({
           }
         }}
         role="region"
-        aria-label={t('room.transcript')}
+        aria-label={t('room.transcript_lines')}
         tabIndex={0}
         data-testid="transcript"
       >

@@ -83,13 +83,36 @@ export function roomHead(room: RoomPreview, url: string, language: PageLanguage)
 }
 
 /**
- * The document with `lang` set and, given `head`, its `<title>` and description replaced by it.
- * A document without those tags is sent with only what could be set.
+ * The API answers a page asks for first, exactly as the web app requests them (same path and
+ * query), so the browser fetches them while the script downloads and runs, and the app's own
+ * requests are answered from those preloads. Same-origin `fetch()` is a CORS-mode request with
+ * same-origin credentials, which is what `crossorigin="anonymous"` preloads.
  */
-export function renderPage(document: string, language: PageLanguage, head?: string): string {
+export function firstRequests(pathname: string, roomId: string | undefined): string[] {
+  const requests = ['/api/users/is_logged_in'];
+  if (roomId !== undefined) {
+    const room = new URLSearchParams({ room_id: roomId }).toString();
+    requests.push(`/api/live/get_live_info?${room}`, `/api/live/get_live_chat_history?${room}&limit=200`, `/api/live/get_user_chat_history?${room}`);
+  } else if (pathname === '/') {
+    requests.push('/api/live/get_all_lives');
+  }
+  return requests;
+}
+
+function preloads(urls: readonly string[]): string {
+  return urls.map((url) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${escapeHtml(url)}" />`).join('\n    ');
+}
+
+/**
+ * The document with `lang` set, the page's first API requests preloaded and, given `head`, its
+ * `<title>` and description replaced by it. A document without those tags is sent with only what
+ * could be set.
+ */
+export function renderPage(document: string, language: PageLanguage, head?: string, requests: readonly string[] = []): string {
   let page = document.replace(/<html\b[^>]*>/i, `<html lang="${language}">`);
   if (head !== undefined) {
     page = page.replace(/\s*<meta name="description"[^>]*>/i, '').replace(/<title>[^<]*<\/title>/i, () => head);
   }
+  if (requests.length > 0) page = page.replace(/<\/head>/i, () => `  ${preloads(requests)}\n  </head>`);
   return page;
 }

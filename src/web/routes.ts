@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { LANGUAGE_COOKIE, pageLanguage, renderPage, roomHead, type RoomPreview } from './page.js';
+import { firstRequests, LANGUAGE_COOKIE, pageLanguage, renderPage, roomHead, type RoomPreview } from './page.js';
 
 export interface WebRoutesOptions {
   /** Directory with the Vite build (index.html + assets/). */
@@ -90,7 +90,8 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, { dis
       roomId = undefined;
     }
     const room = roomId !== undefined && roomPreview ? await roomPreview(roomId) : undefined;
-    return renderPage(document, language, room && roomHead(room, `${publicUrl}${pathname}`, language));
+    const head = room && roomHead(room, `${publicUrl}${pathname}`, language);
+    return renderPage(document, language, head, firstRequests(pathname, room ? roomId : undefined));
   }
   if (built) {
     // serve:false: only reply.sendFile is wanted; the route below decides what each path means.

@@ -11,8 +11,13 @@ const HTML = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 const INDEX =
   '<!doctype html><html lang="zh-CN"><head><meta name="description" content="Pecktra Live" /><title>Pecktra Live</title>' +
   '<script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>';
-/** The page as served to a browser preferring `language`, outside a room. */
-const served = (language: string) => INDEX.replace('lang="zh-CN"', `lang="${language}"`);
+const preload = (url: string) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${url}" />`;
+/** The page as served to a browser preferring `language`, outside a room: it preloads the session. */
+const served = (language: string, extra: string[] = []) =>
+  INDEX.replace('lang="zh-CN"', `lang="${language}"`).replace(
+    '</head>',
+    `  ${[preload('/api/users/is_logged_in'), ...extra.map(preload)].join('\n    ')}\n  </head>`,
+  );
 
 describe('serving the built web app', () => {
   let dist: string;
@@ -37,7 +42,7 @@ describe('serving the built web app', () => {
     const res = await t.app.inject({ url: '/', headers: HTML });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);
-    expect(res.body).toBe(served('zh-CN'));
+    expect(res.body).toBe(served('zh-CN', ['/api/live/get_all_lives']));
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
@@ -46,7 +51,7 @@ describe('serving the built web app', () => {
   });
 
   it('answers client routes with index.html so deep links and reloads work', async () => {
-    for (const url of ['/live/room_123', '/wallet', '/live/abc?x=1', '/some/unknown/page']) {
+    for (const url of ['/live/room_123', '/wallet', '/live/abc?x=1', '/some/unknown/page', '/following']) {
       const res = await t.app.inject({ url, headers: HTML });
       expect(res.statusCode, url).toBe(200);
       expect(res.body, url).toBe(served('zh-CN'));
@@ -83,6 +88,15 @@ describe('serving the built web app', () => {
     expect(body.match(/<title>/g)).toHaveLength(1);
     expect(body.match(/name="description"/g)).toHaveLength(1);
     expect(body).toContain('<script type="module" src="/assets/index-abc123.js"></script>');
+    // The app's first requests, exactly as it makes them, start with the page.
+    for (const url of [
+      '/api/users/is_logged_in',
+      `/api/live/get_live_info?room_id=${roomId}`,
+      `/api/live/get_live_chat_history?room_id=${roomId}&#38;limit=200`,
+      `/api/live/get_user_chat_history?room_id=${roomId}`,
+    ]) {
+      expect(body).toContain(preload(url));
+    }
 
     const zh = await t.app.inject({ url: `/live/${roomId}`, headers: { ...HTML, 'accept-language': 'zh-CN' } });
     expect(zh.body).toContain('content="直播中 — A cozy role-play in an enchanted forest"');

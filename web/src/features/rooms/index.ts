@@ -2,3 +2,4 @@
 export { FollowedRooms } from './components/FollowedRooms.tsx';
 export { HomePage } from './components/HomePage.tsx';
 export { RoomPage } from './components/RoomPage.tsx';
+export { prefetchLiveList, prefetchRoom } from './prefetch.ts';

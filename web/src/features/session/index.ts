@@ -1,4 +1,4 @@
 /** Who is watching: the session (user or guest, and the diamond balance), logging in and out. */
-export { useSession, type UserInfo } from './api/get-session.ts';
+export { prefetchSession, useSession, type UserInfo } from './api/get-session.ts';
 export { useLogout } from './api/login.ts';
 export { openLogin } from './components/LoginDialog.tsx';

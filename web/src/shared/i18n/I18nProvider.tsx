@@ -21,6 +21,30 @@ function readSavedLanguage(): string | null {
   }
 }
 
+/** A value built on first use only, then kept. */
+function lazy<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
+}
+
+/**
+ * Intl formatters per language, each built when first needed and kept: building one loads locale
+ * data, which on a slow phone is a noticeable part of the first render.
+ */
+const formatters = new Map<Language, { numbers: () => Intl.NumberFormat; dateTimes: () => Intl.DateTimeFormat; times: () => Intl.DateTimeFormat }>();
+function formattersFor(language: Language) {
+  let entry = formatters.get(language);
+  if (!entry) {
+    entry = {
+      numbers: lazy(() => new Intl.NumberFormat(language)),
+      dateTimes: lazy(() => new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' })),
+      times: lazy(() => new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' })),
+    };
+    formatters.set(language, entry);
+  }
+  return entry;
+}
+
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [language, setLanguageState] = useState<Language>(() => detectLanguage(readSavedLanguage(), navigator.languages ?? [navigator.language]));
 
@@ -40,22 +64,21 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo<I18n>(() => {
-    const numbers = new Intl.NumberFormat(language);
-    const dateTimes = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
-    const times = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
+    const { numbers, dateTimes, times } = formattersFor(language);
     const toDate = (value: string | number) => new Date(value);
     return {
       language,
       setLanguage,
       t: (key, params) => translate(language, key, params),
-      formatNumber: (value) => numbers.format(value),
+      // Both languages write whole numbers under 1,000 as plain digits: no formatter needed.
+      formatNumber: (value) => (Number.isInteger(value) && Math.abs(value) < 1000 ? String(value) : numbers().format(value)),
       formatDateTime: (value) => {
         const date = toDate(value);
-        return Number.isNaN(date.getTime()) ? String(value) : dateTimes.format(date);
+        return Number.isNaN(date.getTime()) ? String(value) : dateTimes().format(date);
       },
       formatTime: (value) => {
         const date = toDate(value);
-        return Number.isNaN(date.getTime()) ? '' : times.format(date);
+        return Number.isNaN(date.getTime()) ? '' : times().format(date);
       },
     };
   }, [language, setLanguage]);

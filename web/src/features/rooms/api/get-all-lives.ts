@@ -11,6 +11,9 @@ export async function getAllLives(): Promise<LiveSummary[]> {
   return (await requestData('get', '/api/live/get_all_lives')).lives_info;
 }
 
+/** The list; fresh for a few seconds so the page that prefetched it does not ask again at once. */
+export const livesQuery = { queryKey: ['lives'], queryFn: getAllLives, staleTime: 5_000 } as const;
+
 export function useAllLives() {
-  return useQuery({ queryKey: ['lives'], queryFn: getAllLives, refetchInterval: LIVES_REFRESH_MS, refetchOnWindowFocus: true });
+  return useQuery({ ...livesQuery, refetchInterval: LIVES_REFRESH_MS, refetchOnWindowFocus: true });
 }

@@ -19,5 +19,12 @@ export function getLiveInfo(roomId: string): Promise<LiveInfo> {
  * feature refreshes every answer then), while the page keeps showing the previous answer.
  */
 export function useLiveInfo(roomId: string) {
-  return useQuery({ queryKey: liveInfoKey(roomId), queryFn: () => getLiveInfo(roomId) });
+  return useQuery(liveInfoQuery(roomId));
+}
+
+/** Fresh enough not to be asked again by the page that prefetched it. */
+const LIVE_INFO_FRESH_MS = 10_000;
+
+export function liveInfoQuery(roomId: string) {
+  return { queryKey: liveInfoKey(roomId), queryFn: () => getLiveInfo(roomId), staleTime: LIVE_INFO_FRESH_MS };
 }

@@ -13,12 +13,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../../shared/api/client.ts';
 import { getLiveChatHistory } from '../api/get-live-chat-history.ts';
-import { getUserChatHistory, type UserMessage } from '../api/get-user-chat-history.ts';
+import type { UserMessage } from '../api/get-user-chat-history.ts';
 import { RoomSocket, type ConnectionState } from '../api/room-socket.ts';
+import { HISTORY_PAGE_SIZE, loadHistories, peekPrimed, takePrimed, type Histories } from './primed-histories.ts';
 import { initialRoomState, resumeCursor, roomReducer, type RoomAction, type RoomLiveState } from './room.ts';
 import { oldestFloor } from './transcript.ts';
-
-export const HISTORY_PAGE_SIZE = 200;
 /** At most this many older pages are loaded to bring back a reader's place after a reload. */
 const RESTORE_MAX_PAGES = 10;
 
@@ -37,15 +36,28 @@ export interface LiveRoom {
   addOwnMessage(message: UserMessage): void;
 }
 
+/** The state the first histories make, and the server time they were read at. */
+function fromHistories([live, viewers]: Histories): { state: RoomLiveState; readAt: number } {
+  let state = roomReducer(initialRoomState(), { type: 'history', messages: live.chat_info, older: false, hasMore: live.has_more });
+  state = roomReducer(state, { type: 'viewer_history', messages: viewers.chat_info });
+  return { state, readAt: Math.min(live.server_time, viewers.server_time) };
+}
+
 export function useLiveRoom(roomId: string, access: RoomAccess, restoreFloor: number | null): LiveRoom {
-  const [state, setState] = useState(() => initialRoomState());
+  // Histories that arrived before the first render (preloaded with the page) draw the room at once,
+  // unless the reader's place lies further back and older pages must come first.
+  const [first] = useState(() => {
+    const primed = restoreFloor === null ? peekPrimed(roomId)?.value : undefined;
+    return primed ? fromHistories(primed) : null;
+  });
+  const [state, setState] = useState(() => first?.state ?? initialRoomState());
   // The socket reads the resume cursor synchronously, so the reduced state is kept here too.
   const current = useRef(state);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const [loadError, setLoadError] = useState<unknown>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
   /** Server time the histories were read at; set once they are in, which lets the socket open. */
-  const [historyReadAt, setHistoryReadAt] = useState<number | null>(null);
+  const [historyReadAt, setHistoryReadAt] = useState<number | null>(first?.readAt ?? null);
   const restoreFrom = useRef(restoreFloor);
 
   const apply = useCallback((action: RoomAction) => {
@@ -54,11 +66,17 @@ export function useLiveRoom(roomId: string, access: RoomAccess, restoreFloor: nu
   }, []);
 
   const wantHistory = access !== 'locked';
+  const drawnFromPrimed = useRef(first !== null);
   useEffect(() => {
     if (!wantHistory) return;
+    const primed = takePrimed(roomId);
+    if (drawnFromPrimed.current) {
+      drawnFromPrimed.current = false;
+      return;
+    }
     let cancelled = false;
     const load = async () => {
-      const [live, viewers] = await Promise.all([getLiveChatHistory(roomId, { limit: HISTORY_PAGE_SIZE }), getUserChatHistory(roomId)]);
+      const [live, viewers] = await (primed?.promise ?? loadHistories(roomId));
       if (cancelled) return;
       setLoadError(null);
       apply({ type: 'history', messages: live.chat_info, older: false, hasMore: live.has_more });
@@ -90,7 +108,7 @@ export function useLiveRoom(roomId: string, access: RoomAccess, restoreFloor: nu
     if (!open || historyReadAt === null) return;
     let stopped = false;
     const reload = () => {
-      Promise.all([getLiveChatHistory(roomId, { limit: HISTORY_PAGE_SIZE }), getUserChatHistory(roomId)]).then(
+      loadHistories(roomId).then(
         ([fresh, freshViewers]) => {
           if (!stopped) apply({ type: 'reload', messages: fresh.chat_info, hasMore: fresh.has_more, viewerMessages: freshViewers.chat_info });
         },

@@ -3,7 +3,7 @@
  * then kept current by what changes it: logging in or out, and every answer that reports a new
  * balance.
  */
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { requestData, type OkData } from '../../../shared/api/client.ts';
 
@@ -24,6 +24,11 @@ export interface Session {
   refresh(): Promise<void>;
   /** The balance an answer just reported (a payment, a subscription, a credited recharge). */
   setBalance(coins: number): void;
+}
+
+/** Asks who is watching before the app renders (the page preloads the request). */
+export function prefetchSession(queryClient: QueryClient): Promise<void> {
+  return queryClient.prefetchQuery({ queryKey: SESSION_KEY, queryFn: getSession, staleTime: Infinity });
 }
 
 export function useSession(): Session {

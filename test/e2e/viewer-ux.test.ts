@@ -372,6 +372,15 @@ describe.skipIf(!hasChromium)('viewer experience in Chromium', () => {
       expect(events.indexOf('start get_live_chat_history')).toBeLessThan(infoDone);
       expect(events.indexOf('start get_user_chat_history')).toBeLessThan(infoDone);
 
+      // Opened from its address, the page preloads them with its HTML: each still goes out once.
+      events.length = 0;
+      await page.reload();
+      await page.getByText('Line 399:').waitFor();
+      await page.getByTestId('connection-state').filter({ hasText: 'Connected' }).waitFor();
+      for (const name of ['get_live_info', 'get_live_chat_history', 'get_user_chat_history']) {
+        expect(events.filter((event) => event === `start ${name}`), name).toHaveLength(1);
+      }
+
       // Read back to an older line, then reload: the same line is at the top again.
       const transcript = page.getByTestId('transcript');
       await transcript.focus();

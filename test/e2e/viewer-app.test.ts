@@ -363,7 +363,7 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
           await page.getByRole('button', { name: 'Send' }).click();
           await page.locator('.chat-msg', { hasText: comment }).waitFor();
           if (label === 'phone') {
-            await page.screenshot({ path: path.join(SCREENSHOTS, `room-${label}-chat.png`) });
+            await page.screenshot({ path: path.join(SCREENSHOTS, `room-${label}-chat-tab.png`) });
             await page.getByRole('tab', { name: /Story/ }).click();
           }
           await page.locator('.msg', { hasText: 'Who are you?' }).waitFor();

@@ -111,6 +111,7 @@ describe.skipIf(!hasChromium)('viewer experience in Chromium', () => {
         .map((el) => { const r = el.getBoundingClientRect(); return { what: el.textContent.trim().slice(0, 30) || el.getAttribute('aria-label') || el.tagName, w: Math.round(r.width), h: Math.round(r.height) }; })
         .filter((target) => target.w < 44 || target.h < 44)`);
       expect(small).toEqual([]);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
       // Arrow keys move between the tabs.
       await page.getByRole('tab', { name: /Chat/ }).focus();
       await page.keyboard.press('ArrowLeft');
@@ -499,6 +500,8 @@ describe.skipIf(!hasChromium)('viewer experience in Chromium', () => {
       expect(await page.getByTestId('subscriptions').textContent()).toMatch(/until /);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'wallet-desktop.png'), fullPage: true });
       await page.setViewportSize(PHONE);
+      // Signed in, the header still fits a phone: nothing scrolls sideways.
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'wallet-phone.png'), fullPage: true });
       expect(problems).toEqual([]);
     } finally {

@@ -24,7 +24,7 @@ export function Header() {
             {t('nav.home')}
           </Link>
           {session.loggedIn && (
-            <Link href="/following" aria-current={pathname === '/following' ? 'page' : undefined}>
+            <Link href="/following" className="nav-following" aria-current={pathname === '/following' ? 'page' : undefined}>
               {t('nav.following')}
             </Link>
           )}

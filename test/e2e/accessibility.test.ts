@@ -60,6 +60,13 @@ describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
     freeRoom = await createLiveRoom(server.baseUrl, { character_name: 'Seraphina', title: 'Moonlit glade', describe: 'A cozy role-play' }, STORY);
     vipRoom = await createLiveRoom(server.baseUrl, { character_name: 'Nyx', title: 'Midnight masquerade', room_type: 1, coin_num: 50 }, STORY.slice(0, 4));
+    // A chat message, so a viewer card can be opened.
+    const talker = await registerUser(server.baseUrl, unique('hello'));
+    await fetch(`${server.baseUrl}/api/live/save_user_chat_history`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: talker.cookie, origin: server.baseUrl },
+      body: JSON.stringify({ room_id: freeRoom.roomId, user_message: 'hello everyone' }),
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -114,6 +121,14 @@ describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
           await page.locator('.chat-msg, .chat-empty').first().waitFor();
           await page.getByRole('button', { name: 'Emoji' }).or(page.getByRole('button', { name: '表情' })).click();
           await check('emoji picker');
+          await page.keyboard.press('Escape');
+          await page.locator('.chat-msg .chat-name').first().click();
+          await page.getByTestId('user-card').waitFor();
+          await check('viewer card');
+          await page.keyboard.press('Escape');
+          await page.locator('.room-actions .btn', { hasText: '100' }).first().click();
+          await page.getByRole('dialog').waitFor();
+          await check('subscribe dialog');
         } finally {
           await context.close();
         }

@@ -6,12 +6,12 @@
 import type { Kysely } from 'kysely';
 import type { SessionUser, Viewer } from '../accounts/service.js';
 import type { Database } from '../db/schema.js';
+import { transactional, type Executor, type TransactionRunner } from '../db/transaction.js';
 import { badRequest, forbidden, notFound, tooManyRequests } from '../http/errors.js';
 import { consume, type RateLimiter } from '../infra/rate-limiter.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
 import type { DomainEvent, EventBus, LiveMessageData, UserMessageData } from '../realtime/events.js';
 import type { TranscriptChanges } from '../realtime/feed.js';
-import { RoomsRepository } from '../rooms/repository.js';
 import type { RoomView, RoomsService } from '../rooms/service.js';
 import { ChatRepository, type LiveMessageRow, type NewLiveMessage, type UserMessageRow } from './repository.js';
 import { isViewerVisible, MAX_FLOOR, type ChatFile, type IncomingLiveMessage } from './sillytavern.js';
@@ -100,8 +100,11 @@ export interface ChatServiceDeps {
   clock?: () => number;
 }
 
+const repositories = (executor: Executor) => ({ chat: new ChatRepository(executor) });
+
 export class ChatService {
   private readonly repo: ChatRepository;
+  private readonly inTransaction: TransactionRunner<ReturnType<typeof repositories>>;
   private readonly clock: () => number;
   private readonly latestLiveHistory: ReadThroughCache<LiveChatHistory>;
   private readonly latestUserHistory: ReadThroughCache<UserChatHistory>;
@@ -110,10 +113,11 @@ export class ChatService {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    db: Kysely<Database>,
     private readonly deps: ChatServiceDeps,
   ) {
-    this.repo = new ChatRepository(db);
+    this.repo = repositories(db).chat;
+    this.inTransaction = transactional(db, repositories);
     this.clock = deps.clock ?? Date.now;
     const cacheOptions = { clock: this.clock, maxAgeMs: HISTORY_CACHE_MAX_AGE_MS, maxEntries: HISTORY_CACHE_ROOMS };
     this.latestLiveHistory = new ReadThroughCache<LiveChatHistory>({
@@ -158,9 +162,8 @@ export class ChatService {
   async deleteLiveMessage(anchor: SessionUser, roomId: string, floor: number): Promise<void> {
     const room = await this.deps.rooms.requireOwnRoom(anchor, roomId);
     const now = this.clock();
-    const removed = await this.db.transaction().execute(async (trx) => {
-      await new RoomsRepository(trx).touchActivity(roomId, now, null);
-      const chat = new ChatRepository(trx);
+    const removed = await this.inTransaction(async ({ chat }) => {
+      await chat.touchRoomActivity(roomId, now, null);
       const row = await chat.deleteMessage(roomId, floor);
       if (row?.visible === 1) await chat.recordDeletions(roomId, [floor], now, now - TRANSCRIPT_CHANGES_KEPT_MS);
       return row;
@@ -174,14 +177,11 @@ export class ChatService {
   private async ingest(room: RoomView, incoming: IncomingLiveMessage[], wholeChat: boolean): Promise<IngestResult> {
     const roomId = room.room_id;
     const now = this.clock();
-    const events: LiveMessageData[] = [];
-    const result: IngestResult = { received: incoming.length, added: 0, replaced: 0, unchanged: 0, deleted: 0, last_floor: -1 };
-
-    await this.db.transaction().execute(async (trx) => {
-      const rooms = new RoomsRepository(trx);
-      const chat = new ChatRepository(trx);
+    const { events, result } = await this.inTransaction(async ({ chat }) => {
+      const events: LiveMessageData[] = [];
+      const result: IngestResult = { received: incoming.length, added: 0, replaced: 0, unchanged: 0, deleted: 0, last_floor: -1 };
       // First statement: takes the room's row lock, so concurrent posts number floors one at a time.
-      await rooms.touchActivity(roomId, now, null);
+      await chat.touchRoomActivity(roomId, now, null);
 
       const byFloor = new Map<number, IncomingLiveMessage>();
       let nextFloor = incoming.some((m) => m.floor === undefined) ? (await chat.maxFloor(roomId)) + 1 : 0;
@@ -225,8 +225,9 @@ export class ChatService {
         }
         for (const row of removed) events.push(deletedData(row));
       }
-      if (aiMessageShown) await rooms.touchActivity(roomId, now, now);
+      if (aiMessageShown) await chat.touchRoomActivity(roomId, now, now);
       result.last_floor = await chat.maxFloor(roomId);
+      return { events, result };
     });
 
     await this.announceRevival(room);

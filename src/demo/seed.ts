@@ -9,6 +9,7 @@ import { hashPassword } from '../accounts/password.js';
 import { ChatRepository } from '../chat/repository.js';
 import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
+import { transactional } from '../db/transaction.js';
 import { RoomsRepository } from '../rooms/repository.js';
 
 export const DEMO_ANCHOR = { username: 'demo_anchor', password: 'pecktra-demo' };
@@ -115,9 +116,8 @@ export async function seedDemoData(db: Kysely<Database>): Promise<DemoSeedResult
     });
   }
 
-  await db.transaction().execute(async (trx) => {
-    const rooms = new RoomsRepository(trx);
-    const chat = new ChatRepository(trx);
+  const inTransaction = transactional(db, (executor) => ({ rooms: new RoomsRepository(executor), chat: new ChatRepository(executor) }));
+  await inTransaction(async ({ rooms, chat }) => {
     for (const [index, demo] of DEMO_ROOMS.entries()) {
       const roomId = newId();
       // Messages a minute apart, the latest just now, so the rooms look like they are happening.

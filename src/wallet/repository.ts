@@ -3,7 +3,7 @@
  * wallet/earnings history. Balances themselves change only through ledger.ts.
  */
 import { sql } from 'kysely';
-import type { Executor } from './ledger.js';
+import type { Executor } from '../db/transaction.js';
 
 export interface PricedRoom {
   id: string;

@@ -3,11 +3,11 @@
  * credits and operator adjustments. Every movement is one ledger transfer inside one database
  * transaction together with what it pays for, so a crash can never leave half a payment.
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { SessionUser } from '../accounts/service.js';
 import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
-import { inTransaction } from '../db/transaction.js';
+import { transactional, type Executor, type TransactionRunner, type TransactionScope } from '../db/transaction.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import {
   balanceOf,
@@ -100,14 +100,21 @@ export interface CreditResult {
   coin_num: number;
 }
 
+const repositories = (executor: Executor) => ({ wallet: new WalletRepository(executor) });
+type WalletScope = TransactionScope<ReturnType<typeof repositories>>;
+
 export class WalletService {
   private readonly clock: () => number;
+  private readonly repo: WalletRepository;
+  private readonly inTransaction: TransactionRunner<ReturnType<typeof repositories>>;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: WalletOptions,
   ) {
     this.clock = options.clock ?? Date.now;
+    this.repo = repositories(db).wallet;
+    this.inTransaction = transactional(db, repositories);
   }
 
   balance(userId: string): Promise<number> {
@@ -124,15 +131,15 @@ export class WalletService {
     }
     assertAmount(request.amount);
     const fingerprint = JSON.stringify(['pay_vip_coin', request.roomId, request.anchorId, request.amount]);
-    const result = await inTransaction(this.db, (trx) =>
-      this.idempotent(trx, user.id, idempotencyKey, fingerprint, () => this.unlockRoom(trx, user, request)),
+    const result = await this.inTransaction((scope) =>
+      this.idempotent(scope, user.id, idempotencyKey, fingerprint, () => this.unlockRoom(scope, user, request)),
     );
     await this.announceAccess(request.roomId, user.id, request.anchorId);
     return result;
   }
 
-  private async unlockRoom(trx: Transaction<Database>, user: SessionUser, request: VipPaymentRequest): Promise<VipPaymentResult> {
-    const repo = new WalletRepository(trx);
+  private async unlockRoom(scope: WalletScope, user: SessionUser, request: VipPaymentRequest): Promise<VipPaymentResult> {
+    const { wallet: repo, trx } = scope;
     const wallet = walletAccount(user.id);
     const room = await repo.findRoom(request.roomId);
     if (!room) throw notFound('room_not_found', 'No such room');
@@ -146,7 +153,7 @@ export class WalletService {
     }
 
     const now = this.clock();
-    const transfer = await this.charge(trx, {
+    const transfer = await this.charge(scope, {
       idempotencyKey: `vip:${user.id}:${room.id}`,
       type: 'vip_room',
       payerId: user.id,
@@ -166,9 +173,9 @@ export class WalletService {
     if (expectedPrice !== undefined) assertAmount(expectedPrice);
     if (anchorId === user.id) throw badRequest('cannot_subscribe_to_self', 'You cannot subscribe to yourself');
     const fingerprint = JSON.stringify(['subscribe', anchorId, expectedPrice ?? null]);
-    const result = await inTransaction(this.db, (trx) =>
-      this.idempotent(trx, user.id, idempotencyKey, fingerprint, async () => {
-        const repo = new WalletRepository(trx);
+    const result = await this.inTransaction((scope) =>
+      this.idempotent(scope, user.id, idempotencyKey, fingerprint, async () => {
+        const repo = scope.wallet;
         if (!(await repo.isAnchor(anchorId))) throw notFound('anchor_not_found', 'No such anchor');
         const price = await this.subscriptionPriceWith(repo, anchorId);
         if (price === 0) throw badRequest('subscriptions_disabled', 'This anchor does not offer subscriptions');
@@ -176,7 +183,7 @@ export class WalletService {
           throw conflict('price_changed', `The subscription price is now ${price} diamonds`, { amount: price });
         }
         const now = this.clock();
-        const transfer = await this.charge(trx, {
+        const transfer = await this.charge(scope, {
           // Every call buys a period; retries are made safe by the client's Idempotency-Key.
           idempotencyKey: `subscription:${user.id}:${anchorId}:${newId()}`,
           type: 'subscription',
@@ -201,7 +208,7 @@ export class WalletService {
   }
 
   async subscriptionPrice(anchorId: string): Promise<number> {
-    return this.subscriptionPriceWith(new WalletRepository(this.db), anchorId);
+    return this.subscriptionPriceWith(this.repo, anchorId);
   }
 
   /** Anchors set their own price; 0 turns subscriptions off. */
@@ -210,7 +217,7 @@ export class WalletService {
     if (!Number.isSafeInteger(price) || price < 0 || price > MAX_DIAMONDS) {
       throw badRequest('invalid_amount', `subscription_price must be an integer from 0 to ${MAX_DIAMONDS}`);
     }
-    await new WalletRepository(this.db).setSubscriptionPrice(anchor.id, price, this.clock());
+    await this.repo.setSubscriptionPrice(anchor.id, price, this.clock());
     await this.announceAccess(null, null, anchor.id);
     return { subscription_price: price };
   }
@@ -223,7 +230,7 @@ export class WalletService {
   /** The viewer's wallet history, newest first; pass the returned `next_cursor` for older entries. */
   async transactions(userId: string, cursor: string | undefined, limit = 20): Promise<TransactionsPage> {
     const pageSize = Math.min(Math.max(1, Math.trunc(limit)), TRANSACTIONS_PAGE_MAX);
-    const entries = await new WalletRepository(this.db).accountEntries(walletAccount(userId), { before: cursor, limit: pageSize + 1 });
+    const entries = await this.repo.accountEntries(walletAccount(userId), { before: cursor, limit: pageSize + 1 });
     const page = entries.slice(0, pageSize);
     return {
       transactions: page.map((entry) => ({
@@ -240,7 +247,7 @@ export class WalletService {
 
   async earnings(anchor: SessionUser): Promise<EarningsSummary> {
     if (!anchor.isAnchor) throw forbidden('not_an_anchor', 'Only anchors have earnings');
-    const repo = new WalletRepository(this.db);
+    const repo = this.repo;
     const account = earningsAccount(anchor.id);
     const [coins, totals, recent, price, subscribers] = await Promise.all([
       balanceOf(this.db, account),
@@ -274,10 +281,10 @@ export class WalletService {
    */
   async creditRecharge(
     credit: { userId: string; orderId: string; diamonds: number; metadata?: Record<string, unknown> },
-    trx?: Transaction<Database>,
+    trx?: WalletScope['trx'],
   ): Promise<CreditResult> {
     assertAmount(credit.diamonds);
-    const work = async (t: Transaction<Database>): Promise<CreditResult> => {
+    const work = async (t: WalletScope['trx']): Promise<CreditResult> => {
       const wallet = walletAccount(credit.userId);
       const transfer = await postTransfer(t, {
         idempotencyKey: `recharge:${credit.orderId}`,
@@ -291,7 +298,7 @@ export class WalletService {
       });
       return { applied: transfer.applied, coin_num: transfer.balances.get(wallet) ?? (await balanceOf(t, wallet)) };
     };
-    return trx ? work(trx) : inTransaction(this.db, work);
+    return trx ? work(trx) : this.inTransaction(({ trx: own }) => work(own));
   }
 
   /**
@@ -303,8 +310,8 @@ export class WalletService {
       throw badRequest('invalid_amount', `amount must be a non-zero integer within ±${MAX_DIAMONDS}`);
     }
     if (!reason.trim()) throw badRequest('reason_required', 'A reason is required for every adjustment');
-    return inTransaction(this.db, async (trx) => {
-      if (!(await new WalletRepository(trx).userExists(userId))) throw notFound('user_not_found', `No user ${userId}`);
+    return this.inTransaction(async ({ wallet: repo, trx }) => {
+      if (!(await repo.userExists(userId))) throw notFound('user_not_found', `No user ${userId}`);
       const wallet = walletAccount(userId);
       const transfer = await postTransfer(trx, {
         idempotencyKey: `adjustment:${newId()}`,
@@ -326,7 +333,7 @@ export class WalletService {
 
   /** Moves `price` from the payer's wallet to the anchor's earnings, less the platform fee. */
   private async charge(
-    trx: Transaction<Database>,
+    { trx }: WalletScope,
     payment: {
       idempotencyKey: string;
       type: string;
@@ -368,7 +375,7 @@ export class WalletService {
    * without running it again. The record commits with the operation, or not at all.
    */
   private async idempotent<T>(
-    trx: Transaction<Database>,
+    { wallet: repo }: WalletScope,
     userId: string,
     key: string | undefined,
     fingerprint: string,
@@ -378,7 +385,6 @@ export class WalletService {
     if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
       throw badRequest('invalid_idempotency_key', `Idempotency-Key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
     }
-    const repo = new WalletRepository(trx);
     if (!(await repo.claimIdempotencyKey(userId, key, fingerprint, this.clock()))) {
       const record = await repo.findIdempotencyRecord(userId, key);
       if (!record || record.request !== fingerprint || record.response === null) {

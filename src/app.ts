@@ -10,11 +10,8 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
-import { RequestAuth } from './accounts/auth.js';
-import { accountsRoutes } from './accounts/routes.js';
-import { AccountsService } from './accounts/service.js';
-import { chatRoutes } from './chat/routes.js';
-import { ChatService } from './chat/service.js';
+import { AccountsService, accountsRoutes, RequestAuth } from './accounts/index.js';
+import { ChatService, chatRoutes } from './chat/index.js';
 import { validatorCompiler } from './http/validator.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
@@ -22,19 +19,11 @@ import { installCrossSiteProtection } from './http/origin.js';
 import { ErrorBody } from './http/schemas.js';
 import type { ClusterLock } from './infra/cluster-lock.js';
 import type { RateLimiter } from './infra/rate-limiter.js';
-import type { EventBus } from './realtime/events.js';
-import type { Presence } from './realtime/presence.js';
-import { installRealtime } from './realtime/routes.js';
-import type { RoomAccessPolicy } from './rooms/access.js';
-import { roomsRoutes } from './rooms/routes.js';
-import { RoomsService } from './rooms/service.js';
-import { createPaymentsService } from './payments/factory.js';
-import { paymentsRoutes } from './payments/routes.js';
-import type { PaymentsService } from './payments/service.js';
-import { WalletRoomAccessPolicy } from './wallet/access-policy.js';
-import { walletRoutes } from './wallet/routes.js';
-import { WalletService } from './wallet/service.js';
-import { webRoutes } from './web/routes.js';
+import { createPaymentsService, paymentsRoutes, type PaymentsService } from './payments/index.js';
+import { installRealtime, type EventBus, type Presence } from './realtime/index.js';
+import { RoomsService, roomsRoutes, type RoomAccessPolicy } from './rooms/index.js';
+import { WalletRoomAccessPolicy, WalletService, walletRoutes } from './wallet/index.js';
+import { webRoutes } from './web/index.js';
 
 export interface AppDependencies {
   config: Config;

@@ -3,8 +3,8 @@
  * (see .env.example) so `npm start` works on a fresh machine with no configuration at all.
  */
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_HASH_COST } from './accounts/password.js';
-import { normaliseDecimal } from './payments/decimal.js';
+import { DEFAULT_HASH_COST } from './infra/password.js';
+import { normaliseDecimal } from './infra/decimal.js';
 
 export interface Config {
   port: number;

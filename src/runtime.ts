@@ -8,17 +8,12 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { seedDemoData } from './demo/seed.js';
+import { seedDemoData } from './demo/index.js';
 import { LocalClusterLock, PostgresClusterLock, RedisClusterLock, type ClusterLock } from './infra/cluster-lock.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './infra/rate-limiter.js';
 import { closeRedisClient, connectRedis, type RedisClient } from './infra/redis.js';
-import type { EventBus } from './realtime/events.js';
-import { MemoryEventBus } from './realtime/memory-event-bus.js';
-import { MemoryPresence, type Presence } from './realtime/presence.js';
-import { RedisEventBus } from './realtime/redis-event-bus.js';
-import { RedisPresence } from './realtime/redis-presence.js';
-import { createPaymentsService } from './payments/factory.js';
-import { ReconciliationJob } from './payments/reconciliation.js';
+import { createPaymentsService, ReconciliationJob } from './payments/index.js';
+import { MemoryEventBus, MemoryPresence, RedisEventBus, RedisPresence, type EventBus, type Presence } from './realtime/index.js';
 
 export interface Runtime {
   app: FastifyInstance;

@@ -10,8 +10,8 @@ import { isUniqueViolation } from '../db/errors.js';
 import { badRequest, conflict, tooManyRequests, unauthorized } from '../http/errors.js';
 import type { RateLimiter } from '../infra/rate-limiter.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
-import { balanceOf, walletAccount } from '../wallet/ledger.js';
-import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../infra/password.js';
+import { walletBalance } from '../wallet/index.js';
 import { AccountsRepository } from './repository.js';
 
 export const GUEST_UNAME = '游客';
@@ -155,7 +155,7 @@ export class AccountsService {
     if (viewer.kind === 'guest') {
       return { uid: '', status: false, uname: GUEST_UNAME, coin_num: 0, guest_name: viewer.guestName };
     }
-    const coins = await balanceOf(this.db, walletAccount(viewer.user.id));
+    const coins = await walletBalance(this.db, viewer.user.id);
     return { uid: viewer.user.id, status: true, uname: viewer.user.username, coin_num: coins };
   }
 

@@ -4,15 +4,14 @@
  * event after its transaction commits.
  */
 import type { Kysely } from 'kysely';
-import type { SessionUser, Viewer } from '../accounts/service.js';
+import type { SessionUser, Viewer } from '../accounts/index.js';
 import type { Database } from '../db/schema.js';
 import { transactional, type Executor, type TransactionRunner } from '../db/transaction.js';
 import { badRequest, forbidden, notFound, tooManyRequests } from '../http/errors.js';
 import { consume, type RateLimiter } from '../infra/rate-limiter.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
-import type { DomainEvent, EventBus, LiveMessageData, UserMessageData } from '../realtime/events.js';
-import type { TranscriptChanges } from '../realtime/feed.js';
-import type { RoomView, RoomsService } from '../rooms/service.js';
+import type { DomainEvent, EventBus, LiveMessageData, TranscriptChanges, UserMessageData } from '../realtime/index.js';
+import type { RoomView, RoomsService } from '../rooms/index.js';
 import { ChatRepository, type LiveMessageRow, type NewLiveMessage, type UserMessageRow } from './repository.js';
 import { isViewerVisible, MAX_FLOOR, type ChatFile, type IncomingLiveMessage } from './sillytavern.js';
 

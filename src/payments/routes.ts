@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { RequestAuth } from '../accounts/auth.js';
+import type { RequestAuth } from '../accounts/index.js';
 import { okData, responses } from '../http/schemas.js';
 import type { PaymentOrder } from './repository.js';
 import type { PaymentsService } from './service.js';

@@ -7,13 +7,13 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { BaseLogger } from 'pino';
 import QRCode from 'qrcode';
-import type { SessionUser } from '../accounts/service.js';
+import type { SessionUser } from '../accounts/index.js';
 import type { PaymentsConfig } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { transactional, type Executor, type TransactionRunner, type TransactionScope } from '../db/transaction.js';
 import { AppError, badRequest, conflict, forbidden, notFound, tooManyRequests, unauthorized } from '../http/errors.js';
-import { balanceOf, postTransfer, SYSTEM_ACCOUNTS, walletAccount } from '../wallet/ledger.js';
-import { compareDecimal, formatDecimal, parseDecimal, proRataFloor, sameAmount } from './decimal.js';
+import { compareDecimal, formatDecimal, parseDecimal, proRataFloor, sameAmount } from '../infra/decimal.js';
+import { creditRecharge, walletBalance } from '../wallet/index.js';
 import { isValidIpnSignature, signIpnBody } from './ipn-signature.js';
 import { parsePaymentReport, ProviderUnavailableError, type PaymentProvider, type PaymentReport } from './provider.js';
 import { PaymentsRepository, type OrderUpdate, type PaymentOrder, type UnmatchedPayment } from './repository.js';
@@ -170,7 +170,7 @@ export class PaymentsService {
   async orderStatus(user: SessionUser, orderId: string): Promise<OrderStatusView> {
     const order = await this.repo.findOrder(orderId);
     if (!order || order.userId !== user.id) throw notFound('order_not_found', 'No such order');
-    return { order, balance: await balanceOf(this.db, walletAccount(user.id)) };
+    return { order, balance: await walletBalance(this.db, user.id) };
   }
 
   async listOrders(user: SessionUser, limit: number): Promise<PaymentOrder[]> {
@@ -302,14 +302,11 @@ export class PaymentsService {
     if (next && order.localExpiredAt !== null) update.localExpiredAt = null;
     let outcome: ReportOutcome = next ? 'applied' : 'unchanged';
     if (isCreditable(status, this.config.creditOn) && order.coinsCredited === 0) {
-      const transfer = await postTransfer(trx, {
-        idempotencyKey: `recharge:${order.id}`,
-        type: 'recharge',
-        legs: [
-          { account: SYSTEM_ACCOUNTS.rechargeSource.id, amount: -order.coinNum },
-          { account: walletAccount(order.userId), amount: order.coinNum },
-        ],
-        metadata: { order_id: order.id, payment_id: order.paymentId, price_amount: order.priceAmount, pay_currency: order.payCurrency },
+      const transfer = await creditRecharge(trx, {
+        userId: order.userId,
+        orderId: order.id,
+        diamonds: order.coinNum,
+        details: { payment_id: order.paymentId, price_amount: order.priceAmount, pay_currency: order.payCurrency },
         now,
       });
       if (transfer.applied) {
@@ -422,14 +419,12 @@ export class PaymentsService {
       const coins = Math.min(order.coinNum, proRataFloor(order.coinNum, paid, expected));
       if (order.coinsCredited > 0) return { applied: false, coins: order.coinsCredited };
       if (coins <= 0) throw conflict('nothing_to_credit', `actually_paid ${order.actuallyPaid} is worth no whole diamond`);
-      const transfer = await postTransfer(trx, {
-        idempotencyKey: `recharge-partial:${order.id}`,
-        type: 'recharge',
-        legs: [
-          { account: SYSTEM_ACCOUNTS.rechargeSource.id, amount: -coins },
-          { account: walletAccount(order.userId), amount: coins },
-        ],
-        metadata: { order_id: order.id, partial: true, actually_paid: order.actuallyPaid, pay_amount: order.payAmount },
+      const transfer = await creditRecharge(trx, {
+        userId: order.userId,
+        orderId: order.id,
+        diamonds: coins,
+        partial: true,
+        details: { actually_paid: order.actuallyPaid, pay_amount: order.payAmount },
         now,
       });
       if (transfer.applied) await orders.updateOrder(order.id, { coinsCredited: coins, creditedAt: now }, now);

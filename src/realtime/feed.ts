@@ -2,7 +2,7 @@
  * What the realtime gateway needs from rooms and chat. RoomsService and ChatService implement these
  * structurally; the gateway depends on nothing more, so it can be tested and benchmarked on its own.
  */
-import type { Viewer } from '../accounts/service.js';
+import type { Viewer } from '../accounts/index.js';
 import type { LiveMessageData, UserMessageData } from './events.js';
 
 /** Edits and deletions among what a resuming viewer already held (ChatService.changesSince). */

@@ -6,7 +6,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { Viewer } from '../accounts/service.js';
+import type { Viewer } from '../accounts/index.js';
 import type { RealtimeConfig } from '../config.js';
 import { AppError } from '../http/errors.js';
 import type { DomainEvent, EventBus, LiveMessageData } from './events.js';

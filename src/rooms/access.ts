@@ -2,7 +2,7 @@
  * Who may enter a room. Rooms and chat endpoints and the WebSocket join ask this one policy; the
  * wallet feature supplies the real one (paid, subscribed). Without it only free rooms open.
  */
-import type { Viewer } from '../accounts/service.js';
+import type { Viewer } from '../accounts/index.js';
 
 export interface RoomAccessSubject {
   id: string;

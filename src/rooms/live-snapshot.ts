@@ -3,7 +3,7 @@
  * snapshot without a database round trip. Domain events (from this or any instance) invalidate it;
  * viewer counts and the idle rule are re-applied at least once a second.
  */
-import type { Presence } from '../realtime/presence.js';
+import type { Presence } from '../realtime/index.js';
 import type { RoomRecord, RoomsRepository } from './repository.js';
 
 export interface LiveListing {

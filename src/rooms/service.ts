@@ -3,14 +3,13 @@
  * Whether a viewer may enter a paid room is the injected RoomAccessPolicy's call.
  */
 import type { Kysely } from 'kysely';
-import type { SessionUser, Viewer } from '../accounts/service.js';
+import type { SessionUser, Viewer } from '../accounts/index.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
 import { badRequest, forbidden, notFound } from '../http/errors.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
-import type { DomainEvent, EventBus } from '../realtime/events.js';
-import type { Presence } from '../realtime/presence.js';
+import type { DomainEvent, EventBus, Presence } from '../realtime/index.js';
 import type { RoomAccessPolicy, RoomAccessSubject } from './access.js';
 import { LiveRoomsSnapshot, toListing, type LiveListing } from './live-snapshot.js';
 import { RoomsRepository, type RoomPatch, type RoomRecord } from './repository.js';

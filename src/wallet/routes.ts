@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { RequestAuth } from '../accounts/auth.js';
+import type { RequestAuth } from '../accounts/index.js';
 import { okData, responses } from '../http/schemas.js';
-import { MAX_DIAMONDS, type WalletService } from './service.js';
+import { MAX_DIAMONDS } from './limits.js';
+import type { WalletService } from './service.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Diamonds = Type.Integer({ minimum: 1, maximum: MAX_DIAMONDS });

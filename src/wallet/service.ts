@@ -4,11 +4,12 @@
  * transaction together with what it pays for, so a crash can never leave half a payment.
  */
 import type { Kysely } from 'kysely';
-import type { SessionUser } from '../accounts/service.js';
+import type { SessionUser } from '../accounts/index.js';
 import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
 import { transactional, type Executor, type TransactionRunner, type TransactionScope } from '../db/transaction.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../http/errors.js';
+import type { EventBus } from '../realtime/index.js';
 import {
   balanceOf,
   earningsAccount,
@@ -18,13 +19,12 @@ import {
   walletAccount,
   type TransferLeg,
 } from './ledger.js';
+import { walletBalance } from './diamonds.js';
+import { assertAmount, MAX_DIAMONDS } from './limits.js';
 import { WalletRepository } from './repository.js';
-import type { EventBus } from '../realtime/events.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const SUBSCRIPTION_PERIOD_MS = 30 * DAY_MS;
-/** Upper bound for any single amount or price; far below 2^53 so sums stay exact. */
-export const MAX_DIAMONDS = 1_000_000_000;
 const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 const TRANSACTIONS_PAGE_MAX = 100;
 
@@ -118,7 +118,7 @@ export class WalletService {
   }
 
   balance(userId: string): Promise<number> {
-    return balanceOf(this.db, walletAccount(userId));
+    return walletBalance(this.db, userId);
   }
 
   /**
@@ -275,33 +275,6 @@ export class WalletService {
   }
 
   /**
-   * Credits diamonds bought through a payment provider, exactly once per order however often the
-   * provider calls back. Pass the caller's transaction to commit the credit together with the
-   * order's status change; without one it runs in its own transaction.
-   */
-  async creditRecharge(
-    credit: { userId: string; orderId: string; diamonds: number; metadata?: Record<string, unknown> },
-    trx?: WalletScope['trx'],
-  ): Promise<CreditResult> {
-    assertAmount(credit.diamonds);
-    const work = async (t: WalletScope['trx']): Promise<CreditResult> => {
-      const wallet = walletAccount(credit.userId);
-      const transfer = await postTransfer(t, {
-        idempotencyKey: `recharge:${credit.orderId}`,
-        type: 'recharge',
-        legs: [
-          { account: SYSTEM_ACCOUNTS.rechargeSource.id, amount: -credit.diamonds },
-          { account: wallet, amount: credit.diamonds },
-        ],
-        metadata: { ...credit.metadata, order_id: credit.orderId },
-        now: this.clock(),
-      });
-      return { applied: transfer.applied, coin_num: transfer.balances.get(wallet) ?? (await balanceOf(t, wallet)) };
-    };
-    return trx ? work(trx) : this.inTransaction(({ trx: own }) => work(own));
-  }
-
-  /**
    * Operator correction (the `coins` CLI): positive grants, negative takes back, never below zero.
    * No HTTP surface: only someone with shell access to the server can run it.
    */
@@ -395,12 +368,6 @@ export class WalletService {
     const result = await operation();
     await repo.storeIdempotentResponse(userId, key, JSON.stringify(result));
     return result;
-  }
-}
-
-function assertAmount(amount: number): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_DIAMONDS) {
-    throw badRequest('invalid_amount', `amount must be a whole number of diamonds from 1 to ${MAX_DIAMONDS}`);
   }
 }
 

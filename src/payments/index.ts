@@ -1,0 +1,5 @@
+/** The payments feature's public face: the only module other features and the composition import. */
+export { createPaymentsService } from './factory.js';
+export { ReconciliationJob } from './reconciliation.js';
+export { paymentsRoutes } from './routes.js';
+export type { PaymentsService } from './service.js';

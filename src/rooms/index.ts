@@ -1,0 +1,4 @@
+/** The rooms feature's public face: the only module other features and the composition import. */
+export { isOpenWithoutPayment, type RoomAccessPolicy, type RoomAccessSubject, type SubscriptionInfo } from './access.js';
+export { roomsRoutes } from './routes.js';
+export { RoomsService, type RoomView } from './service.js';

@@ -1,0 +1,8 @@
+/**
+ * The wallet's public face: the only module other features and the composition import. The
+ * ledger stays private: other features read balances and credit diamonds through diamonds.ts.
+ */
+export { WalletRoomAccessPolicy } from './access-policy.js';
+export { creditRecharge, walletBalance, type RechargeCredit } from './diamonds.js';
+export { walletRoutes } from './routes.js';
+export { WalletService } from './service.js';

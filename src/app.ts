@@ -19,7 +19,7 @@ import { installCrossSiteProtection } from './http/origin.js';
 import { ErrorBody } from './http/schemas.js';
 import type { ClusterLock } from './infra/cluster-lock.js';
 import type { RateLimiter } from './infra/rate-limiter.js';
-import { createPaymentsService, paymentsRoutes, type PaymentsService } from './payments/index.js';
+import { createPaymentsService, paymentsRoutes, paymentsSharedSchemas, type PaymentsService } from './payments/index.js';
 import { installRealtime, type EventBus, type Presence } from './realtime/index.js';
 import { RoomsService, roomsRoutes, type RoomAccessPolicy } from './rooms/index.js';
 import { WalletRoomAccessPolicy, WalletService, walletRoutes } from './wallet/index.js';
@@ -63,11 +63,13 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   app.setValidatorCompiler(validatorCompiler);
 
   installErrorHandling(app);
-  app.addSchema(ErrorBody);
+  for (const schema of [ErrorBody, ...paymentsSharedSchemas]) app.addSchema(schema);
   await app.register(cookie, { secret: config.cookieSecret });
   installCrossSiteProtection(app, config);
 
   await app.register(swagger, {
+    // Schemas with an $id become components under that name, so generated client types have stable names.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       info: {
         title: 'Pecktra Live API',

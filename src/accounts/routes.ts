@@ -1,31 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { OkBody, okData, responses } from '../http/schemas.js';
 import { bearerToken, SESSION_COOKIE, type RequestAuth } from './auth.js';
+import { AnchorAuth, AnchorLogin, Credentials, UserInfoBody } from './schemas.js';
 import type { AccountsService, SessionUser } from './service.js';
-
-const UserInfo = Type.Object({
-  uid: Type.String(),
-  status: Type.Boolean(),
-  uname: Type.String(),
-  coin_num: Type.Integer(),
-  guest_name: Type.Optional(Type.String()),
-});
-const UserInfoBody = okData(Type.Object({ user_info: UserInfo }));
-
-const Credentials = Type.Object({
-  username: Type.String({ maxLength: 64 }),
-  password: Type.String({ maxLength: 256 }),
-});
-
-const AnchorLogin = Type.Object({
-  username: Type.String({ maxLength: 64 }),
-  password: Type.String({ maxLength: 256 }),
-  /** A viewer account that signs in here with this flag becomes an anchor account too. */
-  become_anchor: Type.Optional(Type.Boolean()),
-});
-
-const AnchorAuthBody = okData(Type.Object({ uid: Type.String(), username: Type.String(), token: Type.String() }));
 
 export interface AccountsRoutesOptions {
   accounts: AccountsService;
@@ -46,7 +23,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
         tags: ['accounts'],
         summary: 'Create a viewer account and log in',
         body: Credentials,
-        response: responses(UserInfoBody, 403, 409),
+        response: responses(okData(UserInfoBody), 403, 409),
       },
     },
     async (request, reply) => {
@@ -62,7 +39,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
         tags: ['accounts'],
         summary: 'Log in with username and password',
         body: Credentials,
-        response: responses(UserInfoBody, 401, 403, 429),
+        response: responses(okData(UserInfoBody), 401, 403, 429),
       },
     },
     async (request, reply) => {
@@ -77,7 +54,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       schema: {
         tags: ['accounts'],
         summary: 'Who am I (contract 1). Guests get status:false, uname 游客 and a stable guest_name',
-        response: responses(UserInfoBody),
+        response: responses(okData(UserInfoBody)),
       },
     },
     async (request, reply) => {
@@ -109,7 +86,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
         tags: ['anchor'],
         summary: 'Create a new anchor account and get a bearer token (an existing username is 409)',
         body: Credentials,
-        response: responses(AnchorAuthBody, 409),
+        response: responses(okData(AnchorAuth), 409),
       },
     },
     async (request) => {
@@ -126,7 +103,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
         tags: ['anchor'],
         summary: 'Anchor login: a fresh bearer token; with become_anchor a viewer account becomes an anchor too',
         body: AnchorLogin,
-        response: responses(AnchorAuthBody, 401, 429),
+        response: responses(okData(AnchorAuth), 401, 429),
       },
     },
     async (request) => {
@@ -143,7 +120,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       schema: {
         tags: ['anchor'],
         summary: 'The signed-in viewer makes their account an anchor account and gets a bearer token',
-        response: responses(AnchorAuthBody, 401, 403),
+        response: responses(okData(AnchorAuth), 401, 403),
       },
     },
     async (request, reply) => {

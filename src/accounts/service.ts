@@ -13,6 +13,7 @@ import { ReadThroughCache } from '../infra/read-through-cache.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../infra/password.js';
 import { walletBalance } from '../wallet/index.js';
 import { AccountsRepository } from './repository.js';
+import type { UserInfo } from './schemas.js';
 
 export const GUEST_UNAME = '游客';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -34,13 +35,6 @@ export interface SessionUser {
 
 /** Who is making a request: a logged-in user or a guest known only by a per-browser name. */
 export type Viewer = { kind: 'user'; user: SessionUser } | { kind: 'guest'; guestName: string };
-
-export interface UserInfo {
-  uid: string;
-  status: boolean;
-  uname: string;
-  coin_num: number;
-}
 
 export interface AccountsOptions {
   sessionTtlDays: number;
@@ -151,7 +145,7 @@ export class AccountsService {
     this.sessions.invalidate(tokenHash);
   }
 
-  async userInfo(viewer: Viewer): Promise<UserInfo & { guest_name?: string }> {
+  async userInfo(viewer: Viewer): Promise<UserInfo> {
     if (viewer.kind === 'guest') {
       return { uid: '', status: false, uname: GUEST_UNAME, coin_num: 0, guest_name: viewer.guestName };
     }

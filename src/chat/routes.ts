@@ -1,45 +1,28 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { RequestAuth } from '../accounts/index.js';
 import { CONTRACT_METHODS, contractParams, mergedParams, requireRoomId } from '../http/contract-params.js';
 import { PreSerializedBodies } from '../http/pre-serialized.js';
 import { okData, responses } from '../http/schemas.js';
-import { MAX_LIVE_HISTORY, MAX_MUTE_MINUTES, type ChatService } from './service.js';
+import {
+  Deleted,
+  FloorParams,
+  IngestResult,
+  LiveChatHistory,
+  LiveHistoryParams,
+  LiveMessagesBody,
+  MuteBody,
+  MuteResult,
+  PostedUserMessage,
+  RoomParams,
+  SaveUserMessageBody,
+  UserChatHistory,
+  UserHistoryParams,
+  UserMessageParams,
+} from './schemas.js';
+import type { ChatService } from './service.js';
 import { MAX_BATCH_MESSAGES, MAX_CHAT_FILE_BYTES, MAX_MESSAGE_CHARS, parseChatFile, parseMessageBody } from './sillytavern.js';
 
 const CHAT_FILE_TYPES = ['application/x-ndjson', 'application/jsonl'];
-
-const ServerTime = Type.Integer({
-  description: 'Server time (ms) just before the page was read; pass it as changed_since when opening the room WebSocket',
-});
-
-const TranscriptItem = Type.Object({
-  is_user: Type.Boolean({ description: 'true: the anchor; false: the AI character' }),
-  live_message: Type.String(),
-  sender_name: Type.String({ description: "The anchor's persona name, or the character name" }),
-  send_date: Type.String({ format: 'date-time', description: 'When the server received it (UTC)' }),
-  floor: Type.Integer(),
-  original_send_date: Type.Union([Type.String(), Type.Null()], { description: "The chat tool's own stamp" }),
-});
-
-const UserMessage = Type.Object({
-  id: Type.Integer(),
-  uid: Type.String({ description: 'Empty for guests' }),
-  username: Type.String(),
-  send_date: Type.String({ format: 'date-time' }),
-  user_message: Type.String(),
-});
-
-const RoomParams = Type.Object({ room_id: Type.String({ minLength: 1, maxLength: 64 }) });
-const IngestResult = Type.Object({
-  received: Type.Integer(),
-  added: Type.Integer(),
-  replaced: Type.Integer(),
-  unchanged: Type.Integer(),
-  deleted: Type.Integer(),
-  last_floor: Type.Integer(),
-});
-const Done = okData(Type.Object({ deleted: Type.Boolean() }));
 
 export interface ChatRoutesOptions {
   chat: ChatService;
@@ -70,7 +53,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
           `mes <= ${MAX_MESSAGE_CHARS} characters. A malformed line rejects the whole file (error.line).`,
         security: anchorSecurity,
         params: RoomParams,
-        body: Type.Union([Type.Object({}, { additionalProperties: true }), Type.String()]),
+        body: LiveMessagesBody,
         response: responses(okData(IngestResult), 401, 403, 404, 413),
       },
     },
@@ -92,8 +75,8 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
         tags: ['anchor'],
         summary: 'Remove one transcript message',
         security: anchorSecurity,
-        params: Type.Object({ ...RoomParams.properties, floor: Type.Integer({ minimum: 0 }) }),
-        response: responses(Done, 401, 403, 404),
+        params: FloorParams,
+        response: responses(okData(Deleted), 401, 403, 404),
       },
     },
     async (request) => {
@@ -111,12 +94,8 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
         summary: 'Mute a viewer (uid) or guest (guest_name) in the room; minutes 0 lifts the mute',
         security: anchorSecurity,
         params: RoomParams,
-        body: Type.Object({
-          uid: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-          guest_name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-          minutes: Type.Integer({ minimum: 0, maximum: MAX_MUTE_MINUTES }),
-        }),
-        response: responses(okData(Type.Object({ muted_until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) })), 401, 403, 404),
+        body: MuteBody,
+        response: responses(okData(MuteResult), 401, 403, 404),
       },
     },
     async (request) => {
@@ -133,8 +112,8 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
         tags: ['anchor'],
         summary: "Remove a viewer's chat message",
         security: anchorSecurity,
-        params: Type.Object({ ...RoomParams.properties, id: Type.Integer({ minimum: 1 }) }),
-        response: responses(Done, 401, 403, 404),
+        params: UserMessageParams,
+        response: responses(okData(Deleted), 401, 403, 404),
       },
     },
     async (request) => {
@@ -155,26 +134,8 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       schema: {
         tags: ['live'],
         summary: 'Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back',
-        ...contractParams({
-          room_id: Type.String({ maxLength: 64 }),
-          before_floor: Type.Integer({ minimum: 0 }),
-          limit: Type.Integer({ minimum: 1, maximum: MAX_LIVE_HISTORY }),
-        }, method),
-        response: responses(
-          okData(
-            Type.Object({
-              uid: Type.String(),
-              username: Type.String(),
-              room_id: Type.String(),
-              room_name: Type.String(),
-              chat_info: Type.Array(TranscriptItem),
-              has_more: Type.Boolean(),
-              server_time: ServerTime,
-            }),
-          ),
-          403,
-          404,
-        ),
+        ...contractParams(LiveHistoryParams, method),
+        response: responses(okData(LiveChatHistory), 403, 404),
       },
       handler: async (request, reply) => {
         const params = mergedParams<{ room_id: string; before_floor: number; limit: number }>(request);
@@ -193,21 +154,8 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       schema: {
         tags: ['live'],
         summary: 'The last 20 viewer messages, ascending (contract 6). username is the character name',
-        ...contractParams({ room_id: Type.String({ maxLength: 64 }) }, method),
-        response: responses(
-          okData(
-            Type.Object({
-              room_id: Type.String(),
-              room_name: Type.String(),
-              uid: Type.String({ description: "The anchor's user id" }),
-              username: Type.String({ description: 'The character name' }),
-              chat_info: Type.Array(UserMessage),
-              server_time: ServerTime,
-            }),
-          ),
-          403,
-          404,
-        ),
+        ...contractParams(UserHistoryParams, method),
+        response: responses(okData(UserChatHistory), 403, 404),
       },
       handler: async (request, reply) => {
         const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
@@ -223,14 +171,8 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       schema: {
         tags: ['live'],
         summary: 'Post a viewer chat message (contract 7) as the logged-in user or the guest; the body username is ignored',
-        body: Type.Object({
-          room_id: Type.String({ minLength: 1, maxLength: 64 }),
-          room_name: Type.Optional(Type.String({ description: 'Ignored' })),
-          username: Type.Optional(Type.String({ description: 'Ignored: the sender is the session user or guest' })),
-          uid: Type.Optional(Type.String({ description: 'Ignored' })),
-          user_message: Type.String({ maxLength: 10_000, description: '1-500 characters after trimming' }),
-        }),
-        response: responses(okData(Type.Object({ id: Type.Integer(), send_date: Type.String({ format: 'date-time' }) })), 403, 404, 429),
+        body: SaveUserMessageBody,
+        response: responses(okData(PostedUserMessage), 403, 404, 429),
       },
     },
     async (request, reply) => {

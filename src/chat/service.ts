@@ -13,13 +13,20 @@ import { ReadThroughCache } from '../infra/read-through-cache.js';
 import type { DomainEvent, EventBus, LiveMessageData, TranscriptChanges, UserMessageData } from '../realtime/index.js';
 import type { RoomView, RoomsService } from '../rooms/index.js';
 import { ChatRepository, type LiveMessageRow, type NewLiveMessage, type UserMessageRow } from './repository.js';
+import {
+  DEFAULT_LIVE_HISTORY,
+  MAX_LIVE_HISTORY,
+  type IngestResult,
+  type LiveChatHistory,
+  type MuteResult,
+  type MuteTarget,
+  type TranscriptItem,
+  type UserChatHistory,
+} from './schemas.js';
 import { isViewerVisible, MAX_FLOOR, type ChatFile, type IncomingLiveMessage } from './sillytavern.js';
 
 export const USER_HISTORY_SIZE = 20;
-export const DEFAULT_LIVE_HISTORY = 200;
-export const MAX_LIVE_HISTORY = 500;
 export const MAX_USER_MESSAGE_CHARS = 500;
-export const MAX_MUTE_MINUTES = 365 * 24 * 60;
 const CONTROL_CHARACTER = /\p{Cc}/u;
 
 /**
@@ -41,55 +48,6 @@ const MUTE_CACHE_ENTRIES = 50_000;
  * deletion tombstones older than this are pruned. Longer absences reload history over HTTP.
  */
 export const TRANSCRIPT_CHANGES_KEPT_MS = 24 * 60 * 60 * 1000;
-
-export interface TranscriptItem {
-  floor: number;
-  is_user: boolean;
-  live_message: string;
-  sender_name: string;
-  /** ISO-8601 UTC: when the server received the message. */
-  send_date: string;
-  /** The chat tool's own stamp, verbatim (e.g. "July 11, 2025 5:51pm"). */
-  original_send_date: string | null;
-}
-
-export interface LiveChatHistory {
-  uid: string;
-  username: string;
-  room_id: string;
-  room_name: string;
-  chat_info: TranscriptItem[];
-  /** Older messages exist: page back with before_floor = chat_info[0].floor. */
-  has_more: boolean;
-  /** Server time (ms) just before the page was read: `changed_since` for the WebSocket that follows. */
-  server_time: number;
-}
-
-export interface UserChatHistory {
-  room_id: string;
-  room_name: string;
-  uid: string;
-  /** The room's character name, as the contract specifies. */
-  username: string;
-  chat_info: UserMessageData[];
-  /** Server time (ms) just before the page was read. */
-  server_time: number;
-}
-
-export interface IngestResult {
-  received: number;
-  added: number;
-  replaced: number;
-  unchanged: number;
-  deleted: number;
-  /** Highest floor in the room after the post, -1 when empty. */
-  last_floor: number;
-}
-
-export interface MuteTarget {
-  uid?: string;
-  guest_name?: string;
-}
 
 export interface ChatServiceDeps {
   rooms: RoomsService;
@@ -244,7 +202,7 @@ export class ChatService {
   // ---- anchor: moderation --------------------------------------------------------------------
 
   /** Mutes a user or guest in the room for `minutes` (0 lifts the mute). */
-  async mute(anchor: SessionUser, roomId: string, target: MuteTarget, minutes: number): Promise<{ muted_until: string | null }> {
+  async mute(anchor: SessionUser, roomId: string, target: MuteTarget, minutes: number): Promise<MuteResult> {
     await this.deps.rooms.requireOwnRoom(anchor, roomId);
     const subject = muteSubject(target);
     if (minutes === 0) {

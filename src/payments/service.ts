@@ -17,6 +17,7 @@ import { creditRecharge, walletBalance } from '../wallet/index.js';
 import { isValidIpnSignature, signIpnBody } from './ipn-signature.js';
 import { parsePaymentReport, ProviderUnavailableError, type PaymentProvider, type PaymentReport } from './provider.js';
 import { PaymentsRepository, type OrderUpdate, type PaymentOrder, type UnmatchedPayment } from './repository.js';
+import type { RechargePackage } from './schemas.js';
 import { SimulatedProvider } from './simulated.js';
 import { isCreditable, isFinal, nextStatus, type ProviderStatus } from './status.js';
 
@@ -39,11 +40,6 @@ export type ReportOutcome =
   | 're_deposit'
   | 'unknown_order'
   | 'mismatch';
-
-export interface RechargePackage {
-  crypto_amount: number;
-  coin_num: number;
-}
 
 export interface RechargeInput {
   userId?: string | number;

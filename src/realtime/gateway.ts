@@ -9,7 +9,8 @@ import type { WebSocket } from 'ws';
 import type { Viewer } from '../accounts/index.js';
 import type { RealtimeConfig } from '../config.js';
 import { AppError } from '../http/errors.js';
-import type { DomainEvent, EventBus, LiveMessageData } from './events.js';
+import type { DomainEvent, EventBus } from './events.js';
+import type { LiveMessageData } from './schemas.js';
 import type { ChatFeed, LiveMessageItem, RoomDirectory } from './feed.js';
 import type { Presence } from './presence.js';
 

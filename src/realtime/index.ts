@@ -2,10 +2,11 @@
  * The realtime feature's public face: domain events and their buses, presence, and the room
  * WebSocket. The only module other features and the composition import.
  */
-export type { DomainEvent, EventBus, LiveMessageData, UserMessageData } from './events.js';
+export type { DomainEvent, EventBus } from './events.js';
 export type { TranscriptChanges } from './feed.js';
 export { MemoryEventBus } from './memory-event-bus.js';
 export { MemoryPresence, type Presence } from './presence.js';
 export { RedisEventBus } from './redis-event-bus.js';
 export { RedisPresence } from './redis-presence.js';
 export { installRealtime } from './routes.js';
+export { LiveMessageData, TranscriptLineFields, UserMessage, type UserMessageData } from './schemas.js';

@@ -11,6 +11,7 @@ import type { EventBus } from './events.js';
 import type { ChatFeed, RoomDirectory } from './feed.js';
 import { RealtimeGateway, REPLAY_LIMIT } from './gateway.js';
 import type { Presence } from './presence.js';
+import { RealtimeFrame } from './schemas.js';
 
 export interface RealtimeRoutesOptions {
   gateway: RealtimeGateway;
@@ -66,6 +67,7 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = 
         batch: Type.Optional(Type.Integer({ minimum: 0, maximum: 1, description: '1: newline-delimited batches' })),
       }),
       response: {
+        101: RealtimeFrame,
         400: { $ref: 'ErrorBody#' },
         403: { $ref: 'ErrorBody#' },
         426: { $ref: 'ErrorBody#' },

@@ -5,17 +5,7 @@
  */
 import type { Presence } from '../realtime/index.js';
 import type { RoomRecord, RoomsRepository } from './repository.js';
-
-export interface LiveListing {
-  room_id: string;
-  room_name: string;
-  uid: string;
-  username: string;
-  live_num: number;
-  character_name: string;
-  character_date: string;
-  room_info: { title: string; coin_num: number; room_type: number; describe: string };
-}
+import type { LiveListing } from './schemas.js';
 
 const MAX_STALENESS_MS = 1000;
 

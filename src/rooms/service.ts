@@ -11,11 +11,22 @@ import { badRequest, forbidden, notFound } from '../http/errors.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
 import type { DomainEvent, EventBus, Presence } from '../realtime/index.js';
 import type { RoomAccessPolicy, RoomAccessSubject } from './access.js';
-import { LiveRoomsSnapshot, toListing, type LiveListing } from './live-snapshot.js';
+import { LiveRoomsSnapshot, toListing } from './live-snapshot.js';
 import { RoomsRepository, type RoomPatch, type RoomRecord } from './repository.js';
+import {
+  MAX_LIVE_LIST,
+  type AnchorRoom,
+  type ChatRoomInput,
+  type FollowedListing,
+  type FollowStatus,
+  type LiveInfo,
+  type LiveListing,
+  type LivePage,
+  type RoomSettings,
+  type SavedChatRoom,
+} from './schemas.js';
 
 export const ROOM_TYPE_FREE = 0;
-export const MAX_LIVE_LIST = 500;
 /** Longest a viewer read path may act on a room row older than its latest change (missed event). */
 const ROOM_CACHE_MAX_AGE_MS = 1000;
 const ROOM_CACHE_ENTRIES = 10_000;
@@ -41,61 +52,6 @@ export interface RoomView extends RoomAccessSubject {
   last_activity_at: number;
   last_ai_message_at: number | null;
   created_at: number;
-}
-
-export interface AnchorRoom {
-  room_id: string;
-  room_name: string;
-  uid: string;
-  username: string;
-  character_name: string;
-  character_date: string;
-  title: string;
-  describe: string;
-  room_type: number;
-  coin_num: number;
-  live_status: boolean;
-  live_num: number;
-  created_at: string;
-  live_message_count?: number;
-  user_message_count?: number;
-}
-
-export interface RoomSettings {
-  room_name?: string;
-  title?: string;
-  describe?: string;
-  room_type?: number;
-  coin_num?: number;
-}
-
-export interface ChatRoomInput extends RoomSettings {
-  character_name: string;
-  character_date: string;
-}
-
-export interface LiveInfo {
-  live_info: {
-    room_id: string;
-    room_name: string;
-    uid: string;
-    username: string;
-    live_num: number;
-    character_name: string;
-    live_status: boolean;
-    title: string;
-    describe: string;
-  };
-  vip_info: { room_type: number; vip_status: boolean; amount: number };
-  follow_info: { follow_status: boolean };
-  subscription_info: { subscription_status: boolean; amount: number; expires_at: string | null };
-}
-
-export type FollowedListing = LiveListing & { live_status: boolean };
-
-export interface LivePage {
-  lives_info: LiveListing[];
-  next_cursor: string | null;
 }
 
 export interface RoomsServiceDeps {
@@ -178,7 +134,7 @@ export class RoomsService {
   }
 
   /** One chat = one room: the same anchor + character + chat stamp returns (and updates) the same room. */
-  async saveChatRoom(anchor: SessionUser, input: ChatRoomInput): Promise<{ room: AnchorRoom; created: boolean }> {
+  async saveChatRoom(anchor: SessionUser, input: ChatRoomInput): Promise<SavedChatRoom> {
     const characterName = requiredText(input.character_name, 'character_name');
     const characterDate = requiredText(input.character_date, 'character_date');
     const existing = await this.repo.findByChat(anchor.id, characterName, characterDate);
@@ -284,7 +240,7 @@ export class RoomsService {
     };
   }
 
-  async setFollow(user: SessionUser, roomId: string, follow: boolean): Promise<{ follow_status: boolean }> {
+  async setFollow(user: SessionUser, roomId: string, follow: boolean): Promise<FollowStatus> {
     await this.getRoom(roomId);
     if (follow) await this.repo.follow(user.id, roomId, this.clock());
     else await this.repo.unfollow(user.id, roomId);

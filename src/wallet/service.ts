@@ -22,6 +22,13 @@ import {
 import { walletBalance } from './diamonds.js';
 import { assertAmount, MAX_DIAMONDS } from './limits.js';
 import { WalletRepository } from './repository.js';
+import type {
+  EarningsSummary,
+  SubscriptionPriceSetting,
+  SubscriptionResult,
+  TransactionsPage,
+  VipPaymentResult,
+} from './schemas.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const SUBSCRIPTION_PERIOD_MS = 30 * DAY_MS;
@@ -43,56 +50,6 @@ export interface VipPaymentRequest {
   roomId: string;
   /** The price the viewer agreed to pay. */
   amount: number;
-}
-
-export interface VipPaymentResult {
-  vip_status: boolean;
-  charged: number;
-  coin_num: number;
-}
-
-export interface SubscriptionResult {
-  subscription_status: boolean;
-  charged: number;
-  amount: number;
-  expires_at: string;
-  coin_num: number;
-}
-
-export interface WalletTransaction {
-  id: string;
-  type: string;
-  amount: number;
-  balance_after: number;
-  created_at: string;
-  room_id?: string;
-  anchor_id?: string;
-  order_id?: string;
-  reason?: string;
-}
-
-export interface TransactionsPage {
-  transactions: WalletTransaction[];
-  next_cursor: string | null;
-}
-
-export interface EarningsEntry {
-  id: string;
-  type: string;
-  amount: number;
-  created_at: string;
-  room_id?: string;
-  from_uid?: string;
-}
-
-export interface EarningsSummary {
-  coin_num: number;
-  total_earned: number;
-  vip_total: number;
-  subscription_total: number;
-  subscription_price: number;
-  active_subscribers: number;
-  recent: EarningsEntry[];
 }
 
 export interface CreditResult {
@@ -212,7 +169,7 @@ export class WalletService {
   }
 
   /** Anchors set their own price; 0 turns subscriptions off. */
-  async setSubscriptionPrice(anchor: SessionUser, price: number): Promise<{ subscription_price: number }> {
+  async setSubscriptionPrice(anchor: SessionUser, price: number): Promise<SubscriptionPriceSetting> {
     if (!anchor.isAnchor) throw forbidden('not_an_anchor', 'Only anchors can set a subscription price');
     if (!Number.isSafeInteger(price) || price < 0 || price > MAX_DIAMONDS) {
       throw badRequest('invalid_amount', `subscription_price must be an integer from 0 to ${MAX_DIAMONDS}`);

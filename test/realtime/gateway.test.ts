@@ -13,7 +13,7 @@ import { installErrorHandling } from '../../src/http/error-handler.js';
 import { forbidden, notFound, tooManyRequests } from '../../src/http/errors.js';
 import { ErrorBody } from '../../src/http/schemas.js';
 import { MemoryRateLimiter } from '../../src/infra/rate-limiter.js';
-import type { LiveMessageData, UserMessageData } from '../../src/realtime/events.js';
+import type { LiveMessageData, UserMessageData } from '../../src/realtime/schemas.js';
 import type { ChatFeed, LiveMessageItem, RoomDirectory, TranscriptChanges } from '../../src/realtime/feed.js';
 import type { RealtimeGateway } from '../../src/realtime/gateway.js';
 import { MemoryEventBus } from '../../src/realtime/memory-event-bus.js';

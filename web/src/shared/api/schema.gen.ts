@@ -31,24 +31,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                active_subscribers: number;
-                                /** @description Current earnings balance */
-                                coin_num: number;
-                                recent: {
-                                    amount: number;
-                                    /** Format: date-time */
-                                    created_at: string;
-                                    from_uid?: string;
-                                    id: string;
-                                    room_id?: string;
-                                    type: string;
-                                }[];
-                                subscription_price: number;
-                                subscription_total: number;
-                                total_earned: number;
-                                vip_total: number;
-                            };
+                            data: components["schemas"]["EarningsSummary"];
                         };
                     };
                 };
@@ -58,7 +41,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -67,7 +50,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -76,7 +59,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -109,6 +92,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description A viewer account that signs in with this flag becomes an anchor account too */
                         become_anchor?: boolean;
                         password: string;
                         username: string;
@@ -125,11 +109,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                token: string;
-                                uid: string;
-                                username: string;
-                            };
+                            data: components["schemas"]["AnchorAuth"];
                         };
                     };
                 };
@@ -139,7 +119,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -148,7 +128,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -157,7 +137,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -205,7 +185,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -214,7 +194,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -223,7 +203,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -272,9 +252,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                subscription_price: number;
-                            };
+                            data: components["schemas"]["SubscriptionPriceSetting"];
                         };
                     };
                 };
@@ -284,7 +262,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -293,7 +271,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -302,7 +280,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -344,11 +322,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                token: string;
-                                uid: string;
-                                username: string;
-                            };
+                            data: components["schemas"]["AnchorAuth"];
                         };
                     };
                 };
@@ -358,7 +332,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -367,7 +341,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -405,24 +379,7 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
-                                rooms: {
-                                    character_date: string;
-                                    character_name: string;
-                                    coin_num: number;
-                                    /** Format: date-time */
-                                    created_at: string;
-                                    describe: string;
-                                    live_message_count?: number;
-                                    live_num: number;
-                                    live_status: boolean;
-                                    room_id: string;
-                                    room_name: string;
-                                    room_type: number;
-                                    title: string;
-                                    uid: string;
-                                    user_message_count?: number;
-                                    username: string;
-                                }[];
+                                rooms: components["schemas"]["AnchorRoom"][];
                             };
                         };
                     };
@@ -433,7 +390,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -442,7 +399,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -451,7 +408,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -492,27 +449,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                created: boolean;
-                                room: {
-                                    character_date: string;
-                                    character_name: string;
-                                    coin_num: number;
-                                    /** Format: date-time */
-                                    created_at: string;
-                                    describe: string;
-                                    live_message_count?: number;
-                                    live_num: number;
-                                    live_status: boolean;
-                                    room_id: string;
-                                    room_name: string;
-                                    room_type: number;
-                                    title: string;
-                                    uid: string;
-                                    user_message_count?: number;
-                                    username: string;
-                                };
-                            };
+                            data: components["schemas"]["SavedChatRoom"];
                         };
                     };
                 };
@@ -522,7 +459,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -531,7 +468,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -540,7 +477,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -599,24 +536,7 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
-                                room: {
-                                    character_date: string;
-                                    character_name: string;
-                                    coin_num: number;
-                                    /** Format: date-time */
-                                    created_at: string;
-                                    describe: string;
-                                    live_message_count?: number;
-                                    live_num: number;
-                                    live_status: boolean;
-                                    room_id: string;
-                                    room_name: string;
-                                    room_type: number;
-                                    title: string;
-                                    uid: string;
-                                    user_message_count?: number;
-                                    username: string;
-                                };
+                                room: components["schemas"]["AnchorRoom"];
                             };
                         };
                     };
@@ -627,7 +547,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -636,7 +556,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -645,7 +565,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -654,7 +574,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -698,24 +618,7 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
-                                room: {
-                                    character_date: string;
-                                    character_name: string;
-                                    coin_num: number;
-                                    /** Format: date-time */
-                                    created_at: string;
-                                    describe: string;
-                                    live_message_count?: number;
-                                    live_num: number;
-                                    live_status: boolean;
-                                    room_id: string;
-                                    room_name: string;
-                                    room_type: number;
-                                    title: string;
-                                    uid: string;
-                                    user_message_count?: number;
-                                    username: string;
-                                };
+                                room: components["schemas"]["AnchorRoom"];
                             };
                         };
                     };
@@ -726,7 +629,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -735,7 +638,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -744,7 +647,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -753,7 +656,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -803,14 +706,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                added: number;
-                                deleted: number;
-                                last_floor: number;
-                                received: number;
-                                replaced: number;
-                                unchanged: number;
-                            };
+                            data: components["schemas"]["IngestResult"];
                         };
                     };
                 };
@@ -820,7 +716,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -829,7 +725,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -838,7 +734,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -847,7 +743,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -856,7 +752,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -911,7 +807,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -920,7 +816,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -929,7 +825,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -938,7 +834,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -986,10 +882,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                /** Format: date-time */
-                                muted_until: string | null;
-                            };
+                            data: components["schemas"]["MuteResult"];
                         };
                     };
                 };
@@ -999,7 +892,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1008,7 +901,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1017,7 +910,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1026,7 +919,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1081,7 +974,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1090,7 +983,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1099,7 +992,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1108,7 +1001,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1153,9 +1046,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                follow_status: boolean;
-                            };
+                            data: components["schemas"]["FollowStatus"];
                         };
                     };
                 };
@@ -1165,7 +1056,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1174,7 +1065,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1183,7 +1074,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1192,7 +1083,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1233,27 +1124,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                lives_info: {
-                                    character_date: string;
-                                    character_name: string;
-                                    /** @description Viewers watching now */
-                                    live_num: number;
-                                    room_id: string;
-                                    room_info: {
-                                        coin_num: number;
-                                        describe: string;
-                                        room_type: number;
-                                        title: string;
-                                    };
-                                    room_name: string;
-                                    /** @description The anchor's user id */
-                                    uid: string;
-                                    /** @description The anchor's name */
-                                    username: string;
-                                }[];
-                                next_cursor: string | null;
-                            };
+                            data: components["schemas"]["LivePage"];
                         };
                     };
                 };
@@ -1263,7 +1134,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1302,27 +1173,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                lives_info: {
-                                    character_date: string;
-                                    character_name: string;
-                                    /** @description Viewers watching now */
-                                    live_num: number;
-                                    live_status: boolean;
-                                    room_id: string;
-                                    room_info: {
-                                        coin_num: number;
-                                        describe: string;
-                                        room_type: number;
-                                        title: string;
-                                    };
-                                    room_name: string;
-                                    /** @description The anchor's user id */
-                                    uid: string;
-                                    /** @description The anchor's name */
-                                    username: string;
-                                }[];
-                            };
+                            data: components["schemas"]["FollowedLives"];
                         };
                     };
                 };
@@ -1332,7 +1183,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1341,7 +1192,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1384,30 +1235,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                chat_info: {
-                                    floor: number;
-                                    /** @description true: the anchor; false: the AI character */
-                                    is_user: boolean;
-                                    live_message: string;
-                                    /** @description The chat tool's own stamp */
-                                    original_send_date: string | null;
-                                    /**
-                                     * Format: date-time
-                                     * @description When the server received it (UTC)
-                                     */
-                                    send_date: string;
-                                    /** @description The anchor's persona name, or the character name */
-                                    sender_name: string;
-                                }[];
-                                has_more: boolean;
-                                room_id: string;
-                                room_name: string;
-                                /** @description Server time (ms) just before the page was read; pass it as changed_since when opening the room WebSocket */
-                                server_time: number;
-                                uid: string;
-                                username: string;
-                            };
+                            data: components["schemas"]["LiveChatHistory"];
                         };
                     };
                 };
@@ -1417,7 +1245,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1426,7 +1254,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1435,7 +1263,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1472,30 +1300,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                chat_info: {
-                                    floor: number;
-                                    /** @description true: the anchor; false: the AI character */
-                                    is_user: boolean;
-                                    live_message: string;
-                                    /** @description The chat tool's own stamp */
-                                    original_send_date: string | null;
-                                    /**
-                                     * Format: date-time
-                                     * @description When the server received it (UTC)
-                                     */
-                                    send_date: string;
-                                    /** @description The anchor's persona name, or the character name */
-                                    sender_name: string;
-                                }[];
-                                has_more: boolean;
-                                room_id: string;
-                                room_name: string;
-                                /** @description Server time (ms) just before the page was read; pass it as changed_since when opening the room WebSocket */
-                                server_time: number;
-                                uid: string;
-                                username: string;
-                            };
+                            data: components["schemas"]["LiveChatHistory"];
                         };
                     };
                 };
@@ -1505,7 +1310,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1514,7 +1319,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1523,7 +1328,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1564,33 +1369,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                follow_info: {
-                                    follow_status: boolean;
-                                };
-                                live_info: {
-                                    character_name: string;
-                                    describe: string;
-                                    live_num: number;
-                                    live_status: boolean;
-                                    room_id: string;
-                                    room_name: string;
-                                    title: string;
-                                    uid: string;
-                                    username: string;
-                                };
-                                subscription_info: {
-                                    amount: number;
-                                    /** Format: date-time */
-                                    expires_at: string | null;
-                                    subscription_status: boolean;
-                                };
-                                vip_info: {
-                                    amount: number;
-                                    room_type: number;
-                                    vip_status: boolean;
-                                };
-                            };
+                            data: components["schemas"]["LiveInfo"];
                         };
                     };
                 };
@@ -1600,7 +1379,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1609,7 +1388,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1618,7 +1397,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1655,33 +1434,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                follow_info: {
-                                    follow_status: boolean;
-                                };
-                                live_info: {
-                                    character_name: string;
-                                    describe: string;
-                                    live_num: number;
-                                    live_status: boolean;
-                                    room_id: string;
-                                    room_name: string;
-                                    title: string;
-                                    uid: string;
-                                    username: string;
-                                };
-                                subscription_info: {
-                                    amount: number;
-                                    /** Format: date-time */
-                                    expires_at: string | null;
-                                    subscription_status: boolean;
-                                };
-                                vip_info: {
-                                    amount: number;
-                                    room_type: number;
-                                    vip_status: boolean;
-                                };
-                            };
+                            data: components["schemas"]["LiveInfo"];
                         };
                     };
                 };
@@ -1691,7 +1444,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1700,7 +1453,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1709,7 +1462,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1748,25 +1501,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                chat_info: {
-                                    id: number;
-                                    /** Format: date-time */
-                                    send_date: string;
-                                    /** @description Empty for guests */
-                                    uid: string;
-                                    user_message: string;
-                                    username: string;
-                                }[];
-                                room_id: string;
-                                room_name: string;
-                                /** @description Server time (ms) just before the page was read; pass it as changed_since when opening the room WebSocket */
-                                server_time: number;
-                                /** @description The anchor's user id */
-                                uid: string;
-                                /** @description The character name */
-                                username: string;
-                            };
+                            data: components["schemas"]["UserChatHistory"];
                         };
                     };
                 };
@@ -1776,7 +1511,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1785,7 +1520,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1794,7 +1529,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1827,25 +1562,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                chat_info: {
-                                    id: number;
-                                    /** Format: date-time */
-                                    send_date: string;
-                                    /** @description Empty for guests */
-                                    uid: string;
-                                    user_message: string;
-                                    username: string;
-                                }[];
-                                room_id: string;
-                                room_name: string;
-                                /** @description Server time (ms) just before the page was read; pass it as changed_since when opening the room WebSocket */
-                                server_time: number;
-                                /** @description The anchor's user id */
-                                uid: string;
-                                /** @description The character name */
-                                username: string;
-                            };
+                            data: components["schemas"]["UserChatHistory"];
                         };
                     };
                 };
@@ -1855,7 +1572,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1864,7 +1581,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1873,7 +1590,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1924,11 +1641,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                charged: number;
-                                coin_num: number;
-                                vip_status: boolean;
-                            };
+                            data: components["schemas"]["VipPaymentResult"];
                         };
                     };
                 };
@@ -1938,7 +1651,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1947,7 +1660,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1956,7 +1669,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1965,7 +1678,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1974,7 +1687,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1983,7 +1696,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2036,11 +1749,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                id: number;
-                                /** Format: date-time */
-                                send_date: string;
-                            };
+                            data: components["schemas"]["PostedUserMessage"];
                         };
                     };
                 };
@@ -2050,7 +1759,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2059,7 +1768,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2068,7 +1777,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2077,7 +1786,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2110,6 +1819,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description The price the viewer saw; a different current price is refused with price_changed */
                         amount?: number;
                         anchor_id: string;
                     };
@@ -2125,14 +1835,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                amount: number;
-                                charged: number;
-                                coin_num: number;
-                                /** Format: date-time */
-                                expires_at: string;
-                                subscription_status: boolean;
-                            };
+                            data: components["schemas"]["SubscriptionResult"];
                         };
                     };
                 };
@@ -2142,7 +1845,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2151,7 +1854,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2160,7 +1863,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2169,7 +1872,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2178,7 +1881,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2187,7 +1890,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2223,20 +1926,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            actually_paid: number | null;
-                            /** @enum {number} */
-                            code: 0;
-                            /** @description The user's current diamond balance */
-                            coin_num: number;
-                            coin_num_credited: number;
-                            expires_at: string;
-                            message: string;
-                            order_id: string;
-                            pay_amount: number | null;
-                            pay_currency: string;
-                            status: string;
-                        };
+                        "application/json": components["schemas"]["PaymentStatus"];
                     };
                 };
                 /** @description Default Response */
@@ -2245,7 +1935,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2254,7 +1944,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2263,7 +1953,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2314,7 +2004,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2323,7 +2013,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2332,7 +2022,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2341,7 +2031,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2380,25 +2070,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                orders: {
-                                    actually_paid: number | null;
-                                    /** @description Diamonds the package is worth */
-                                    coin_num: number;
-                                    coin_num_credited: number;
-                                    created_at: string;
-                                    /** @description Price in USD */
-                                    crypto_amount: number;
-                                    expires_at: string;
-                                    order_id: string;
-                                    pay_address: string | null;
-                                    pay_amount: number | null;
-                                    pay_currency: string;
-                                    payment_id: string | null;
-                                    /** @description creating, a NOWPayments payment_status, or expired (also when expired locally) */
-                                    status: string;
-                                }[];
-                            };
+                            data: components["schemas"]["PaymentOrders"];
                         };
                     };
                 };
@@ -2408,7 +2080,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2417,7 +2089,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2456,14 +2128,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                packages: {
-                                    coin_num: number;
-                                    crypto_amount: number;
-                                }[];
-                                /** @description simulated: offline demo mode, where POST /api/payment/simulate/:order_id exists */
-                                provider: "nowpayments" | "simulated";
-                            };
+                            data: components["schemas"]["RechargePackages"];
                         };
                     };
                 };
@@ -2473,7 +2138,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2518,21 +2183,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {number} */
-                            code: 0;
-                            /** @description Diamonds credited once the payment is finished */
-                            coin_num: number;
-                            expires_at: string;
-                            message: string;
-                            order_id: string;
-                            pay_address: string;
-                            pay_amount: number;
-                            pay_currency: string;
-                            payment_id: string;
-                            /** @description Base64 PNG of pay_address (no data: prefix) */
-                            qr_code: string;
-                        };
+                        "application/json": components["schemas"]["RechargeStarted"];
                     };
                 };
                 /** @description Default Response */
@@ -2541,7 +2192,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2550,7 +2201,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2559,7 +2210,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2568,7 +2219,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2577,7 +2228,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2622,13 +2273,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {number} */
-                            code: 0;
-                            coin_num_credited: number;
-                            outcome: string;
-                            status: string;
-                        };
+                        "application/json": components["schemas"]["SimulatedPayment"];
                     };
                 };
                 /** @description Default Response */
@@ -2637,7 +2282,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2646,7 +2291,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2655,7 +2300,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2664,7 +2309,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2703,11 +2348,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                token: string;
-                                uid: string;
-                                username: string;
-                            };
+                            data: components["schemas"]["AnchorAuth"];
                         };
                     };
                 };
@@ -2717,7 +2358,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2726,7 +2367,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2735,7 +2376,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2773,13 +2414,7 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
-                                user_info: {
-                                    coin_num: number;
-                                    guest_name?: string;
-                                    status: boolean;
-                                    uid: string;
-                                    uname: string;
-                                };
+                                user_info: components["schemas"]["UserInfo"];
                             };
                         };
                     };
@@ -2790,7 +2425,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2839,13 +2474,7 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
-                                user_info: {
-                                    coin_num: number;
-                                    guest_name?: string;
-                                    status: boolean;
-                                    uid: string;
-                                    uname: string;
-                                };
+                                user_info: components["schemas"]["UserInfo"];
                             };
                         };
                     };
@@ -2856,7 +2485,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2865,7 +2494,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2874,7 +2503,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2883,7 +2512,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2929,7 +2558,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2938,7 +2567,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2972,7 +2601,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2981,7 +2610,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3028,13 +2657,7 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
-                                user_info: {
-                                    coin_num: number;
-                                    guest_name?: string;
-                                    status: boolean;
-                                    uid: string;
-                                    uname: string;
-                                };
+                                user_info: components["schemas"]["UserInfo"];
                             };
                         };
                     };
@@ -3045,7 +2668,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3054,7 +2677,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3063,7 +2686,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3100,9 +2723,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                coin_num: number;
-                            };
+                            data: components["schemas"]["WalletBalance"];
                         };
                     };
                 };
@@ -3112,7 +2733,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3121,7 +2742,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3163,23 +2784,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                next_cursor: string | null;
-                                transactions: {
-                                    /** @description Signed change of the balance */
-                                    amount: number;
-                                    anchor_id?: string;
-                                    balance_after: number;
-                                    /** Format: date-time */
-                                    created_at: string;
-                                    id: string;
-                                    order_id?: string;
-                                    reason?: string;
-                                    room_id?: string;
-                                    /** @description vip_room, subscription, recharge or adjustment */
-                                    type: string;
-                                }[];
-                            };
+                            data: components["schemas"]["TransactionsPage"];
                         };
                     };
                 };
@@ -3189,7 +2794,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3198,7 +2803,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3354,13 +2959,22 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description Each WebSocket text frame after the upgrade: a ServerFrame from the server or a ClientFrame from the client */
+                101: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServerFrame"] | components["schemas"]["ClientFrame"];
+                    };
+                };
                 /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3369,7 +2983,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3378,7 +2992,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3387,7 +3001,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3396,7 +3010,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3413,14 +3027,406 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** ErrorBody */
-        "def-0": {
+        AnchorAuth: {
+            token: string;
+            uid: string;
+            username: string;
+        };
+        AnchorRoom: {
+            character_date: string;
+            character_name: string;
+            coin_num: number;
+            /** Format: date-time */
+            created_at: string;
+            describe: string;
+            live_message_count?: number;
+            live_num: number;
+            live_status: boolean;
+            room_id: string;
+            room_name: string;
+            room_type: number;
+            title: string;
+            uid: string;
+            user_message_count?: number;
+            username: string;
+        };
+        ChatLiveMessageFrame: {
+            data: components["schemas"]["LiveMessageData"];
+            /** @enum {string} */
+            type: "chat_live_message";
+        };
+        ChatUserMessageDeletedFrame: {
+            data: {
+                id: number;
+            };
+            /** @enum {string} */
+            type: "chat_user_message_deleted";
+        };
+        ChatUserMessageFrame: {
+            data: components["schemas"]["UserMessage"];
+            /** @enum {string} */
+            type: "chat_user_message";
+        };
+        ClientFrame: components["schemas"]["SendUserMessageFrame"] | components["schemas"]["PingFrame"];
+        EarningsEntry: {
+            amount: number;
+            /** Format: date-time */
+            created_at: string;
+            from_uid?: string;
+            id: string;
+            room_id?: string;
+            type: string;
+        };
+        EarningsSummary: {
+            active_subscribers: number;
+            /** @description Current earnings balance */
+            coin_num: number;
+            recent: components["schemas"]["EarningsEntry"][];
+            subscription_price: number;
+            subscription_total: number;
+            total_earned: number;
+            vip_total: number;
+        };
+        ErrorBody: {
             /** @enum {number} */
             code: 1;
             error: string;
             message: string;
         } & {
             [key: string]: unknown;
+        };
+        ErrorFrame: {
+            data: {
+                error: string;
+                message: string;
+            };
+            /** @enum {string} */
+            type: "error";
+        };
+        FollowedListing: {
+            character_date: string;
+            character_name: string;
+            /** @description Viewers watching now */
+            live_num: number;
+            live_status: boolean;
+            room_id: string;
+            room_info: components["schemas"]["RoomInfo"];
+            room_name: string;
+            /** @description The anchor's user id */
+            uid: string;
+            /** @description The anchor's name */
+            username: string;
+        };
+        FollowedLives: {
+            lives_info: components["schemas"]["FollowedListing"][];
+        };
+        FollowStatus: {
+            follow_status: boolean;
+        };
+        Hello: {
+            /** @description Highest transcript floor now, -1 when empty */
+            last_floor: number;
+            /** @description Highest viewer message id now, 0 when none */
+            last_user_message_id: number;
+            live_num: number;
+            live_status: boolean;
+            /** @description false: more was missed than the resume replay carries; reload the histories */
+            resume_complete: boolean;
+            room_id: string;
+            /** @description The server's clock (ms) before the state was read: changed_since for a later resume */
+            server_time: number;
+        };
+        HelloFrame: {
+            data: components["schemas"]["Hello"];
+            /** @enum {string} */
+            type: "hello";
+        };
+        IngestResult: {
+            added: number;
+            deleted: number;
+            /** @description Highest floor in the room after the post, -1 when empty */
+            last_floor: number;
+            received: number;
+            replaced: number;
+            unchanged: number;
+        };
+        LiveChatHistory: {
+            chat_info: components["schemas"]["TranscriptItem"][];
+            /** @description Older messages exist: page back with before_floor = chat_info[0].floor */
+            has_more: boolean;
+            room_id: string;
+            room_name: string;
+            /** @description Server time (ms) just before the page was read; pass it as changed_since when opening the room WebSocket */
+            server_time: number;
+            uid: string;
+            username: string;
+        };
+        LiveInfo: {
+            follow_info: {
+                follow_status: boolean;
+            };
+            live_info: {
+                character_name: string;
+                describe: string;
+                live_num: number;
+                live_status: boolean;
+                room_id: string;
+                room_name: string;
+                title: string;
+                uid: string;
+                username: string;
+            };
+            subscription_info: components["schemas"]["SubscriptionInfo"];
+            vip_info: {
+                amount: number;
+                room_type: number;
+                vip_status: boolean;
+            };
+        };
+        LiveListing: {
+            character_date: string;
+            character_name: string;
+            /** @description Viewers watching now */
+            live_num: number;
+            room_id: string;
+            room_info: components["schemas"]["RoomInfo"];
+            room_name: string;
+            /** @description The anchor's user id */
+            uid: string;
+            /** @description The anchor's name */
+            username: string;
+        };
+        LiveMessageData: {
+            /** @description The line's 0-based position in the chat */
+            floor: number;
+            /** @description true: the anchor; false: the AI character */
+            is_user: boolean;
+            live_message: string;
+            op: "add" | "replace" | "delete";
+            /**
+             * Format: date-time
+             * @description When the server received it (UTC)
+             */
+            send_date: string;
+            /** @description The anchor's persona name, or the character name */
+            sender_name: string;
+        };
+        LiveNumFrame: {
+            data: {
+                live_num: number;
+            };
+            /** @enum {string} */
+            type: "live_num";
+        };
+        LivePage: {
+            lives_info: components["schemas"]["LiveListing"][];
+            /** @description Pass as cursor for the next page; null on the last */
+            next_cursor: string | null;
+        };
+        LiveStatusFrame: {
+            data: {
+                live_status: boolean;
+            };
+            /** @enum {string} */
+            type: "live_status";
+        };
+        MuteResult: {
+            /** Format: date-time */
+            muted_until: string | null;
+        };
+        PaymentOrder: {
+            actually_paid: number | null;
+            /** @description Diamonds the package is worth */
+            coin_num: number;
+            coin_num_credited: number;
+            created_at: string;
+            /** @description Price in USD */
+            crypto_amount: number;
+            expires_at: string;
+            order_id: string;
+            pay_address: string | null;
+            pay_amount: number | null;
+            pay_currency: string;
+            payment_id: string | null;
+            /** @description creating, a NOWPayments payment_status, or expired (also when expired locally) */
+            status: string;
+        };
+        PaymentOrders: {
+            orders: components["schemas"]["PaymentOrder"][];
+        };
+        PaymentStatus: {
+            actually_paid: number | null;
+            /** @enum {number} */
+            code: 0;
+            /** @description The user's current diamond balance */
+            coin_num: number;
+            coin_num_credited: number;
+            expires_at: string;
+            message: string;
+            order_id: string;
+            pay_amount: number | null;
+            pay_currency: string;
+            status: string;
+        };
+        PingFrame: {
+            /** @enum {string} */
+            type: "ping";
+        };
+        PongFrame: {
+            /** @enum {string} */
+            type: "pong";
+        };
+        PostedUserMessage: {
+            id: number;
+            /** Format: date-time */
+            send_date: string;
+        };
+        RechargePackage: {
+            /** @description Diamonds it buys */
+            coin_num: number;
+            /** @description Price in USD */
+            crypto_amount: number;
+        };
+        RechargePackages: {
+            packages: components["schemas"]["RechargePackage"][];
+            /** @description simulated: offline demo mode, where POST /api/payment/simulate/:order_id exists */
+            provider: "nowpayments" | "simulated";
+        };
+        RechargeStarted: {
+            /** @enum {number} */
+            code: 0;
+            /** @description Diamonds credited once the payment is finished */
+            coin_num: number;
+            expires_at: string;
+            message: string;
+            order_id: string;
+            pay_address: string;
+            pay_amount: number;
+            pay_currency: string;
+            payment_id: string;
+            /** @description Base64 PNG of pay_address (no data: prefix) */
+            qr_code: string;
+        };
+        RoomInfo: {
+            coin_num: number;
+            describe: string;
+            /** @description 0 free, 1 VIP, 2 private */
+            room_type: number;
+            title: string;
+        };
+        SavedChatRoom: {
+            created: boolean;
+            room: components["schemas"]["AnchorRoom"];
+        };
+        SendUserMessageFrame: {
+            /** @enum {string} */
+            type: "chat_user_message";
+            /** @description Same rules as POST /api/live/save_user_chat_history */
+            user_message: string;
+        };
+        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"];
+        SimulatedPayment: {
+            /** @enum {number} */
+            code: 0;
+            coin_num_credited: number;
+            outcome: string;
+            status: string;
+        };
+        SubscriptionInfo: {
+            /** @description The anchor's subscription price in diamonds */
+            amount: number;
+            /**
+             * Format: date-time
+             * @description Expiry of the viewer's active subscription, or null
+             */
+            expires_at: string | null;
+            subscription_status: boolean;
+        };
+        SubscriptionPriceSetting: {
+            subscription_price: number;
+        };
+        SubscriptionResult: {
+            amount: number;
+            charged: number;
+            coin_num: number;
+            /** Format: date-time */
+            expires_at: string;
+            subscription_status: boolean;
+        };
+        TransactionsPage: {
+            next_cursor: string | null;
+            transactions: components["schemas"]["WalletTransaction"][];
+        };
+        TranscriptItem: {
+            /** @description The line's 0-based position in the chat */
+            floor: number;
+            /** @description true: the anchor; false: the AI character */
+            is_user: boolean;
+            live_message: string;
+            /** @description The chat tool's own stamp, verbatim */
+            original_send_date: string | null;
+            /**
+             * Format: date-time
+             * @description When the server received it (UTC)
+             */
+            send_date: string;
+            /** @description The anchor's persona name, or the character name */
+            sender_name: string;
+        };
+        UserChatHistory: {
+            chat_info: components["schemas"]["UserMessage"][];
+            room_id: string;
+            room_name: string;
+            /** @description Server time (ms) just before the page was read; pass it as changed_since when opening the room WebSocket */
+            server_time: number;
+            /** @description The anchor's user id */
+            uid: string;
+            /** @description The character name */
+            username: string;
+        };
+        UserInfo: {
+            /** @description Diamond balance */
+            coin_num: number;
+            /** @description Guests only: the stable name they chat under */
+            guest_name?: string;
+            /** @description true when logged in */
+            status: boolean;
+            /** @description Empty for guests */
+            uid: string;
+            uname: string;
+        };
+        UserMessage: {
+            id: number;
+            /** Format: date-time */
+            send_date: string;
+            /** @description Empty for guests */
+            uid: string;
+            user_message: string;
+            username: string;
+        };
+        VipPaymentResult: {
+            /** @description Diamonds taken by this call: 0 when the room was already unlocked */
+            charged: number;
+            /** @description Balance after the payment */
+            coin_num: number;
+            vip_status: boolean;
+        };
+        WalletBalance: {
+            coin_num: number;
+        };
+        WalletTransaction: {
+            /** @description Signed change of the balance */
+            amount: number;
+            anchor_id?: string;
+            balance_after: number;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            order_id?: string;
+            reason?: string;
+            room_id?: string;
+            /** @description vip_room, subscription, recharge or adjustment */
+            type: string;
         };
     };
     responses: never;

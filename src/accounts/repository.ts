@@ -7,10 +7,6 @@ export type UserRow = Selectable<UsersTable>;
 export class AccountsRepository {
   constructor(private readonly db: Executor) {}
 
-  findUserById(id: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
   findUserByUsernameKey(usernameKey: string): Promise<UserRow | undefined> {
     return this.db.selectFrom('users').selectAll().where('username_key', '=', usernameKey).executeTakeFirst();
   }

@@ -62,8 +62,8 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       const { room_id: roomId } = request.params;
       const result =
         typeof request.body === 'string'
-          ? await chat.importChatFile(anchor, roomId, parseChatFile(request.body))
-          : await chat.postLiveMessages(anchor, roomId, parseMessageBody(request.body));
+          ? await chat.transcript.importChatFile(anchor, roomId, parseChatFile(request.body))
+          : await chat.transcript.postLiveMessages(anchor, roomId, parseMessageBody(request.body));
       return { code: 0 as const, data: result };
     },
   );
@@ -81,7 +81,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
     },
     async (request) => {
       const anchor = await auth.requireAnchor(request);
-      await chat.deleteLiveMessage(anchor, request.params.room_id, request.params.floor);
+      await chat.transcript.deleteLiveMessage(anchor, request.params.room_id, request.params.floor);
       return { code: 0 as const, data: { deleted: true } };
     },
   );
@@ -101,7 +101,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
     async (request) => {
       const anchor = await auth.requireAnchor(request);
       const { minutes, ...target } = request.body;
-      return { code: 0 as const, data: await chat.mute(anchor, request.params.room_id, target, minutes) };
+      return { code: 0 as const, data: await chat.moderation.mute(anchor, request.params.room_id, target, minutes) };
     },
   );
 
@@ -118,7 +118,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
     },
     async (request) => {
       const anchor = await auth.requireAnchor(request);
-      await chat.deleteUserMessage(anchor, request.params.room_id, request.params.id);
+      await chat.moderation.deleteUserMessage(anchor, request.params.room_id, request.params.id);
       return { code: 0 as const, data: { deleted: true } };
     },
   );
@@ -141,7 +141,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
         const params = mergedParams<{ room_id: string; before_floor: number; limit: number }>(request);
         const roomId = requireRoomId(params);
         const viewer = await auth.viewer(request, reply);
-        const data = await chat.liveChatHistory(viewer, roomId, { before_floor: params.before_floor, limit: params.limit });
+        const data = await chat.history.liveChatHistory(viewer, roomId, { before_floor: params.before_floor, limit: params.limit });
         return liveHistoryBodies.send(reply, data);
       },
     });
@@ -160,7 +160,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       handler: async (request, reply) => {
         const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
         const viewer = await auth.viewer(request, reply);
-        return userHistoryBodies.send(reply, await chat.userChatHistory(viewer, roomId));
+        return userHistoryBodies.send(reply, await chat.history.userChatHistory(viewer, roomId));
       },
     });
   }
@@ -177,7 +177,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
     },
     async (request, reply) => {
       const viewer = await auth.viewer(request, reply);
-      const message = await chat.postViewerMessage(viewer, request.body.room_id, request.body.user_message);
+      const message = await chat.viewerChat.post(viewer, request.body.room_id, request.body.user_message);
       return { code: 0 as const, data: { id: message.id, send_date: message.send_date } };
     },
   );

@@ -3,7 +3,7 @@
  * WebSocket. The only module other features and the composition import.
  */
 export type { DomainEvent, EventBus } from './events.js';
-export type { TranscriptChanges } from './feed.js';
+export type { ChatFeed, RoomCursor, RoomDirectory, TranscriptChanges } from './feed.js';
 export { MemoryEventBus } from './memory-event-bus.js';
 export { MemoryPresence, type Presence } from './presence.js';
 export { RedisEventBus } from './redis-event-bus.js';

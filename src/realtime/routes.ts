@@ -9,7 +9,8 @@ import { isSameSiteOrigin, type OriginPolicy } from '../http/origin.js';
 import type { Config } from '../config.js';
 import type { EventBus } from './events.js';
 import type { ChatFeed, RoomDirectory } from './feed.js';
-import { RealtimeGateway, REPLAY_LIMIT } from './gateway.js';
+import { RealtimeGateway } from './gateway.js';
+import { REPLAY_LIMIT } from './room-hub.js';
 import type { Presence } from './presence.js';
 import { RealtimeFrame } from './schemas.js';
 

@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 
 export const MAX_LIVE_LIST = 500;
+export const ROOM_TYPE_FREE = 0;
 
 export const RoomInfo = Type.Object(
   {

@@ -21,6 +21,7 @@ import {
 } from './ledger.js';
 import { walletBalance } from './diamonds.js';
 import { assertAmount, MAX_DIAMONDS } from './limits.js';
+import { mapEarningsEntry, mapTransaction } from './mappers.js';
 import { WalletRepository } from './repository.js';
 import type {
   EarningsSummary,
@@ -190,14 +191,7 @@ export class WalletService {
     const entries = await this.repo.accountEntries(walletAccount(userId), { before: cursor, limit: pageSize + 1 });
     const page = entries.slice(0, pageSize);
     return {
-      transactions: page.map((entry) => ({
-        id: entry.transferId,
-        type: entry.type,
-        amount: entry.amount,
-        balance_after: entry.balanceAfter,
-        created_at: new Date(entry.createdAt).toISOString(),
-        ...pickStrings(entry.metadata, ['room_id', 'anchor_id', 'order_id', 'reason']),
-      })),
+      transactions: page.map(mapTransaction),
       next_cursor: entries.length > pageSize ? (page.at(-1)?.transferId ?? null) : null,
     };
   }
@@ -220,14 +214,7 @@ export class WalletService {
       subscription_total: totals.get('subscription') ?? 0,
       subscription_price: price,
       active_subscribers: subscribers,
-      recent: recent.map((entry) => ({
-        id: entry.transferId,
-        type: entry.type,
-        amount: entry.amount,
-        created_at: new Date(entry.createdAt).toISOString(),
-        ...pickStrings(entry.metadata, ['room_id']),
-        ...(typeof entry.metadata.payer_id === 'string' ? { from_uid: entry.metadata.payer_id } : {}),
-      })),
+      recent: recent.map(mapEarningsEntry),
     };
   }
 
@@ -326,13 +313,4 @@ export class WalletService {
     await repo.storeIdempotentResponse(userId, key, JSON.stringify(result));
     return result;
   }
-}
-
-function pickStrings(source: Record<string, unknown>, keys: string[]): Record<string, string> {
-  const picked: Record<string, string> = {};
-  for (const key of keys) {
-    const value = source[key];
-    if (typeof value === 'string') picked[key] = value;
-  }
-  return picked;
 }

@@ -1,29 +1,33 @@
 /**
  * Builds the Fastify app from its dependencies. Nothing here opens connections or reads the
  * environment: main.ts (production) and the test helpers (tests) decide what to pass in.
+ *
+ * `application` is the whole app as one plugin: plumbing first, then each feature's plugin, which
+ * builds its service, registers its routes and declares the plugins it needs (fastify-plugin
+ * checks that they came first). buildApp puts it on a server.
  */
 import cookie from '@fastify/cookie';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
-import { AccountsService, accountsRoutes, RequestAuth } from './accounts/index.js';
-import { ChatService, chatRoutes } from './chat/index.js';
-import { validatorCompiler } from './http/validator.js';
+import { accountsFeature } from './accounts/index.js';
+import { chatFeature } from './chat/index.js';
+import { apiDocs } from './http/api-docs.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { installCrossSiteProtection } from './http/origin.js';
 import { ErrorBody } from './http/schemas.js';
+import { validateWithTypeBox } from './http/validator.js';
 import type { ClusterLock } from './infra/cluster-lock.js';
 import type { RateLimiter } from './infra/rate-limiter.js';
-import { createPaymentsService, paymentsRoutes, paymentsSharedSchemas, type PaymentsService } from './payments/index.js';
-import { installRealtime, type EventBus, type Presence } from './realtime/index.js';
-import { RoomsService, roomsRoutes, type RoomAccessPolicy } from './rooms/index.js';
-import { WalletRoomAccessPolicy, WalletService, walletRoutes } from './wallet/index.js';
-import { webRoutes } from './web/index.js';
+import { paymentsFeature, type PaymentProvider } from './payments/index.js';
+import { realtimeFeature, type EventBus, type Presence } from './realtime/index.js';
+import { roomsFeature, type RoomAccessPolicy } from './rooms/index.js';
+import { staticSite } from './static-site/index.js';
+import { WalletRoomAccessPolicy, walletFeature } from './wallet/index.js';
 
 export interface AppDependencies {
   config: Config;
@@ -34,25 +38,68 @@ export interface AppDependencies {
   /** Who may enter paid rooms; defaults to the wallet's policy (paid, subscribed, own or free rooms). */
   roomAccess?: RoomAccessPolicy;
   logger: FastifyServerOptions['loggerInstance'];
-  /** Run-once-per-cluster guard for background jobs (src/infra/cluster-lock.ts); runtime.ts picks one. */
+  /**
+   * Run-once-per-cluster guard for background jobs (src/infra/cluster-lock.ts); runtime.ts picks
+   * one. With it the app runs the payment reconciliation job; without it (tests) nothing runs.
+   */
   clusterLock?: ClusterLock;
   /** Injectable clock so tests can move time (session expiry, subscriptions, idle rooms). */
   clock?: () => number;
-  /** Recharge service; runtime.ts shares it with the reconciliation job. Built from config when absent. */
-  payments?: PaymentsService;
+  /** Tests only: a payment provider other than the one the config selects, and a shorter IPN deadline. */
+  payments?: { provider?: PaymentProvider; ipnDeadlineMs?: number };
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-/** The real room gate: paid, subscribed, own or free rooms. */
-function defaultRoomAccess(deps: Pick<AppDependencies, 'config' | 'db' | 'eventBus' | 'clock'>): RoomAccessPolicy {
-  return new WalletRoomAccessPolicy(deps.db, deps.eventBus, { defaultSubscriptionPrice: deps.config.subscriptionPrice, clock: deps.clock });
-}
+export const application = fp<AppDependencies>(
+  async (app, deps) => {
+    const { config, db, eventBus, presence, rateLimiter, clock } = deps;
+    validateWithTypeBox(app);
+    installErrorHandling(app);
+    app.addSchema(ErrorBody);
+    await app.register(cookie, { secret: config.cookieSecret });
+    installCrossSiteProtection(app, config);
+    await app.register(apiDocs);
 
-export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
-  // Every consumer of deps.roomAccess gets the real gate unless a test injects its own.
-  const deps = { ...dependencies, roomAccess: dependencies.roomAccess ?? defaultRoomAccess(dependencies) };
-  const { config, db } = deps;
+    await app.register(accountsFeature, { db, rateLimiter, config, clock });
+    await app.register(healthRoutes, { db });
+    await app.register(walletFeature, {
+      db,
+      eventBus,
+      platformFeePercent: config.platformFeePercent,
+      defaultSubscriptionPrice: config.subscriptionPrice,
+      clock,
+    });
+    await app.register(paymentsFeature, { config, db, clock, clusterLock: deps.clusterLock, ...deps.payments });
+
+    const roomAccess =
+      deps.roomAccess ?? new WalletRoomAccessPolicy(db, eventBus, { defaultSubscriptionPrice: config.subscriptionPrice, clock });
+    app.addHook('onClose', async () => roomAccess.close?.());
+    await app.register(roomsFeature, { db, eventBus, presence, roomAccess, liveIdleMinutes: config.liveIdleMinutes, clock });
+    await app.register(chatFeature, {
+      db,
+      eventBus,
+      rateLimiter,
+      rateLimit: { messages: config.chatRateLimitMessages, windowSeconds: config.chatRateLimitWindowSeconds },
+      clock,
+    });
+    await app.register(realtimeFeature, {
+      config: config.realtime,
+      originPolicy: config,
+      rooms: app.rooms,
+      chat: app.chat,
+      eventBus,
+      presence,
+    });
+
+    // Last: its catch-all GET only answers paths no API route claims.
+    await app.register(staticSite, { distDir: config.webDistDir });
+  },
+  { name: 'pecktra' },
+);
+
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const { config } = deps;
   const app = Fastify({
     loggerInstance: deps.logger,
     logController: new LogController({ disableRequestLogging: !config.logRequests }),
@@ -60,80 +107,6 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     trustProxy: true,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
-
-  installErrorHandling(app);
-  for (const schema of [ErrorBody, ...paymentsSharedSchemas]) app.addSchema(schema);
-  await app.register(cookie, { secret: config.cookieSecret });
-  installCrossSiteProtection(app, config);
-
-  await app.register(swagger, {
-    // Schemas with an $id become components under that name, so generated client types have stable names.
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-    openapi: {
-      info: {
-        title: 'Pecktra Live API',
-        version: '0.1.0',
-        description:
-          'User-side contract endpoints (/api/users, /api/live, /api/payment) plus the anchor API. ' +
-          'Every failure is {"code":1,"message":"...","error":"<machine_code>"}.',
-      },
-      components: {
-        securitySchemes: {
-          anchorToken: { type: 'http', scheme: 'bearer', description: 'Token from /api/anchor/login' },
-        },
-      },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-
-  const accounts = new AccountsService(db, deps.rateLimiter, {
-    sessionTtlDays: config.sessionTtlDays,
-    loginMaxFailures: config.loginMaxFailures,
-    loginWindowSeconds: config.loginWindowSeconds,
-    passwordHashCost: config.passwordHashCost,
-    clock: deps.clock,
-  });
-  const auth = new RequestAuth(accounts, { cookieSecure: config.cookieSecure });
-
-  await app.register(healthRoutes, { db });
-  await app.register(accountsRoutes, { accounts, auth });
-  const payments = deps.payments ?? createPaymentsService({ config, db, logger: app.log, clock: deps.clock });
-  await app.register(paymentsRoutes, { payments, auth });
-
-  const rooms = new RoomsService(db, {
-    eventBus: deps.eventBus,
-    presence: deps.presence,
-    roomAccess: deps.roomAccess,
-    liveIdleMinutes: config.liveIdleMinutes,
-    clock: deps.clock,
-  });
-  app.addHook('onClose', async () => {
-    rooms.close();
-    deps.roomAccess.close?.();
-  });
-  const chat = new ChatService(db, {
-    rooms,
-    eventBus: deps.eventBus,
-    rateLimiter: deps.rateLimiter,
-    rateLimit: { messages: config.chatRateLimitMessages, windowSeconds: config.chatRateLimitWindowSeconds },
-    clock: deps.clock,
-  });
-  app.addHook('onClose', async () => chat.close());
-  await app.register(roomsRoutes, { rooms, auth });
-  await app.register(chatRoutes, { chat, auth });
-  await installRealtime(app, { config, rooms, chat, eventBus: deps.eventBus, presence: deps.presence, auth });
-
-  const wallet = new WalletService(db, {
-    eventBus: deps.eventBus,
-    platformFeePercent: config.platformFeePercent,
-    defaultSubscriptionPrice: config.subscriptionPrice,
-    clock: deps.clock,
-  });
-  await app.register(walletRoutes, { wallet, auth });
-
-  // Last: its catch-all GET only answers paths no API route claims.
-  await app.register(webRoutes, { distDir: config.webDistDir });
-
+  await app.register(application, deps);
   return app;
 }

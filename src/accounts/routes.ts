@@ -19,6 +19,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.post(
     '/api/users/register',
     {
+      config: { auth: 'public' },
       schema: {
         tags: ['accounts'],
         summary: 'Create a viewer account and log in',
@@ -35,6 +36,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.post(
     '/api/users/login',
     {
+      config: { auth: 'public' },
       schema: {
         tags: ['accounts'],
         summary: 'Log in with username and password',
@@ -51,14 +53,15 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.get(
     '/api/users/is_logged_in',
     {
+      config: { auth: 'viewer' },
       schema: {
         tags: ['accounts'],
         summary: 'Who am I (contract 1). Guests get status:false, uname 游客 and a stable guest_name',
         response: responses(okData(UserInfoBody)),
       },
     },
-    async (request, reply) => {
-      const viewer = await auth.viewer(request, reply);
+    async (request) => {
+      const viewer = request.viewer;
       return { code: 0 as const, data: { user_info: await accounts.userInfo(viewer) } };
     },
   );
@@ -66,6 +69,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.route({
     method: ['GET', 'POST'],
     url: '/api/users/login_out',
+    config: { auth: 'public' },
     schema: {
       tags: ['accounts'],
       summary: 'Log out (contract 2); the session is invalidated server-side',
@@ -82,6 +86,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.post(
     '/api/anchor/register',
     {
+      config: { auth: 'public' },
       schema: {
         tags: ['anchor'],
         summary: 'Create a new anchor account and get a bearer token (an existing username is 409)',
@@ -99,6 +104,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.post(
     '/api/anchor/login',
     {
+      config: { auth: 'public' },
       schema: {
         tags: ['anchor'],
         summary: 'Anchor login: a fresh bearer token; with become_anchor a viewer account becomes an anchor too',
@@ -117,14 +123,15 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.post(
     '/api/users/become_anchor',
     {
+      config: { auth: 'user' },
       schema: {
         tags: ['anchor'],
         summary: 'The signed-in viewer makes their account an anchor account and gets a bearer token',
         response: responses(okData(AnchorAuth), 401, 403),
       },
     },
-    async (request, reply) => {
-      const anchor = await accounts.becomeAnchor(await auth.requireUser(request, reply));
+    async (request) => {
+      const anchor = await accounts.becomeAnchor(request.user);
       const token = await accounts.issueAnchorToken(anchor);
       return { code: 0 as const, data: { uid: anchor.id, username: anchor.username, token } };
     },
@@ -133,15 +140,14 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.post(
     '/api/anchor/logout',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: 'Revoke the presented anchor token',
-        security: [{ anchorToken: [] }],
         response: responses(OkBody, 401, 403),
       },
     },
     async (request) => {
-      await auth.requireAnchor(request);
       await accounts.revokeAnchorToken(bearerToken(request) ?? '');
       return { code: 0 as const };
     },

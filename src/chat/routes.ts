@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { RequestAuth } from '../accounts/index.js';
 import { CONTRACT_METHODS, contractParams, mergedParams, requireRoomId } from '../http/contract-params.js';
 import { PreSerializedBodies } from '../http/pre-serialized.js';
 import { okData, responses } from '../http/schemas.js';
@@ -26,22 +25,21 @@ const CHAT_FILE_TYPES = ['application/x-ndjson', 'application/jsonl'];
 
 export interface ChatRoutesOptions {
   chat: ChatService;
-  auth: RequestAuth;
 }
 
-export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (app, { chat, auth }) => {
+export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (app, { chat }) => {
   // A whole chat file arrives as ndjson text; it is parsed (and its lines checked) by the service layer.
   app.addContentTypeParser(CHAT_FILE_TYPES, { parseAs: 'string', bodyLimit: MAX_CHAT_FILE_BYTES }, (_request, body, done) => {
     done(null, body);
   });
 
   // ---- anchor side -------------------------------------------------------------------------
-  const anchorSecurity = [{ anchorToken: [] }];
 
   app.post(
     '/api/anchor/rooms/:room_id/messages',
     {
       bodyLimit: MAX_CHAT_FILE_BYTES,
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: 'Post chat messages in SillyTavern\'s format: one object, {"messages":[...]} or a whole chat file',
@@ -51,14 +49,13 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
           `(header line, then one message per line; floor = line index; <= 5 MB); floors past its end are removed. ` +
           `A message with a floor replaces that floor (edit or swipe); without one it is appended. ` +
           `mes <= ${MAX_MESSAGE_CHARS} characters. A malformed line rejects the whole file (error.line).`,
-        security: anchorSecurity,
         params: RoomParams,
         body: LiveMessagesBody,
         response: responses(okData(IngestResult), 401, 403, 404, 413),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
+      const anchor = request.user;
       const { room_id: roomId } = request.params;
       const result =
         typeof request.body === 'string'
@@ -71,16 +68,16 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
   app.delete(
     '/api/anchor/rooms/:room_id/messages/:floor',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: 'Remove one transcript message',
-        security: anchorSecurity,
         params: FloorParams,
         response: responses(okData(Deleted), 401, 403, 404),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
+      const anchor = request.user;
       await chat.transcript.deleteLiveMessage(anchor, request.params.room_id, request.params.floor);
       return { code: 0 as const, data: { deleted: true } };
     },
@@ -89,17 +86,17 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
   app.post(
     '/api/anchor/rooms/:room_id/mute',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: 'Mute a viewer (uid) or guest (guest_name) in the room; minutes 0 lifts the mute',
-        security: anchorSecurity,
         params: RoomParams,
         body: MuteBody,
         response: responses(okData(MuteResult), 401, 403, 404),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
+      const anchor = request.user;
       const { minutes, ...target } = request.body;
       return { code: 0 as const, data: await chat.moderation.mute(anchor, request.params.room_id, target, minutes) };
     },
@@ -108,16 +105,16 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
   app.delete(
     '/api/anchor/rooms/:room_id/user_messages/:id',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: "Remove a viewer's chat message",
-        security: anchorSecurity,
         params: UserMessageParams,
         response: responses(okData(Deleted), 401, 403, 404),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
+      const anchor = request.user;
       await chat.moderation.deleteUserMessage(anchor, request.params.room_id, request.params.id);
       return { code: 0 as const, data: { deleted: true } };
     },
@@ -131,6 +128,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
     app.route({
       method,
       url: '/api/live/get_live_chat_history',
+      config: { auth: 'viewer' },
       schema: {
         tags: ['live'],
         summary: 'Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back',
@@ -140,7 +138,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       handler: async (request, reply) => {
         const params = mergedParams<{ room_id: string; before_floor: number; limit: number }>(request);
         const roomId = requireRoomId(params);
-        const viewer = await auth.viewer(request, reply);
+        const viewer = request.viewer;
         const data = await chat.history.liveChatHistory(viewer, roomId, { before_floor: params.before_floor, limit: params.limit });
         return liveHistoryBodies.send(reply, data);
       },
@@ -151,6 +149,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
     app.route({
       method,
       url: '/api/live/get_user_chat_history',
+      config: { auth: 'viewer' },
       schema: {
         tags: ['live'],
         summary: 'The last 20 viewer messages, ascending (contract 6). username is the character name',
@@ -159,7 +158,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       },
       handler: async (request, reply) => {
         const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
-        const viewer = await auth.viewer(request, reply);
+        const viewer = request.viewer;
         return userHistoryBodies.send(reply, await chat.history.userChatHistory(viewer, roomId));
       },
     });
@@ -168,6 +167,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
   app.post(
     '/api/live/save_user_chat_history',
     {
+      config: { auth: 'viewer' },
       schema: {
         tags: ['live'],
         summary: 'Post a viewer chat message (contract 7) as the logged-in user or the guest; the body username is ignored',
@@ -175,8 +175,8 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
         response: responses(okData(PostedUserMessage), 403, 404, 429),
       },
     },
-    async (request, reply) => {
-      const viewer = await auth.viewer(request, reply);
+    async (request) => {
+      const viewer = request.viewer;
       const message = await chat.viewerChat.post(viewer, request.body.room_id, request.body.user_message);
       return { code: 0 as const, data: { id: message.id, send_date: message.send_date } };
     },

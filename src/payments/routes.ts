@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { RequestAuth } from '../accounts/index.js';
 import { okData, ref, responses } from '../http/schemas.js';
 import { mapOrder, mapPaymentStatus, mapRechargeStarted } from './mappers.js';
 import {
@@ -18,13 +17,13 @@ import type { PaymentsService } from './service.js';
 
 export interface PaymentsRoutesOptions {
   payments: PaymentsService;
-  auth: RequestAuth;
 }
 
-export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = async (app, { payments, auth }) => {
+export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = async (app, { payments }) => {
   app.get(
     '/api/payment/packages',
     {
+      config: { auth: 'public' },
       schema: {
         tags: ['payment'],
         summary: 'Recharge packages: USD price and diamonds',
@@ -40,6 +39,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
   app.post(
     '/api/payment/process_recharge',
     {
+      config: { auth: 'user' },
       schema: {
         tags: ['payment'],
         summary: 'Start a recharge (contract): an order and a USDT payment address',
@@ -47,8 +47,8 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
         response: responses(ref(RechargeStarted), 401, 403, 429, 502),
       },
     },
-    async (request, reply) => {
-      const user = await auth.requireUser(request, reply);
+    async (request) => {
+      const user = request.user;
       const { order, qrCode } = await payments.createRecharge(user, {
         userId: request.body.user_id,
         cryptoAmount: request.body.crypto_amount,
@@ -60,6 +60,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
   app.get(
     '/api/payment/check_payment_status/:order_id',
     {
+      config: { auth: 'user' },
       schema: {
         tags: ['payment'],
         summary: "An order's status (contract); only its owner sees it",
@@ -67,8 +68,8 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
         response: responses(ref(PaymentStatus), 401, 404),
       },
     },
-    async (request, reply) => {
-      const user = await auth.requireUser(request, reply);
+    async (request) => {
+      const user = request.user;
       const { order, balance } = await payments.orderStatus(user, request.params.order_id);
       return mapPaymentStatus(order, balance);
     },
@@ -77,6 +78,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
   app.get(
     '/api/payment/orders',
     {
+      config: { auth: 'user' },
       schema: {
         tags: ['payment'],
         summary: "The user's recharge orders, newest first",
@@ -84,8 +86,8 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
         response: responses(okData(PaymentOrders), 401),
       },
     },
-    async (request, reply) => {
-      const user = await auth.requireUser(request, reply);
+    async (request) => {
+      const user = request.user;
       const orders = await payments.listOrders(user, request.query.limit ?? 20);
       return { code: 0 as const, data: { orders: orders.map(mapOrder) } };
     },
@@ -98,6 +100,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
     ipnScope.post(
       '/api/payment/ipn',
       {
+        config: { auth: 'public' },
         schema: {
           tags: ['payment'],
           summary: 'NOWPayments IPN callback (x-nowpayments-sig: HMAC-SHA512 of the key-sorted JSON body)',
@@ -119,6 +122,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
     app.post(
       '/api/payment/simulate/:order_id',
       {
+        config: { auth: 'user' },
         schema: {
           tags: ['payment'],
           summary: 'Simulated provider only: play a NOWPayments callback for your order',
@@ -127,8 +131,8 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
           response: responses(ref(SimulatedPayment), 401, 404, 409),
         },
       },
-      async (request, reply) => {
-        const user = await auth.requireUser(request, reply);
+      async (request) => {
+        const user = request.user;
         const { outcome, order } = await payments.simulate(
           user,
           request.params.order_id,

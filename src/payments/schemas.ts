@@ -100,9 +100,5 @@ export const SimulateBody = Type.Object({
   actually_paid: Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.String({ maxLength: 32 })])),
 });
 
-/**
- * The answers that are named components as a whole; routes reference them with ref(). They are
- * shared on the root instance: a child context that adds schemas of its own silently falls back
- * to Fastify's default validator (a fastify quirk), and ours must validate every body.
- */
+/** The answers that are named components as a whole: shared on the instance, referenced with ref(). */
 export const sharedSchemas = [RechargeStarted, PaymentStatus, SimulatedPayment];

@@ -8,5 +8,5 @@ export { MemoryEventBus } from './memory-event-bus.js';
 export { MemoryPresence, type Presence } from './presence.js';
 export { RedisEventBus } from './redis-event-bus.js';
 export { RedisPresence } from './redis-presence.js';
-export { installRealtime } from './routes.js';
+export { realtimeFeature } from './plugin.js';
 export { LiveMessageData, TranscriptLineFields, UserMessage, type UserMessageData } from './schemas.js';

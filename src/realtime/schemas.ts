@@ -83,3 +83,16 @@ export type ClientFrame = Static<typeof ClientFrame>;
 export const RealtimeFrame = Type.Union([ServerFrame, ClientFrame], {
   description: 'Each WebSocket text frame after the upgrade: a ServerFrame from the server or a ClientFrame from the client',
 });
+
+// ---- the upgrade request -------------------------------------------------------------------------
+
+export const RoomSocketParams = Type.Object({ room_id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const RoomSocketQuery = Type.Object({
+  after_floor: Type.Optional(Type.Integer({ minimum: -1, description: 'resume: last transcript floor seen' })),
+  after_user_message_id: Type.Optional(Type.Integer({ minimum: 0, description: 'resume: last viewer message id seen' })),
+  changed_since: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'resume: also replay edits and deletions made at or after this server time (ms)' }),
+  ),
+  batch: Type.Optional(Type.Integer({ minimum: 0, maximum: 1, description: '1: newline-delimited batches' })),
+});

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { RequestAuth } from '../accounts/index.js';
 import { CONTRACT_METHODS, contractParams, mergedParams, requireRoomId } from '../http/contract-params.js';
 import { PreSerializedBodies } from '../http/pre-serialized.js';
 import { okData, responses } from '../http/schemas.js';
@@ -24,26 +23,24 @@ import type { RoomsService } from './service.js';
 
 export interface RoomsRoutesOptions {
   rooms: RoomsService;
-  auth: RequestAuth;
 }
 
-export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async (app, { rooms, auth }) => {
+export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async (app, { rooms }) => {
   // ---- anchor side -------------------------------------------------------------------------
-  const anchorSecurity = [{ anchorToken: [] }];
 
   app.post(
     '/api/anchor/rooms',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: 'Open the room for a chat (idempotent per anchor + character_name + character_date)',
-        security: anchorSecurity,
         body: ChatRoomBody,
         response: responses(okData(SavedChatRoom), 401, 403),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
+      const anchor = request.user;
       return { code: 0 as const, data: await rooms.saveChatRoom(anchor, request.body) };
     },
   );
@@ -51,15 +48,15 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
   app.get(
     '/api/anchor/rooms',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: "The anchor's own rooms with live status, viewers and message counts",
-        security: anchorSecurity,
         response: responses(okData(AnchorRooms), 401, 403),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
+      const anchor = request.user;
       return { code: 0 as const, data: { rooms: await rooms.listAnchorRooms(anchor) } };
     },
   );
@@ -67,17 +64,17 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
   app.patch(
     '/api/anchor/rooms/:room_id',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: "Change a room's name, title, description, type or price",
-        security: anchorSecurity,
         params: RoomParams,
         body: RoomSettings,
         response: responses(okData(AnchorRoomBody), 401, 403, 404),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
+      const anchor = request.user;
       return { code: 0 as const, data: { room: await rooms.updateRoom(anchor, request.params.room_id, request.body) } };
     },
   );
@@ -85,17 +82,17 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
   app.post(
     '/api/anchor/rooms/:room_id/live',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: 'Start or stop broadcasting the room',
-        security: anchorSecurity,
         params: RoomParams,
         body: LiveSwitchBody,
         response: responses(okData(AnchorRoomBody), 401, 403, 404),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
+      const anchor = request.user;
       const room = await rooms.setLive(anchor, request.params.room_id, request.body.live_status === 'start');
       return { code: 0 as const, data: { room } };
     },
@@ -107,6 +104,7 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
   app.get(
     '/api/live/get_all_lives',
     {
+      config: { auth: 'public' },
       schema: {
         tags: ['live'],
         summary: `Live rooms (contract 3): most watched first, then latest AI message. All (max ${MAX_LIVE_LIST}) unless limit is given`,
@@ -121,15 +119,16 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
     app.route({
       method,
       url: '/api/live/get_live_info',
+      config: { auth: 'viewer' },
       schema: {
         tags: ['live'],
         summary: 'One room with the viewer\'s access, follow and subscription state (contract 4)',
         ...contractParams(LiveInfoParams, method),
         response: responses(okData(LiveInfo), 403, 404),
       },
-      handler: async (request, reply) => {
+      handler: async (request) => {
         const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
-        const viewer = await auth.viewer(request, reply);
+        const viewer = request.viewer;
         return { code: 0 as const, data: await rooms.liveInfo(viewer, roomId) };
       },
     });
@@ -138,6 +137,7 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
   app.post(
     '/api/live/follow',
     {
+      config: { auth: 'user' },
       schema: {
         tags: ['live'],
         summary: 'Follow or unfollow a room (login required, idempotent)',
@@ -145,8 +145,8 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
         response: responses(okData(FollowStatus), 401, 403, 404),
       },
     },
-    async (request, reply) => {
-      const user = await auth.requireUser(request, reply);
+    async (request) => {
+      const user = request.user;
       return { code: 0 as const, data: await rooms.setFollow(user, request.body.room_id, request.body.follow_status) };
     },
   );
@@ -154,14 +154,15 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
   app.get(
     '/api/live/get_followed_lives',
     {
+      config: { auth: 'user' },
       schema: {
         tags: ['live'],
         summary: 'Rooms the user follows, live or not (login required)',
         response: responses(okData(FollowedLives), 401),
       },
     },
-    async (request, reply) => {
-      const user = await auth.requireUser(request, reply);
+    async (request) => {
+      const user = request.user;
       return { code: 0 as const, data: { lives_info: await rooms.followedRooms(user) } };
     },
   );

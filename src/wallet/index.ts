@@ -4,5 +4,4 @@
  */
 export { WalletRoomAccessPolicy } from './access-policy.js';
 export { creditRecharge, walletBalance, type RechargeCredit } from './diamonds.js';
-export { walletRoutes } from './routes.js';
-export { WalletService } from './service.js';
+export { walletFeature } from './plugin.js';

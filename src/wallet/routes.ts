@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { RequestAuth } from '../accounts/index.js';
 import { okData, responses } from '../http/schemas.js';
 import {
   EarningsSummary,
@@ -18,13 +17,13 @@ import type { WalletService } from './service.js';
 
 export interface WalletRoutesOptions {
   wallet: WalletService;
-  auth: RequestAuth;
 }
 
-export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = async (app, { wallet, auth }) => {
+export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = async (app, { wallet }) => {
   app.post(
     '/api/live/pay_vip_coin',
     {
+      config: { auth: 'user' },
       schema: {
         tags: ['wallet'],
         summary:
@@ -35,8 +34,8 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
         response: responses(okData(VipPaymentResult), 401, 402, 403, 404, 409),
       },
     },
-    async (request, reply) => {
-      const user = await auth.requireUser(request, reply);
+    async (request) => {
+      const user = request.user;
       const { uid, anchor_id, room_id, amount } = request.body;
       const data = await wallet.payVipRoom(
         user,
@@ -50,6 +49,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
   app.post(
     '/api/live/subscribe',
     {
+      config: { auth: 'user' },
       schema: {
         tags: ['wallet'],
         summary: "Subscribe to an anchor for 30 days (renewal extends from the current expiry): entry to all the anchor's paid rooms",
@@ -58,8 +58,8 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
         response: responses(okData(SubscriptionResult), 401, 402, 403, 404, 409),
       },
     },
-    async (request, reply) => {
-      const user = await auth.requireUser(request, reply);
+    async (request) => {
+      const user = request.user;
       const data = await wallet.subscribe(user, request.body.anchor_id, request.body.amount, request.headers['idempotency-key']);
       return { code: 0 as const, data };
     },
@@ -67,9 +67,12 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
 
   app.get(
     '/api/wallet/balance',
-    { schema: { tags: ['wallet'], summary: 'Diamond balance of the logged-in user', response: responses(okData(WalletBalance), 401) } },
-    async (request, reply) => {
-      const user = await auth.requireUser(request, reply);
+    {
+      config: { auth: 'user' },
+      schema: { tags: ['wallet'], summary: 'Diamond balance of the logged-in user', response: responses(okData(WalletBalance), 401) },
+    },
+    async (request) => {
+      const user = request.user;
       return { code: 0 as const, data: { coin_num: await wallet.balance(user.id) } };
     },
   );
@@ -77,6 +80,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
   app.get(
     '/api/wallet/transactions',
     {
+      config: { auth: 'user' },
       schema: {
         tags: ['wallet'],
         summary: 'Wallet history, newest first; pass next_cursor as cursor for the next page',
@@ -84,8 +88,8 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
         response: responses(okData(TransactionsPage), 401),
       },
     },
-    async (request, reply) => {
-      const user = await auth.requireUser(request, reply);
+    async (request) => {
+      const user = request.user;
       const data = await wallet.transactions(user.id, request.query.cursor || undefined, request.query.limit);
       return { code: 0 as const, data };
     },
@@ -94,16 +98,16 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
   app.patch(
     '/api/anchor/profile',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: 'Set the subscription price in diamonds per 30 days (0 turns subscriptions off)',
-        security: [{ anchorToken: [] }],
         body: ProfileBody,
         response: responses(okData(SubscriptionPriceSetting), 401, 403),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
+      const anchor = request.user;
       return { code: 0 as const, data: await wallet.setSubscriptionPrice(anchor, request.body.subscription_price) };
     },
   );
@@ -111,15 +115,15 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
   app.get(
     '/api/anchor/earnings',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: 'Earnings balance, totals by source, active subscribers and the latest 20 earnings',
-        security: [{ anchorToken: [] }],
         response: responses(okData(EarningsSummary), 401, 403),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
+      const anchor = request.user;
       return { code: 0 as const, data: await wallet.earnings(anchor) };
     },
   );

@@ -10,7 +10,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
-export interface WebRoutesOptions {
+export interface StaticSiteOptions {
   /** Directory with the Vite build (index.html + assets/). */
   distDir: string;
 }
@@ -60,7 +60,7 @@ function setDocumentHeaders(reply: FastifyReply): void {
     .header('referrer-policy', 'strict-origin-when-cross-origin');
 }
 
-export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, { distDir }) => {
+export const staticSite: FastifyPluginAsync<StaticSiteOptions> = async (app, { distDir }) => {
   const root = path.resolve(distDir);
   const built = existsSync(path.join(root, 'index.html'));
   if (built) {
@@ -86,7 +86,7 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, { dis
     return stats?.isFile() ? path.relative(root, full).split(path.sep).join('/') : null;
   }
 
-  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/*', { config: { auth: 'public' }, schema: { hide: true } }, async (request, reply) => {
     const pathname = request.url.split('?')[0] ?? '/';
     if (isServerPath(pathname)) return reply.callNotFound();
     if (!built) {

@@ -16,6 +16,12 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     return { code: 0 as const, data: { user_info: await accounts.userInfo({ kind: 'user', user }) } };
   };
 
+  /** A fresh bearer token for the anchor API. */
+  const anchorSession = async (anchor: SessionUser) => {
+    const token = await accounts.issueAnchorToken(anchor);
+    return { code: 0 as const, data: { uid: anchor.id, username: anchor.username, token } };
+  };
+
   app.post(
     '/api/users/register',
     {
@@ -61,8 +67,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       },
     },
     async (request) => {
-      const viewer = request.viewer;
-      return { code: 0 as const, data: { user_info: await accounts.userInfo(viewer) } };
+      return { code: 0 as const, data: { user_info: await accounts.userInfo(request.viewer) } };
     },
   );
 
@@ -95,9 +100,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       },
     },
     async (request) => {
-      const anchor = await accounts.registerAnchor(request.body.username, request.body.password);
-      const token = await accounts.issueAnchorToken(anchor);
-      return { code: 0 as const, data: { uid: anchor.id, username: anchor.username, token } };
+      return anchorSession(await accounts.registerAnchor(request.body.username, request.body.password));
     },
   );
 
@@ -114,9 +117,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     },
     async (request) => {
       const user = await accounts.authenticate(request.body.username, request.body.password, request.ip);
-      const anchor = request.body.become_anchor ? await accounts.becomeAnchor(user) : user;
-      const token = await accounts.issueAnchorToken(anchor);
-      return { code: 0 as const, data: { uid: anchor.id, username: anchor.username, token } };
+      return anchorSession(request.body.become_anchor ? await accounts.becomeAnchor(user) : user);
     },
   );
 
@@ -131,9 +132,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       },
     },
     async (request) => {
-      const anchor = await accounts.becomeAnchor(request.user);
-      const token = await accounts.issueAnchorToken(anchor);
-      return { code: 0 as const, data: { uid: anchor.id, username: anchor.username, token } };
+      return anchorSession(await accounts.becomeAnchor(request.user));
     },
   );
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CONTRACT_METHODS, contractParams, mergedParams, requireRoomId } from '../http/contract-params.js';
+import { contractRoute, mergedParams, requireRoomId } from '../http/contract-params.js';
 import { PreSerializedBodies } from '../http/pre-serialized.js';
 import { okData, responses } from '../http/schemas.js';
 import {
@@ -55,12 +55,11 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       },
     },
     async (request) => {
-      const anchor = request.user;
       const { room_id: roomId } = request.params;
       const result =
         typeof request.body === 'string'
-          ? await chat.transcript.importChatFile(anchor, roomId, parseChatFile(request.body))
-          : await chat.transcript.postLiveMessages(anchor, roomId, parseMessageBody(request.body));
+          ? await chat.transcript.importChatFile(request.user, roomId, parseChatFile(request.body))
+          : await chat.transcript.postLiveMessages(request.user, roomId, parseMessageBody(request.body));
       return { code: 0 as const, data: result };
     },
   );
@@ -77,8 +76,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       },
     },
     async (request) => {
-      const anchor = request.user;
-      await chat.transcript.deleteLiveMessage(anchor, request.params.room_id, request.params.floor);
+      await chat.transcript.deleteLiveMessage(request.user, request.params.room_id, request.params.floor);
       return { code: 0 as const, data: { deleted: true } };
     },
   );
@@ -96,9 +94,8 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       },
     },
     async (request) => {
-      const anchor = request.user;
       const { minutes, ...target } = request.body;
-      return { code: 0 as const, data: await chat.moderation.mute(anchor, request.params.room_id, target, minutes) };
+      return { code: 0 as const, data: await chat.moderation.mute(request.user, request.params.room_id, target, minutes) };
     },
   );
 
@@ -114,8 +111,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       },
     },
     async (request) => {
-      const anchor = request.user;
-      await chat.moderation.deleteUserMessage(anchor, request.params.room_id, request.params.id);
+      await chat.moderation.deleteUserMessage(request.user, request.params.room_id, request.params.id);
       return { code: 0 as const, data: { deleted: true } };
     },
   );
@@ -124,45 +120,37 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
   // The latest pages come from the service's per-room cache, the same object for every viewer.
   const liveHistoryBodies = new PreSerializedBodies();
   const userHistoryBodies = new PreSerializedBodies();
-  for (const method of CONTRACT_METHODS) {
-    app.route({
-      method,
-      url: '/api/live/get_live_chat_history',
-      config: { auth: 'viewer' },
-      schema: {
-        tags: ['live'],
-        summary: 'Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back',
-        ...contractParams(LiveHistoryParams, method),
-        response: responses(okData(LiveChatHistory), 403, 404),
-      },
-      handler: async (request, reply) => {
-        const params = mergedParams<{ room_id: string; before_floor: number; limit: number }>(request);
-        const roomId = requireRoomId(params);
-        const viewer = request.viewer;
-        const data = await chat.history.liveChatHistory(viewer, roomId, { before_floor: params.before_floor, limit: params.limit });
-        return liveHistoryBodies.send(reply, data);
-      },
-    });
-  }
+  contractRoute(app, {
+    url: '/api/live/get_live_chat_history',
+    config: { auth: 'viewer' },
+    schema: {
+      tags: ['live'],
+      summary: 'Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back',
+      response: responses(okData(LiveChatHistory), 403, 404),
+    },
+    params: LiveHistoryParams,
+    handler: async (request, reply) => {
+      const params = mergedParams<{ room_id: string; before_floor: number; limit: number }>(request);
+      const roomId = requireRoomId(params);
+      const data = await chat.history.liveChatHistory(request.viewer, roomId, { before_floor: params.before_floor, limit: params.limit });
+      return liveHistoryBodies.send(reply, data);
+    },
+  });
 
-  for (const method of CONTRACT_METHODS) {
-    app.route({
-      method,
-      url: '/api/live/get_user_chat_history',
-      config: { auth: 'viewer' },
-      schema: {
-        tags: ['live'],
-        summary: 'The last 20 viewer messages, ascending (contract 6). username is the character name',
-        ...contractParams(UserHistoryParams, method),
-        response: responses(okData(UserChatHistory), 403, 404),
-      },
-      handler: async (request, reply) => {
-        const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
-        const viewer = request.viewer;
-        return userHistoryBodies.send(reply, await chat.history.userChatHistory(viewer, roomId));
-      },
-    });
-  }
+  contractRoute(app, {
+    url: '/api/live/get_user_chat_history',
+    config: { auth: 'viewer' },
+    schema: {
+      tags: ['live'],
+      summary: 'The last 20 viewer messages, ascending (contract 6). username is the character name',
+      response: responses(okData(UserChatHistory), 403, 404),
+    },
+    params: UserHistoryParams,
+    handler: async (request, reply) => {
+      const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
+      return userHistoryBodies.send(reply, await chat.history.userChatHistory(request.viewer, roomId));
+    },
+  });
 
   app.post(
     '/api/live/save_user_chat_history',
@@ -176,8 +164,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       },
     },
     async (request) => {
-      const viewer = request.viewer;
-      const message = await chat.viewerChat.post(viewer, request.body.room_id, request.body.user_message);
+      const message = await chat.viewerChat.post(request.viewer, request.body.room_id, request.body.user_message);
       return { code: 0 as const, data: { id: message.id, send_date: message.send_date } };
     },
   );

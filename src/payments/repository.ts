@@ -42,17 +42,9 @@ export interface UnmatchedPayment {
   lastSeenAt: number;
 }
 
-export interface NewOrder {
-  id: string;
-  userId: string;
-  provider: string;
-  priceAmount: string;
-  priceCurrency: string;
-  payCurrency: string;
-  coinNum: number;
-  expiresAt: number;
+export type NewOrder = Pick<PaymentOrder, 'id' | 'userId' | 'provider' | 'priceAmount' | 'priceCurrency' | 'payCurrency' | 'coinNum' | 'expiresAt'> & {
   now: number;
-}
+};
 
 export interface OrderUpdate {
   status?: string;

@@ -48,8 +48,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
       },
     },
     async (request) => {
-      const user = request.user;
-      const { order, qrCode } = await payments.createRecharge(user, {
+      const { order, qrCode } = await payments.createRecharge(request.user, {
         userId: request.body.user_id,
         cryptoAmount: request.body.crypto_amount,
       });
@@ -69,8 +68,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
       },
     },
     async (request) => {
-      const user = request.user;
-      const { order, balance } = await payments.orderStatus(user, request.params.order_id);
+      const { order, balance } = await payments.orderStatus(request.user, request.params.order_id);
       return mapPaymentStatus(order, balance);
     },
   );
@@ -87,8 +85,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
       },
     },
     async (request) => {
-      const user = request.user;
-      const orders = await payments.listOrders(user, request.query.limit ?? 20);
+      const orders = await payments.listOrders(request.user, request.query.limit ?? 20);
       return { code: 0 as const, data: { orders: orders.map(mapOrder) } };
     },
   );
@@ -132,9 +129,8 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
         },
       },
       async (request) => {
-        const user = request.user;
         const { outcome, order } = await payments.simulate(
-          user,
+          request.user,
           request.params.order_id,
           request.body.status,
           request.body.actually_paid,

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CONTRACT_METHODS, contractParams, mergedParams, requireRoomId } from '../http/contract-params.js';
+import { contractRoute, mergedParams, requireRoomId } from '../http/contract-params.js';
 import { PreSerializedBodies } from '../http/pre-serialized.js';
 import { okData, responses } from '../http/schemas.js';
 import {
@@ -40,8 +40,7 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
       },
     },
     async (request) => {
-      const anchor = request.user;
-      return { code: 0 as const, data: await rooms.saveChatRoom(anchor, request.body) };
+      return { code: 0 as const, data: await rooms.saveChatRoom(request.user, request.body) };
     },
   );
 
@@ -56,8 +55,7 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
       },
     },
     async (request) => {
-      const anchor = request.user;
-      return { code: 0 as const, data: { rooms: await rooms.listAnchorRooms(anchor) } };
+      return { code: 0 as const, data: { rooms: await rooms.listAnchorRooms(request.user) } };
     },
   );
 
@@ -74,8 +72,7 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
       },
     },
     async (request) => {
-      const anchor = request.user;
-      return { code: 0 as const, data: { room: await rooms.updateRoom(anchor, request.params.room_id, request.body) } };
+      return { code: 0 as const, data: { room: await rooms.updateRoom(request.user, request.params.room_id, request.body) } };
     },
   );
 
@@ -92,8 +89,7 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
       },
     },
     async (request) => {
-      const anchor = request.user;
-      const room = await rooms.setLive(anchor, request.params.room_id, request.body.live_status === 'start');
+      const room = await rooms.setLive(request.user, request.params.room_id, request.body.live_status === 'start');
       return { code: 0 as const, data: { room } };
     },
   );
@@ -115,24 +111,20 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
     async (request, reply) => livePages.send(reply, await rooms.liveRooms(request.query)),
   );
 
-  for (const method of CONTRACT_METHODS) {
-    app.route({
-      method,
-      url: '/api/live/get_live_info',
-      config: { auth: 'viewer' },
-      schema: {
-        tags: ['live'],
-        summary: 'One room with the viewer\'s access, follow and subscription state (contract 4)',
-        ...contractParams(LiveInfoParams, method),
-        response: responses(okData(LiveInfo), 403, 404),
-      },
-      handler: async (request) => {
-        const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
-        const viewer = request.viewer;
-        return { code: 0 as const, data: await rooms.liveInfo(viewer, roomId) };
-      },
-    });
-  }
+  contractRoute(app, {
+    url: '/api/live/get_live_info',
+    config: { auth: 'viewer' },
+    schema: {
+      tags: ['live'],
+      summary: "One room with the viewer's access, follow and subscription state (contract 4)",
+      response: responses(okData(LiveInfo), 403, 404),
+    },
+    params: LiveInfoParams,
+    handler: async (request) => {
+      const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
+      return { code: 0 as const, data: await rooms.liveInfo(request.viewer, roomId) };
+    },
+  });
 
   app.post(
     '/api/live/follow',
@@ -146,8 +138,7 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
       },
     },
     async (request) => {
-      const user = request.user;
-      return { code: 0 as const, data: await rooms.setFollow(user, request.body.room_id, request.body.follow_status) };
+      return { code: 0 as const, data: await rooms.setFollow(request.user, request.body.room_id, request.body.follow_status) };
     },
   );
 
@@ -162,8 +153,7 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
       },
     },
     async (request) => {
-      const user = request.user;
-      return { code: 0 as const, data: { lives_info: await rooms.followedRooms(user) } };
+      return { code: 0 as const, data: { lives_info: await rooms.followedRooms(request.user) } };
     },
   );
 };

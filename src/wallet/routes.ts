@@ -35,10 +35,9 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
       },
     },
     async (request) => {
-      const user = request.user;
       const { uid, anchor_id, room_id, amount } = request.body;
       const data = await wallet.payVipRoom(
-        user,
+        request.user,
         { uid, anchorId: anchor_id, roomId: room_id, amount },
         request.headers['idempotency-key'],
       );
@@ -59,8 +58,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
       },
     },
     async (request) => {
-      const user = request.user;
-      const data = await wallet.subscribe(user, request.body.anchor_id, request.body.amount, request.headers['idempotency-key']);
+      const data = await wallet.subscribe(request.user, request.body.anchor_id, request.body.amount, request.headers['idempotency-key']);
       return { code: 0 as const, data };
     },
   );
@@ -72,8 +70,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
       schema: { tags: ['wallet'], summary: 'Diamond balance of the logged-in user', response: responses(okData(WalletBalance), 401) },
     },
     async (request) => {
-      const user = request.user;
-      return { code: 0 as const, data: { coin_num: await wallet.balance(user.id) } };
+      return { code: 0 as const, data: { coin_num: await wallet.balance(request.user.id) } };
     },
   );
 
@@ -89,8 +86,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
       },
     },
     async (request) => {
-      const user = request.user;
-      const data = await wallet.transactions(user.id, request.query.cursor || undefined, request.query.limit);
+      const data = await wallet.transactions(request.user.id, request.query.cursor || undefined, request.query.limit);
       return { code: 0 as const, data };
     },
   );
@@ -107,8 +103,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
       },
     },
     async (request) => {
-      const anchor = request.user;
-      return { code: 0 as const, data: await wallet.setSubscriptionPrice(anchor, request.body.subscription_price) };
+      return { code: 0 as const, data: await wallet.setSubscriptionPrice(request.user, request.body.subscription_price) };
     },
   );
 
@@ -123,8 +118,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
       },
     },
     async (request) => {
-      const anchor = request.user;
-      return { code: 0 as const, data: await wallet.earnings(anchor) };
+      return { code: 0 as const, data: await wallet.earnings(request.user) };
     },
   );
 };

@@ -60,6 +60,16 @@ function defaultRoomAccess(deps: Pick<AppDependencies, 'config' | 'db' | 'eventB
   return new WalletRoomAccessPolicy(deps.db, deps.eventBus, { defaultSubscriptionPrice: deps.config.subscriptionPrice, clock: deps.clock });
 }
 
+/**
+ * Fastify reads a bare number as "trust nothing", so a hop count becomes the classic rule: the
+ * nearest `hops` addresses (the socket peer first) are proxies, the next one is the client.
+ */
+function fastifyTrustProxy(trust: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  if (trust === false) return false;
+  if ('hops' in trust) return (_address: string, hop: number) => hop < trust.hops;
+  return trust.addresses;
+}
+
 export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
   // Every consumer of deps.roomAccess gets the real gate unless a test injects its own.
   const deps = { ...dependencies, roomAccess: dependencies.roomAccess ?? defaultRoomAccess(dependencies) };
@@ -68,7 +78,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     loggerInstance: deps.logger,
     logController: new LogController({ disableRequestLogging: !config.logRequests }),
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

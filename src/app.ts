@@ -79,6 +79,11 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     logController: new LogController({ disableRequestLogging: !config.logRequests }),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: fastifyTrustProxy(config.trustProxy),
+    // While shutting down, requests still reaching this instance (on a proxy's kept-alive connection)
+    // are served in full and answered with Connection: close, rather than refused with a 503 the
+    // proxy may not retry (POST) and that skips the hooks (a refused WebSocket upgrade's socket would
+    // stay open and hold the shutdown). The database closes only after they have finished.
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

@@ -22,18 +22,22 @@ export interface TestDatabase extends DatabaseHandle {
   env: Record<string, string>;
 }
 
-/** A fresh, migrated database; `close()` also drops the PostgreSQL schema. */
-export async function createTestDatabase(options: { sqlitePath?: string; pgPoolSize?: number } = {}): Promise<TestDatabase> {
+/**
+ * A fresh database, migrated unless `migrate: false` (for servers that migrate it themselves);
+ * `close()` also drops the PostgreSQL schema.
+ */
+export async function createTestDatabase(options: { sqlitePath?: string; pgPoolSize?: number; migrate?: boolean } = {}): Promise<TestDatabase> {
+  const migrate = options.migrate ?? true;
   if (!TEST_DATABASE_URL) {
     const sqlitePath = options.sqlitePath ?? ':memory:';
     const handle = await openDatabase({ databaseUrl: '', sqlitePath });
-    await migrateToLatest(handle.db);
+    if (migrate) await migrateToLatest(handle.db);
     return { ...handle, env: { SQLITE_PATH: sqlitePath, DATABASE_URL: '' } };
   }
   const schema = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const handle = await withSchemaChangeLock(async () => {
     const opened = await openDatabase({ databaseUrl: TEST_DATABASE_URL, sqlitePath: '', pgSchema: schema, pgPoolSize: options.pgPoolSize });
-    await migrateToLatest(opened.db);
+    if (migrate) await migrateToLatest(opened.db);
     return opened;
   });
   const url = new URL(TEST_DATABASE_URL);

@@ -41,7 +41,8 @@ export async function createTestDatabase(options: { sqlitePath?: string; pgPoolS
     return opened;
   });
   const url = new URL(TEST_DATABASE_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
+  // %20, not URLSearchParams' "+": libpq (pg_dump, psql) reads "+" literally.
+  url.search = `options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   return {
     ...handle,
     env: { DATABASE_URL: url.toString() },
@@ -59,7 +60,7 @@ export async function createTestDatabase(options: { sqlitePath?: string; pgPoolS
 // dropping test schemas take turns under one advisory lock.
 const SCHEMA_CHANGE_LOCK = 727_001;
 
-async function withSchemaChangeLock<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
+export async function withSchemaChangeLock<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
   try {

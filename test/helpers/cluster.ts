@@ -80,6 +80,7 @@ export interface NginxOptions {
   /** Working folder: config, pid, logs and temp files go here. */
   dir: string;
   port: number;
+  /** The app instances (127.0.0.1:<port>) nginx balances across. */
   upstreamPorts: number[];
   /** Adds the answering instance's address to every response (tests only, never in production). */
   revealUpstream?: boolean;
@@ -97,7 +98,15 @@ function hardFileLimit(): number {
   return Number.isInteger(limit) && limit > 0 ? limit : 40_000;
 }
 
-/** deploy/nginx.conf with this run's ports and paths; everything else exactly as shipped. */
+/** deploy/nginx-upstreams.conf with this run's ports: the same server parameters, one line per instance. */
+export function renderNginxUpstreams(upstreamPorts: number[]): string {
+  const shipped = readFileSync(join(ROOT, 'deploy', 'nginx-upstreams.conf'), 'utf8');
+  const parameters = /^server 127\.0\.0\.1:\d+ ([^;]*);/m.exec(shipped)?.[1];
+  if (parameters === undefined) throw new Error('deploy/nginx-upstreams.conf has no "server 127.0.0.1:<port> ...;" line');
+  return upstreamPorts.map((port) => `server 127.0.0.1:${port} ${parameters};\n`).join('');
+}
+
+/** deploy/nginx.conf with this run's ports and paths (upstreams in `dir`/upstreams.conf); everything else as shipped. */
 export function renderNginxConfig(options: NginxOptions): string {
   const { dir } = options;
   let conf = readFileSync(NGINX_CONF, 'utf8');
@@ -109,8 +118,7 @@ export function renderNginxConfig(options: NginxOptions): string {
   conf = replaceOnce(conf, /^([ \t]*)access_log [^;]+;/m, `$1access_log ${join(dir, 'access.log')};`);
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `    ${kind}_temp_path ${join(dir, `${kind}_temp`)};`);
   conf = replaceOnce(conf, /^http \{\n/m, `http {\n${temp.join('\n')}\n`);
-  const servers = options.upstreamPorts.map((port) => `        server 127.0.0.1:${port} max_fails=1 fail_timeout=5s;`).join('\n');
-  conf = replaceOnce(conf, /(upstream pecktra_live \{[^}]*?least_conn;\n)(?:\s*server [^;]+;\n)+/, `$1${servers}\n`);
+  conf = replaceOnce(conf, /include \/etc\/nginx\/pecktra-live-upstreams\.conf;/, `include ${join(dir, 'upstreams.conf')};`);
   conf = replaceOnce(conf, /^[ \t]*listen 80 default_server;\n[ \t]*listen \[::\]:80 default_server;\n/m, `        listen 127.0.0.1:${options.port} default_server;\n`);
   if (options.revealUpstream) {
     conf = replaceOnce(conf, /^([ \t]*)proxy_http_version 1\.1;/m, '$1proxy_http_version 1.1;\n$1add_header X-Upstream $upstream_addr always;');
@@ -139,10 +147,14 @@ export class PrivateNginx {
     const modules = join(options.dir, 'modules');
     if (!existsSync(modules) && existsSync('/usr/lib/nginx/modules')) symlinkSync('/usr/lib/nginx/modules', modules);
     const conf = join(options.dir, 'nginx.conf');
+    writeFileSync(join(options.dir, 'upstreams.conf'), renderNginxUpstreams(options.upstreamPorts));
     writeFileSync(conf, renderNginxConfig(options));
     const args = ['-p', options.dir, '-c', conf, '-e', join(options.dir, 'error.log')];
     const check = spawnSync(nginxBinary, [...args, '-t', '-q'], { encoding: 'utf8' });
-    if (check.status !== 0) throw new Error(`nginx -t failed:\n${check.stderr}`);
+    if (check.status !== 0) {
+      const hint = /unknown directive "brotli/.test(check.stderr) ? ' (install libnginx-mod-http-brotli-filter)' : '';
+      throw new Error(`nginx -t failed${hint}:\n${check.stderr}`);
+    }
     const child = spawn(nginxBinary, [...args, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -14,7 +14,7 @@
  * `PROXY_RESULT {json}` for scripts.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,28 @@ interface Phase {
   still_open: number;
   /** Resident memory of each instance before and after the viewers connected. */
   instance_rss_mib: Array<{ before: number; connected: number }>;
+  /** CPU used while the messages were posted and delivered, in % of one core. */
+  cpu_percent: { instances: number[]; nginx: number; viewer_client: number };
+}
+
+/** User + system CPU seconds a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** nginx's CPU is its workers'. */
+function workerPids(masterPid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === masterPid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 function summary(
@@ -48,6 +70,7 @@ function summary(
   connected: number,
   connectSeconds: number,
   rss: Phase['instance_rss_mib'],
+  cpu: Phase['cpu_percent'],
 ): Phase {
   const { latencies } = round_;
   posts.sort((a, b) => a - b);
@@ -61,13 +84,23 @@ function summary(
     duplicated: round_.duplicated,
     still_open: round_.stillOpen,
     instance_rss_mib: rss,
+    cpu_percent: cpu,
   };
 }
 
 /** One room, `viewers` sockets at `wsUrl`, posts through `base`; the instances are watched for memory. */
 async function runPhase(
   clients: Child,
-  options: { base: string; token: string; wsBase: string; viewers: number; rate: number; seconds: number; instances: ServerProcess[] },
+  options: {
+    base: string;
+    token: string;
+    wsBase: string;
+    viewers: number;
+    rate: number;
+    seconds: number;
+    instances: ServerProcess[];
+    nginxPid: number;
+  },
 ): Promise<Phase> {
   const { base, token } = options;
   const room = (await api(base, '/api/anchor/rooms', { character_name: 'Bench', character_date: `proxy-${now()}` }, token)).room as { room_id: string };
@@ -86,9 +119,19 @@ async function runPhase(
   const connectSeconds = (now() - started) / 1000;
   await sleep(500);
   const rss = options.instances.map((instance, i) => ({ before: round(before[i]!), connected: round(rssMiB(instance.child.pid!)) }));
+  const processes = { instances: options.instances.map((i) => i.child.pid!), nginx: workerPids(options.nginxPid), client: clients.process.pid! };
+  const cpuBefore = { instances: processes.instances.map(cpuSeconds), nginx: processes.nginx.map(cpuSeconds), client: cpuSeconds(processes.client) };
+  const measureStarted = now();
   const measured = await measureLatency(clients, post, options);
+  const wall = (now() - measureStarted) / 1000;
+  const percent = (used: number) => Math.round((used / wall) * 100);
+  const cpu = {
+    instances: processes.instances.map((pid, i) => percent(cpuSeconds(pid) - cpuBefore.instances[i]!)),
+    nginx: percent(processes.nginx.reduce((sum, pid, i) => sum + cpuSeconds(pid) - cpuBefore.nginx[i]!, 0)),
+    viewer_client: percent(cpuSeconds(processes.client) - cpuBefore.client),
+  };
   await clients.ask({ cmd: 'disconnect' }, 'disconnected');
-  return summary(measured, roundTrips, options.viewers, connected.open as number, connectSeconds, rss);
+  return summary(measured, roundTrips, options.viewers, connected.open as number, connectSeconds, rss, cpu);
 }
 
 function report(label: string, phase: Phase): void {
@@ -96,7 +139,8 @@ function report(label: string, phase: Phase): void {
     `  ${label}: ${phase.connected}/${phase.viewers} connected in ${phase.connect_seconds} s; ` +
       `latency p50 ${phase.latency_ms.p50} ms, p99 ${phase.latency_ms.p99} ms, max ${phase.latency_ms.max} ms ` +
       `(posts p50 ${phase.post_ms.p50} ms, p99 ${phase.post_ms.p99} ms); lost ${phase.lost}, duplicated ${phase.duplicated}; ` +
-      `RSS ${phase.instance_rss_mib.map((r) => `${r.before}→${r.connected}`).join(', ')} MiB`,
+      `RSS ${phase.instance_rss_mib.map((r) => `${r.before}→${r.connected}`).join(', ')} MiB; ` +
+      `CPU % instances ${phase.cpu_percent.instances.join(' + ')}, nginx ${phase.cpu_percent.nginx}, viewer client ${phase.cpu_percent.viewer_client}`,
   );
 }
 
@@ -156,7 +200,7 @@ async function main(): Promise<void> {
 
     const single: Phase[] = [];
     const proxied: Phase[] = [];
-    const load = { viewers, rate, seconds, token, instances };
+    const load = { viewers, rate, seconds, token, instances, nginxPid: nginx.pid };
     for (let i = 1; i <= rounds; i++) {
       console.log(`round ${i}/${rounds}: ${viewers} viewers, ${rate} msg/s for ${seconds} s, on one instance, then through nginx on two`);
       single.push(await runPhase(clients, { ...load, base: direct, wsBase: `ws://127.0.0.1:${portA}`, instances: [instances[0]!] }));

@@ -138,6 +138,11 @@ export class PrivateNginx {
     return `http://127.0.0.1:${this.options.port}`;
   }
 
+  /** The master process; its workers are its children. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   static async start(options: NginxOptions): Promise<PrivateNginx> {
     if (!nginxBinary) throw new Error('nginx is not installed (apt-get install nginx libnginx-mod-http-brotli-filter)');
     mkdirSync(options.dir, { recursive: true });

@@ -8,13 +8,15 @@
 # Node 20 on Debian 12, as the project is developed and tested.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# ---- build: dev dependencies, TypeScript and Vite; only dist/ and web/dist leave this stage
-FROM ${NODE_IMAGE} AS build
-WORKDIR /app
-# better-sqlite3 compiles from source when no prebuilt binary matches the platform.
+# ---- toolchain: better-sqlite3 compiles from source when no prebuilt binary matches the platform
+FROM ${NODE_IMAGE} AS toolchain
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+
+# ---- build: dev dependencies, TypeScript and Vite; only dist/ and web/dist leave this stage
+FROM toolchain AS build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
@@ -23,11 +25,7 @@ COPY web ./web
 RUN npm run build
 
 # ---- deps: the production dependencies alone, compiled for this image
-FROM ${NODE_IMAGE} AS deps
-WORKDIR /app
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+FROM toolchain AS deps
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 

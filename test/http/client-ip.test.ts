@@ -24,6 +24,23 @@ async function appTrusting(trustProxy: Config['trustProxy']): Promise<TestApp> {
   return t;
 }
 
+/** A listening app with a live room; returns a connect function sending the given X-Forwarded-For. */
+async function liveRoomSockets(trustProxy: Config['trustProxy'], maxConnectionsPerIp: number) {
+  const t = await createTestApp({ config: { trustProxy } });
+  apps.push(t);
+  t.config.realtime.maxConnectionsPerIp = maxConnectionsPerIp;
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = t.app.server.address() as { port: number };
+  const { client: anchor } = await registerAnchor(t.app);
+  const roomId = await openRoom(anchor);
+  await setLive(anchor, roomId);
+  return async (forwardedFor: string) => {
+    const socket = await WsClient.connect(`ws://127.0.0.1:${port}/ws/chat/${roomId}`, { 'x-forwarded-for': forwardedFor });
+    sockets.push(socket);
+    return socket;
+  };
+}
+
 /** A failed login for a fresh username, so only the per-IP limit can add up. */
 function failLogin(t: TestApp, options: { remoteAddress?: string; forwardedFor?: string }) {
   return new TestClient(t.app).post(
@@ -82,40 +99,14 @@ describe('client address for the per-IP limits', () => {
   });
 
   it('the WebSocket per-IP cap counts the peer, not a rotating X-Forwarded-For', async () => {
-    const t = await createTestApp({ config: { trustProxy: false } });
-    apps.push(t);
-    t.config.realtime.maxConnectionsPerIp = 2;
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = t.app.server.address() as { port: number };
-    const { client: anchor } = await registerAnchor(t.app);
-    const roomId = await openRoom(anchor);
-    await setLive(anchor, roomId);
-    const url = `ws://127.0.0.1:${port}/ws/chat/${roomId}`;
-    const connect = async (forwardedFor: string) => {
-      const socket = await WsClient.connect(url, { 'x-forwarded-for': forwardedFor });
-      sockets.push(socket);
-      return socket;
-    };
+    const connect = await liveRoomSockets(false, 2);
     await connect('198.51.100.1');
     await connect('198.51.100.2');
     await expect(connect('198.51.100.3')).rejects.toThrow('upgrade refused: 429');
   });
 
   it('the WebSocket per-IP cap counts forwarded clients apart behind a trusted proxy', async () => {
-    const t = await createTestApp({ config: { trustProxy: { addresses: ['127.0.0.1'] } } });
-    apps.push(t);
-    t.config.realtime.maxConnectionsPerIp = 1;
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = t.app.server.address() as { port: number };
-    const { client: anchor } = await registerAnchor(t.app);
-    const roomId = await openRoom(anchor);
-    await setLive(anchor, roomId);
-    const url = `ws://127.0.0.1:${port}/ws/chat/${roomId}`;
-    const connect = async (forwardedFor: string) => {
-      const socket = await WsClient.connect(url, { 'x-forwarded-for': forwardedFor });
-      sockets.push(socket);
-      return socket;
-    };
+    const connect = await liveRoomSockets({ addresses: ['127.0.0.1'] }, 1);
     await connect('198.51.100.1');
     await connect('198.51.100.2');
     await expect(connect('198.51.100.1')).rejects.toThrow('upgrade refused: 429');

@@ -98,13 +98,28 @@ export const application = fp<AppDependencies>(
   { name: 'pecktra' },
 );
 
+/**
+ * Fastify reads a bare number as "trust nothing", so a hop count becomes the classic rule: the
+ * nearest `hops` addresses (the socket peer first) are proxies, the next one is the client.
+ */
+function fastifyTrustProxy(trust: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  if (trust === false) return false;
+  if ('hops' in trust) return (_address: string, hop: number) => hop < trust.hops;
+  return trust.addresses;
+}
+
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
     loggerInstance: deps.logger,
     logController: new LogController({ disableRequestLogging: !config.logRequests }),
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
+    // While shutting down, requests still reaching this instance (on a proxy's kept-alive connection)
+    // are served in full and answered with Connection: close, rather than refused with a 503 the
+    // proxy may not retry (POST) and that skips the hooks (a refused WebSocket upgrade's socket would
+    // stay open and hold the shutdown). The database closes only after they have finished.
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(application, deps);

@@ -49,6 +49,37 @@ const webBoundaries = [
   },
 ];
 
+/**
+ * Server boundaries. Plumbing (http, db, infra) knows no feature; every other folder of src/ is a
+ * feature, whose index.ts is its public module: the only file another feature, or the composition
+ * (app.ts, runtime.ts), may import from it. config.ts imports no feature at all.
+ */
+const PLUMBING = ['http', 'db', 'infra'];
+const FEATURES = readdirSync(new URL('./src', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !PLUMBING.includes(entry.name))
+  .map((entry) => entry.name);
+const anyOf = (names) => names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+
+/** Relative imports (`prefix`: the way up to src/) of anything in `features` but their index.js. */
+function featureInternals(features, prefix) {
+  return { regex: `^${prefix}(?:${anyOf(features)})/(?!index\\.js$)`, message: 'Import another feature only through its public module (index.js).' };
+}
+
+function boundaries(files, patterns) {
+  return { files, rules: { 'no-restricted-imports': ['error', { patterns }] } };
+}
+
+const serverBoundaries = [
+  ...FEATURES.map((feature) =>
+    boundaries([`src/${feature}/**/*.ts`], [featureInternals(FEATURES.filter((other) => other !== feature), '(?:\\.\\./)+')]),
+  ),
+  boundaries(['src/*.ts'], [featureInternals(FEATURES, '\\./')]),
+  boundaries(
+    ['src/config.ts', ...PLUMBING.map((folder) => `src/${folder}/**/*.ts`)],
+    [{ regex: `^(?:\\./|(?:\\.\\./)+)(?:${anyOf(FEATURES)})(?:/|$)`, message: 'Plumbing and config.ts import no feature.' }],
+  ),
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'web/dist/', 'node_modules/', 'data/', 'coverage/', 'test-results/'] },
   js.configs.recommended,
@@ -60,6 +91,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  ...serverBoundaries,
   {
     files: ['web/src/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat.recommended,

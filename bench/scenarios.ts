@@ -20,7 +20,7 @@ export interface World {
 
 export interface Scenario {
   name: string;
-  /** The target, as a ratio to the bare route of equal body size. */
+  /** The target, as a ratio to the bare route of equal body size. */
   targetRatio?: number;
   prepare(session: HttpSession, world: () => Promise<World>): Promise<ScenarioRequest>;
 }

@@ -3,12 +3,18 @@
  * (see .env.example) so `npm start` works on a fresh machine with no configuration at all.
  */
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_HASH_COST } from './accounts/password.js';
-import { normaliseDecimal } from './payments/decimal.js';
+import { isIP } from 'node:net';
+import { DEFAULT_HASH_COST } from './infra/password.js';
+import { normaliseDecimal } from './infra/decimal.js';
 
 export interface Config {
   port: number;
   host: string;
+  /**
+   * Which peers may set X-Forwarded-For / -Host / -Proto: nobody (false, the default: the client IP is
+   * the socket's peer), the nearest N hops, or proxies at these addresses / CIDR ranges.
+   */
+  trustProxy: TrustProxy;
   /** Public origin of the site (scheme://host[:port]); used for CSRF/Origin checks and payment callbacks. */
   publicUrl: string;
   /** Extra origins allowed to make cookie-authenticated writes and open WebSockets (e.g. the Vite dev server). */
@@ -85,6 +91,8 @@ export interface PaymentsConfig {
   reconcileIntervalSeconds: number;
 }
 
+export type TrustProxy = false | { hops: number } | { addresses: string[] };
+
 export const NOWPAYMENTS_BASE_URL = 'https://api.nowpayments.io';
 export const NOWPAYMENTS_SANDBOX_BASE_URL = 'https://api-sandbox.nowpayments.io';
 
@@ -124,6 +132,34 @@ function list(env: Env, name: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
+}
+
+/** Named ranges understood by Fastify's proxy-addr, besides addresses and CIDRs. */
+const TRUST_PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrRange(entry: string): boolean {
+  if (TRUST_PROXY_RANGES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (family === 4 && isIP(prefix) === 4) return true; // netmask notation, 10.0.0.0/255.0.0.0
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function trustProxy(env: Env): TrustProxy {
+  const raw = str(env, 'TRUST_PROXY', '').trim();
+  if (raw === '' || /^(false|no|none|0)$/i.test(raw)) return false;
+  if (/^\d+$/.test(raw)) return { hops: Number(raw) };
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const invalid = entries.find((entry) => !isAddressOrRange(entry));
+  if (invalid !== undefined) {
+    throw new Error(
+      `Invalid TRUST_PROXY entry "${invalid}": expected a hop count, or the addresses / CIDR ranges of your ` +
+        'proxies (e.g. 127.0.0.1,10.0.0.0/8); trusting every sender is not offered: any client could choose its own IP',
+    );
+  }
+  return { addresses: entries };
 }
 
 function rechargePackages(env: Env): PaymentsConfig['packages'] {
@@ -182,6 +218,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     port,
     host: str(env, 'HOST', '0.0.0.0'),
+    trustProxy: trustProxy(env),
     publicUrl,
     allowedOrigins: list(env, 'ALLOWED_ORIGINS'),
     databaseUrl,

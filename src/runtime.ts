@@ -8,17 +8,11 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { seedDemoData } from './demo/seed.js';
+import { seedDemoData } from './demo/index.js';
 import { LocalClusterLock, PostgresClusterLock, RedisClusterLock, type ClusterLock } from './infra/cluster-lock.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './infra/rate-limiter.js';
 import { closeRedisClient, connectRedis, type RedisClient } from './infra/redis.js';
-import type { EventBus } from './realtime/events.js';
-import { MemoryEventBus } from './realtime/memory-event-bus.js';
-import { MemoryPresence, type Presence } from './realtime/presence.js';
-import { RedisEventBus } from './realtime/redis-event-bus.js';
-import { RedisPresence } from './realtime/redis-presence.js';
-import { createPaymentsService } from './payments/factory.js';
-import { ReconciliationJob } from './payments/reconciliation.js';
+import { MemoryEventBus, MemoryPresence, RedisEventBus, RedisPresence, type EventBus, type Presence } from './realtime/index.js';
 
 export interface Runtime {
   app: FastifyInstance;
@@ -68,24 +62,8 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
         ? new PostgresClusterLock(database.db)
         : new LocalClusterLock();
 
-    const payments = createPaymentsService({ config, db: database.db, logger });
-    if (payments.isSimulated) {
-      logger.warn(
-        'payments: SIMULATED provider, any logged-in user can mark their own recharge paid; ' +
-          'set NOWPAYMENTS_API_KEY and NOWPAYMENTS_IPN_SECRET for real payments',
-      );
-    } else {
-      logger.info(`payments: NOWPayments at ${config.payments.nowpaymentsBaseUrl}`);
-    }
-    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, clusterLock, logger, payments });
-
-    // Exactly one instance reconciles at a time, through the cluster lock.
-    const reconciliation = new ReconciliationJob(payments, clusterLock, {
-      intervalMs: config.payments.reconcileIntervalSeconds * 1000,
-      logger,
-    });
-    reconciliation.start();
-    cleanups.unshift(() => reconciliation.stop());
+    // With the cluster lock the app also runs the payment reconciliation job, once per cluster.
+    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, clusterLock, logger });
     return {
       app,
       close: async () => {

@@ -4,7 +4,8 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../http/errors.js';
-import { newGuestName, isGuestName, type AccountsService, type SessionUser, type Viewer } from './service.js';
+import { isGuestName, newGuestName } from './guests.js';
+import type { AccountsService, SessionUser, Viewer } from './service.js';
 
 export const SESSION_COOKIE = 'pk_session';
 export const GUEST_COOKIE = 'pk_guest';

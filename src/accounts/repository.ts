@@ -1,14 +1,11 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, UsersTable } from '../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { UsersTable } from '../db/schema.js';
+import type { Executor } from '../db/transaction.js';
 
 export type UserRow = Selectable<UsersTable>;
 
 export class AccountsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
-
-  findUserById(id: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-  }
+  constructor(private readonly db: Executor) {}
 
   findUserByUsernameKey(usernameKey: string): Promise<UserRow | undefined> {
     return this.db.selectFrom('users').selectAll().where('username_key', '=', usernameKey).executeTakeFirst();

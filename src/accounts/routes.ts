@@ -1,31 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { OkBody, okData, responses } from '../http/schemas.js';
 import { bearerToken, SESSION_COOKIE, type RequestAuth } from './auth.js';
+import { AnchorAuth, AnchorLogin, Credentials, UserInfoBody } from './schemas.js';
 import type { AccountsService, SessionUser } from './service.js';
-
-const UserInfo = Type.Object({
-  uid: Type.String(),
-  status: Type.Boolean(),
-  uname: Type.String(),
-  coin_num: Type.Integer(),
-  guest_name: Type.Optional(Type.String()),
-});
-const UserInfoBody = okData(Type.Object({ user_info: UserInfo }));
-
-const Credentials = Type.Object({
-  username: Type.String({ maxLength: 64 }),
-  password: Type.String({ maxLength: 256 }),
-});
-
-const AnchorLogin = Type.Object({
-  username: Type.String({ maxLength: 64 }),
-  password: Type.String({ maxLength: 256 }),
-  /** A viewer account that signs in here with this flag becomes an anchor account too. */
-  become_anchor: Type.Optional(Type.Boolean()),
-});
-
-const AnchorAuthBody = okData(Type.Object({ uid: Type.String(), username: Type.String(), token: Type.String() }));
 
 export interface AccountsRoutesOptions {
   accounts: AccountsService;
@@ -39,14 +16,21 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     return { code: 0 as const, data: { user_info: await accounts.userInfo({ kind: 'user', user }) } };
   };
 
+  /** A fresh bearer token for the anchor API. */
+  const anchorSession = async (anchor: SessionUser) => {
+    const token = await accounts.issueAnchorToken(anchor);
+    return { code: 0 as const, data: { uid: anchor.id, username: anchor.username, token } };
+  };
+
   app.post(
     '/api/users/register',
     {
+      config: { auth: 'public' },
       schema: {
         tags: ['accounts'],
         summary: 'Create a viewer account and log in',
         body: Credentials,
-        response: responses(UserInfoBody, 403, 409),
+        response: responses(okData(UserInfoBody), 403, 409),
       },
     },
     async (request, reply) => {
@@ -58,11 +42,12 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.post(
     '/api/users/login',
     {
+      config: { auth: 'public' },
       schema: {
         tags: ['accounts'],
         summary: 'Log in with username and password',
         body: Credentials,
-        response: responses(UserInfoBody, 401, 403, 429),
+        response: responses(okData(UserInfoBody), 401, 403, 429),
       },
     },
     async (request, reply) => {
@@ -74,21 +59,22 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.get(
     '/api/users/is_logged_in',
     {
+      config: { auth: 'viewer' },
       schema: {
         tags: ['accounts'],
         summary: 'Who am I (contract 1). Guests get status:false, uname 游客 and a stable guest_name',
-        response: responses(UserInfoBody),
+        response: responses(okData(UserInfoBody)),
       },
     },
-    async (request, reply) => {
-      const viewer = await auth.viewer(request, reply);
-      return { code: 0 as const, data: { user_info: await accounts.userInfo(viewer) } };
+    async (request) => {
+      return { code: 0 as const, data: { user_info: await accounts.userInfo(request.viewer) } };
     },
   );
 
   app.route({
     method: ['GET', 'POST'],
     url: '/api/users/login_out',
+    config: { auth: 'public' },
     schema: {
       tags: ['accounts'],
       summary: 'Log out (contract 2); the session is invalidated server-side',
@@ -105,66 +91,62 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.post(
     '/api/anchor/register',
     {
+      config: { auth: 'public' },
       schema: {
         tags: ['anchor'],
         summary: 'Create a new anchor account and get a bearer token (an existing username is 409)',
         body: Credentials,
-        response: responses(AnchorAuthBody, 409),
+        response: responses(okData(AnchorAuth), 409),
       },
     },
     async (request) => {
-      const anchor = await accounts.registerAnchor(request.body.username, request.body.password);
-      const token = await accounts.issueAnchorToken(anchor);
-      return { code: 0 as const, data: { uid: anchor.id, username: anchor.username, token } };
+      return anchorSession(await accounts.registerAnchor(request.body.username, request.body.password));
     },
   );
 
   app.post(
     '/api/anchor/login',
     {
+      config: { auth: 'public' },
       schema: {
         tags: ['anchor'],
         summary: 'Anchor login: a fresh bearer token; with become_anchor a viewer account becomes an anchor too',
         body: AnchorLogin,
-        response: responses(AnchorAuthBody, 401, 429),
+        response: responses(okData(AnchorAuth), 401, 429),
       },
     },
     async (request) => {
       const user = await accounts.authenticate(request.body.username, request.body.password, request.ip);
-      const anchor = request.body.become_anchor ? await accounts.becomeAnchor(user) : user;
-      const token = await accounts.issueAnchorToken(anchor);
-      return { code: 0 as const, data: { uid: anchor.id, username: anchor.username, token } };
+      return anchorSession(request.body.become_anchor ? await accounts.becomeAnchor(user) : user);
     },
   );
 
   app.post(
     '/api/users/become_anchor',
     {
+      config: { auth: 'user' },
       schema: {
         tags: ['anchor'],
         summary: 'The signed-in viewer makes their account an anchor account and gets a bearer token',
-        response: responses(AnchorAuthBody, 401, 403),
+        response: responses(okData(AnchorAuth), 401, 403),
       },
     },
-    async (request, reply) => {
-      const anchor = await accounts.becomeAnchor(await auth.requireUser(request, reply));
-      const token = await accounts.issueAnchorToken(anchor);
-      return { code: 0 as const, data: { uid: anchor.id, username: anchor.username, token } };
+    async (request) => {
+      return anchorSession(await accounts.becomeAnchor(request.user));
     },
   );
 
   app.post(
     '/api/anchor/logout',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: 'Revoke the presented anchor token',
-        security: [{ anchorToken: [] }],
         response: responses(OkBody, 401, 403),
       },
     },
     async (request) => {
-      await auth.requireAnchor(request);
       await accounts.revokeAnchorToken(bearerToken(request) ?? '');
       return { code: 0 as const };
     },

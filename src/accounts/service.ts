@@ -2,7 +2,6 @@
  * Viewer and anchor accounts: registration, password login with brute-force limits, cookie sessions
  * and anchor bearer tokens. No HTTP here; routes.ts translates.
  */
-import { randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { hashToken, newId, newSecretToken } from '../db/ids.js';
@@ -10,14 +9,15 @@ import { isUniqueViolation } from '../db/errors.js';
 import { badRequest, conflict, tooManyRequests, unauthorized } from '../http/errors.js';
 import type { RateLimiter } from '../infra/rate-limiter.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
-import { balanceOf, walletAccount } from '../wallet/ledger.js';
-import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../infra/password.js';
+import { walletBalance } from '../wallet/index.js';
+import { GUEST_UNAME } from './guests.js';
+import { mapSessionUser, mapUserInfo } from './mappers.js';
 import { AccountsRepository } from './repository.js';
+import type { UserInfo } from './schemas.js';
 
-export const GUEST_UNAME = '游客';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const USERNAME_PATTERN = /^[\p{L}\p{N}_]{3,32}$/u;
-const GUEST_SUFFIX_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
 /**
  * A page load sends several requests with the same cookie at once (user info, room, both histories);
  * they share one session lookup. Logging out drops the entry on this instance at once; another
@@ -34,13 +34,6 @@ export interface SessionUser {
 
 /** Who is making a request: a logged-in user or a guest known only by a per-browser name. */
 export type Viewer = { kind: 'user'; user: SessionUser } | { kind: 'guest'; guestName: string };
-
-export interface UserInfo {
-  uid: string;
-  status: boolean;
-  uname: string;
-  coin_num: number;
-}
 
 export interface AccountsOptions {
   sessionTtlDays: number;
@@ -117,7 +110,7 @@ export class AccountsService {
       throw unauthorized('Wrong username or password', 'invalid_credentials');
     }
     await this.rateLimiter.reset(`login:user:${key}`);
-    return { id: row.id, username: row.username, isAnchor: row.is_anchor === 1 };
+    return mapSessionUser(row);
   }
 
   async createSession(userId: string): Promise<{ token: string; expiresAt: number }> {
@@ -135,7 +128,7 @@ export class AccountsService {
     const row = await this.sessions.get(tokenHash, () => this.repo.findSessionUser(tokenHash, now));
     // A cached row is re-checked: the session may have run out since it was read.
     if (!row || Number(row.expires_at) <= now) return undefined;
-    const user = { id: row.id, username: row.username, isAnchor: row.is_anchor === 1 };
+    const user = mapSessionUser(row);
     const fullExpiry = now + this.sessionTtlMs;
     if (fullExpiry - Number(row.expires_at) > DAY_MS) {
       await this.repo.extendSession(tokenHash, fullExpiry);
@@ -151,12 +144,8 @@ export class AccountsService {
     this.sessions.invalidate(tokenHash);
   }
 
-  async userInfo(viewer: Viewer): Promise<UserInfo & { guest_name?: string }> {
-    if (viewer.kind === 'guest') {
-      return { uid: '', status: false, uname: GUEST_UNAME, coin_num: 0, guest_name: viewer.guestName };
-    }
-    const coins = await balanceOf(this.db, walletAccount(viewer.user.id));
-    return { uid: viewer.user.id, status: true, uname: viewer.user.username, coin_num: coins };
+  async userInfo(viewer: Viewer): Promise<UserInfo> {
+    return mapUserInfo(viewer, viewer.kind === 'user' ? await walletBalance(this.db, viewer.user.id) : 0);
   }
 
   /**
@@ -188,20 +177,6 @@ export class AccountsService {
   async revokeAnchorToken(token: string): Promise<boolean> {
     return this.repo.deleteAnchorToken(hashToken(token));
   }
-
-  findUser(id: string) {
-    return this.repo.findUserById(id);
-  }
-}
-
-export function newGuestName(): string {
-  let suffix = '';
-  for (let i = 0; i < 6; i++) suffix += GUEST_SUFFIX_ALPHABET[randomInt(GUEST_SUFFIX_ALPHABET.length)];
-  return GUEST_UNAME + suffix;
-}
-
-export function isGuestName(value: string): boolean {
-  return value.startsWith(GUEST_UNAME) && value.length === GUEST_UNAME.length + 6;
 }
 
 function normaliseUsername(username: string): string {

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Executor } from '../db/transaction.js';
 
 export interface BlockRow {
   subject: string;
@@ -8,7 +7,7 @@ export interface BlockRow {
 }
 
 export class BlocksRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Executor) {}
 
   list(userId: string): Promise<BlockRow[]> {
     return this.db

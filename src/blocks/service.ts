@@ -4,75 +4,60 @@
  * messages. Users are blocked by uid, guests by their guest name.
  */
 import type { Kysely } from 'kysely';
-import type { SessionUser } from '../accounts/service.js';
+import type { SessionUser } from '../accounts/index.js';
 import type { Database } from '../db/schema.js';
+import { transactional, type TransactionRunner } from '../db/transaction.js';
 import { badRequest, notFound } from '../http/errors.js';
+import { blockSubject, mapBlockedViewer } from './mappers.js';
 import { BlocksRepository } from './repository.js';
+import type { BlockList, BlockState, BlockTarget } from './schemas.js';
 
 export const MAX_BLOCKS = 500;
 
-export interface BlockTarget {
-  uid?: string;
-  guest_name?: string;
-}
-
-export interface BlockedViewer {
-  /** Empty for a guest. */
-  uid: string;
-  /** Empty for a user. */
-  guest_name: string;
-  username: string;
-  blocked_at: string;
-}
-
 export class BlocksService {
   private readonly repo: BlocksRepository;
+  private readonly transaction: TransactionRunner<{ blocks: BlocksRepository }>;
   private readonly clock: () => number;
 
   constructor(db: Kysely<Database>, options: { clock?: () => number } = {}) {
     this.repo = new BlocksRepository(db);
+    this.transaction = transactional(db, (executor) => ({ blocks: new BlocksRepository(executor) }));
     this.clock = options.clock ?? Date.now;
   }
 
-  async list(user: SessionUser): Promise<BlockedViewer[]> {
-    const rows = await this.repo.list(user.id);
-    return rows.map((row) => {
-      const [kind, ...rest] = row.subject.split(':');
-      const id = rest.join(':');
-      return {
-        uid: kind === 'user' ? id : '',
-        guest_name: kind === 'guest' ? id : '',
-        username: row.username,
-        blocked_at: new Date(Number(row.created_at)).toISOString(),
-      };
-    });
+  async list(user: SessionUser): Promise<BlockList> {
+    return { blocks: (await this.repo.list(user.id)).map(mapBlockedViewer) };
   }
 
   /** Blocks or unblocks; idempotent either way. */
-  async setBlocked(user: SessionUser, target: BlockTarget, blocked: boolean): Promise<{ blocked: boolean }> {
+  async setBlocked(user: SessionUser, target: BlockTarget, blocked: boolean): Promise<BlockState> {
     const { subject, name } = await this.resolve(user, target, blocked);
     if (!blocked) {
       await this.repo.remove(user.id, subject);
       return { blocked: false };
     }
-    if ((await this.repo.count(user.id)) >= MAX_BLOCKS) {
-      throw badRequest('too_many_blocks', `At most ${MAX_BLOCKS} viewers can be blocked; unblock someone first`);
-    }
-    await this.repo.add(user.id, subject, name, this.clock());
+    // Counted and added together, so parallel requests cannot pass the limit between them.
+    await this.transaction(async ({ blocks }) => {
+      if ((await blocks.count(user.id)) >= MAX_BLOCKS) {
+        throw badRequest('too_many_blocks', `At most ${MAX_BLOCKS} viewers can be blocked; unblock someone first`);
+      }
+      await blocks.add(user.id, subject, name, this.clock());
+    });
     return { blocked: true };
   }
 
   private async resolve(user: SessionUser, target: BlockTarget, blocking: boolean): Promise<{ subject: string; name: string }> {
-    if ((target.uid === undefined) === (target.guest_name === undefined)) {
+    const { uid, guest_name: guestName } = target;
+    if ((uid === undefined) === (guestName === undefined)) {
       throw badRequest('invalid_request', 'Give either the uid or the guest_name of the viewer');
     }
-    if (target.guest_name !== undefined) return { subject: `guest:${target.guest_name}`, name: target.guest_name };
-    const uid = target.uid!;
+    if (guestName !== undefined) return { subject: blockSubject({ guest_name: guestName }), name: guestName };
     if (uid === user.id) throw badRequest('cannot_block_self', 'You cannot block yourself');
+    const subject = blockSubject({ uid: uid! });
     // Unblocking needs no lookup: the account may be gone, the entry must still go.
-    if (!blocking) return { subject: `user:${uid}`, name: '' };
-    const name = await this.repo.username(uid);
+    if (!blocking) return { subject, name: '' };
+    const name = await this.repo.username(uid!);
     if (name === undefined) throw notFound('user_not_found', 'No such user');
-    return { subject: `user:${uid}`, name };
+    return { subject, name };
   }
 }

@@ -1,5 +1,6 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { Database, LiveMessagesTable, UserMessagesTable } from '../db/schema.js';
+import type { Insertable, Selectable } from 'kysely';
+import type { LiveMessagesTable, UserMessagesTable } from '../db/schema.js';
+import type { Executor } from '../db/transaction.js';
 
 export type LiveMessageRow = Selectable<LiveMessagesTable>;
 export type UserMessageRow = Selectable<UserMessagesTable>;
@@ -11,7 +12,20 @@ const INSERT_CHUNK = 500;
 const TRANSCRIPT_COLUMNS = ['floor', 'is_user', 'sender_name', 'message', 'send_date', 'original_send_date'] as const;
 
 export class ChatRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Executor) {}
+
+  /**
+   * Records the anchor's activity on the room row (it keeps the room live). As the first statement
+   * of a transaction it also takes the room's row lock, which serialises concurrent posts to one
+   * room so floors are numbered one post at a time.
+   */
+  async touchRoomActivity(roomId: string, now: number, aiMessageAt: number | null): Promise<void> {
+    await this.db
+      .updateTable('rooms')
+      .set(aiMessageAt === null ? { last_activity_at: now } : { last_activity_at: now, last_ai_message_at: aiMessageAt })
+      .where('id', '=', roomId)
+      .execute();
+  }
 
   async maxFloor(roomId: string): Promise<number> {
     const row = await this.db

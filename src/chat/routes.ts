@@ -1,67 +1,45 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import type { RequestAuth } from '../accounts/auth.js';
-import { CONTRACT_METHODS, contractParams, mergedParams, requireRoomId } from '../http/contract-params.js';
+import { contractRoute, mergedParams, requireRoomId } from '../http/contract-params.js';
 import { PreSerializedBodies } from '../http/pre-serialized.js';
 import { okData, responses } from '../http/schemas.js';
-import { MAX_LIVE_HISTORY, MAX_MUTE_MINUTES, type ChatService } from './service.js';
+import {
+  Deleted,
+  FloorParams,
+  IngestResult,
+  LiveChatHistory,
+  LiveHistoryParams,
+  LiveMessagesBody,
+  MuteBody,
+  MuteResult,
+  PostedUserMessage,
+  RoomParams,
+  SaveUserMessageBody,
+  UserChatHistory,
+  UserHistoryParams,
+  UserMessageParams,
+} from './schemas.js';
+import type { ChatService } from './service.js';
 import { MAX_BATCH_MESSAGES, MAX_CHAT_FILE_BYTES, MAX_MESSAGE_CHARS, parseChatFile, parseMessageBody } from './sillytavern.js';
 
 const CHAT_FILE_TYPES = ['application/x-ndjson', 'application/jsonl'];
 
-const ServerTime = Type.Integer({
-  description: 'Server time (ms) just before the page was read; pass it as changed_since when opening the room WebSocket',
-});
-
-const TranscriptItem = Type.Object({
-  is_user: Type.Boolean({ description: 'true: the anchor; false: the AI character' }),
-  live_message: Type.String(),
-  sender_name: Type.String({ description: "The anchor's persona name, or the character name" }),
-  send_date: Type.String({ format: 'date-time', description: 'When the server received it (UTC)' }),
-  floor: Type.Integer(),
-  original_send_date: Type.Union([Type.String(), Type.Null()], { description: "The chat tool's own stamp" }),
-});
-
-const UserMessage = Type.Object({
-  id: Type.Integer(),
-  uid: Type.String({ description: 'Empty for guests' }),
-  username: Type.String(),
-  send_date: Type.String({ format: 'date-time' }),
-  user_message: Type.String(),
-  badges: Type.Array(Type.Union([Type.Literal('anchor'), Type.Literal('subscriber'), Type.Literal('vip')]), {
-    description: "Extra: the sender's standing in the room when they wrote (its anchor, a subscriber of the anchor, a VIP who unlocked it)",
-  }),
-});
-
-const RoomParams = Type.Object({ room_id: Type.String({ minLength: 1, maxLength: 64 }) });
-const IngestResult = Type.Object({
-  received: Type.Integer(),
-  added: Type.Integer(),
-  replaced: Type.Integer(),
-  unchanged: Type.Integer(),
-  deleted: Type.Integer(),
-  last_floor: Type.Integer(),
-});
-const Done = okData(Type.Object({ deleted: Type.Boolean() }));
-
 export interface ChatRoutesOptions {
   chat: ChatService;
-  auth: RequestAuth;
 }
 
-export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (app, { chat, auth }) => {
+export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (app, { chat }) => {
   // A whole chat file arrives as ndjson text; it is parsed (and its lines checked) by the service layer.
   app.addContentTypeParser(CHAT_FILE_TYPES, { parseAs: 'string', bodyLimit: MAX_CHAT_FILE_BYTES }, (_request, body, done) => {
     done(null, body);
   });
 
   // ---- anchor side -------------------------------------------------------------------------
-  const anchorSecurity = [{ anchorToken: [] }];
 
   app.post(
     '/api/anchor/rooms/:room_id/messages',
     {
       bodyLimit: MAX_CHAT_FILE_BYTES,
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: 'Post chat messages in SillyTavern\'s format: one object, {"messages":[...]} or a whole chat file',
@@ -71,19 +49,17 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
           `(header line, then one message per line; floor = line index; <= 5 MB); floors past its end are removed. ` +
           `A message with a floor replaces that floor (edit or swipe); without one it is appended. ` +
           `mes <= ${MAX_MESSAGE_CHARS} characters. A malformed line rejects the whole file (error.line).`,
-        security: anchorSecurity,
         params: RoomParams,
-        body: Type.Union([Type.Object({}, { additionalProperties: true }), Type.String()]),
+        body: LiveMessagesBody,
         response: responses(okData(IngestResult), 401, 403, 404, 413),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
       const { room_id: roomId } = request.params;
       const result =
         typeof request.body === 'string'
-          ? await chat.importChatFile(anchor, roomId, parseChatFile(request.body))
-          : await chat.postLiveMessages(anchor, roomId, parseMessageBody(request.body));
+          ? await chat.transcript.importChatFile(request.user, roomId, parseChatFile(request.body))
+          : await chat.transcript.postLiveMessages(request.user, roomId, parseMessageBody(request.body));
       return { code: 0 as const, data: result };
     },
   );
@@ -91,17 +67,16 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
   app.delete(
     '/api/anchor/rooms/:room_id/messages/:floor',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: 'Remove one transcript message',
-        security: anchorSecurity,
-        params: Type.Object({ ...RoomParams.properties, floor: Type.Integer({ minimum: 0 }) }),
-        response: responses(Done, 401, 403, 404),
+        params: FloorParams,
+        response: responses(okData(Deleted), 401, 403, 404),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
-      await chat.deleteLiveMessage(anchor, request.params.room_id, request.params.floor);
+      await chat.transcript.deleteLiveMessage(request.user, request.params.room_id, request.params.floor);
       return { code: 0 as const, data: { deleted: true } };
     },
   );
@@ -109,40 +84,34 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
   app.post(
     '/api/anchor/rooms/:room_id/mute',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: 'Mute a viewer (uid) or guest (guest_name) in the room; minutes 0 lifts the mute',
-        security: anchorSecurity,
         params: RoomParams,
-        body: Type.Object({
-          uid: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-          guest_name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-          minutes: Type.Integer({ minimum: 0, maximum: MAX_MUTE_MINUTES }),
-        }),
-        response: responses(okData(Type.Object({ muted_until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) })), 401, 403, 404),
+        body: MuteBody,
+        response: responses(okData(MuteResult), 401, 403, 404),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
       const { minutes, ...target } = request.body;
-      return { code: 0 as const, data: await chat.mute(anchor, request.params.room_id, target, minutes) };
+      return { code: 0 as const, data: await chat.moderation.mute(request.user, request.params.room_id, target, minutes) };
     },
   );
 
   app.delete(
     '/api/anchor/rooms/:room_id/user_messages/:id',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: "Remove a viewer's chat message",
-        security: anchorSecurity,
-        params: Type.Object({ ...RoomParams.properties, id: Type.Integer({ minimum: 1 }) }),
-        response: responses(Done, 401, 403, 404),
+        params: UserMessageParams,
+        response: responses(okData(Deleted), 401, 403, 404),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
-      await chat.deleteUserMessage(anchor, request.params.room_id, request.params.id);
+      await chat.moderation.deleteUserMessage(request.user, request.params.room_id, request.params.id);
       return { code: 0 as const, data: { deleted: true } };
     },
   );
@@ -151,94 +120,51 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
   // The latest pages come from the service's per-room cache, the same object for every viewer.
   const liveHistoryBodies = new PreSerializedBodies();
   const userHistoryBodies = new PreSerializedBodies();
-  for (const method of CONTRACT_METHODS) {
-    app.route({
-      method,
-      url: '/api/live/get_live_chat_history',
-      schema: {
-        tags: ['live'],
-        summary: 'Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back',
-        ...contractParams({
-          room_id: Type.String({ maxLength: 64 }),
-          before_floor: Type.Integer({ minimum: 0 }),
-          limit: Type.Integer({ minimum: 1, maximum: MAX_LIVE_HISTORY }),
-        }, method),
-        response: responses(
-          okData(
-            Type.Object({
-              uid: Type.String(),
-              username: Type.String(),
-              room_id: Type.String(),
-              room_name: Type.String(),
-              chat_info: Type.Array(TranscriptItem),
-              has_more: Type.Boolean(),
-              server_time: ServerTime,
-            }),
-          ),
-          403,
-          404,
-        ),
-      },
-      handler: async (request, reply) => {
-        const params = mergedParams<{ room_id: string; before_floor: number; limit: number }>(request);
-        const roomId = requireRoomId(params);
-        const viewer = await auth.viewer(request, reply);
-        const data = await chat.liveChatHistory(viewer, roomId, { before_floor: params.before_floor, limit: params.limit });
-        return liveHistoryBodies.send(reply, data);
-      },
-    });
-  }
+  contractRoute(app, {
+    url: '/api/live/get_live_chat_history',
+    config: { auth: 'viewer' },
+    schema: {
+      tags: ['live'],
+      summary: 'Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back',
+      response: responses(okData(LiveChatHistory), 403, 404),
+    },
+    params: LiveHistoryParams,
+    handler: async (request, reply) => {
+      const params = mergedParams<{ room_id: string; before_floor: number; limit: number }>(request);
+      const roomId = requireRoomId(params);
+      const data = await chat.history.liveChatHistory(request.viewer, roomId, { before_floor: params.before_floor, limit: params.limit });
+      return liveHistoryBodies.send(reply, data);
+    },
+  });
 
-  for (const method of CONTRACT_METHODS) {
-    app.route({
-      method,
-      url: '/api/live/get_user_chat_history',
-      schema: {
-        tags: ['live'],
-        summary: 'The last 20 viewer messages, ascending (contract 6). username is the character name',
-        ...contractParams({ room_id: Type.String({ maxLength: 64 }) }, method),
-        response: responses(
-          okData(
-            Type.Object({
-              room_id: Type.String(),
-              room_name: Type.String(),
-              uid: Type.String({ description: "The anchor's user id" }),
-              username: Type.String({ description: 'The character name' }),
-              chat_info: Type.Array(UserMessage),
-              server_time: ServerTime,
-            }),
-          ),
-          403,
-          404,
-        ),
-      },
-      handler: async (request, reply) => {
-        const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
-        const viewer = await auth.viewer(request, reply);
-        return userHistoryBodies.send(reply, await chat.userChatHistory(viewer, roomId));
-      },
-    });
-  }
+  contractRoute(app, {
+    url: '/api/live/get_user_chat_history',
+    config: { auth: 'viewer' },
+    schema: {
+      tags: ['live'],
+      summary: 'The last 20 viewer messages, ascending (contract 6). username is the character name',
+      response: responses(okData(UserChatHistory), 403, 404),
+    },
+    params: UserHistoryParams,
+    handler: async (request, reply) => {
+      const roomId = requireRoomId(mergedParams<{ room_id: string }>(request));
+      return userHistoryBodies.send(reply, await chat.history.userChatHistory(request.viewer, roomId));
+    },
+  });
 
   app.post(
     '/api/live/save_user_chat_history',
     {
+      config: { auth: 'viewer' },
       schema: {
         tags: ['live'],
         summary: 'Post a viewer chat message (contract 7) as the logged-in user or the guest; the body username is ignored',
-        body: Type.Object({
-          room_id: Type.String({ minLength: 1, maxLength: 64 }),
-          room_name: Type.Optional(Type.String({ description: 'Ignored' })),
-          username: Type.Optional(Type.String({ description: 'Ignored: the sender is the session user or guest' })),
-          uid: Type.Optional(Type.String({ description: 'Ignored' })),
-          user_message: Type.String({ maxLength: 10_000, description: '1-500 characters after trimming' }),
-        }),
-        response: responses(okData(Type.Object({ id: Type.Integer(), send_date: Type.String({ format: 'date-time' }) })), 403, 404, 429),
+        body: SaveUserMessageBody,
+        response: responses(okData(PostedUserMessage), 403, 404, 429),
       },
     },
-    async (request, reply) => {
-      const viewer = await auth.viewer(request, reply);
-      const message = await chat.postViewerMessage(viewer, request.body.room_id, request.body.user_message);
+    async (request) => {
+      const message = await chat.viewerChat.post(request.viewer, request.body.room_id, request.body.user_message);
       return { code: 0 as const, data: { id: message.id, send_date: message.send_date } };
     },
   );

@@ -2,22 +2,40 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import { isRetryableTransactionError } from './errors.js';
 
+/**
+ * What a repository runs its SQL on: the database itself, or one transaction. Every repository
+ * takes one in its constructor, so the same class serves plain reads and transactional work.
+ */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+/** What the work of one transaction gets: its repositories, built over that transaction, and the transaction. */
+export type TransactionScope<R> = R & {
+  /** For other features' calls that must join this transaction (e.g. crediting a wallet). */
+  trx: Transaction<Database>;
+};
+
+export type TransactionRunner<R> = <T>(work: (scope: TransactionScope<R>) => Promise<T>) => Promise<T>;
+
 const MAX_ATTEMPTS = 6;
 
 /**
- * Runs `work` in one database transaction and re-runs it from the start when PostgreSQL reports a
- * serialization failure or deadlock (or SQLite a busy lock held by another process): those abort
- * the whole transaction, so retrying the whole unit is the only correct response. `work` must not
- * have side effects outside the transaction, since it may run more than once.
+ * The one way to run a transaction. `repositories` builds the feature's repositories over an
+ * executor; the returned runner hands each unit of work fresh ones over its transaction.
+ *
+ * A PostgreSQL serialization failure or deadlock (or SQLite's lock held by another process)
+ * aborts the whole transaction, so the whole unit is re-run from the start, after a jittered,
+ * growing pause so the transactions that collided do not collide again in lockstep. The work must
+ * therefore have no side effects outside the transaction: publish events after it returns.
  */
-export async function inTransaction<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction().execute(work);
-    } catch (err) {
-      if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(err)) throw err;
-      // Jittered, growing pause so the transactions that collided do not collide again in lockstep.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
+export function transactional<R extends object>(db: Kysely<Database>, repositories: (executor: Executor) => R): TransactionRunner<R> {
+  return async (work) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute((trx) => work({ ...repositories(trx), trx }));
+      } catch (err) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(err)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
+      }
     }
-  }
+  };
 }

@@ -4,12 +4,11 @@
  * Only runs on an empty database; tests never rely on it.
  */
 import type { Kysely } from 'kysely';
-import { AccountsRepository } from '../accounts/repository.js';
-import { hashPassword } from '../accounts/password.js';
-import { ChatRepository } from '../chat/repository.js';
 import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
-import { RoomsRepository } from '../rooms/repository.js';
+import { transactional, type Executor } from '../db/transaction.js';
+import { hashPassword } from '../infra/password.js';
+import { DemoRepository } from './repository.js';
 
 export const DEMO_ANCHOR = { username: 'demo_anchor', password: 'pecktra-demo' };
 export const DEMO_VIEWER = { username: 'demo_viewer', password: 'pecktra-demo' };
@@ -94,10 +93,10 @@ const DEMO_ROOMS: DemoRoom[] = [
 
 export async function seedDemoData(db: Kysely<Database>): Promise<DemoSeedResult> {
   const result = { anchor: DEMO_ANCHOR, viewer: DEMO_VIEWER };
-  const anyUser = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
-  if (anyUser) return { created: false, ...result };
+  const repositories = (executor: Executor) => ({ demo: new DemoRepository(executor) });
+  const { demo: repo } = repositories(db);
+  if (await repo.hasAnyUser()) return { created: false, ...result };
 
-  const accounts = new AccountsRepository(db);
   const now = Date.now();
   const ids: Record<string, string> = {};
   for (const [demo, isAnchor] of [
@@ -105,7 +104,7 @@ export async function seedDemoData(db: Kysely<Database>): Promise<DemoSeedResult
     [DEMO_VIEWER, 0],
   ] as const) {
     ids[demo.username] = newId();
-    await accounts.insertUser({
+    await repo.insertUser({
       id: ids[demo.username] as string,
       username: demo.username,
       username_key: demo.username.toLowerCase(),
@@ -115,14 +114,12 @@ export async function seedDemoData(db: Kysely<Database>): Promise<DemoSeedResult
     });
   }
 
-  await db.transaction().execute(async (trx) => {
-    const rooms = new RoomsRepository(trx);
-    const chat = new ChatRepository(trx);
+  await transactional(db, repositories)(async ({ demo: scoped }) => {
     for (const [index, demo] of DEMO_ROOMS.entries()) {
       const roomId = newId();
       // Messages a minute apart, the latest just now, so the rooms look like they are happening.
       const startedAt = now - demo.transcript.length * 60_000;
-      await rooms.insert({
+      await scoped.insertRoom({
         id: roomId,
         anchor_id: ids[DEMO_ANCHOR.username] as string,
         character_name: demo.character_name,
@@ -138,7 +135,7 @@ export async function seedDemoData(db: Kysely<Database>): Promise<DemoSeedResult
         created_at: startedAt,
         updated_at: now,
       });
-      await chat.upsertMessages(
+      await scoped.insertTranscript(
         demo.transcript.map(([isUser, text], floor) => ({
           room_id: roomId,
           floor,
@@ -155,7 +152,7 @@ export async function seedDemoData(db: Kysely<Database>): Promise<DemoSeedResult
       );
       for (const [n, [sender, text]] of demo.viewerChat.entries()) {
         const guestName = '游客Demo01';
-        await chat.insertUserMessage({
+        await scoped.insertUserMessage({
           room_id: roomId,
           user_id: sender === 'viewer' ? (ids[DEMO_VIEWER.username] as string) : null,
           guest_name: sender === 'guest' ? guestName : null,

@@ -8,11 +8,11 @@ const Status = Type.Object({ code: Type.Integer(), status: Type.String() });
 
 /** Liveness (process up) and readiness (database reachable) for load balancers and orchestrators. */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
-  app.get('/healthz', { schema: { tags: ['ops'], response: { 200: Status } } }, async () => ({ code: 0, status: 'ok' }));
+  app.get('/healthz', { config: { auth: 'public' }, schema: { tags: ['ops'], response: { 200: Status } } }, async () => ({ code: 0, status: 'ok' }));
 
   app.get(
     '/readyz',
-    { schema: { tags: ['ops'], response: { 200: Status, 503: Status } } },
+    { config: { auth: 'public' }, schema: { tags: ['ops'], response: { 200: Status, 503: Status } } },
     async (request, reply) => {
       try {
         await pingDatabase(db);

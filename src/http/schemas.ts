@@ -17,8 +17,18 @@ export function okData<T extends TSchema>(data: T) {
   return Type.Object({ code: Type.Literal(0), data });
 }
 
+/**
+ * A reference to a named schema shared on the instance (`app.addSchema`). A named schema nested in
+ * a route's response becomes an OpenAPI component by itself; one that is the whole response (a
+ * contract answer with `code` beside its fields) is shared and referenced to get there.
+ */
+export function ref(schema: TSchema & { $id?: string }): { $ref: string } {
+  if (!schema.$id) throw new Error('ref() needs a schema with an $id');
+  return { $ref: `${schema.$id}#` };
+}
+
 /** Response schema map: the success schema plus the error envelope for every listed status. */
-export function responses<T extends TSchema>(success: T, ...errorStatuses: number[]) {
+export function responses(success: TSchema | { $ref: string }, ...errorStatuses: number[]) {
   const map: Record<number, TSchema | { $ref: string }> = { 200: success };
   for (const status of [400, ...errorStatuses]) map[status] = { $ref: 'ErrorBody#' };
   return map;

@@ -4,7 +4,7 @@
  * instead of silently coerced. A value that already passes is taken as it is: most query strings
  * hold only strings, and converting walks the whole schema on every request.
  */
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
@@ -18,3 +18,16 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
     return { error: typeCheck.Errors(converted) };
   };
 };
+
+/**
+ * Makes every route validate with validatorCompiler. setValidatorCompiler alone is not enough:
+ * Fastify rebuilds a context's validator from its compiler factory (Ajv, which coerces bodies)
+ * when schemas are added to the context, or to an ancestor after the context was created. So each
+ * route names the compiler itself.
+ */
+export function validateWithTypeBox(app: FastifyInstance): void {
+  app.setValidatorCompiler(validatorCompiler);
+  app.addHook('onRoute', (route) => {
+    route.validatorCompiler ??= validatorCompiler;
+  });
+}

@@ -3,7 +3,7 @@
  * `POST /v1/payment` creates a payment, `GET /v1/payment/:id` reads its status. Authenticated with
  * the `x-api-key` header; every call gives up after the configured timeout.
  */
-import { formatDecimal, parseDecimal } from './decimal.js';
+import { formatDecimal, parseDecimal } from '../infra/decimal.js';
 import {
   normalisePaymentId,
   parsePaymentReport,

@@ -3,7 +3,7 @@
  * and the decision to credit a partially paid order.
  */
 import { AppError } from '../http/errors.js';
-import { parseDecimal, proRataFloor } from './decimal.js';
+import { parseDecimal, proRataFloor } from '../infra/decimal.js';
 import type { PaymentsService } from './service.js';
 
 export const PAYMENTS_USAGE = `Usage: npm run payments -- <command>

@@ -2,7 +2,7 @@
  * The payment provider seen by the service: NOWPayments in production, a simulated one offline.
  * Ids are strings and amounts decimal strings here, whatever types the provider's JSON used.
  */
-import { formatDecimal, parseDecimal } from './decimal.js';
+import { formatDecimal, parseDecimal } from '../infra/decimal.js';
 
 export interface CreatePaymentRequest {
   orderId: string;

@@ -1,8 +1,8 @@
 /** The only SQL of the payments feature. Rows are mapped to camelCase domain objects here. */
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
-import type { Database, PaymentOrdersTable, PaymentUnmatchedTable } from '../db/schema.js';
-import type { Executor } from '../wallet/ledger.js';
+import type { PaymentOrdersTable, PaymentUnmatchedTable } from '../db/schema.js';
+import type { Executor } from '../db/transaction.js';
 import { ACTIVE_STATUSES, CREATING } from './status.js';
 
 export interface PaymentOrder {
@@ -42,17 +42,9 @@ export interface UnmatchedPayment {
   lastSeenAt: number;
 }
 
-export interface NewOrder {
-  id: string;
-  userId: string;
-  provider: string;
-  priceAmount: string;
-  priceCurrency: string;
-  payCurrency: string;
-  coinNum: number;
-  expiresAt: number;
+export type NewOrder = Pick<PaymentOrder, 'id' | 'userId' | 'provider' | 'priceAmount' | 'priceCurrency' | 'payCurrency' | 'coinNum' | 'expiresAt'> & {
   now: number;
-}
+};
 
 export interface OrderUpdate {
   status?: string;
@@ -126,7 +118,7 @@ function toUnmatched(row: Selectable<PaymentUnmatchedTable>): UnmatchedPayment {
 }
 
 export class PaymentsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Executor) {}
 
   async insertOrder(order: NewOrder): Promise<void> {
     await this.db
@@ -194,8 +186,8 @@ export class PaymentsRepository {
   }
 
   /** Reads the order inside a transaction, row-locked on PostgreSQL so concurrent callbacks queue up. */
-  async lockOrder(trx: Transaction<Database>, where: { orderId: string } | { paymentId: string }): Promise<PaymentOrder | undefined> {
-    let query = trx.selectFrom('payment_orders').selectAll();
+  async lockOrder(where: { orderId: string } | { paymentId: string }): Promise<PaymentOrder | undefined> {
+    let query = this.db.selectFrom('payment_orders').selectAll();
     query = 'orderId' in where ? query.where('id', '=', where.orderId) : query.where('payment_id', '=', where.paymentId);
     // SQLite has no FOR UPDATE; its writers are serialised by the single connection anyway.
     if (isPostgres(this.db as unknown as Kysely<unknown>)) query = query.forUpdate();
@@ -203,8 +195,8 @@ export class PaymentsRepository {
     return row && toOrder(row);
   }
 
-  async updateOrder(trx: Executor, orderId: string, update: OrderUpdate, now: number): Promise<void> {
-    await trx
+  async updateOrder(orderId: string, update: OrderUpdate, now: number): Promise<void> {
+    await this.db
       .updateTable('payment_orders')
       .set({
         ...(update.status !== undefined ? { status: update.status } : {}),
@@ -218,8 +210,8 @@ export class PaymentsRepository {
       .execute();
   }
 
-  async insertEvent(trx: Executor, event: PaymentEvent): Promise<number> {
-    const row = await trx
+  async insertEvent(event: PaymentEvent): Promise<number> {
+    const row = await this.db
       .insertInto('payment_events')
       .values({
         order_id: event.orderId,
@@ -235,17 +227,17 @@ export class PaymentsRepository {
     return Number(row.id);
   }
 
-  async setEventOutcome(trx: Executor, eventId: number, orderId: string | null, outcome: string): Promise<void> {
-    await trx.updateTable('payment_events').set({ order_id: orderId, outcome }).where('id', '=', eventId).execute();
+  async setEventOutcome(eventId: number, orderId: string | null, outcome: string): Promise<void> {
+    await this.db.updateTable('payment_events').set({ order_id: orderId, outcome }).where('id', '=', eventId).execute();
   }
 
-  async deleteEvent(trx: Executor, eventId: number): Promise<void> {
-    await trx.deleteFrom('payment_events').where('id', '=', eventId).execute();
+  async deleteEvent(eventId: number): Promise<void> {
+    await this.db.deleteFrom('payment_events').where('id', '=', eventId).execute();
   }
 
   /** One row per provider payment; repeated callbacks refresh its latest status. */
-  async upsertUnmatched(trx: Executor, record: UnmatchedRecord): Promise<void> {
-    await trx
+  async upsertUnmatched(record: UnmatchedRecord): Promise<void> {
+    await this.db
       .insertInto('payment_unmatched')
       .values({
         payment_id: record.paymentId,

@@ -4,19 +4,20 @@
  * which changes the order and credits the ledger in one database transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { BaseLogger } from 'pino';
 import QRCode from 'qrcode';
-import type { SessionUser } from '../accounts/service.js';
+import type { SessionUser } from '../accounts/index.js';
 import type { PaymentsConfig } from '../config.js';
-import { isRetryableTransactionError } from '../db/errors.js';
 import type { Database } from '../db/schema.js';
+import { transactional, type Executor, type TransactionRunner, type TransactionScope } from '../db/transaction.js';
 import { AppError, badRequest, conflict, forbidden, notFound, tooManyRequests, unauthorized } from '../http/errors.js';
-import { balanceOf, postTransfer, SYSTEM_ACCOUNTS, walletAccount } from '../wallet/ledger.js';
-import { compareDecimal, formatDecimal, parseDecimal, proRataFloor, sameAmount } from './decimal.js';
+import { compareDecimal, formatDecimal, parseDecimal, proRataFloor, sameAmount } from '../infra/decimal.js';
+import { creditRecharge, walletBalance } from '../wallet/index.js';
 import { isValidIpnSignature, signIpnBody } from './ipn-signature.js';
 import { parsePaymentReport, ProviderUnavailableError, type PaymentProvider, type PaymentReport } from './provider.js';
 import { PaymentsRepository, type OrderUpdate, type PaymentOrder, type UnmatchedPayment } from './repository.js';
+import type { RechargePackage } from './schemas.js';
 import { SimulatedProvider } from './simulated.js';
 import { isCreditable, isFinal, nextStatus, type ProviderStatus } from './status.js';
 
@@ -28,7 +29,6 @@ const PROVIDER_PAYMENT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 const RECONCILE_BATCH = 50;
 /** Past this the IPN gets a 503 (the provider resends) while the work finishes in the background. */
 const DEFAULT_IPN_DEADLINE_MS = 2_500;
-const TRANSACTION_ATTEMPTS = 5;
 
 /** The logger methods the payments code uses (pino and Fastify's logger both fit). */
 export type PaymentsLogger = Pick<BaseLogger, 'info' | 'warn' | 'error'>;
@@ -40,11 +40,6 @@ export type ReportOutcome =
   | 're_deposit'
   | 'unknown_order'
   | 'mismatch';
-
-export interface RechargePackage {
-  crypto_amount: number;
-  coin_num: number;
-}
 
 export interface RechargeInput {
   userId?: string | number;
@@ -82,8 +77,12 @@ export interface PaymentsServiceOptions {
   ipnDeadlineMs?: number;
 }
 
+const repositories = (executor: Executor) => ({ orders: new PaymentsRepository(executor) });
+type PaymentsScope = TransactionScope<ReturnType<typeof repositories>>;
+
 export class PaymentsService {
   private readonly repo: PaymentsRepository;
+  private readonly inTransaction: TransactionRunner<ReturnType<typeof repositories>>;
   private readonly clock: () => number;
   private readonly config: PaymentsConfig;
   private readonly provider: PaymentProvider;
@@ -93,7 +92,8 @@ export class PaymentsService {
     private readonly db: Kysely<Database>,
     private readonly options: PaymentsServiceOptions,
   ) {
-    this.repo = new PaymentsRepository(db);
+    this.repo = repositories(db).orders;
+    this.inTransaction = transactional(db, repositories);
     this.clock = options.clock ?? Date.now;
     this.config = options.config;
     this.provider = options.provider;
@@ -166,7 +166,7 @@ export class PaymentsService {
   async orderStatus(user: SessionUser, orderId: string): Promise<OrderStatusView> {
     const order = await this.repo.findOrder(orderId);
     if (!order || order.userId !== user.id) throw notFound('order_not_found', 'No such order');
-    return { order, balance: await balanceOf(this.db, walletAccount(user.id)) };
+    return { order, balance: await walletBalance(this.db, user.id) };
   }
 
   async listOrders(user: SessionUser, limit: number): Promise<PaymentOrder[]> {
@@ -221,11 +221,12 @@ export class PaymentsService {
 
   /** The single path by which provider news changes an order (and credits it). */
   async applyReport(report: PaymentReport, source: 'ipn' | 'reconcile', payload: string): Promise<ReportOutcome> {
-    return this.inTransaction(async (trx) => {
+    return this.inTransaction(async (scope) => {
+      const { orders } = scope;
       const now = this.clock();
       // Recording the report first also takes SQLite's write lock up front, so a writer in another
       // process (the operator CLI) is waited for under busy_timeout instead of failing the upgrade.
-      const eventId = await this.repo.insertEvent(trx, {
+      const eventId = await orders.insertEvent({
         orderId: report.orderId,
         paymentId: report.paymentId,
         status: report.status,
@@ -235,8 +236,8 @@ export class PaymentsService {
         receivedAt: now,
       });
       const order = report.orderId
-        ? await this.repo.lockOrder(trx, { orderId: report.orderId })
-        : await this.repo.lockOrder(trx, { paymentId: report.paymentId });
+        ? await orders.lockOrder({ orderId: report.orderId })
+        : await orders.lockOrder({ paymentId: report.paymentId });
       let outcome: ReportOutcome;
       if (report.parentPaymentId) {
         // Money sent again to an old address: never credited automatically, an operator decides.
@@ -246,14 +247,14 @@ export class PaymentsService {
       } else if (order.paymentId !== report.paymentId || !this.matchesOrder(order, report)) {
         outcome = 'mismatch';
       } else {
-        outcome = await this.advance(trx, order, report, now);
+        outcome = await this.advance(scope, order, report, now);
       }
       if (outcome === 're_deposit' || outcome === 'unknown_order' || outcome === 'mismatch') {
         this.log.warn(
           { order_id: report.orderId, payment_id: report.paymentId, status: report.status, outcome },
           'payment report not matched to an order',
         );
-        await this.repo.upsertUnmatched(trx, {
+        await orders.upsertUnmatched({
           paymentId: report.paymentId,
           orderId: report.orderId,
           parentPaymentId: report.parentPaymentId,
@@ -266,8 +267,8 @@ export class PaymentsService {
         });
       }
       // Every callback is logged; polls only when they told us something.
-      if (source === 'reconcile' && outcome === 'unchanged') await this.repo.deleteEvent(trx, eventId);
-      else await this.repo.setEventOutcome(trx, eventId, order?.id ?? report.orderId, outcome);
+      if (source === 'reconcile' && outcome === 'unchanged') await orders.deleteEvent(eventId);
+      else await orders.setEventOutcome(eventId, order?.id ?? report.orderId, outcome);
       return outcome;
     });
   }
@@ -282,7 +283,7 @@ export class PaymentsService {
   }
 
   private async advance(
-    trx: Transaction<Database>,
+    { orders, trx }: PaymentsScope,
     order: PaymentOrder,
     report: PaymentReport,
     now: number,
@@ -297,14 +298,11 @@ export class PaymentsService {
     if (next && order.localExpiredAt !== null) update.localExpiredAt = null;
     let outcome: ReportOutcome = next ? 'applied' : 'unchanged';
     if (isCreditable(status, this.config.creditOn) && order.coinsCredited === 0) {
-      const transfer = await postTransfer(trx, {
-        idempotencyKey: `recharge:${order.id}`,
-        type: 'recharge',
-        legs: [
-          { account: SYSTEM_ACCOUNTS.rechargeSource.id, amount: -order.coinNum },
-          { account: walletAccount(order.userId), amount: order.coinNum },
-        ],
-        metadata: { order_id: order.id, payment_id: order.paymentId, price_amount: order.priceAmount, pay_currency: order.payCurrency },
+      const transfer = await creditRecharge(trx, {
+        userId: order.userId,
+        orderId: order.id,
+        diamonds: order.coinNum,
+        details: { payment_id: order.paymentId, price_amount: order.priceAmount, pay_currency: order.payCurrency },
         now,
       });
       if (transfer.applied) {
@@ -314,7 +312,7 @@ export class PaymentsService {
         this.log.info({ order_id: order.id, user_id: order.userId, coins: order.coinNum }, 'recharge credited');
       }
     }
-    await this.repo.updateOrder(trx, order.id, update, now);
+    await orders.updateOrder(order.id, update, now);
     return outcome;
   }
 
@@ -402,9 +400,9 @@ export class PaymentsService {
 
   /** Operator decision on a partially paid order: diamonds pro rata to what arrived, once. */
   async creditPartial(orderId: string): Promise<{ applied: boolean; coins: number }> {
-    return this.inTransaction(async (trx) => {
+    return this.inTransaction(async ({ orders, trx }) => {
       const now = this.clock();
-      const order = await this.repo.lockOrder(trx, { orderId });
+      const order = await orders.lockOrder({ orderId });
       if (!order) throw notFound('order_not_found', `No order ${orderId}`);
       if (order.status !== 'partially_paid') {
         throw conflict('not_partially_paid', `Order ${orderId} is ${order.status}, not partially_paid`);
@@ -417,17 +415,15 @@ export class PaymentsService {
       const coins = Math.min(order.coinNum, proRataFloor(order.coinNum, paid, expected));
       if (order.coinsCredited > 0) return { applied: false, coins: order.coinsCredited };
       if (coins <= 0) throw conflict('nothing_to_credit', `actually_paid ${order.actuallyPaid} is worth no whole diamond`);
-      const transfer = await postTransfer(trx, {
-        idempotencyKey: `recharge-partial:${order.id}`,
-        type: 'recharge',
-        legs: [
-          { account: SYSTEM_ACCOUNTS.rechargeSource.id, amount: -coins },
-          { account: walletAccount(order.userId), amount: coins },
-        ],
-        metadata: { order_id: order.id, partial: true, actually_paid: order.actuallyPaid, pay_amount: order.payAmount },
+      const transfer = await creditRecharge(trx, {
+        userId: order.userId,
+        orderId: order.id,
+        diamonds: coins,
+        partial: true,
+        details: { actually_paid: order.actuallyPaid, pay_amount: order.payAmount },
         now,
       });
-      if (transfer.applied) await this.repo.updateOrder(trx, order.id, { coinsCredited: coins, creditedAt: now }, now);
+      if (transfer.applied) await orders.updateOrder(order.id, { coinsCredited: coins, creditedAt: now }, now);
       return { applied: transfer.applied, coins };
     });
   }
@@ -438,15 +434,5 @@ export class PaymentsService {
 
   async partiallyPaidAwaitingDecision(): Promise<PaymentOrder[]> {
     return this.repo.listUncreditedPartialOrders();
-  }
-
-  private async inTransaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.db.transaction().execute(work);
-      } catch (err) {
-        if (attempt >= TRANSACTION_ATTEMPTS || !isRetryableTransactionError(err)) throw err;
-      }
-    }
   }
 }

@@ -4,32 +4,15 @@
  * `{"type":...,"data":...}` unchanged, and the read caches (rooms snapshot, histories, access)
  * use them to drop what changed, on every instance.
  */
-export interface LiveMessageData {
-  op: 'add' | 'replace' | 'delete';
-  floor: number;
-  is_user: boolean;
-  live_message: string;
-  sender_name: string;
-  send_date: string;
-}
+import type { ServerFrame } from './schemas.js';
 
-/** What set a viewer apart in a room when they wrote: its anchor, a subscriber, a VIP who unlocked it. */
-export type ChatBadge = 'anchor' | 'subscriber' | 'vip';
-
-export interface UserMessageData {
-  id: number;
-  uid: string;
-  username: string;
-  user_message: string;
-  send_date: string;
-  badges: ChatBadge[];
-}
+/** A room event viewers receive: the frame of the same type, for the room `room_id`. */
+type ViewerEvent = Extract<ServerFrame, { type: 'chat_live_message' | 'chat_user_message' | 'chat_user_message_deleted' | 'live_status' }> & {
+  room_id: string;
+};
 
 export type DomainEvent =
-  | { type: 'chat_live_message'; room_id: string; data: LiveMessageData }
-  | { type: 'chat_user_message'; room_id: string; data: UserMessageData }
-  | { type: 'chat_user_message_deleted'; room_id: string; data: { id: number } }
-  | { type: 'live_status'; room_id: string; data: { live_status: boolean } }
+  | ViewerEvent
   /** Title, price, type or other listing fields changed. */
   | { type: 'room_updated'; room_id: string; data: Record<string, never> }
   /**

@@ -2,8 +2,8 @@
  * What the realtime gateway needs from rooms and chat. RoomsService and ChatService implement these
  * structurally; the gateway depends on nothing more, so it can be tested and benchmarked on its own.
  */
-import type { Viewer } from '../accounts/service.js';
-import type { LiveMessageData, UserMessageData } from './events.js';
+import type { Viewer } from '../accounts/index.js';
+import type { Hello, LiveMessageData, UserMessageData } from './schemas.js';
 
 /** Edits and deletions among what a resuming viewer already held (ChatService.changesSince). */
 export interface TranscriptChanges {
@@ -14,10 +14,8 @@ export interface TranscriptChanges {
   complete: boolean;
 }
 
-export interface RoomCursor {
-  last_floor: number;
-  last_user_message_id: number;
-}
+/** Where a viewer who has seen everything stands, as hello reports it. */
+export type RoomCursor = Pick<Hello, 'last_floor' | 'last_user_message_id'>;
 
 /** A transcript line as the history endpoints return it (no `op`). */
 export type LiveMessageItem = Omit<LiveMessageData, 'op'>;

@@ -1,20 +1,13 @@
 /** `GET /ws/chat/:room_id`: the viewer WebSocket (protocol in the route description and README). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import websocket from '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
-import type { RequestAuth } from '../accounts/auth.js';
 import { AppError, forbidden, tooManyRequests } from '../http/errors.js';
 import { isSameSiteOrigin, type OriginPolicy } from '../http/origin.js';
-import type { Config } from '../config.js';
-import type { EventBus } from './events.js';
-import type { ChatFeed, RoomDirectory } from './feed.js';
-import { RealtimeGateway, REPLAY_LIMIT } from './gateway.js';
-import type { Presence } from './presence.js';
+import type { RealtimeGateway } from './gateway.js';
+import { REPLAY_LIMIT } from './room-hub.js';
+import { RealtimeFrame, RoomSocketParams, RoomSocketQuery } from './schemas.js';
 
 export interface RealtimeRoutesOptions {
   gateway: RealtimeGateway;
-  auth: RequestAuth;
   originPolicy: OriginPolicy;
 }
 
@@ -47,27 +40,21 @@ connected, minus a few seconds) to also get what changed among what the client a
 4404 unknown room, 1011 internal error. Upgrades from a foreign Origin get 403, over the per-IP cap 429.`;
 
 export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = async (app, options) => {
-  const { gateway, auth, originPolicy } = options;
+  const { gateway, originPolicy } = options;
 
   app.route({
     method: 'GET',
     url: '/ws/chat/:room_id',
+    // Resolved before the upgrade, so the socket handler can attach its listeners synchronously.
+    config: { auth: 'viewer' },
     schema: {
       tags: ['realtime'],
       summary: 'Live room WebSocket: transcript, viewer chat, live_num',
       description: PROTOCOL,
-      params: Type.Object({ room_id: Type.String({ minLength: 1, maxLength: 64 }) }),
-      querystring: Type.Object({
-        after_floor: Type.Optional(Type.Integer({ minimum: -1, description: 'resume: last transcript floor seen' })),
-        after_user_message_id: Type.Optional(
-          Type.Integer({ minimum: 0, description: 'resume: last viewer message id seen' }),
-        ),
-        changed_since: Type.Optional(
-          Type.Integer({ minimum: 0, description: 'resume: also replay edits and deletions made at or after this server time (ms)' }),
-        ),
-        batch: Type.Optional(Type.Integer({ minimum: 0, maximum: 1, description: '1: newline-delimited batches' })),
-      }),
+      params: RoomSocketParams,
+      querystring: RoomSocketQuery,
       response: {
+        101: RealtimeFrame,
         400: { $ref: 'ErrorBody#' },
         403: { $ref: 'ErrorBody#' },
         426: { $ref: 'ErrorBody#' },
@@ -85,17 +72,14 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = 
       if (!gateway.hasRoomForIp(request.ip)) {
         throw tooManyRequests('Too many connections from this address', 10);
       }
-      // Resolved before the upgrade so the socket handler can attach its listeners synchronously.
-      await auth.viewer(request);
     },
     handler: async () => {
       throw new AppError(426, 'upgrade_required', 'Connect to this endpoint with a WebSocket client');
     },
-    wsHandler: async (socket, request) => {
-      const viewer = await auth.viewer(request);
+    wsHandler: (socket, request) => {
       gateway.accept(socket, {
         roomId: request.params.room_id,
-        viewer,
+        viewer: request.viewer,
         ip: request.ip,
         batch: request.query.batch === 1,
         afterFloor: request.query.after_floor,
@@ -105,34 +89,3 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = 
     },
   });
 };
-
-export interface RealtimeDependencies {
-  config: Config;
-  rooms: RoomDirectory;
-  chat: ChatFeed;
-  eventBus: EventBus;
-  presence: Presence;
-  auth: RequestAuth;
-}
-
-/** Registers the WebSocket server and the room endpoint; closing the app closes every socket with 1001. */
-export async function installRealtime(app: FastifyInstance, deps: RealtimeDependencies): Promise<RealtimeGateway> {
-  const { config } = deps;
-  const gateway = new RealtimeGateway({
-    rooms: deps.rooms,
-    chat: deps.chat,
-    eventBus: deps.eventBus,
-    presence: deps.presence,
-    config: config.realtime,
-    log: app.log,
-  });
-  await app.register(websocket, {
-    // Deflate costs CPU and memory per socket for little gain on short chat frames.
-    options: { maxPayload: config.realtime.maxPayloadBytes, perMessageDeflate: false, clientTracking: false },
-    preClose: async () => {
-      await gateway.close();
-    },
-  });
-  await app.register(realtimeRoutes, { gateway, auth: deps.auth, originPolicy: config });
-  return gateway;
-}

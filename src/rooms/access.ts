@@ -2,21 +2,14 @@
  * Who may enter a room. Rooms and chat endpoints and the WebSocket join ask this one policy; the
  * wallet feature supplies the real one (paid, subscribed). Without it only free rooms open.
  */
-import type { Viewer } from '../accounts/service.js';
+import type { Viewer } from '../accounts/index.js';
+import type { SubscriptionInfo } from './schemas.js';
 
 export interface RoomAccessSubject {
   id: string;
   anchor_id: string;
   room_type: number;
   coin_num: number;
-}
-
-export interface SubscriptionInfo {
-  subscription_status: boolean;
-  /** The anchor's subscription price in diamonds. */
-  amount: number;
-  /** ISO-8601 expiry of the viewer's active subscription, or null. */
-  expires_at: string | null;
 }
 
 export interface RoomAccessPolicy {

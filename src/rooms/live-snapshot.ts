@@ -3,34 +3,12 @@
  * snapshot without a database round trip. Domain events (from this or any instance) invalidate it;
  * viewer counts and the idle rule are re-applied at least once a second.
  */
-import type { Presence } from '../realtime/presence.js';
+import type { Presence } from '../realtime/index.js';
+import { mapListing } from './mappers.js';
 import type { RoomRecord, RoomsRepository } from './repository.js';
-
-export interface LiveListing {
-  room_id: string;
-  room_name: string;
-  uid: string;
-  username: string;
-  live_num: number;
-  character_name: string;
-  character_date: string;
-  room_info: { title: string; coin_num: number; room_type: number; describe: string };
-}
+import type { LiveListing } from './schemas.js';
 
 const MAX_STALENESS_MS = 1000;
-
-export function toListing(room: RoomRecord, liveNum: number): LiveListing {
-  return {
-    room_id: room.id,
-    room_name: room.room_name,
-    uid: room.anchor_id,
-    username: room.anchor_username,
-    live_num: liveNum,
-    character_name: room.character_name,
-    character_date: room.character_date,
-    room_info: { title: room.title, coin_num: room.coin_num, room_type: room.room_type, describe: room.description },
-  };
-}
 
 export class LiveRoomsSnapshot {
   private rooms = new Map<string, RoomRecord>();
@@ -98,6 +76,6 @@ export class LiveRoomsSnapshot {
         b.room.created_at - a.room.created_at ||
         (a.room.id < b.room.id ? -1 : 1),
     );
-    return live.map(({ room, liveNum }) => toListing(room, liveNum));
+    return live.map(({ room, liveNum }) => mapListing(room, liveNum));
   }
 }

@@ -1,5 +1,6 @@
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
-import type { Database, RoomsTable } from '../db/schema.js';
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { RoomsTable } from '../db/schema.js';
+import type { Executor } from '../db/transaction.js';
 
 export type RoomRow = Selectable<RoomsTable>;
 /** A room with its anchor's public name, as every listing needs both. */
@@ -8,7 +9,7 @@ export type RoomPatch = Pick<Updateable<RoomsTable>, 'room_name' | 'title' | 'de
 export type AnchorRoomRecord = RoomRecord & { live_message_count: number; user_message_count: number };
 
 export class RoomsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Executor) {}
 
   private selectRooms() {
     return this.db
@@ -42,18 +43,6 @@ export class RoomsRepository {
     await this.db
       .updateTable('rooms')
       .set({ live_status: live ? 1 : 0, last_activity_at: now, updated_at: now })
-      .where('id', '=', roomId)
-      .execute();
-  }
-
-  /**
-   * Records anchor activity. Inside a transaction this also takes the room's row lock, which
-   * serialises concurrent message posts to one room (floor numbering stays consistent).
-   */
-  async touchActivity(roomId: string, now: number, aiMessageAt: number | null): Promise<void> {
-    await this.db
-      .updateTable('rooms')
-      .set(aiMessageAt === null ? { last_activity_at: now } : { last_activity_at: now, last_ai_message_at: aiMessageAt })
       .where('id', '=', roomId)
       .execute();
   }

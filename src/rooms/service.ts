@@ -3,20 +3,31 @@
  * Whether a viewer may enter a paid room is the injected RoomAccessPolicy's call.
  */
 import type { Kysely } from 'kysely';
-import type { SessionUser, Viewer } from '../accounts/service.js';
+import type { SessionUser, Viewer } from '../accounts/index.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
 import { badRequest, forbidden, notFound } from '../http/errors.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
-import type { ChatBadge, DomainEvent, EventBus } from '../realtime/events.js';
-import type { Presence } from '../realtime/presence.js';
+import type { ChatBadge, DomainEvent, EventBus, Presence } from '../realtime/index.js';
 import type { RoomAccessPolicy, RoomAccessSubject } from './access.js';
-import { LiveRoomsSnapshot, toListing, type LiveListing } from './live-snapshot.js';
+import { LiveRoomsSnapshot } from './live-snapshot.js';
+import { mapAnchorRoom, mapListing, mapLiveInfo, mapRoomView } from './mappers.js';
 import { RoomsRepository, type RoomPatch, type RoomRecord } from './repository.js';
+import {
+  MAX_LIVE_LIST,
+  ROOM_TYPE_FREE,
+  type AnchorRoom,
+  type ChatRoomInput,
+  type FollowedListing,
+  type FollowStatus,
+  type LiveInfo,
+  type LiveListing,
+  type LivePage,
+  type RoomSettings,
+  type SavedChatRoom,
+} from './schemas.js';
 
-export const ROOM_TYPE_FREE = 0;
-export const MAX_LIVE_LIST = 500;
 /** Longest a viewer read path may act on a room row older than its latest change (missed event). */
 const ROOM_CACHE_MAX_AGE_MS = 1000;
 const ROOM_CACHE_ENTRIES = 10_000;
@@ -42,61 +53,6 @@ export interface RoomView extends RoomAccessSubject {
   last_activity_at: number;
   last_ai_message_at: number | null;
   created_at: number;
-}
-
-export interface AnchorRoom {
-  room_id: string;
-  room_name: string;
-  uid: string;
-  username: string;
-  character_name: string;
-  character_date: string;
-  title: string;
-  describe: string;
-  room_type: number;
-  coin_num: number;
-  live_status: boolean;
-  live_num: number;
-  created_at: string;
-  live_message_count?: number;
-  user_message_count?: number;
-}
-
-export interface RoomSettings {
-  room_name?: string;
-  title?: string;
-  describe?: string;
-  room_type?: number;
-  coin_num?: number;
-}
-
-export interface ChatRoomInput extends RoomSettings {
-  character_name: string;
-  character_date: string;
-}
-
-export interface LiveInfo {
-  live_info: {
-    room_id: string;
-    room_name: string;
-    uid: string;
-    username: string;
-    live_num: number;
-    character_name: string;
-    live_status: boolean;
-    title: string;
-    describe: string;
-  };
-  vip_info: { room_type: number; vip_status: boolean; amount: number };
-  follow_info: { follow_status: boolean };
-  subscription_info: { subscription_status: boolean; amount: number; expires_at: string | null };
-}
-
-export type FollowedListing = LiveListing & { live_status: boolean };
-
-export interface LivePage {
-  lives_info: LiveListing[];
-  next_cursor: string | null;
 }
 
 export interface RoomsServiceDeps {
@@ -193,7 +149,7 @@ export class RoomsService {
   }
 
   /** One chat = one room: the same anchor + character + chat stamp returns (and updates) the same room. */
-  async saveChatRoom(anchor: SessionUser, input: ChatRoomInput): Promise<{ room: AnchorRoom; created: boolean }> {
+  async saveChatRoom(anchor: SessionUser, input: ChatRoomInput): Promise<SavedChatRoom> {
     const characterName = requiredText(input.character_name, 'character_name');
     const characterDate = requiredText(input.character_date, 'character_date');
     const existing = await this.repo.findByChat(anchor.id, characterName, characterDate);
@@ -273,33 +229,10 @@ export class RoomsService {
       this.deps.roomAccess.subscriptionInfo(viewer, room.anchor_id),
       viewer.kind === 'user' ? this.isFollowing(viewer.user.id, roomId) : false,
     ]);
-    return {
-      live_info: {
-        room_id: room.room_id,
-        room_name: room.room_name,
-        uid: room.anchor_id,
-        username: room.anchor_username,
-        live_num: this.deps.presence.count(room.room_id),
-        character_name: room.character_name,
-        live_status: room.live_status,
-        title: room.title,
-        describe: room.describe,
-      },
-      vip_info: {
-        room_type: room.room_type,
-        vip_status: vipStatus,
-        amount: room.room_type === ROOM_TYPE_FREE ? 0 : room.coin_num,
-      },
-      follow_info: { follow_status: following },
-      subscription_info: {
-        subscription_status: subscription.subscription_status,
-        amount: subscription.amount,
-        expires_at: subscription.expires_at,
-      },
-    };
+    return mapLiveInfo(room, { liveNum: this.deps.presence.count(room.room_id), vipStatus, following, subscription });
   }
 
-  async setFollow(user: SessionUser, roomId: string, follow: boolean): Promise<{ follow_status: boolean }> {
+  async setFollow(user: SessionUser, roomId: string, follow: boolean): Promise<FollowStatus> {
     await this.getRoom(roomId);
     if (follow) await this.repo.follow(user.id, roomId, this.clock());
     else await this.repo.unfollow(user.id, roomId);
@@ -310,7 +243,7 @@ export class RoomsService {
   async followedRooms(user: SessionUser): Promise<FollowedListing[]> {
     const rows = await this.repo.listFollowed(user.id);
     const now = this.clock();
-    return rows.map((row) => ({ ...toListing(row, this.deps.presence.count(row.id)), live_status: this.isLive(row, now) }));
+    return rows.map((row) => ({ ...mapListing(row, this.deps.presence.count(row.id)), live_status: this.isLive(row, now) }));
   }
 
   private async isFollowing(userId: string, roomId: string): Promise<boolean> {
@@ -350,42 +283,11 @@ export class RoomsService {
   }
 
   private toView(row: RoomRecord): RoomView {
-    return {
-      id: row.id,
-      room_id: row.id,
-      anchor_id: row.anchor_id,
-      anchor_username: row.anchor_username,
-      room_name: row.room_name,
-      character_name: row.character_name,
-      character_date: row.character_date,
-      title: row.title,
-      describe: row.description,
-      room_type: row.room_type,
-      coin_num: row.coin_num,
-      live_status: this.isLive(row),
-      live_switched_on: row.live_status === 1,
-      last_activity_at: row.last_activity_at,
-      last_ai_message_at: row.last_ai_message_at,
-      created_at: row.created_at,
-    };
+    return mapRoomView(row, this.isLive(row));
   }
 
   private toAnchorRoom(row: RoomRecord): AnchorRoom {
-    return {
-      room_id: row.id,
-      room_name: row.room_name,
-      uid: row.anchor_id,
-      username: row.anchor_username,
-      character_name: row.character_name,
-      character_date: row.character_date,
-      title: row.title,
-      describe: row.description,
-      room_type: row.room_type,
-      coin_num: row.coin_num,
-      live_status: this.isLive(row),
-      live_num: this.deps.presence.count(row.id),
-      created_at: new Date(row.created_at).toISOString(),
-    };
+    return mapAnchorRoom(this.toView(row), this.deps.presence.count(row.id));
   }
 }
 

@@ -9,11 +9,11 @@
  * bounds staleness should an event be lost (Redis pub/sub is at-most-once).
  */
 import type { Kysely } from 'kysely';
-import type { Viewer } from '../accounts/service.js';
+import type { Viewer } from '../accounts/index.js';
 import type { Database } from '../db/schema.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
-import type { DomainEvent, EventBus } from '../realtime/events.js';
-import { isOpenWithoutPayment, type RoomAccessPolicy, type RoomAccessSubject, type SubscriptionInfo } from '../rooms/access.js';
+import type { DomainEvent, EventBus } from '../realtime/index.js';
+import { isOpenWithoutPayment, type RoomAccessPolicy, type RoomAccessSubject, type SubscriptionInfo } from '../rooms/index.js';
 import { WalletRepository } from './repository.js';
 
 const ACCESS_CACHE_MAX_AGE_MS = 1000;

@@ -7,7 +7,7 @@ import type { Database } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import { verifyLedger } from './ledger.js';
 import { WalletService } from './service.js';
-import { MemoryEventBus } from '../realtime/memory-event-bus.js';
+import { MemoryEventBus } from '../realtime/index.js';
 
 export const COINS_USAGE = `Usage:
   npm run coins -- grant <uid> <amount> --reason "why"   add diamonds (negative amount takes them back, never below zero)

@@ -2,12 +2,11 @@
  * The only code that changes diamond balances. A transfer is a set of legs summing to zero,
  * applied inside the caller's database transaction, at most once per idempotency key.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { newSortableId } from '../db/ids.js';
+import type { Executor } from '../db/transaction.js';
 import { AppError } from '../http/errors.js';
-
-export type Executor = Kysely<Database> | Transaction<Database>;
 
 /** System accounts; user accounts are `wallet:<uid>` (spendable) and `earnings:<uid>` (anchor income). */
 export const SYSTEM_ACCOUNTS = {

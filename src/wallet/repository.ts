@@ -3,7 +3,7 @@
  * wallet/earnings history. Balances themselves change only through ledger.ts.
  */
 import { sql } from 'kysely';
-import type { Executor } from './ledger.js';
+import type { Executor } from '../db/transaction.js';
 
 export interface PricedRoom {
   id: string;
@@ -29,7 +29,7 @@ export interface EntryDetails {
   orders: Map<string, { priceAmount: string; priceCurrency: string; payAmount: string | null; payCurrency: string }>;
 }
 
-export interface ActiveSubscription {
+export interface SubscriptionRow {
   anchorId: string;
   anchorName: string;
   expiresAt: number;
@@ -213,7 +213,7 @@ export class WalletRepository {
   }
 
   /** The user's subscriptions that have not run out, soonest expiry first. */
-  async activeSubscriptions(userId: string, now: number): Promise<ActiveSubscription[]> {
+  async activeSubscriptions(userId: string, now: number): Promise<SubscriptionRow[]> {
     const rows = await this.db
       .selectFrom('subscriptions as s')
       .innerJoin('users as u', 'u.id', 's.anchor_id')

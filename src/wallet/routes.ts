@@ -1,103 +1,30 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import type { RequestAuth } from '../accounts/auth.js';
 import { okData, responses } from '../http/schemas.js';
-import { MAX_DIAMONDS, type WalletService } from './service.js';
-
-const Id = Type.String({ minLength: 1, maxLength: 64 });
-const Diamonds = Type.Integer({ minimum: 1, maximum: MAX_DIAMONDS });
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-});
-
-const PayVipBody = Type.Object({
-  uid: Type.Optional(Type.String({ maxLength: 64 })),
-  anchor_id: Id,
-  room_id: Id,
-  room_name: Type.Optional(Type.String({ maxLength: 200 })),
-  amount: Diamonds,
-});
-const PayVipResult = okData(Type.Object({ vip_status: Type.Boolean(), charged: Type.Integer(), coin_num: Type.Integer() }));
-
-const SubscribeBody = Type.Object({
-  anchor_id: Id,
-  /** Optional: the price the viewer saw; a different current price is refused with price_changed. */
-  amount: Type.Optional(Diamonds),
-});
-const SubscribeResult = okData(
-  Type.Object({
-    subscription_status: Type.Boolean(),
-    charged: Type.Integer(),
-    amount: Type.Integer(),
-    expires_at: Type.String({ format: 'date-time' }),
-    coin_num: Type.Integer(),
-  }),
-);
-
-const ProfileBody = Type.Object({ subscription_price: Type.Integer({ minimum: 0, maximum: MAX_DIAMONDS }) });
-const ProfileResult = okData(Type.Object({ subscription_price: Type.Integer() }));
-
-const BalanceResult = okData(Type.Object({ coin_num: Type.Integer() }));
-
-const Transaction = Type.Object({
-  id: Type.String(),
-  type: Type.String({ description: 'vip_room, subscription, recharge or adjustment' }),
-  amount: Type.Integer({ description: 'Signed change of the balance' }),
-  balance_after: Type.Integer(),
-  created_at: Type.String({ format: 'date-time' }),
-  room_id: Type.Optional(Type.String()),
-  anchor_id: Type.Optional(Type.String()),
-  order_id: Type.Optional(Type.String()),
-  reason: Type.Optional(Type.String()),
-  room_name: Type.Optional(Type.String({ description: 'Extra: the room of a vip_room entry' })),
-  room_title: Type.Optional(Type.String({ description: "Extra: that room's title, when it has one" })),
-  anchor_name: Type.Optional(Type.String({ description: 'Extra: the anchor of a vip_room or subscription entry' })),
-  price_amount: Type.Optional(Type.String({ description: "Extra: a recharge's price, a decimal string (e.g. USD)" })),
-  price_currency: Type.Optional(Type.String({ description: 'Extra: the currency of price_amount' })),
-  pay_amount: Type.Optional(Type.String({ description: 'Extra: the crypto amount asked for a recharge' })),
-  pay_currency: Type.Optional(Type.String({ description: 'Extra: the crypto currency of a recharge, e.g. usdttrc20' })),
-});
-const SubscriptionsResult = okData(
-  Type.Object({
-    subscriptions: Type.Array(
-      Type.Object({ anchor_id: Type.String(), anchor_name: Type.String(), expires_at: Type.String({ format: 'date-time' }) }),
-    ),
-  }),
-);
-const TransactionsResult = okData(
-  Type.Object({ transactions: Type.Array(Transaction), next_cursor: Type.Union([Type.String(), Type.Null()]) }),
-);
-
-const EarningsResult = okData(
-  Type.Object({
-    coin_num: Type.Integer({ description: 'Current earnings balance' }),
-    total_earned: Type.Integer(),
-    vip_total: Type.Integer(),
-    subscription_total: Type.Integer(),
-    subscription_price: Type.Integer(),
-    active_subscribers: Type.Integer(),
-    recent: Type.Array(
-      Type.Object({
-        id: Type.String(),
-        type: Type.String(),
-        amount: Type.Integer(),
-        created_at: Type.String({ format: 'date-time' }),
-        room_id: Type.Optional(Type.String()),
-        from_uid: Type.Optional(Type.String()),
-      }),
-    ),
-  }),
-);
+import {
+  ActiveSubscriptions,
+  EarningsSummary,
+  IdempotencyHeaders,
+  PayVipBody,
+  ProfileBody,
+  SubscribeBody,
+  SubscriptionPriceSetting,
+  SubscriptionResult,
+  TransactionsPage,
+  TransactionsQuery,
+  VipPaymentResult,
+  WalletBalance,
+} from './schemas.js';
+import type { WalletService } from './service.js';
 
 export interface WalletRoutesOptions {
   wallet: WalletService;
-  auth: RequestAuth;
 }
 
-export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = async (app, { wallet, auth }) => {
+export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = async (app, { wallet }) => {
   app.post(
     '/api/live/pay_vip_coin',
     {
+      config: { auth: 'user' },
       schema: {
         tags: ['wallet'],
         summary:
@@ -105,14 +32,13 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
           'current amount); repeat payments charge 0; an Idempotency-Key header replays the first answer',
         headers: IdempotencyHeaders,
         body: PayVipBody,
-        response: responses(PayVipResult, 401, 402, 403, 404, 409),
+        response: responses(okData(VipPaymentResult), 401, 402, 403, 404, 409),
       },
     },
-    async (request, reply) => {
-      const user = await auth.requireUser(request, reply);
+    async (request) => {
       const { uid, anchor_id, room_id, amount } = request.body;
       const data = await wallet.payVipRoom(
-        user,
+        request.user,
         { uid, anchorId: anchor_id, roomId: room_id, amount },
         request.headers['idempotency-key'],
       );
@@ -123,46 +49,45 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
   app.post(
     '/api/live/subscribe',
     {
+      config: { auth: 'user' },
       schema: {
         tags: ['wallet'],
         summary: "Subscribe to an anchor for 30 days (renewal extends from the current expiry): entry to all the anchor's paid rooms",
         headers: IdempotencyHeaders,
         body: SubscribeBody,
-        response: responses(SubscribeResult, 401, 402, 403, 404, 409),
+        response: responses(okData(SubscriptionResult), 401, 402, 403, 404, 409),
       },
     },
-    async (request, reply) => {
-      const user = await auth.requireUser(request, reply);
-      const data = await wallet.subscribe(user, request.body.anchor_id, request.body.amount, request.headers['idempotency-key']);
+    async (request) => {
+      const data = await wallet.subscribe(request.user, request.body.anchor_id, request.body.amount, request.headers['idempotency-key']);
       return { code: 0 as const, data };
     },
   );
 
   app.get(
     '/api/wallet/balance',
-    { schema: { tags: ['wallet'], summary: 'Diamond balance of the logged-in user', response: responses(BalanceResult, 401) } },
-    async (request, reply) => {
-      const user = await auth.requireUser(request, reply);
-      return { code: 0 as const, data: { coin_num: await wallet.balance(user.id) } };
+    {
+      config: { auth: 'user' },
+      schema: { tags: ['wallet'], summary: 'Diamond balance of the logged-in user', response: responses(okData(WalletBalance), 401) },
+    },
+    async (request) => {
+      return { code: 0 as const, data: { coin_num: await wallet.balance(request.user.id) } };
     },
   );
 
   app.get(
     '/api/wallet/transactions',
     {
+      config: { auth: 'user' },
       schema: {
         tags: ['wallet'],
         summary: 'Wallet history, newest first; pass next_cursor as cursor for the next page',
-        querystring: Type.Object({
-          cursor: Type.Optional(Type.String({ maxLength: 64 })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-        }),
-        response: responses(TransactionsResult, 401),
+        querystring: TransactionsQuery,
+        response: responses(okData(TransactionsPage), 401),
       },
     },
-    async (request, reply) => {
-      const user = await auth.requireUser(request, reply);
-      const data = await wallet.transactions(user.id, request.query.cursor || undefined, request.query.limit);
+    async (request) => {
+      const data = await wallet.transactions(request.user.id, request.query.cursor || undefined, request.query.limit);
       return { code: 0 as const, data };
     },
   );
@@ -170,48 +95,46 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
   app.get(
     '/api/wallet/subscriptions',
     {
+      config: { auth: 'user' },
       schema: {
         tags: ['wallet'],
         summary: "The logged-in user's running subscriptions and when each ends, soonest first",
-        response: responses(SubscriptionsResult, 401),
+        response: responses(okData(ActiveSubscriptions), 401),
       },
     },
-    async (request, reply) => {
-      const user = await auth.requireUser(request, reply);
-      return { code: 0 as const, data: { subscriptions: await wallet.activeSubscriptions(user.id) } };
+    async (request) => {
+      return { code: 0 as const, data: await wallet.activeSubscriptions(request.user.id) };
     },
   );
 
   app.patch(
     '/api/anchor/profile',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: 'Set the subscription price in diamonds per 30 days (0 turns subscriptions off)',
-        security: [{ anchorToken: [] }],
         body: ProfileBody,
-        response: responses(ProfileResult, 401, 403),
+        response: responses(okData(SubscriptionPriceSetting), 401, 403),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
-      return { code: 0 as const, data: await wallet.setSubscriptionPrice(anchor, request.body.subscription_price) };
+      return { code: 0 as const, data: await wallet.setSubscriptionPrice(request.user, request.body.subscription_price) };
     },
   );
 
   app.get(
     '/api/anchor/earnings',
     {
+      config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
         summary: 'Earnings balance, totals by source, active subscribers and the latest 20 earnings',
-        security: [{ anchorToken: [] }],
-        response: responses(EarningsResult, 401, 403),
+        response: responses(okData(EarningsSummary), 401, 403),
       },
     },
     async (request) => {
-      const anchor = await auth.requireAnchor(request);
-      return { code: 0 as const, data: await wallet.earnings(anchor) };
+      return { code: 0 as const, data: await wallet.earnings(request.user) };
     },
   );
 };

@@ -3,12 +3,13 @@
  * credits and operator adjustments. Every movement is one ledger transfer inside one database
  * transaction together with what it pays for, so a crash can never leave half a payment.
  */
-import type { Kysely, Transaction } from 'kysely';
-import type { SessionUser } from '../accounts/service.js';
+import type { Kysely } from 'kysely';
+import type { SessionUser } from '../accounts/index.js';
 import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
-import { inTransaction } from '../db/transaction.js';
+import { transactional, type Executor, type TransactionRunner, type TransactionScope } from '../db/transaction.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../http/errors.js';
+import type { EventBus } from '../realtime/index.js';
 import {
   balanceOf,
   earningsAccount,
@@ -18,13 +19,21 @@ import {
   walletAccount,
   type TransferLeg,
 } from './ledger.js';
+import { walletBalance } from './diamonds.js';
+import { assertAmount, MAX_DIAMONDS } from './limits.js';
+import { entryReferences, mapActiveSubscription, mapEarningsEntry, mapTransaction } from './mappers.js';
 import { WalletRepository } from './repository.js';
-import type { EventBus } from '../realtime/events.js';
+import type {
+  ActiveSubscriptions,
+  EarningsSummary,
+  SubscriptionPriceSetting,
+  SubscriptionResult,
+  TransactionsPage,
+  VipPaymentResult,
+} from './schemas.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const SUBSCRIPTION_PERIOD_MS = 30 * DAY_MS;
-/** Upper bound for any single amount or price; far below 2^53 so sums stay exact. */
-export const MAX_DIAMONDS = 1_000_000_000;
 const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 const TRANSACTIONS_PAGE_MAX = 100;
 
@@ -45,89 +54,30 @@ export interface VipPaymentRequest {
   amount: number;
 }
 
-export interface VipPaymentResult {
-  vip_status: boolean;
-  charged: number;
-  coin_num: number;
-}
-
-export interface SubscriptionResult {
-  subscription_status: boolean;
-  charged: number;
-  amount: number;
-  expires_at: string;
-  coin_num: number;
-}
-
-export interface WalletTransaction {
-  id: string;
-  type: string;
-  amount: number;
-  balance_after: number;
-  created_at: string;
-  room_id?: string;
-  anchor_id?: string;
-  order_id?: string;
-  reason?: string;
-  /** The room's and anchor's names, when the entry concerns them. */
-  room_name?: string;
-  /** The room's title as listings show it, when it has one. */
-  room_title?: string;
-  anchor_name?: string;
-  /** A recharge's price (e.g. "9.99" USD) and what was asked in crypto (e.g. "9.99" usdttrc20). */
-  price_amount?: string;
-  price_currency?: string;
-  pay_amount?: string;
-  pay_currency?: string;
-}
-
-export interface SubscriptionSummary {
-  anchor_id: string;
-  anchor_name: string;
-  expires_at: string;
-}
-
-export interface TransactionsPage {
-  transactions: WalletTransaction[];
-  next_cursor: string | null;
-}
-
-export interface EarningsEntry {
-  id: string;
-  type: string;
-  amount: number;
-  created_at: string;
-  room_id?: string;
-  from_uid?: string;
-}
-
-export interface EarningsSummary {
-  coin_num: number;
-  total_earned: number;
-  vip_total: number;
-  subscription_total: number;
-  subscription_price: number;
-  active_subscribers: number;
-  recent: EarningsEntry[];
-}
-
 export interface CreditResult {
   applied: boolean;
   coin_num: number;
 }
 
+const repositories = (executor: Executor) => ({ wallet: new WalletRepository(executor) });
+type WalletScope = TransactionScope<ReturnType<typeof repositories>>;
+
 export class WalletService {
   private readonly clock: () => number;
+  private readonly repo: WalletRepository;
+  private readonly inTransaction: TransactionRunner<ReturnType<typeof repositories>>;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: WalletOptions,
   ) {
     this.clock = options.clock ?? Date.now;
+    this.repo = repositories(db).wallet;
+    this.inTransaction = transactional(db, repositories);
   }
 
   balance(userId: string): Promise<number> {
-    return balanceOf(this.db, walletAccount(userId));
+    return walletBalance(this.db, userId);
   }
 
   /**
@@ -140,15 +90,15 @@ export class WalletService {
     }
     assertAmount(request.amount);
     const fingerprint = JSON.stringify(['pay_vip_coin', request.roomId, request.anchorId, request.amount]);
-    const result = await inTransaction(this.db, (trx) =>
-      this.idempotent(trx, user.id, idempotencyKey, fingerprint, () => this.unlockRoom(trx, user, request)),
+    const result = await this.inTransaction((scope) =>
+      this.idempotent(scope, user.id, idempotencyKey, fingerprint, () => this.unlockRoom(scope, user, request)),
     );
     await this.announceAccess(request.roomId, user.id, request.anchorId);
     return result;
   }
 
-  private async unlockRoom(trx: Transaction<Database>, user: SessionUser, request: VipPaymentRequest): Promise<VipPaymentResult> {
-    const repo = new WalletRepository(trx);
+  private async unlockRoom(scope: WalletScope, user: SessionUser, request: VipPaymentRequest): Promise<VipPaymentResult> {
+    const { wallet: repo, trx } = scope;
     const wallet = walletAccount(user.id);
     const room = await repo.findRoom(request.roomId);
     if (!room) throw notFound('room_not_found', 'No such room');
@@ -162,7 +112,7 @@ export class WalletService {
     }
 
     const now = this.clock();
-    const transfer = await this.charge(trx, {
+    const transfer = await this.charge(scope, {
       idempotencyKey: `vip:${user.id}:${room.id}`,
       type: 'vip_room',
       payerId: user.id,
@@ -182,9 +132,9 @@ export class WalletService {
     if (expectedPrice !== undefined) assertAmount(expectedPrice);
     if (anchorId === user.id) throw badRequest('cannot_subscribe_to_self', 'You cannot subscribe to yourself');
     const fingerprint = JSON.stringify(['subscribe', anchorId, expectedPrice ?? null]);
-    const result = await inTransaction(this.db, (trx) =>
-      this.idempotent(trx, user.id, idempotencyKey, fingerprint, async () => {
-        const repo = new WalletRepository(trx);
+    const result = await this.inTransaction((scope) =>
+      this.idempotent(scope, user.id, idempotencyKey, fingerprint, async () => {
+        const repo = scope.wallet;
         if (!(await repo.isAnchor(anchorId))) throw notFound('anchor_not_found', 'No such anchor');
         const price = await this.subscriptionPriceWith(repo, anchorId);
         if (price === 0) throw badRequest('subscriptions_disabled', 'This anchor does not offer subscriptions');
@@ -192,7 +142,7 @@ export class WalletService {
           throw conflict('price_changed', `The subscription price is now ${price} diamonds`, { amount: price });
         }
         const now = this.clock();
-        const transfer = await this.charge(trx, {
+        const transfer = await this.charge(scope, {
           // Every call buys a period; retries are made safe by the client's Idempotency-Key.
           idempotencyKey: `subscription:${user.id}:${anchorId}:${newId()}`,
           type: 'subscription',
@@ -217,16 +167,16 @@ export class WalletService {
   }
 
   async subscriptionPrice(anchorId: string): Promise<number> {
-    return this.subscriptionPriceWith(new WalletRepository(this.db), anchorId);
+    return this.subscriptionPriceWith(this.repo, anchorId);
   }
 
   /** Anchors set their own price; 0 turns subscriptions off. */
-  async setSubscriptionPrice(anchor: SessionUser, price: number): Promise<{ subscription_price: number }> {
+  async setSubscriptionPrice(anchor: SessionUser, price: number): Promise<SubscriptionPriceSetting> {
     if (!anchor.isAnchor) throw forbidden('not_an_anchor', 'Only anchors can set a subscription price');
     if (!Number.isSafeInteger(price) || price < 0 || price > MAX_DIAMONDS) {
       throw badRequest('invalid_amount', `subscription_price must be an integer from 0 to ${MAX_DIAMONDS}`);
     }
-    await new WalletRepository(this.db).setSubscriptionPrice(anchor.id, price, this.clock());
+    await this.repo.setSubscriptionPrice(anchor.id, price, this.clock());
     await this.announceAccess(null, null, anchor.id);
     return { subscription_price: price };
   }
@@ -239,46 +189,25 @@ export class WalletService {
   /** The viewer's wallet history, newest first; pass the returned `next_cursor` for older entries. */
   async transactions(userId: string, cursor: string | undefined, limit = 20): Promise<TransactionsPage> {
     const pageSize = Math.min(Math.max(1, Math.trunc(limit)), TRANSACTIONS_PAGE_MAX);
-    const repo = new WalletRepository(this.db);
-    const entries = await repo.accountEntries(walletAccount(userId), { before: cursor, limit: pageSize + 1 });
-    const page = entries.slice(0, pageSize).map((entry): WalletTransaction => ({
-      id: entry.transferId,
-      type: entry.type,
-      amount: entry.amount,
-      balance_after: entry.balanceAfter,
-      created_at: new Date(entry.createdAt).toISOString(),
-      // room_name: as it was when paid, unless the room is still there to say its current name.
-      ...pickStrings(entry.metadata, ['room_id', 'anchor_id', 'order_id', 'reason', 'room_name']),
-    }));
-    const ids = (key: 'room_id' | 'anchor_id' | 'order_id') => [...new Set(page.flatMap((tx) => (tx[key] ? [tx[key]] : [])))];
-    const details = await repo.entryDetails(ids('room_id'), ids('anchor_id'), ids('order_id'));
+    const entries = await this.repo.accountEntries(walletAccount(userId), { before: cursor, limit: pageSize + 1 });
+    const page = entries.slice(0, pageSize);
+    const { roomIds, anchorIds, orderIds } = entryReferences(page);
+    const details = await this.repo.entryDetails(roomIds, anchorIds, orderIds);
     return {
-      transactions: page.map((tx): WalletTransaction => {
-        const order = tx.order_id ? details.orders.get(tx.order_id) : undefined;
-        const room = tx.room_id ? details.rooms.get(tx.room_id) : undefined;
-        const anchorName = tx.anchor_id ? details.anchorNames.get(tx.anchor_id) : undefined;
-        return {
-          ...tx,
-          ...(room && { room_name: room.name }),
-          ...(room?.title && { room_title: room.title }),
-          ...(anchorName !== undefined && { anchor_name: anchorName }),
-          ...(order && { price_amount: order.priceAmount, price_currency: order.priceCurrency, pay_currency: order.payCurrency }),
-          ...(order?.payAmount && { pay_amount: order.payAmount }),
-        };
-      }),
-      next_cursor: entries.length > pageSize ? (page.at(-1)?.id ?? null) : null,
+      transactions: page.map((entry) => mapTransaction(entry, details)),
+      next_cursor: entries.length > pageSize ? (page.at(-1)?.transferId ?? null) : null,
     };
   }
 
-  /** The user's running subscriptions with their expiry, soonest first. */
-  async activeSubscriptions(userId: string): Promise<SubscriptionSummary[]> {
-    const rows = await new WalletRepository(this.db).activeSubscriptions(userId, this.clock());
-    return rows.map((row) => ({ anchor_id: row.anchorId, anchor_name: row.anchorName, expires_at: new Date(row.expiresAt).toISOString() }));
+  /** The user's running subscriptions with their expiry, soonest to end first. */
+  async activeSubscriptions(userId: string): Promise<ActiveSubscriptions> {
+    const rows = await this.repo.activeSubscriptions(userId, this.clock());
+    return { subscriptions: rows.map(mapActiveSubscription) };
   }
 
   async earnings(anchor: SessionUser): Promise<EarningsSummary> {
     if (!anchor.isAnchor) throw forbidden('not_an_anchor', 'Only anchors have earnings');
-    const repo = new WalletRepository(this.db);
+    const repo = this.repo;
     const account = earningsAccount(anchor.id);
     const [coins, totals, recent, price, subscribers] = await Promise.all([
       balanceOf(this.db, account),
@@ -294,42 +223,8 @@ export class WalletService {
       subscription_total: totals.get('subscription') ?? 0,
       subscription_price: price,
       active_subscribers: subscribers,
-      recent: recent.map((entry) => ({
-        id: entry.transferId,
-        type: entry.type,
-        amount: entry.amount,
-        created_at: new Date(entry.createdAt).toISOString(),
-        ...pickStrings(entry.metadata, ['room_id']),
-        ...(typeof entry.metadata.payer_id === 'string' ? { from_uid: entry.metadata.payer_id } : {}),
-      })),
+      recent: recent.map(mapEarningsEntry),
     };
-  }
-
-  /**
-   * Credits diamonds bought through a payment provider, exactly once per order however often the
-   * provider calls back. Pass the caller's transaction to commit the credit together with the
-   * order's status change; without one it runs in its own transaction.
-   */
-  async creditRecharge(
-    credit: { userId: string; orderId: string; diamonds: number; metadata?: Record<string, unknown> },
-    trx?: Transaction<Database>,
-  ): Promise<CreditResult> {
-    assertAmount(credit.diamonds);
-    const work = async (t: Transaction<Database>): Promise<CreditResult> => {
-      const wallet = walletAccount(credit.userId);
-      const transfer = await postTransfer(t, {
-        idempotencyKey: `recharge:${credit.orderId}`,
-        type: 'recharge',
-        legs: [
-          { account: SYSTEM_ACCOUNTS.rechargeSource.id, amount: -credit.diamonds },
-          { account: wallet, amount: credit.diamonds },
-        ],
-        metadata: { ...credit.metadata, order_id: credit.orderId },
-        now: this.clock(),
-      });
-      return { applied: transfer.applied, coin_num: transfer.balances.get(wallet) ?? (await balanceOf(t, wallet)) };
-    };
-    return trx ? work(trx) : inTransaction(this.db, work);
   }
 
   /**
@@ -341,8 +236,8 @@ export class WalletService {
       throw badRequest('invalid_amount', `amount must be a non-zero integer within ±${MAX_DIAMONDS}`);
     }
     if (!reason.trim()) throw badRequest('reason_required', 'A reason is required for every adjustment');
-    return inTransaction(this.db, async (trx) => {
-      if (!(await new WalletRepository(trx).userExists(userId))) throw notFound('user_not_found', `No user ${userId}`);
+    return this.inTransaction(async ({ wallet: repo, trx }) => {
+      if (!(await repo.userExists(userId))) throw notFound('user_not_found', `No user ${userId}`);
       const wallet = walletAccount(userId);
       const transfer = await postTransfer(trx, {
         idempotencyKey: `adjustment:${newId()}`,
@@ -364,7 +259,7 @@ export class WalletService {
 
   /** Moves `price` from the payer's wallet to the anchor's earnings, less the platform fee. */
   private async charge(
-    trx: Transaction<Database>,
+    { trx }: WalletScope,
     payment: {
       idempotencyKey: string;
       type: string;
@@ -406,7 +301,7 @@ export class WalletService {
    * without running it again. The record commits with the operation, or not at all.
    */
   private async idempotent<T>(
-    trx: Transaction<Database>,
+    { wallet: repo }: WalletScope,
     userId: string,
     key: string | undefined,
     fingerprint: string,
@@ -416,7 +311,6 @@ export class WalletService {
     if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
       throw badRequest('invalid_idempotency_key', `Idempotency-Key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
     }
-    const repo = new WalletRepository(trx);
     if (!(await repo.claimIdempotencyKey(userId, key, fingerprint, this.clock()))) {
       const record = await repo.findIdempotencyRecord(userId, key);
       if (!record || record.request !== fingerprint || record.response === null) {
@@ -428,19 +322,4 @@ export class WalletService {
     await repo.storeIdempotentResponse(userId, key, JSON.stringify(result));
     return result;
   }
-}
-
-function assertAmount(amount: number): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_DIAMONDS) {
-    throw badRequest('invalid_amount', `amount must be a whole number of diamonds from 1 to ${MAX_DIAMONDS}`);
-  }
-}
-
-function pickStrings(source: Record<string, unknown>, keys: string[]): Record<string, string> {
-  const picked: Record<string, string> = {};
-  for (const key of keys) {
-    const value = source[key];
-    if (typeof value === 'string') picked[key] = value;
-  }
-  return picked;
 }

@@ -92,8 +92,8 @@ describe('register, log in, log out', () => {
 
   it('wrong password and unknown user get the same 401', async () => {
     const { username } = await registerViewer(t.app);
-    const wrong = await new TestClient(t.app).post('/api/users/login', { username, password: 'not the password' }, { headers: { 'x-forwarded-for': '10.0.0.1' } });
-    const unknown = await new TestClient(t.app).post('/api/users/login', { username: uniqueName('ghost'), password: PASSWORD }, { headers: { 'x-forwarded-for': '10.0.0.2' } });
+    const wrong = await new TestClient(t.app).post('/api/users/login', { username, password: 'not the password' }, { remoteAddress: '10.0.0.1' });
+    const unknown = await new TestClient(t.app).post('/api/users/login', { username: uniqueName('ghost'), password: PASSWORD }, { remoteAddress: '10.0.0.2' });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.json()).toEqual(unknown.json());
@@ -103,22 +103,22 @@ describe('register, log in, log out', () => {
   it('rate-limits repeated failures per username, even with the right password', async () => {
     const { username } = await registerViewer(t.app);
     for (let i = 0; i < 3; i++) {
-      const res = await new TestClient(t.app).post('/api/users/login', { username, password: 'wrong password!' }, { headers: { 'x-forwarded-for': `10.1.0.${i}` } });
+      const res = await new TestClient(t.app).post('/api/users/login', { username, password: 'wrong password!' }, { remoteAddress: `10.1.0.${i}` });
       expect(res.statusCode).toBe(401);
     }
-    const blocked = await new TestClient(t.app).post('/api/users/login', { username, password: PASSWORD }, { headers: { 'x-forwarded-for': '10.1.0.9' } });
+    const blocked = await new TestClient(t.app).post('/api/users/login', { username, password: PASSWORD }, { remoteAddress: '10.1.0.9' });
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json()).toMatchObject({ code: 1, error: 'too_many_attempts' });
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
   });
 
   it('rate-limits repeated failures per IP across usernames', async () => {
-    const headers = { 'x-forwarded-for': '10.2.0.1' };
+    const network = { remoteAddress: '10.2.0.1' };
     for (let i = 0; i < 3; i++) {
-      await new TestClient(t.app).post('/api/users/login', { username: uniqueName('guess'), password: 'wrong password!' }, { headers });
+      await new TestClient(t.app).post('/api/users/login', { username: uniqueName('guess'), password: 'wrong password!' }, network);
     }
     const { username } = await registerViewer(t.app);
-    const blocked = await new TestClient(t.app).post('/api/users/login', { username, password: PASSWORD }, { headers });
+    const blocked = await new TestClient(t.app).post('/api/users/login', { username, password: PASSWORD }, network);
     expect(blocked.statusCode).toBe(429);
   });
 });

@@ -113,7 +113,7 @@ export interface SillyTavernMessage {
   send_date: string;
 }
 
-/** An anchor with a live room, as the anchor API (issue 3) creates one. */
+/** An anchor with a live room, as the anchor API creates one. */
 export async function createLiveRoom(
   baseUrl: string,
   room: { character_name: string; title: string; describe?: string; room_type?: number; coin_num?: number },

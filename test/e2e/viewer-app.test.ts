@@ -1,5 +1,5 @@
 /**
- * The viewer web app in a real browser against the real server on a fresh database (issue 7):
+ * The viewer web app in a real browser against the real server on a fresh database:
  * watching a live room, chatting across browsers, paying for a VIP room after a simulated
  * recharge, switching language and logging out. Also writes the README screenshots.
  */

@@ -22,22 +22,27 @@ export interface TestDatabase extends DatabaseHandle {
   env: Record<string, string>;
 }
 
-/** A fresh, migrated database; `close()` also drops the PostgreSQL schema. */
-export async function createTestDatabase(options: { sqlitePath?: string; pgPoolSize?: number } = {}): Promise<TestDatabase> {
+/**
+ * A fresh database, migrated unless `migrate: false` (for servers that migrate it themselves);
+ * `close()` also drops the PostgreSQL schema.
+ */
+export async function createTestDatabase(options: { sqlitePath?: string; pgPoolSize?: number; migrate?: boolean } = {}): Promise<TestDatabase> {
+  const migrate = options.migrate ?? true;
   if (!TEST_DATABASE_URL) {
     const sqlitePath = options.sqlitePath ?? ':memory:';
     const handle = await openDatabase({ databaseUrl: '', sqlitePath });
-    await migrateToLatest(handle.db);
+    if (migrate) await migrateToLatest(handle.db);
     return { ...handle, env: { SQLITE_PATH: sqlitePath, DATABASE_URL: '' } };
   }
   const schema = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const handle = await withSchemaChangeLock(async () => {
     const opened = await openDatabase({ databaseUrl: TEST_DATABASE_URL, sqlitePath: '', pgSchema: schema, pgPoolSize: options.pgPoolSize });
-    await migrateToLatest(opened.db);
+    if (migrate) await migrateToLatest(opened.db);
     return opened;
   });
   const url = new URL(TEST_DATABASE_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
+  // %20, not URLSearchParams' "+": libpq (pg_dump, psql) reads "+" literally.
+  url.search = `options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   return {
     ...handle,
     env: { DATABASE_URL: url.toString() },
@@ -55,7 +60,7 @@ export async function createTestDatabase(options: { sqlitePath?: string; pgPoolS
 // dropping test schemas take turns under one advisory lock.
 const SCHEMA_CHANGE_LOCK = 727_001;
 
-async function withSchemaChangeLock<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
+export async function withSchemaChangeLock<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
   try {

@@ -12,6 +12,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Raw payload (e.g. ndjson); `body` is JSON-encoded otherwise. */
   payload?: string | Buffer;
+  /** The socket peer's address (default 127.0.0.1): how tests act as clients on different networks. */
+  remoteAddress?: string;
 }
 
 export class TestClient {
@@ -29,6 +31,7 @@ export class TestClient {
       url,
       query: options.query ? Object.fromEntries(Object.entries(options.query).map(([k, v]) => [k, String(v)])) : undefined,
       headers,
+      remoteAddress: options.remoteAddress,
       ...(options.payload !== undefined
         ? { payload: options.payload }
         : options.body !== undefined

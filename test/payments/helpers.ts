@@ -4,10 +4,8 @@ import pino from 'pino';
 import { buildApp } from '../../src/app.js';
 import type { PaymentsConfig } from '../../src/config.js';
 import { MemoryRateLimiter } from '../../src/infra/rate-limiter.js';
-import { createPaymentsService } from '../../src/payments/factory.js';
 import { signIpnBody } from '../../src/payments/ipn-signature.js';
 import type { PaymentProvider } from '../../src/payments/provider.js';
-import type { PaymentsService } from '../../src/payments/service.js';
 import { MemoryEventBus } from '../../src/realtime/memory-event-bus.js';
 import { MemoryPresence } from '../../src/realtime/presence.js';
 import { verifyLedger } from '../../src/wallet/ledger.js';
@@ -23,7 +21,7 @@ export interface PaymentsTestOptions {
   /** Use this provider instead of NOWPayments against the fake. */
   provider?: PaymentProvider;
   ipnDeadlineMs?: number;
-  /** Wraps the database the payments service uses (e.g. to make it slow). */
+  /** Wraps the app's database (e.g. to make it slow). */
   dbPlugin?: KyselyPlugin;
 }
 
@@ -46,23 +44,15 @@ export async function createPaymentsTestApp(options: PaymentsTestOptions = {}) {
     },
   });
   const logger = pino({ level: 'silent' });
-  const payments: PaymentsService = createPaymentsService({
-    config,
-    db: options.dbPlugin ? database.db.withPlugin(options.dbPlugin) : database.db,
-    logger,
-    clock: () => clock.now,
-    provider: options.provider,
-    ipnDeadlineMs: options.ipnDeadlineMs,
-  });
   const app = await buildApp({
     config,
-    db: database.db,
+    db: options.dbPlugin ? database.db.withPlugin(options.dbPlugin) : database.db,
     rateLimiter: new MemoryRateLimiter(),
     eventBus: new MemoryEventBus(),
     presence: new MemoryPresence(),
     logger,
     clock: () => clock.now,
-    payments,
+    payments: { provider: options.provider, ipnDeadlineMs: options.ipnDeadlineMs },
   });
   await app.ready();
   return {
@@ -70,7 +60,7 @@ export async function createPaymentsTestApp(options: PaymentsTestOptions = {}) {
     db: database.db,
     config,
     fake,
-    payments,
+    payments: app.payments,
     clock,
     async close() {
       await app.close();

@@ -7,18 +7,20 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GUEST_COOKIE, RequestAuth } from '../../src/accounts/auth.js';
+import { routeAuth } from '../../src/accounts/route-auth.js';
 import { AccountsService, type Viewer } from '../../src/accounts/service.js';
 import type { RealtimeConfig } from '../../src/config.js';
+import { apiDocs } from '../../src/http/api-docs.js';
 import { installErrorHandling } from '../../src/http/error-handler.js';
 import { forbidden, notFound, tooManyRequests } from '../../src/http/errors.js';
 import { ErrorBody } from '../../src/http/schemas.js';
 import { MemoryRateLimiter } from '../../src/infra/rate-limiter.js';
-import type { LiveMessageData, UserMessageData } from '../../src/realtime/events.js';
+import type { LiveMessageData, UserMessageData } from '../../src/realtime/schemas.js';
 import type { ChatFeed, LiveMessageItem, RoomDirectory, TranscriptChanges } from '../../src/realtime/feed.js';
 import type { RealtimeGateway } from '../../src/realtime/gateway.js';
 import { MemoryEventBus } from '../../src/realtime/memory-event-bus.js';
 import { MemoryPresence } from '../../src/realtime/presence.js';
-import { installRealtime } from '../../src/realtime/routes.js';
+import { realtimeFeature } from '../../src/realtime/plugin.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../helpers/app.js';
 import { WsClient } from './ws-client.js';
 
@@ -143,14 +145,17 @@ async function startServer(realtime: Partial<RealtimeConfig> = {}): Promise<Serv
   const feed = new FakeFeed(bus);
   feed.addRoom('free');
   feed.addRoom('vip', 1);
-  const gateway = await installRealtime(app, {
-    config,
+  await app.register(apiDocs);
+  await app.register(routeAuth, { auth: new RequestAuth(accounts, { cookieSecure: false }) });
+  await app.register(realtimeFeature, {
+    config: config.realtime,
+    originPolicy: config,
     rooms: feed,
     chat: feed,
     eventBus: bus,
     presence: new MemoryPresence(),
-    auth: new RequestAuth(accounts, { cookieSecure: false }),
   });
+  const gateway = app.realtime;
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || !address) throw new Error('no address');

@@ -1,4 +1,5 @@
 /** A WebSocket test client that records every frame and waits for the ones a test expects. */
+import type { IncomingHttpHeaders } from 'node:http';
 import WebSocket from 'ws';
 
 export interface Frame {
@@ -14,6 +15,8 @@ export interface Closed {
 export class WsClient {
   readonly frames: Frame[] = [];
   readonly closed: Promise<Closed>;
+  /** Headers of the 101 answer (which instance a proxy picked, for example). */
+  handshakeHeaders: IncomingHttpHeaders = {};
   private waiters: Array<() => void> = [];
 
   private constructor(readonly socket: WebSocket) {
@@ -31,10 +34,14 @@ export class WsClient {
     socket.on('error', () => undefined);
   }
 
-  /** Resolves once the upgrade succeeded (a refused upgrade rejects with the HTTP status). */
-  static connect(url: string, headers: Record<string, string> = {}): Promise<WsClient> {
-    const socket = new WebSocket(url, { headers, perMessageDeflate: false });
+  /**
+   * Resolves once the upgrade succeeded (a refused upgrade rejects with the HTTP status).
+   * `localAddress` picks the source address (127.0.0.x), to act as clients on different addresses.
+   */
+  static connect(url: string, headers: Record<string, string> = {}, options: { localAddress?: string } = {}): Promise<WsClient> {
+    const socket = new WebSocket(url, { headers, perMessageDeflate: false, localAddress: options.localAddress });
     const client = new WsClient(socket);
+    socket.once('upgrade', (response) => (client.handshakeHeaders = response.headers));
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(client));
       socket.once('unexpected-response', (_req, res) => {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inTransaction } from '../../src/db/transaction.js';
+import { transactional } from '../../src/db/transaction.js';
 import { balanceOf, InsufficientBalanceError, postTransfer, verifyLedger, walletAccount } from '../../src/wallet/ledger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/app.js';
 import { insertUser } from './fixtures.js';
@@ -13,8 +13,11 @@ afterAll(async () => {
   await database.close();
 });
 
+const inTransaction = <T>(work: (scope: { trx: Parameters<typeof postTransfer>[0] }) => Promise<T>) =>
+  transactional(database.db, () => ({}))(work);
+
 const grant = (uid: string, amount: number, key: string) =>
-  inTransaction(database.db, (trx) =>
+  inTransaction(({ trx }) =>
     postTransfer(trx, {
       idempotencyKey: key,
       type: 'recharge',
@@ -36,7 +39,7 @@ describe('ledger', () => {
   it('refuses an overdraft and rolls the whole transfer back', async () => {
     const user = await insertUser(database.db);
     await grant(user.id, 10, `g:${user.id}`);
-    const spend = inTransaction(database.db, (trx) =>
+    const spend = inTransaction(({ trx }) =>
       postTransfer(trx, {
         idempotencyKey: `spend:${user.id}`,
         type: 'vip_room',
@@ -55,7 +58,7 @@ describe('ledger', () => {
   it('refuses unbalanced, fractional and empty transfers before touching the database', async () => {
     const user = await insertUser(database.db);
     const attempt = (legs: Array<{ account: string; amount: number }>) =>
-      inTransaction(database.db, (trx) => postTransfer(trx, { idempotencyKey: `bad:${Math.random()}`, type: 'x', legs }));
+      inTransaction(({ trx }) => postTransfer(trx, { idempotencyKey: `bad:${Math.random()}`, type: 'x', legs }));
     await expect(attempt([{ account: walletAccount(user.id), amount: 5 }])).rejects.toThrow(/Unbalanced/);
     await expect(attempt([{ account: walletAccount(user.id), amount: 0.5 }, { account: 'adjustments', amount: -0.5 }])).rejects.toThrow(/Non-integer/);
     await expect(attempt([{ account: walletAccount(user.id), amount: 0 }])).rejects.toThrow(/moves no diamonds/);
@@ -81,10 +84,10 @@ describe('ledger', () => {
   });
 });
 
-describe('inTransaction', () => {
+describe('transactional', () => {
   it('re-runs the whole unit after a serialization failure or deadlock, but not after other errors', async () => {
     let attempts = 0;
-    const result = await inTransaction(database.db, async () => {
+    const result = await inTransaction(async () => {
       attempts += 1;
       if (attempts < 3) throw Object.assign(new Error('could not serialize access'), { code: attempts === 1 ? '40001' : '40P01' });
       return 'done';
@@ -93,7 +96,7 @@ describe('inTransaction', () => {
 
     let failures = 0;
     await expect(
-      inTransaction(database.db, async () => {
+      inTransaction(async () => {
         failures += 1;
         throw new InsufficientBalanceError('wallet:x');
       }),

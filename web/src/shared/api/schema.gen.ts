@@ -31,24 +31,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                active_subscribers: number;
-                                /** @description Current earnings balance */
-                                coin_num: number;
-                                recent: {
-                                    amount: number;
-                                    /** Format: date-time */
-                                    created_at: string;
-                                    from_uid?: string;
-                                    id: string;
-                                    room_id?: string;
-                                    type: string;
-                                }[];
-                                subscription_price: number;
-                                subscription_total: number;
-                                total_earned: number;
-                                vip_total: number;
-                            };
+                            data: components["schemas"]["EarningsSummary"];
                         };
                     };
                 };
@@ -58,7 +41,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -67,7 +50,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -76,7 +59,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -109,6 +92,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description A viewer account that signs in with this flag becomes an anchor account too */
                         become_anchor?: boolean;
                         password: string;
                         username: string;
@@ -125,11 +109,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                token: string;
-                                uid: string;
-                                username: string;
-                            };
+                            data: components["schemas"]["AnchorAuth"];
                         };
                     };
                 };
@@ -139,7 +119,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -148,7 +128,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -157,7 +137,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -205,7 +185,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -214,7 +194,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -223,7 +203,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -272,9 +252,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                subscription_price: number;
-                            };
+                            data: components["schemas"]["SubscriptionPriceSetting"];
                         };
                     };
                 };
@@ -284,7 +262,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -293,7 +271,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -302,7 +280,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -344,11 +322,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                token: string;
-                                uid: string;
-                                username: string;
-                            };
+                            data: components["schemas"]["AnchorAuth"];
                         };
                     };
                 };
@@ -358,7 +332,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -367,7 +341,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -405,24 +379,7 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
-                                rooms: {
-                                    character_date: string;
-                                    character_name: string;
-                                    coin_num: number;
-                                    /** Format: date-time */
-                                    created_at: string;
-                                    describe: string;
-                                    live_message_count?: number;
-                                    live_num: number;
-                                    live_status: boolean;
-                                    room_id: string;
-                                    room_name: string;
-                                    room_type: number;
-                                    title: string;
-                                    uid: string;
-                                    user_message_count?: number;
-                                    username: string;
-                                }[];
+                                rooms: components["schemas"]["AnchorRoom"][];
                             };
                         };
                     };
@@ -433,7 +390,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -442,7 +399,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -451,7 +408,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -492,27 +449,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                created: boolean;
-                                room: {
-                                    character_date: string;
-                                    character_name: string;
-                                    coin_num: number;
-                                    /** Format: date-time */
-                                    created_at: string;
-                                    describe: string;
-                                    live_message_count?: number;
-                                    live_num: number;
-                                    live_status: boolean;
-                                    room_id: string;
-                                    room_name: string;
-                                    room_type: number;
-                                    title: string;
-                                    uid: string;
-                                    user_message_count?: number;
-                                    username: string;
-                                };
-                            };
+                            data: components["schemas"]["SavedChatRoom"];
                         };
                     };
                 };
@@ -522,7 +459,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -531,7 +468,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -540,7 +477,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -599,24 +536,7 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
-                                room: {
-                                    character_date: string;
-                                    character_name: string;
-                                    coin_num: number;
-                                    /** Format: date-time */
-                                    created_at: string;
-                                    describe: string;
-                                    live_message_count?: number;
-                                    live_num: number;
-                                    live_status: boolean;
-                                    room_id: string;
-                                    room_name: string;
-                                    room_type: number;
-                                    title: string;
-                                    uid: string;
-                                    user_message_count?: number;
-                                    username: string;
-                                };
+                                room: components["schemas"]["AnchorRoom"];
                             };
                         };
                     };
@@ -627,7 +547,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -636,7 +556,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -645,7 +565,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -654,7 +574,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -698,24 +618,7 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
-                                room: {
-                                    character_date: string;
-                                    character_name: string;
-                                    coin_num: number;
-                                    /** Format: date-time */
-                                    created_at: string;
-                                    describe: string;
-                                    live_message_count?: number;
-                                    live_num: number;
-                                    live_status: boolean;
-                                    room_id: string;
-                                    room_name: string;
-                                    room_type: number;
-                                    title: string;
-                                    uid: string;
-                                    user_message_count?: number;
-                                    username: string;
-                                };
+                                room: components["schemas"]["AnchorRoom"];
                             };
                         };
                     };
@@ -726,7 +629,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -735,7 +638,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -744,7 +647,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -753,7 +656,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -803,14 +706,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                added: number;
-                                deleted: number;
-                                last_floor: number;
-                                received: number;
-                                replaced: number;
-                                unchanged: number;
-                            };
+                            data: components["schemas"]["IngestResult"];
                         };
                     };
                 };
@@ -820,7 +716,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -829,7 +725,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -838,7 +734,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -847,7 +743,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -856,7 +752,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -911,7 +807,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -920,7 +816,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -929,7 +825,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -938,7 +834,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -986,10 +882,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                /** Format: date-time */
-                                muted_until: string | null;
-                            };
+                            data: components["schemas"]["MuteResult"];
                         };
                     };
                 };
@@ -999,7 +892,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1008,7 +901,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1017,7 +910,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1026,7 +919,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1081,7 +974,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1090,7 +983,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1099,7 +992,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1108,7 +1001,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1153,9 +1046,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                follow_status: boolean;
-                            };
+                            data: components["schemas"]["FollowStatus"];
                         };
                     };
                 };
@@ -1165,7 +1056,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1174,7 +1065,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1183,7 +1074,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1192,7 +1083,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1233,27 +1124,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                lives_info: {
-                                    character_date: string;
-                                    character_name: string;
-                                    /** @description Viewers watching now */
-                                    live_num: number;
-                                    room_id: string;
-                                    room_info: {
-                                        coin_num: number;
-                                        describe: string;
-                                        room_type: number;
-                                        title: string;
-                                    };
-                                    room_name: string;
-                                    /** @description The anchor's user id */
-                                    uid: string;
-                                    /** @description The anchor's name */
-                                    username: string;
-                                }[];
-                                next_cursor: string | null;
-                            };
+                            data: components["schemas"]["LivePage"];
                         };
                     };
                 };
@@ -1263,7 +1134,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1302,27 +1173,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                lives_info: {
-                                    character_date: string;
-                                    character_name: string;
-                                    /** @description Viewers watching now */
-                                    live_num: number;
-                                    live_status: boolean;
-                                    room_id: string;
-                                    room_info: {
-                                        coin_num: number;
-                                        describe: string;
-                                        room_type: number;
-                                        title: string;
-                                    };
-                                    room_name: string;
-                                    /** @description The anchor's user id */
-                                    uid: string;
-                                    /** @description The anchor's name */
-                                    username: string;
-                                }[];
-                            };
+                            data: components["schemas"]["FollowedLives"];
                         };
                     };
                 };
@@ -1332,7 +1183,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1341,7 +1192,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1384,30 +1235,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                chat_info: {
-                                    floor: number;
-                                    /** @description true: the anchor; false: the AI character */
-                                    is_user: boolean;
-                                    live_message: string;
-                                    /** @description The chat tool's own stamp */
-                                    original_send_date: string | null;
-                                    /**
-                                     * Format: date-time
-                                     * @description When the server received it (UTC)
-                                     */
-                                    send_date: string;
-                                    /** @description The anchor's persona name, or the character name */
-                                    sender_name: string;
-                                }[];
-                                has_more: boolean;
-                                room_id: string;
-                                room_name: string;
-                                /** @description Server time (ms) just before the page was read; pass it as changed_since when opening the room WebSocket */
-                                server_time: number;
-                                uid: string;
-                                username: string;
-                            };
+                            data: components["schemas"]["LiveChatHistory"];
                         };
                     };
                 };
@@ -1417,7 +1245,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1426,7 +1254,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1435,7 +1263,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1472,30 +1300,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                chat_info: {
-                                    floor: number;
-                                    /** @description true: the anchor; false: the AI character */
-                                    is_user: boolean;
-                                    live_message: string;
-                                    /** @description The chat tool's own stamp */
-                                    original_send_date: string | null;
-                                    /**
-                                     * Format: date-time
-                                     * @description When the server received it (UTC)
-                                     */
-                                    send_date: string;
-                                    /** @description The anchor's persona name, or the character name */
-                                    sender_name: string;
-                                }[];
-                                has_more: boolean;
-                                room_id: string;
-                                room_name: string;
-                                /** @description Server time (ms) just before the page was read; pass it as changed_since when opening the room WebSocket */
-                                server_time: number;
-                                uid: string;
-                                username: string;
-                            };
+                            data: components["schemas"]["LiveChatHistory"];
                         };
                     };
                 };
@@ -1505,7 +1310,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1514,7 +1319,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1523,7 +1328,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1564,33 +1369,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                follow_info: {
-                                    follow_status: boolean;
-                                };
-                                live_info: {
-                                    character_name: string;
-                                    describe: string;
-                                    live_num: number;
-                                    live_status: boolean;
-                                    room_id: string;
-                                    room_name: string;
-                                    title: string;
-                                    uid: string;
-                                    username: string;
-                                };
-                                subscription_info: {
-                                    amount: number;
-                                    /** Format: date-time */
-                                    expires_at: string | null;
-                                    subscription_status: boolean;
-                                };
-                                vip_info: {
-                                    amount: number;
-                                    room_type: number;
-                                    vip_status: boolean;
-                                };
-                            };
+                            data: components["schemas"]["LiveInfo"];
                         };
                     };
                 };
@@ -1600,7 +1379,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1609,7 +1388,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1618,7 +1397,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1655,33 +1434,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                follow_info: {
-                                    follow_status: boolean;
-                                };
-                                live_info: {
-                                    character_name: string;
-                                    describe: string;
-                                    live_num: number;
-                                    live_status: boolean;
-                                    room_id: string;
-                                    room_name: string;
-                                    title: string;
-                                    uid: string;
-                                    username: string;
-                                };
-                                subscription_info: {
-                                    amount: number;
-                                    /** Format: date-time */
-                                    expires_at: string | null;
-                                    subscription_status: boolean;
-                                };
-                                vip_info: {
-                                    amount: number;
-                                    room_type: number;
-                                    vip_status: boolean;
-                                };
-                            };
+                            data: components["schemas"]["LiveInfo"];
                         };
                     };
                 };
@@ -1691,7 +1444,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1700,7 +1453,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1709,7 +1462,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1748,27 +1501,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                chat_info: {
-                                    /** @description Extra: the sender's standing in the room when they wrote (its anchor, a subscriber of the anchor, a VIP who unlocked it) */
-                                    badges: ("anchor" | "subscriber" | "vip")[];
-                                    id: number;
-                                    /** Format: date-time */
-                                    send_date: string;
-                                    /** @description Empty for guests */
-                                    uid: string;
-                                    user_message: string;
-                                    username: string;
-                                }[];
-                                room_id: string;
-                                room_name: string;
-                                /** @description Server time (ms) just before the page was read; pass it as changed_since when opening the room WebSocket */
-                                server_time: number;
-                                /** @description The anchor's user id */
-                                uid: string;
-                                /** @description The character name */
-                                username: string;
-                            };
+                            data: components["schemas"]["UserChatHistory"];
                         };
                     };
                 };
@@ -1778,7 +1511,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1787,7 +1520,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1796,7 +1529,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1829,27 +1562,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                chat_info: {
-                                    /** @description Extra: the sender's standing in the room when they wrote (its anchor, a subscriber of the anchor, a VIP who unlocked it) */
-                                    badges: ("anchor" | "subscriber" | "vip")[];
-                                    id: number;
-                                    /** Format: date-time */
-                                    send_date: string;
-                                    /** @description Empty for guests */
-                                    uid: string;
-                                    user_message: string;
-                                    username: string;
-                                }[];
-                                room_id: string;
-                                room_name: string;
-                                /** @description Server time (ms) just before the page was read; pass it as changed_since when opening the room WebSocket */
-                                server_time: number;
-                                /** @description The anchor's user id */
-                                uid: string;
-                                /** @description The character name */
-                                username: string;
-                            };
+                            data: components["schemas"]["UserChatHistory"];
                         };
                     };
                 };
@@ -1859,7 +1572,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1868,7 +1581,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1877,7 +1590,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1928,11 +1641,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                charged: number;
-                                coin_num: number;
-                                vip_status: boolean;
-                            };
+                            data: components["schemas"]["VipPaymentResult"];
                         };
                     };
                 };
@@ -1942,7 +1651,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1951,7 +1660,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1960,7 +1669,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1969,7 +1678,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1978,7 +1687,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -1987,7 +1696,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2040,11 +1749,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                id: number;
-                                /** Format: date-time */
-                                send_date: string;
-                            };
+                            data: components["schemas"]["PostedUserMessage"];
                         };
                     };
                 };
@@ -2054,7 +1759,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2063,7 +1768,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2072,7 +1777,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2081,7 +1786,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2114,6 +1819,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description The price the viewer saw; a different current price is refused with price_changed */
                         amount?: number;
                         anchor_id: string;
                     };
@@ -2129,14 +1835,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                amount: number;
-                                charged: number;
-                                coin_num: number;
-                                /** Format: date-time */
-                                expires_at: string;
-                                subscription_status: boolean;
-                            };
+                            data: components["schemas"]["SubscriptionResult"];
                         };
                     };
                 };
@@ -2146,7 +1845,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2155,7 +1854,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2164,7 +1863,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2173,7 +1872,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2182,7 +1881,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2191,7 +1890,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2227,20 +1926,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            actually_paid: number | null;
-                            /** @enum {number} */
-                            code: 0;
-                            /** @description The user's current diamond balance */
-                            coin_num: number;
-                            coin_num_credited: number;
-                            expires_at: string;
-                            message: string;
-                            order_id: string;
-                            pay_amount: number | null;
-                            pay_currency: string;
-                            status: string;
-                        };
+                        "application/json": components["schemas"]["PaymentStatus"];
                     };
                 };
                 /** @description Default Response */
@@ -2249,7 +1935,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2258,7 +1944,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2267,7 +1953,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2318,7 +2004,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2327,7 +2013,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2336,7 +2022,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2345,7 +2031,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2384,25 +2070,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                orders: {
-                                    actually_paid: number | null;
-                                    /** @description Diamonds the package is worth */
-                                    coin_num: number;
-                                    coin_num_credited: number;
-                                    created_at: string;
-                                    /** @description Price in USD */
-                                    crypto_amount: number;
-                                    expires_at: string;
-                                    order_id: string;
-                                    pay_address: string | null;
-                                    pay_amount: number | null;
-                                    pay_currency: string;
-                                    payment_id: string | null;
-                                    /** @description creating, a NOWPayments payment_status, or expired (also when expired locally) */
-                                    status: string;
-                                }[];
-                            };
+                            data: components["schemas"]["PaymentOrders"];
                         };
                     };
                 };
@@ -2412,7 +2080,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2421,7 +2089,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2460,14 +2128,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                packages: {
-                                    coin_num: number;
-                                    crypto_amount: number;
-                                }[];
-                                /** @description simulated: offline demo mode, where POST /api/payment/simulate/:order_id exists */
-                                provider: "nowpayments" | "simulated";
-                            };
+                            data: components["schemas"]["RechargePackages"];
                         };
                     };
                 };
@@ -2477,7 +2138,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2522,21 +2183,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {number} */
-                            code: 0;
-                            /** @description Diamonds credited once the payment is finished */
-                            coin_num: number;
-                            expires_at: string;
-                            message: string;
-                            order_id: string;
-                            pay_address: string;
-                            pay_amount: number;
-                            pay_currency: string;
-                            payment_id: string;
-                            /** @description Base64 PNG of pay_address (no data: prefix) */
-                            qr_code: string;
-                        };
+                        "application/json": components["schemas"]["RechargeStarted"];
                     };
                 };
                 /** @description Default Response */
@@ -2545,7 +2192,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2554,7 +2201,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2563,7 +2210,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2572,7 +2219,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2581,7 +2228,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2626,13 +2273,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {number} */
-                            code: 0;
-                            coin_num_credited: number;
-                            outcome: string;
-                            status: string;
-                        };
+                        "application/json": components["schemas"]["SimulatedPayment"];
                     };
                 };
                 /** @description Default Response */
@@ -2641,7 +2282,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2650,7 +2291,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2659,7 +2300,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2668,7 +2309,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2707,11 +2348,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                token: string;
-                                uid: string;
-                                username: string;
-                            };
+                            data: components["schemas"]["AnchorAuth"];
                         };
                     };
                 };
@@ -2721,7 +2358,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2730,7 +2367,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2739,7 +2376,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2776,17 +2413,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                blocks: {
-                                    /** Format: date-time */
-                                    blocked_at: string;
-                                    /** @description The blocked guest, or empty for a user */
-                                    guest_name: string;
-                                    /** @description The blocked user, or empty for a guest */
-                                    uid: string;
-                                    username: string;
-                                }[];
-                            };
+                            data: components["schemas"]["BlockList"];
                         };
                     };
                 };
@@ -2796,7 +2423,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2805,7 +2432,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2838,9 +2465,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                blocked: boolean;
-                            };
+                            data: components["schemas"]["BlockState"];
                         };
                     };
                 };
@@ -2850,7 +2475,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2859,7 +2484,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2868,7 +2493,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2906,13 +2531,7 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
-                                user_info: {
-                                    coin_num: number;
-                                    guest_name?: string;
-                                    status: boolean;
-                                    uid: string;
-                                    uname: string;
-                                };
+                                user_info: components["schemas"]["UserInfo"];
                             };
                         };
                     };
@@ -2923,7 +2542,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2972,13 +2591,7 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
-                                user_info: {
-                                    coin_num: number;
-                                    guest_name?: string;
-                                    status: boolean;
-                                    uid: string;
-                                    uname: string;
-                                };
+                                user_info: components["schemas"]["UserInfo"];
                             };
                         };
                     };
@@ -2989,7 +2602,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -2998,7 +2611,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3007,7 +2620,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3016,7 +2629,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3062,7 +2675,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3071,7 +2684,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3105,7 +2718,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3114,7 +2727,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3161,13 +2774,7 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
-                                user_info: {
-                                    coin_num: number;
-                                    guest_name?: string;
-                                    status: boolean;
-                                    uid: string;
-                                    uname: string;
-                                };
+                                user_info: components["schemas"]["UserInfo"];
                             };
                         };
                     };
@@ -3178,7 +2785,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3187,7 +2794,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3196,7 +2803,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3233,9 +2840,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                coin_num: number;
-                            };
+                            data: components["schemas"]["WalletBalance"];
                         };
                     };
                 };
@@ -3245,7 +2850,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3254,7 +2859,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3293,14 +2898,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                subscriptions: {
-                                    anchor_id: string;
-                                    anchor_name: string;
-                                    /** Format: date-time */
-                                    expires_at: string;
-                                }[];
-                            };
+                            data: components["schemas"]["ActiveSubscriptions"];
                         };
                     };
                 };
@@ -3310,7 +2908,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3319,7 +2917,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3361,37 +2959,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {number} */
                             code: 0;
-                            data: {
-                                next_cursor: string | null;
-                                transactions: {
-                                    /** @description Signed change of the balance */
-                                    amount: number;
-                                    anchor_id?: string;
-                                    /** @description Extra: the anchor of a vip_room or subscription entry */
-                                    anchor_name?: string;
-                                    balance_after: number;
-                                    /** Format: date-time */
-                                    created_at: string;
-                                    id: string;
-                                    order_id?: string;
-                                    /** @description Extra: the crypto amount asked for a recharge */
-                                    pay_amount?: string;
-                                    /** @description Extra: the crypto currency of a recharge, e.g. usdttrc20 */
-                                    pay_currency?: string;
-                                    /** @description Extra: a recharge's price, a decimal string (e.g. USD) */
-                                    price_amount?: string;
-                                    /** @description Extra: the currency of price_amount */
-                                    price_currency?: string;
-                                    reason?: string;
-                                    room_id?: string;
-                                    /** @description Extra: the room of a vip_room entry */
-                                    room_name?: string;
-                                    /** @description Extra: that room's title, when it has one */
-                                    room_title?: string;
-                                    /** @description vip_room, subscription, recharge or adjustment */
-                                    type: string;
-                                }[];
-                            };
+                            data: components["schemas"]["TransactionsPage"];
                         };
                     };
                 };
@@ -3401,7 +2969,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3410,7 +2978,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3568,13 +3136,22 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description Each WebSocket text frame after the upgrade: a ServerFrame from the server or a ClientFrame from the client */
+                101: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServerFrame"] | components["schemas"]["ClientFrame"];
+                    };
+                };
                 /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3583,7 +3160,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3592,7 +3169,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3601,7 +3178,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Default Response */
@@ -3610,7 +3187,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3627,14 +3204,455 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** ErrorBody */
-        "def-0": {
+        ActiveSubscription: {
+            anchor_id: string;
+            anchor_name: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
+        ActiveSubscriptions: {
+            /** @description Running subscriptions, soonest to end first */
+            subscriptions: components["schemas"]["ActiveSubscription"][];
+        };
+        AnchorAuth: {
+            token: string;
+            uid: string;
+            username: string;
+        };
+        AnchorRoom: {
+            character_date: string;
+            character_name: string;
+            coin_num: number;
+            /** Format: date-time */
+            created_at: string;
+            describe: string;
+            live_message_count?: number;
+            live_num: number;
+            live_status: boolean;
+            room_id: string;
+            room_name: string;
+            room_type: number;
+            title: string;
+            uid: string;
+            user_message_count?: number;
+            username: string;
+        };
+        BlockedViewer: {
+            /** Format: date-time */
+            blocked_at: string;
+            /** @description The blocked guest, or empty for a user */
+            guest_name: string;
+            /** @description The blocked user, or empty for a guest */
+            uid: string;
+            username: string;
+        };
+        BlockList: {
+            /** @description Oldest block first */
+            blocks: components["schemas"]["BlockedViewer"][];
+        };
+        BlockState: {
+            blocked: boolean;
+        };
+        ChatBadge: "anchor" | "subscriber" | "vip";
+        ChatLiveMessageFrame: {
+            data: components["schemas"]["LiveMessageData"];
+            /** @enum {string} */
+            type: "chat_live_message";
+        };
+        ChatUserMessageDeletedFrame: {
+            data: {
+                id: number;
+            };
+            /** @enum {string} */
+            type: "chat_user_message_deleted";
+        };
+        ChatUserMessageFrame: {
+            data: components["schemas"]["UserMessage"];
+            /** @enum {string} */
+            type: "chat_user_message";
+        };
+        ClientFrame: components["schemas"]["SendUserMessageFrame"] | components["schemas"]["PingFrame"];
+        EarningsEntry: {
+            amount: number;
+            /** Format: date-time */
+            created_at: string;
+            from_uid?: string;
+            id: string;
+            room_id?: string;
+            type: string;
+        };
+        EarningsSummary: {
+            active_subscribers: number;
+            /** @description Current earnings balance */
+            coin_num: number;
+            recent: components["schemas"]["EarningsEntry"][];
+            subscription_price: number;
+            subscription_total: number;
+            total_earned: number;
+            vip_total: number;
+        };
+        ErrorBody: {
             /** @enum {number} */
             code: 1;
             error: string;
             message: string;
         } & {
             [key: string]: unknown;
+        };
+        ErrorFrame: {
+            data: {
+                error: string;
+                message: string;
+            };
+            /** @enum {string} */
+            type: "error";
+        };
+        FollowedListing: {
+            character_date: string;
+            character_name: string;
+            /** @description Viewers watching now */
+            live_num: number;
+            live_status: boolean;
+            room_id: string;
+            room_info: components["schemas"]["RoomInfo"];
+            room_name: string;
+            /** @description The anchor's user id */
+            uid: string;
+            /** @description The anchor's name */
+            username: string;
+        };
+        FollowedLives: {
+            lives_info: components["schemas"]["FollowedListing"][];
+        };
+        FollowStatus: {
+            follow_status: boolean;
+        };
+        HeartbeatFrame: {
+            /** @enum {string} */
+            type: "heartbeat";
+        };
+        Hello: {
+            /** @description The server sends a heartbeat frame after this long without other frames: a longer silence than twice this means the connection is dead */
+            heartbeat_ms: number;
+            /** @description Highest transcript floor now, -1 when empty */
+            last_floor: number;
+            /** @description Highest viewer message id now, 0 when none */
+            last_user_message_id: number;
+            live_num: number;
+            live_status: boolean;
+            /** @description false: more was missed than the resume replay carries; reload the histories */
+            resume_complete: boolean;
+            room_id: string;
+            /** @description The server's clock (ms) before the state was read: changed_since for a later resume */
+            server_time: number;
+        };
+        HelloFrame: {
+            data: components["schemas"]["Hello"];
+            /** @enum {string} */
+            type: "hello";
+        };
+        IngestResult: {
+            added: number;
+            deleted: number;
+            /** @description Highest floor in the room after the post, -1 when empty */
+            last_floor: number;
+            received: number;
+            replaced: number;
+            unchanged: number;
+        };
+        LiveChatHistory: {
+            chat_info: components["schemas"]["TranscriptItem"][];
+            /** @description Older messages exist: page back with before_floor = chat_info[0].floor */
+            has_more: boolean;
+            room_id: string;
+            room_name: string;
+            /** @description Server time (ms) just before the page was read; pass it as changed_since when opening the room WebSocket */
+            server_time: number;
+            uid: string;
+            username: string;
+        };
+        LiveInfo: {
+            follow_info: {
+                follow_status: boolean;
+            };
+            live_info: {
+                character_name: string;
+                describe: string;
+                live_num: number;
+                live_status: boolean;
+                room_id: string;
+                room_name: string;
+                title: string;
+                uid: string;
+                username: string;
+            };
+            subscription_info: components["schemas"]["SubscriptionInfo"];
+            vip_info: {
+                amount: number;
+                room_type: number;
+                vip_status: boolean;
+            };
+        };
+        LiveListing: {
+            character_date: string;
+            character_name: string;
+            /** @description Viewers watching now */
+            live_num: number;
+            room_id: string;
+            room_info: components["schemas"]["RoomInfo"];
+            room_name: string;
+            /** @description The anchor's user id */
+            uid: string;
+            /** @description The anchor's name */
+            username: string;
+        };
+        LiveMessageData: {
+            /** @description The line's 0-based position in the chat */
+            floor: number;
+            /** @description true: the anchor; false: the AI character */
+            is_user: boolean;
+            live_message: string;
+            op: "add" | "replace" | "delete";
+            /**
+             * Format: date-time
+             * @description When the server received it (UTC)
+             */
+            send_date: string;
+            /** @description The anchor's persona name, or the character name */
+            sender_name: string;
+        };
+        LiveNumFrame: {
+            data: {
+                live_num: number;
+            };
+            /** @enum {string} */
+            type: "live_num";
+        };
+        LivePage: {
+            lives_info: components["schemas"]["LiveListing"][];
+            /** @description Pass as cursor for the next page; null on the last */
+            next_cursor: string | null;
+        };
+        LiveStatusFrame: {
+            data: {
+                live_status: boolean;
+            };
+            /** @enum {string} */
+            type: "live_status";
+        };
+        MuteResult: {
+            /** Format: date-time */
+            muted_until: string | null;
+        };
+        PaymentOrder: {
+            actually_paid: number | null;
+            /** @description Diamonds the package is worth */
+            coin_num: number;
+            coin_num_credited: number;
+            created_at: string;
+            /** @description Price in USD */
+            crypto_amount: number;
+            expires_at: string;
+            order_id: string;
+            pay_address: string | null;
+            pay_amount: number | null;
+            pay_currency: string;
+            payment_id: string | null;
+            /** @description creating, a NOWPayments payment_status, or expired (also when expired locally) */
+            status: string;
+        };
+        PaymentOrders: {
+            orders: components["schemas"]["PaymentOrder"][];
+        };
+        PaymentStatus: {
+            actually_paid: number | null;
+            /** @enum {number} */
+            code: 0;
+            /** @description The user's current diamond balance */
+            coin_num: number;
+            coin_num_credited: number;
+            expires_at: string;
+            message: string;
+            order_id: string;
+            pay_amount: number | null;
+            pay_currency: string;
+            status: string;
+        };
+        PingFrame: {
+            /** @enum {string} */
+            type: "ping";
+        };
+        PongFrame: {
+            /** @enum {string} */
+            type: "pong";
+        };
+        PostedUserMessage: {
+            id: number;
+            /** Format: date-time */
+            send_date: string;
+        };
+        RechargePackage: {
+            /** @description Diamonds it buys */
+            coin_num: number;
+            /** @description Price in USD */
+            crypto_amount: number;
+        };
+        RechargePackages: {
+            packages: components["schemas"]["RechargePackage"][];
+            /** @description simulated: offline demo mode, where POST /api/payment/simulate/:order_id exists */
+            provider: "nowpayments" | "simulated";
+        };
+        RechargeStarted: {
+            /** @enum {number} */
+            code: 0;
+            /** @description Diamonds credited once the payment is finished */
+            coin_num: number;
+            expires_at: string;
+            message: string;
+            order_id: string;
+            pay_address: string;
+            pay_amount: number;
+            pay_currency: string;
+            payment_id: string;
+            /** @description Base64 PNG of pay_address (no data: prefix) */
+            qr_code: string;
+        };
+        RoomInfo: {
+            coin_num: number;
+            describe: string;
+            /** @description 0 free, 1 VIP, 2 private */
+            room_type: number;
+            title: string;
+        };
+        SavedChatRoom: {
+            created: boolean;
+            room: components["schemas"]["AnchorRoom"];
+        };
+        SendUserMessageFrame: {
+            /** @enum {string} */
+            type: "chat_user_message";
+            /** @description Same rules as POST /api/live/save_user_chat_history */
+            user_message: string;
+        };
+        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"] | components["schemas"]["HeartbeatFrame"];
+        SimulatedPayment: {
+            /** @enum {number} */
+            code: 0;
+            coin_num_credited: number;
+            outcome: string;
+            status: string;
+        };
+        SubscriptionInfo: {
+            /** @description The anchor's subscription price in diamonds */
+            amount: number;
+            /**
+             * Format: date-time
+             * @description Expiry of the viewer's active subscription, or null
+             */
+            expires_at: string | null;
+            subscription_status: boolean;
+        };
+        SubscriptionPriceSetting: {
+            subscription_price: number;
+        };
+        SubscriptionResult: {
+            amount: number;
+            charged: number;
+            coin_num: number;
+            /** Format: date-time */
+            expires_at: string;
+            subscription_status: boolean;
+        };
+        TransactionsPage: {
+            next_cursor: string | null;
+            transactions: components["schemas"]["WalletTransaction"][];
+        };
+        TranscriptItem: {
+            /** @description The line's 0-based position in the chat */
+            floor: number;
+            /** @description true: the anchor; false: the AI character */
+            is_user: boolean;
+            live_message: string;
+            /** @description The chat tool's own stamp, verbatim */
+            original_send_date: string | null;
+            /**
+             * Format: date-time
+             * @description When the server received it (UTC)
+             */
+            send_date: string;
+            /** @description The anchor's persona name, or the character name */
+            sender_name: string;
+        };
+        UserChatHistory: {
+            chat_info: components["schemas"]["UserMessage"][];
+            room_id: string;
+            room_name: string;
+            /** @description Server time (ms) just before the page was read; pass it as changed_since when opening the room WebSocket */
+            server_time: number;
+            /** @description The anchor's user id */
+            uid: string;
+            /** @description The character name */
+            username: string;
+        };
+        UserInfo: {
+            /** @description Diamond balance */
+            coin_num: number;
+            /** @description Guests only: the stable name they chat under */
+            guest_name?: string;
+            /** @description true when logged in */
+            status: boolean;
+            /** @description Empty for guests */
+            uid: string;
+            uname: string;
+        };
+        UserMessage: {
+            /** @description Extra: the sender's standing in the room when they wrote (its anchor, a subscriber of the anchor, a VIP who unlocked it) */
+            badges: components["schemas"]["ChatBadge"][];
+            id: number;
+            /** Format: date-time */
+            send_date: string;
+            /** @description Empty for guests */
+            uid: string;
+            user_message: string;
+            username: string;
+        };
+        VipPaymentResult: {
+            /** @description Diamonds taken by this call: 0 when the room was already unlocked */
+            charged: number;
+            /** @description Balance after the payment */
+            coin_num: number;
+            vip_status: boolean;
+        };
+        WalletBalance: {
+            coin_num: number;
+        };
+        WalletTransaction: {
+            /** @description Signed change of the balance */
+            amount: number;
+            anchor_id?: string;
+            /** @description Extra: the anchor of a vip_room or subscription entry */
+            anchor_name?: string;
+            balance_after: number;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            order_id?: string;
+            /** @description Extra: the crypto amount asked for a recharge */
+            pay_amount?: string;
+            /** @description Extra: the crypto currency of a recharge, e.g. usdttrc20 */
+            pay_currency?: string;
+            /** @description Extra: a recharge's price, a decimal string (e.g. USD) */
+            price_amount?: string;
+            /** @description Extra: the currency of price_amount */
+            price_currency?: string;
+            reason?: string;
+            room_id?: string;
+            /** @description Extra: the room of a vip_room entry */
+            room_name?: string;
+            /** @description Extra: that room's title, when it has one */
+            room_title?: string;
+            /** @description vip_room, subscription, recharge or adjustment */
+            type: string;
         };
     };
     responses: never;

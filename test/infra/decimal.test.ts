@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { normaliseDecimal, parseDecimal, proRataFloor, sameAmount } from '../../src/payments/decimal.js';
+import { normaliseDecimal, parseDecimal, proRataFloor, sameAmount } from '../../src/infra/decimal.js';
 
 describe('decimal amounts', () => {
   it('compares amounts exactly whatever their spelling', () => {

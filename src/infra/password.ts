@@ -1,3 +1,4 @@
+/** Password hashing with scrypt, off the event loop; the stored format carries its parameters. */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 function scrypt(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {

@@ -1,0 +1,33 @@
+/** The accounts feature: sign-up, login and sessions, and the access check every route declares. */
+import type { Kysely } from 'kysely';
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import type { Database } from '../db/schema.js';
+import type { RateLimiter } from '../infra/rate-limiter.js';
+import { RequestAuth } from './auth.js';
+import { routeAuth } from './route-auth.js';
+import { accountsRoutes } from './routes.js';
+import { AccountsService } from './service.js';
+
+export interface AccountsFeatureOptions {
+  db: Kysely<Database>;
+  rateLimiter: RateLimiter;
+  config: Pick<Config, 'sessionTtlDays' | 'loginMaxFailures' | 'loginWindowSeconds' | 'passwordHashCost' | 'cookieSecure'>;
+  clock?: () => number;
+}
+
+export const accountsFeature = fp<AccountsFeatureOptions>(
+  async (app, { db, rateLimiter, config, clock }) => {
+    const accounts = new AccountsService(db, rateLimiter, {
+      sessionTtlDays: config.sessionTtlDays,
+      loginMaxFailures: config.loginMaxFailures,
+      loginWindowSeconds: config.loginWindowSeconds,
+      passwordHashCost: config.passwordHashCost,
+      clock,
+    });
+    const auth = new RequestAuth(accounts, { cookieSecure: config.cookieSecure });
+    await app.register(routeAuth, { auth });
+    await app.register(accountsRoutes, { accounts, auth });
+  },
+  { name: 'accounts', dependencies: ['@fastify/cookie', 'api-docs'] },
+);

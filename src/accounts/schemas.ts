@@ -1,0 +1,35 @@
+/** The accounts feature's wire shapes: requests and answers of its routes, defined once. */
+import { Type, type Static } from 'typebox';
+
+/** Who the caller is (contract 1). Guests get status:false, uname 游客 and their guest_name. */
+export const UserInfo = Type.Object(
+  {
+    uid: Type.String({ description: 'Empty for guests' }),
+    status: Type.Boolean({ description: 'true when logged in' }),
+    uname: Type.String(),
+    coin_num: Type.Integer({ description: 'Diamond balance' }),
+    guest_name: Type.Optional(Type.String({ description: "Guests only: the stable name they chat under" })),
+  },
+  { $id: 'UserInfo' },
+);
+export type UserInfo = Static<typeof UserInfo>;
+
+export const UserInfoBody = Type.Object({ user_info: UserInfo });
+
+/** An anchor's identity and a fresh bearer token for the anchor API. */
+export const AnchorAuth = Type.Object({ uid: Type.String(), username: Type.String(), token: Type.String() }, { $id: 'AnchorAuth' });
+export type AnchorAuth = Static<typeof AnchorAuth>;
+
+// ---- requests ------------------------------------------------------------------------------------
+
+const CredentialFields = {
+  username: Type.String({ maxLength: 64 }),
+  password: Type.String({ maxLength: 256 }),
+};
+
+export const Credentials = Type.Object(CredentialFields);
+
+export const AnchorLogin = Type.Object({
+  ...CredentialFields,
+  become_anchor: Type.Optional(Type.Boolean({ description: 'A viewer account that signs in with this flag becomes an anchor account too' })),
+});

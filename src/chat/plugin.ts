@@ -1,0 +1,33 @@
+/** The chat feature: the anchor's transcript, moderation, viewer chat and histories, as app.chat. */
+import type { Kysely } from 'kysely';
+import fp from 'fastify-plugin';
+import type { Database } from '../db/schema.js';
+import type { RateLimiter } from '../infra/rate-limiter.js';
+import type { EventBus } from '../realtime/index.js';
+import { chatRoutes } from './routes.js';
+import { ChatService } from './service.js';
+
+export interface ChatFeatureOptions {
+  db: Kysely<Database>;
+  eventBus: EventBus;
+  rateLimiter: RateLimiter;
+  /** Viewer chat: at most `messages` per sender per room per window. */
+  rateLimit: { messages: number; windowSeconds: number };
+  clock?: () => number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    chat: ChatService;
+  }
+}
+
+export const chatFeature = fp<ChatFeatureOptions>(
+  async (app, { db, ...deps }) => {
+    const chat = new ChatService(db, { ...deps, rooms: app.rooms });
+    app.addHook('onClose', async () => chat.close());
+    app.decorate('chat', chat);
+    await app.register(chatRoutes, { chat });
+  },
+  { name: 'chat', dependencies: ['auth', 'api-docs', 'rooms'] },
+);

@@ -1,0 +1,66 @@
+/** Viewers' own chat: the one path a viewer message takes, over HTTP or the room WebSocket. */
+import type { Viewer } from '../accounts/index.js';
+import { badRequest, forbidden, tooManyRequests } from '../http/errors.js';
+import { consume, type RateLimiter } from '../infra/rate-limiter.js';
+import type { EventBus, UserMessageData } from '../realtime/index.js';
+import type { RoomsService } from '../rooms/index.js';
+import { formatBadges, mapUserMessage } from './mappers.js';
+import { viewerSubject, type Moderation } from './moderation.js';
+import type { ChatRepository } from './repository.js';
+
+export const MAX_USER_MESSAGE_CHARS = 500;
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+export interface ViewerChatDeps {
+  repo: ChatRepository;
+  rooms: RoomsService;
+  moderation: Moderation;
+  eventBus: EventBus;
+  rateLimiter: RateLimiter;
+  rateLimit: { messages: number; windowSeconds: number };
+  clock: () => number;
+}
+
+export class ViewerChat {
+  constructor(private readonly deps: ViewerChatDeps) {}
+
+  /** Access, validation, mute, rate limit, store, then announce. Identity comes only from `viewer`. */
+  async post(viewer: Viewer, roomId: string, text: string): Promise<UserMessageData> {
+    const room = await this.deps.rooms.assertCanEnter(viewer, roomId);
+    const message = validateUserMessage(text);
+    const subject = viewerSubject(viewer);
+    const now = this.deps.clock();
+    const mutedUntil = await this.deps.moderation.mutedUntil(roomId, subject);
+    if (mutedUntil > now) {
+      throw forbidden('muted', `You are muted in this room until ${new Date(mutedUntil).toISOString()}`);
+    }
+    const { messages, windowSeconds } = this.deps.rateLimit;
+    const limit = await consume(this.deps.rateLimiter, `chat:${roomId}:${subject}`, messages, windowSeconds);
+    if (!limit.allowed) throw tooManyRequests('You are sending messages too fast', limit.retryAfterSeconds);
+
+    const row = {
+      room_id: roomId,
+      user_id: viewer.kind === 'user' ? viewer.user.id : null,
+      guest_name: viewer.kind === 'guest' ? viewer.guestName : null,
+      username: viewer.kind === 'user' ? viewer.user.username : viewer.guestName,
+      message,
+      created_at: now,
+      deleted_at: null,
+      badges: formatBadges(await this.deps.rooms.chatBadges(viewer, room)),
+    };
+    const id = await this.deps.repo.insertUserMessage(row);
+    const data = mapUserMessage({ ...row, id });
+    await this.deps.eventBus.publish({ type: 'chat_user_message', room_id: roomId, data });
+    return data;
+  }
+}
+
+function validateUserMessage(text: string): string {
+  const message = typeof text === 'string' ? text.trim() : '';
+  if (message === '') throw badRequest('empty_message', 'The message is empty');
+  if ([...message].length > MAX_USER_MESSAGE_CHARS) {
+    throw badRequest('message_too_long', `Messages are at most ${MAX_USER_MESSAGE_CHARS} characters`);
+  }
+  if (CONTROL_CHARACTER.test(message)) throw badRequest('invalid_message', 'Messages may not contain control characters');
+  return message;
+}

@@ -1,0 +1,21 @@
+/**
+ * Every route says who may call it, in its config (`config: { auth }`). The accounts feature
+ * enforces the levels (src/accounts/route-auth.ts) and refuses to start with a route that says
+ * nothing, so a forgotten check cannot fail open.
+ */
+export const AUTH_LEVELS = ['public', 'viewer', 'user', 'anchor'] as const;
+
+/**
+ * - `public`: anyone; the caller's identity is not looked at.
+ * - `viewer`: anyone, as a signed-in user or a guest (a cookieless guest gets a guest cookie).
+ * - `user`: a signed-in user (session cookie), else 401.
+ * - `anchor`: an anchor's bearer token, else 401 (403 `anchor_token_required` with only a viewer
+ *   session).
+ */
+export type AuthLevel = (typeof AUTH_LEVELS)[number];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: AuthLevel;
+  }
+}

@@ -1,0 +1,3 @@
+/** The payments feature's public face: the only module other features and the composition import. */
+export { paymentsFeature } from './plugin.js';
+export type { PaymentProvider } from './provider.js';

@@ -1,0 +1,107 @@
+/** One viewer's socket: its outgoing buffer limit, its inbound rate, and closing it exactly once. */
+import type { WebSocket } from 'ws';
+import type { Viewer } from '../accounts/index.js';
+import type { RealtimeConfig } from '../config.js';
+
+export const CloseCode = {
+  goingAway: 1001,
+  internalError: 1011,
+  tooSlow: 4008,
+  tooManyMessages: 4029,
+  tooManyConnections: 4029,
+} as const;
+
+/** Time a closing socket gets to finish the close handshake before it is cut. */
+const CLOSE_GRACE_MS = 2_000;
+
+export interface JoinRequest {
+  roomId: string;
+  viewer: Viewer;
+  ip: string;
+  /** Several events per frame, newline-delimited. */
+  batch: boolean;
+  afterFloor?: number;
+  afterUserMessageId?: number;
+  /** With a resume: also replay edits and deletions since this server time (ms). */
+  changedSince?: number;
+}
+
+/** What a buffered event would duplicate if the replay already carried it. */
+export interface Pending {
+  bytes: Buffer;
+  addedFloor?: number;
+  userMessageId?: number;
+}
+
+/** Presence counts a viewer once however many sockets they have open. */
+export function viewerKey(viewer: Viewer): string {
+  return viewer.kind === 'user' ? `user:${viewer.user.id}` : `guest:${viewer.guestName}`;
+}
+
+export class Connection {
+  joining = true;
+  closed = false;
+  missedPongs = 0;
+  /** Something was sent since the last heartbeat tick. */
+  active = false;
+  /** Live events that arrived while hello and the replay were being read. */
+  pending: Pending[] = [];
+  /** Client frames received before the join finished; handled right after it. */
+  inbox: Array<{ data: Buffer; isBinary: boolean }> = [];
+  readonly viewerKey: string;
+  private windowStartedAt = 0;
+  private windowCount = 0;
+
+  constructor(
+    readonly id: string,
+    readonly socket: WebSocket,
+    readonly request: JoinRequest,
+    private readonly config: RealtimeConfig,
+    /** Called once when the connection starts closing, so it stops counting and receiving at once. */
+    private readonly onClosing: (connection: Connection) => void,
+  ) {
+    this.viewerKey = viewerKey(request.viewer);
+  }
+
+  /** Queues bytes unless that would push the connection past its buffer limit (then it is dropped). */
+  send(bytes: Buffer): void {
+    if (this.closed) return;
+    if (this.socket.bufferedAmount + bytes.length > this.config.maxBufferedBytes) {
+      this.close(CloseCode.tooSlow, 'too slow: outgoing buffer full');
+      return;
+    }
+    this.active = true;
+    this.socket.send(bytes, { binary: false });
+  }
+
+  /** For the replay, which may legitimately exceed the buffer limit: waits for the socket to drain. */
+  async sendPaced(bytes: Buffer): Promise<void> {
+    if (this.closed) return;
+    this.active = true;
+    if (this.socket.bufferedAmount < this.config.maxBufferedBytes / 2) {
+      this.socket.send(bytes, { binary: false });
+      return;
+    }
+    await new Promise<void>((resolve) => this.socket.send(bytes, { binary: false }, () => resolve()));
+  }
+
+  /** Counts an inbound frame: 'ok', 'limited' (answer with an error) or 'flood' (close). */
+  countInbound(now: number): 'ok' | 'limited' | 'flood' {
+    if (now - this.windowStartedAt >= this.config.inboundWindowMs) {
+      this.windowStartedAt = now;
+      this.windowCount = 0;
+    }
+    this.windowCount += 1;
+    if (this.windowCount > 2 * this.config.inboundMaxMessages) return 'flood';
+    return this.windowCount > this.config.inboundMaxMessages ? 'limited' : 'ok';
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClosing(this);
+    this.socket.close(code, reason);
+    // A client that stopped reading never completes the close handshake.
+    setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
+  }
+}

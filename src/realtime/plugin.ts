@@ -1,0 +1,45 @@
+/**
+ * The realtime feature: the WebSocket server, the room socket route and the gateway behind it.
+ * Rooms and chat come in as the gateway's own ports, so it depends on no other feature's code.
+ */
+import websocket from '@fastify/websocket';
+import fp from 'fastify-plugin';
+import type { RealtimeConfig } from '../config.js';
+import type { OriginPolicy } from '../http/origin.js';
+import type { EventBus } from './events.js';
+import type { ChatFeed, RoomDirectory } from './feed.js';
+import { RealtimeGateway } from './gateway.js';
+import type { Presence } from './presence.js';
+import { realtimeRoutes } from './routes.js';
+
+export interface RealtimeFeatureOptions {
+  config: RealtimeConfig;
+  originPolicy: OriginPolicy;
+  rooms: RoomDirectory;
+  chat: ChatFeed;
+  eventBus: EventBus;
+  presence: Presence;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    realtime: RealtimeGateway;
+  }
+}
+
+/** Closing the app closes every socket with 1001, so clients reconnect to another instance. */
+export const realtimeFeature = fp<RealtimeFeatureOptions>(
+  async (app, { config, originPolicy, rooms, chat, eventBus, presence }) => {
+    const gateway = new RealtimeGateway({ rooms, chat, eventBus, presence, config, log: app.log });
+    await app.register(websocket, {
+      // Deflate costs CPU and memory per socket for little gain on short chat frames.
+      options: { maxPayload: config.maxPayloadBytes, perMessageDeflate: false, clientTracking: false },
+      preClose: async () => {
+        await gateway.close();
+      },
+    });
+    app.decorate('realtime', gateway);
+    await app.register(realtimeRoutes, { gateway, originPolicy });
+  },
+  { name: 'realtime', dependencies: ['auth', 'api-docs'] },
+);

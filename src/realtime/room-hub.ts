@@ -1,0 +1,149 @@
+/**
+ * The viewers of one room on this instance. An event is serialised once and the same bytes go to
+ * every socket (batch-mode sockets get queued events joined into one frame); additions are
+ * remembered so that a catch-up after a bus gap, and a late live copy of what a catch-up already
+ * sent, are never delivered twice.
+ */
+import type { Connection, Pending } from './connection.js';
+import type { DomainEvent } from './events.js';
+import type { ChatFeed } from './feed.js';
+import { addedLine, encodeFrame } from './frames.js';
+import type { ServerFrame } from './schemas.js';
+
+/** Most transcript lines and most viewer messages replayed on resume or sent by one catch-up. */
+export const REPLAY_LIMIT = 500;
+
+/** Room events that become viewer frames; the others only concern caches. */
+export type ViewerEvent = Exclude<DomainEvent, { type: 'room_updated' | 'access_changed' }>;
+
+/** Additions remembered per room to deduplicate a catch-up. */
+const RECENT_LIMIT = 1_000;
+/** How far behind the newest line a catch-up looks: lines can land out of order around a gap. */
+const CATCH_UP_WINDOW = 100;
+const NEWLINE = Buffer.from('\n');
+
+/** Remembers the last RECENT_LIMIT numbers added. */
+class RecentSet {
+  private readonly items = new Set<number>();
+
+  add(value: number): void {
+    this.items.add(value);
+    if (this.items.size > RECENT_LIMIT) this.items.delete(this.items.values().next().value!);
+  }
+
+  has(value: number): boolean {
+    return this.items.has(value);
+  }
+}
+
+export class RoomHub {
+  readonly connections = new Set<Connection>();
+  lastLiveNum = -1;
+  /** Highest transcript floor and viewer message id seen, for catching up after a bus gap. */
+  highestFloor = -1;
+  highestUserMessageId = 0;
+  /** Where the room stood when its first viewer here joined; older lines came with their history. */
+  baselineFloor?: number;
+  baselineUserMessageId?: number;
+  /** Recently delivered additions, so a catch-up sends only what is really missing. */
+  private readonly recentFloors = new RecentSet();
+  private readonly recentUserMessageIds = new RecentSet();
+  /** Lines delivered by a catch-up; their late live copy is dropped once. */
+  private readonly caughtUpFloors = new Set<number>();
+  private batchConnections = 0;
+  private batchQueue: Buffer[] = [];
+  private flushScheduled = false;
+
+  constructor(readonly roomId: string) {}
+
+  add(connection: Connection): void {
+    this.connections.add(connection);
+    if (connection.request.batch) this.batchConnections += 1;
+  }
+
+  remove(connection: Connection): void {
+    if (this.connections.delete(connection) && connection.request.batch) this.batchConnections -= 1;
+  }
+
+  /** Where the room stands now (read by a joining socket): what later additions are measured from. */
+  noteCursor(lastFloor: number, lastUserMessageId: number): void {
+    this.baselineFloor ??= lastFloor;
+    this.baselineUserMessageId ??= lastUserMessageId;
+    this.highestFloor = Math.max(this.highestFloor, lastFloor);
+    this.highestUserMessageId = Math.max(this.highestUserMessageId, lastUserMessageId);
+  }
+
+  /** A room event for this room's viewers, unless it duplicates one already delivered. */
+  deliverEvent(event: ViewerEvent): void {
+    // Each viewer event is the frame of its type (see events.ts); TypeScript cannot pair the two unions.
+    const pending: Pending = { bytes: encodeFrame({ type: event.type, data: event.data } as ServerFrame) };
+    if (event.type === 'chat_live_message' && event.data.op === 'add') {
+      if (this.caughtUpFloors.delete(event.data.floor)) return;
+      pending.addedFloor = event.data.floor;
+      this.recentFloors.add(event.data.floor);
+      this.highestFloor = Math.max(this.highestFloor, event.data.floor);
+    } else if (event.type === 'chat_user_message') {
+      // Ids are never reused, so a second copy is always a duplicate.
+      if (this.recentUserMessageIds.has(event.data.id)) return;
+      pending.userMessageId = event.data.id;
+      this.recentUserMessageIds.add(event.data.id);
+      this.highestUserMessageId = Math.max(this.highestUserMessageId, event.data.id);
+    }
+    this.deliver(pending);
+  }
+
+  deliver(pending: Pending): void {
+    for (const connection of this.connections) {
+      if (connection.joining) connection.pending.push(pending);
+      else if (!connection.request.batch) connection.send(pending.bytes);
+    }
+    if (this.batchConnections > 0) {
+      this.batchQueue.push(pending.bytes);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushBatch());
+      }
+    }
+  }
+
+  /** Sends queued events to batch-mode sockets as one newline-delimited frame, built once. */
+  flushBatch(): void {
+    this.flushScheduled = false;
+    const queue = this.batchQueue;
+    if (queue.length === 0) return;
+    this.batchQueue = [];
+    const joined =
+      queue.length === 1 ? queue[0]! : Buffer.concat(queue.flatMap((bytes, i) => (i === 0 ? [bytes] : [NEWLINE, bytes])));
+    for (const connection of this.connections) {
+      if (connection.request.batch && !connection.joining) connection.send(joined);
+    }
+  }
+
+  /**
+   * After the event bus lost events published since `lostSince`, sends this room's viewers what
+   * they missed, from the database: lines and viewer messages added, and edits and deletions of
+   * those they already had (idempotent, so a repeat is harmless).
+   */
+  async catchUp(chat: ChatFeed, lostSince: number): Promise<void> {
+    const roomId = this.roomId;
+    const [live, user, changes] = await Promise.all([
+      chat.liveMessagesAfter(roomId, this.highestFloor - CATCH_UP_WINDOW, REPLAY_LIMIT),
+      chat.userMessagesAfter(roomId, Math.max(0, this.highestUserMessageId - CATCH_UP_WINDOW), REPLAY_LIMIT),
+      chat.changesSince(roomId, lostSince, this.highestFloor, this.highestUserMessageId, REPLAY_LIMIT),
+    ]);
+    for (const data of changes.live) this.deliverEvent({ type: 'chat_live_message', room_id: roomId, data });
+    for (const id of changes.deletedUserMessageIds) {
+      this.deliverEvent({ type: 'chat_user_message_deleted', room_id: roomId, data: { id } });
+    }
+    for (const item of live) {
+      if (item.floor <= (this.baselineFloor ?? Infinity) || this.recentFloors.has(item.floor)) continue;
+      this.deliverEvent({ type: 'chat_live_message', room_id: roomId, data: addedLine(item) });
+      this.caughtUpFloors.add(item.floor);
+    }
+    for (const item of user) {
+      if (item.id > (this.baselineUserMessageId ?? Infinity) && !this.recentUserMessageIds.has(item.id)) {
+        this.deliverEvent({ type: 'chat_user_message', room_id: roomId, data: item });
+      }
+    }
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The room WebSocket's wire shapes: what travels in each frame, both ways. Domain events carry the
+ * same data, and the HTTP histories reuse the message shapes, so a message looks alike whichever
+ * way it reaches a client. Each named schema becomes a component of the OpenAPI document.
+ */
+import { Type, type Static, type TSchema } from 'typebox';
+
+/** The fields of a transcript line (anchor or AI message) as viewers receive it. */
+export const TranscriptLineFields = {
+  is_user: Type.Boolean({ description: 'true: the anchor; false: the AI character' }),
+  live_message: Type.String(),
+  sender_name: Type.String({ description: "The anchor's persona name, or the character name" }),
+  send_date: Type.String({ format: 'date-time', description: 'When the server received it (UTC)' }),
+  floor: Type.Integer({ description: "The line's 0-based position in the chat" }),
+};
+
+/** A transcript change: a line added, replaced (edit, swipe) or deleted (its text is then empty). */
+export const LiveMessageData = Type.Object(
+  { op: Type.Union([Type.Literal('add'), Type.Literal('replace'), Type.Literal('delete')]), ...TranscriptLineFields },
+  { $id: 'LiveMessageData' },
+);
+export type LiveMessageData = Static<typeof LiveMessageData>;
+
+/** What set a viewer apart in a room when they wrote: its anchor, a subscriber of the anchor, a VIP who unlocked it. */
+export const ChatBadge = Type.Union([Type.Literal('anchor'), Type.Literal('subscriber'), Type.Literal('vip')], { $id: 'ChatBadge' });
+export type ChatBadge = Static<typeof ChatBadge>;
+
+/** A viewer's chat message. */
+export const UserMessage = Type.Object(
+  {
+    id: Type.Integer(),
+    uid: Type.String({ description: 'Empty for guests' }),
+    username: Type.String(),
+    send_date: Type.String({ format: 'date-time' }),
+    user_message: Type.String(),
+    badges: Type.Array(ChatBadge, {
+      description: "Extra: the sender's standing in the room when they wrote (its anchor, a subscriber of the anchor, a VIP who unlocked it)",
+    }),
+  },
+  { $id: 'UserMessage' },
+);
+export type UserMessageData = Static<typeof UserMessage>;
+
+export const Hello = Type.Object(
+  {
+    room_id: Type.String(),
+    live_status: Type.Boolean(),
+    live_num: Type.Integer(),
+    last_floor: Type.Integer({ description: 'Highest transcript floor now, -1 when empty' }),
+    last_user_message_id: Type.Integer({ description: 'Highest viewer message id now, 0 when none' }),
+    resume_complete: Type.Boolean({ description: 'false: more was missed than the resume replay carries; reload the histories' }),
+    server_time: Type.Integer({ description: "The server's clock (ms) before the state was read: changed_since for a later resume" }),
+    heartbeat_ms: Type.Integer({
+      description: 'The server sends a heartbeat frame after this long without other frames: a longer silence than twice this means the connection is dead',
+    }),
+  },
+  { $id: 'Hello' },
+);
+export type Hello = Static<typeof Hello>;
+
+function frame<T extends string, D extends TSchema>(type: T, data: D, id: string) {
+  return Type.Object({ type: Type.Literal(type), data }, { $id: id });
+}
+
+export const HelloFrame = frame('hello', Hello, 'HelloFrame');
+export const ChatLiveMessageFrame = frame('chat_live_message', LiveMessageData, 'ChatLiveMessageFrame');
+export const ChatUserMessageFrame = frame('chat_user_message', UserMessage, 'ChatUserMessageFrame');
+export const ChatUserMessageDeletedFrame = frame('chat_user_message_deleted', Type.Object({ id: Type.Integer() }), 'ChatUserMessageDeletedFrame');
+export const LiveNumFrame = frame('live_num', Type.Object({ live_num: Type.Integer() }), 'LiveNumFrame');
+export const LiveStatusFrame = frame('live_status', Type.Object({ live_status: Type.Boolean() }), 'LiveStatusFrame');
+export const ErrorFrame = frame('error', Type.Object({ error: Type.String(), message: Type.String() }), 'ErrorFrame');
+export const PongFrame = Type.Object({ type: Type.Literal('pong') }, { $id: 'PongFrame' });
+/** Sent to a socket the server has had nothing else to say to for `heartbeat_ms` (browsers never see WebSocket pings). */
+export const HeartbeatFrame = Type.Object({ type: Type.Literal('heartbeat') }, { $id: 'HeartbeatFrame' });
+
+export const ServerFrame = Type.Union(
+  [HelloFrame, ChatLiveMessageFrame, ChatUserMessageFrame, ChatUserMessageDeletedFrame, LiveNumFrame, LiveStatusFrame, ErrorFrame, PongFrame, HeartbeatFrame],
+  { $id: 'ServerFrame' },
+);
+export type ServerFrame = Static<typeof ServerFrame>;
+
+export const SendUserMessageFrame = Type.Object(
+  {
+    type: Type.Literal('chat_user_message'),
+    user_message: Type.String({ description: 'Same rules as POST /api/live/save_user_chat_history' }),
+  },
+  { $id: 'SendUserMessageFrame' },
+);
+export const PingFrame = Type.Object({ type: Type.Literal('ping') }, { $id: 'PingFrame' });
+
+export const ClientFrame = Type.Union([SendUserMessageFrame, PingFrame], { $id: 'ClientFrame' });
+export type ClientFrame = Static<typeof ClientFrame>;
+
+/** Documents the socket's traffic: after the 101 upgrade every text frame is one of these. */
+export const RealtimeFrame = Type.Union([ServerFrame, ClientFrame], {
+  description: 'Each WebSocket text frame after the upgrade: a ServerFrame from the server or a ClientFrame from the client',
+});
+
+// ---- the upgrade request -------------------------------------------------------------------------
+
+export const RoomSocketParams = Type.Object({ room_id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const RoomSocketQuery = Type.Object({
+  after_floor: Type.Optional(Type.Integer({ minimum: -1, description: 'resume: last transcript floor seen' })),
+  after_user_message_id: Type.Optional(Type.Integer({ minimum: 0, description: 'resume: last viewer message id seen' })),
+  changed_since: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'resume: also replay edits and deletions made at or after this server time (ms)' }),
+  ),
+  batch: Type.Optional(Type.Integer({ minimum: 0, maximum: 1, description: '1: newline-delimited batches' })),
+});

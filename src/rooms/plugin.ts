@@ -1,0 +1,33 @@
+/** The rooms feature: anchors' rooms, the live list, follows; other features reach it as app.rooms. */
+import type { Kysely } from 'kysely';
+import fp from 'fastify-plugin';
+import type { Database } from '../db/schema.js';
+import type { EventBus, Presence } from '../realtime/index.js';
+import type { RoomAccessPolicy } from './access.js';
+import { roomsRoutes } from './routes.js';
+import { RoomsService } from './service.js';
+
+export interface RoomsFeatureOptions {
+  db: Kysely<Database>;
+  eventBus: EventBus;
+  presence: Presence;
+  roomAccess: RoomAccessPolicy;
+  liveIdleMinutes: number;
+  clock?: () => number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    rooms: RoomsService;
+  }
+}
+
+export const roomsFeature = fp<RoomsFeatureOptions>(
+  async (app, { db, ...deps }) => {
+    const rooms = new RoomsService(db, deps);
+    app.addHook('onClose', async () => rooms.close());
+    app.decorate('rooms', rooms);
+    await app.register(roomsRoutes, { rooms });
+  },
+  { name: 'rooms', dependencies: ['auth', 'api-docs'] },
+);

@@ -1,0 +1,155 @@
+/** The rooms feature's wire shapes: requests and answers of its routes, defined once. */
+import { Type, type Static } from 'typebox';
+
+export const MAX_LIVE_LIST = 500;
+export const ROOM_TYPE_FREE = 0;
+
+export const RoomInfo = Type.Object(
+  {
+    title: Type.String(),
+    coin_num: Type.Integer(),
+    room_type: Type.Integer({ description: '0 free, 1 VIP, 2 private' }),
+    describe: Type.String(),
+  },
+  { $id: 'RoomInfo' },
+);
+
+const LiveListingFields = {
+  room_id: Type.String(),
+  room_name: Type.String(),
+  uid: Type.String({ description: "The anchor's user id" }),
+  username: Type.String({ description: "The anchor's name" }),
+  live_num: Type.Integer({ description: 'Viewers watching now' }),
+  character_name: Type.String(),
+  character_date: Type.String(),
+  room_info: RoomInfo,
+};
+
+/** A room in the live list. */
+export const LiveListing = Type.Object(LiveListingFields, { $id: 'LiveListing' });
+export type LiveListing = Static<typeof LiveListing>;
+
+/** A followed room, which may be stopped. */
+export const FollowedListing = Type.Object({ ...LiveListingFields, live_status: Type.Boolean() }, { $id: 'FollowedListing' });
+export type FollowedListing = Static<typeof FollowedListing>;
+
+export const LivePage = Type.Object(
+  {
+    lives_info: Type.Array(LiveListing),
+    next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last' }),
+  },
+  { $id: 'LivePage' },
+);
+export type LivePage = Static<typeof LivePage>;
+
+export const FollowedLives = Type.Object({ lives_info: Type.Array(FollowedListing) }, { $id: 'FollowedLives' });
+
+/** The viewer's subscription to a room's anchor (get_live_info). */
+export const SubscriptionInfo = Type.Object(
+  {
+    subscription_status: Type.Boolean(),
+    amount: Type.Integer({ description: "The anchor's subscription price in diamonds" }),
+    expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: "Expiry of the viewer's active subscription, or null",
+    }),
+  },
+  { $id: 'SubscriptionInfo' },
+);
+export type SubscriptionInfo = Static<typeof SubscriptionInfo>;
+
+export const LiveInfo = Type.Object(
+  {
+    live_info: Type.Object({
+      room_id: Type.String(),
+      room_name: Type.String(),
+      uid: Type.String(),
+      username: Type.String(),
+      live_num: Type.Integer(),
+      character_name: Type.String(),
+      live_status: Type.Boolean(),
+      title: Type.String(),
+      describe: Type.String(),
+    }),
+    vip_info: Type.Object({ room_type: Type.Integer(), vip_status: Type.Boolean(), amount: Type.Integer() }),
+    follow_info: Type.Object({ follow_status: Type.Boolean() }),
+    subscription_info: SubscriptionInfo,
+  },
+  { $id: 'LiveInfo' },
+);
+export type LiveInfo = Static<typeof LiveInfo>;
+
+export const FollowStatus = Type.Object({ follow_status: Type.Boolean() }, { $id: 'FollowStatus' });
+export type FollowStatus = Static<typeof FollowStatus>;
+
+/** A room as its anchor manages it. */
+export const AnchorRoom = Type.Object(
+  {
+    room_id: Type.String(),
+    room_name: Type.String(),
+    uid: Type.String(),
+    username: Type.String(),
+    character_name: Type.String(),
+    character_date: Type.String(),
+    title: Type.String(),
+    describe: Type.String(),
+    room_type: Type.Integer(),
+    coin_num: Type.Integer(),
+    live_status: Type.Boolean(),
+    live_num: Type.Integer(),
+    created_at: Type.String({ format: 'date-time' }),
+    live_message_count: Type.Optional(Type.Integer()),
+    user_message_count: Type.Optional(Type.Integer()),
+  },
+  { $id: 'AnchorRoom' },
+);
+export type AnchorRoom = Static<typeof AnchorRoom>;
+
+export const SavedChatRoom = Type.Object({ room: AnchorRoom, created: Type.Boolean() }, { $id: 'SavedChatRoom' });
+export type SavedChatRoom = Static<typeof SavedChatRoom>;
+
+export const AnchorRooms = Type.Object({ rooms: Type.Array(AnchorRoom) });
+export const AnchorRoomBody = Type.Object({ room: AnchorRoom });
+
+// ---- requests ------------------------------------------------------------------------------------
+
+const RoomTypeField = Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2)], {
+  description: '0 free, 1 VIP (one-off payment of coin_num diamonds), 2 private (gated like VIP)',
+});
+
+const RoomSettingsFields = {
+  room_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Defaults to the character name' })),
+  title: Type.Optional(Type.String({ maxLength: 200 })),
+  describe: Type.Optional(Type.String({ maxLength: 2000 })),
+  room_type: Type.Optional(RoomTypeField),
+  coin_num: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Price in diamonds; > 0 unless free' })),
+};
+
+export const RoomSettings = Type.Object(RoomSettingsFields);
+export type RoomSettings = Static<typeof RoomSettings>;
+
+export const ChatRoomBody = Type.Object({
+  character_name: Type.String({ minLength: 1, maxLength: 200 }),
+  character_date: Type.String({
+    minLength: 1,
+    maxLength: 100,
+    description: "The chat's creation stamp as the chat tool writes it, e.g. 2025-07-03@18h17m20s",
+  }),
+  ...RoomSettingsFields,
+});
+export type ChatRoomInput = Static<typeof ChatRoomBody>;
+
+export const RoomParams = Type.Object({ room_id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const LiveSwitchBody = Type.Object({ live_status: Type.Union([Type.Literal('start'), Type.Literal('stop')]) });
+
+export const LiveRoomsQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIVE_LIST })),
+  cursor: Type.Optional(Type.String({ maxLength: 16, description: 'next_cursor of the previous page' })),
+});
+
+export const LiveInfoParams = {
+  room_id: Type.String({ maxLength: 64 }),
+  uid: Type.String({ maxLength: 64, description: 'Accepted for compatibility; identity comes from the session' }),
+};
+
+export const FollowBody = Type.Object({ room_id: Type.String({ minLength: 1, maxLength: 64 }), follow_status: Type.Boolean() });

@@ -1,0 +1,7 @@
+/**
+ * The wallet's public face: the only module other features and the composition import. The
+ * ledger stays private: other features read balances and credit diamonds through diamonds.ts.
+ */
+export { WalletRoomAccessPolicy } from './access-policy.js';
+export { creditRecharge, walletBalance, type RechargeCredit } from './diamonds.js';
+export { walletFeature } from './plugin.js';

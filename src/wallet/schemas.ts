@@ -1,0 +1,133 @@
+/** The wallet's wire shapes: requests and answers of its routes, defined once. */
+import { Type, type Static } from 'typebox';
+import { MAX_DIAMONDS } from './limits.js';
+
+export const VipPaymentResult = Type.Object(
+  {
+    vip_status: Type.Boolean(),
+    charged: Type.Integer({ description: 'Diamonds taken by this call: 0 when the room was already unlocked' }),
+    coin_num: Type.Integer({ description: 'Balance after the payment' }),
+  },
+  { $id: 'VipPaymentResult' },
+);
+export type VipPaymentResult = Static<typeof VipPaymentResult>;
+
+export const SubscriptionResult = Type.Object(
+  {
+    subscription_status: Type.Boolean(),
+    charged: Type.Integer(),
+    amount: Type.Integer(),
+    expires_at: Type.String({ format: 'date-time' }),
+    coin_num: Type.Integer(),
+  },
+  { $id: 'SubscriptionResult' },
+);
+export type SubscriptionResult = Static<typeof SubscriptionResult>;
+
+export const WalletBalance = Type.Object({ coin_num: Type.Integer() }, { $id: 'WalletBalance' });
+
+export const WalletTransaction = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.String({ description: 'vip_room, subscription, recharge or adjustment' }),
+    amount: Type.Integer({ description: 'Signed change of the balance' }),
+    balance_after: Type.Integer(),
+    created_at: Type.String({ format: 'date-time' }),
+    room_id: Type.Optional(Type.String()),
+    anchor_id: Type.Optional(Type.String()),
+    order_id: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String()),
+    room_name: Type.Optional(Type.String({ description: 'Extra: the room of a vip_room entry' })),
+    room_title: Type.Optional(Type.String({ description: "Extra: that room's title, when it has one" })),
+    anchor_name: Type.Optional(Type.String({ description: 'Extra: the anchor of a vip_room or subscription entry' })),
+    price_amount: Type.Optional(Type.String({ description: "Extra: a recharge's price, a decimal string (e.g. USD)" })),
+    price_currency: Type.Optional(Type.String({ description: 'Extra: the currency of price_amount' })),
+    pay_amount: Type.Optional(Type.String({ description: 'Extra: the crypto amount asked for a recharge' })),
+    pay_currency: Type.Optional(Type.String({ description: 'Extra: the crypto currency of a recharge, e.g. usdttrc20' })),
+  },
+  { $id: 'WalletTransaction' },
+);
+export type WalletTransaction = Static<typeof WalletTransaction>;
+
+export const TransactionsPage = Type.Object(
+  { transactions: Type.Array(WalletTransaction), next_cursor: Type.Union([Type.String(), Type.Null()]) },
+  { $id: 'TransactionsPage' },
+);
+export type TransactionsPage = Static<typeof TransactionsPage>;
+
+export const ActiveSubscription = Type.Object(
+  { anchor_id: Type.String(), anchor_name: Type.String(), expires_at: Type.String({ format: 'date-time' }) },
+  { $id: 'ActiveSubscription' },
+);
+export type ActiveSubscription = Static<typeof ActiveSubscription>;
+
+export const ActiveSubscriptions = Type.Object(
+  { subscriptions: Type.Array(ActiveSubscription, { description: 'Running subscriptions, soonest to end first' }) },
+  { $id: 'ActiveSubscriptions' },
+);
+export type ActiveSubscriptions = Static<typeof ActiveSubscriptions>;
+
+export const EarningsEntry = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.String(),
+    amount: Type.Integer(),
+    created_at: Type.String({ format: 'date-time' }),
+    room_id: Type.Optional(Type.String()),
+    from_uid: Type.Optional(Type.String()),
+  },
+  { $id: 'EarningsEntry' },
+);
+export type EarningsEntry = Static<typeof EarningsEntry>;
+
+export const EarningsSummary = Type.Object(
+  {
+    coin_num: Type.Integer({ description: 'Current earnings balance' }),
+    total_earned: Type.Integer(),
+    vip_total: Type.Integer(),
+    subscription_total: Type.Integer(),
+    subscription_price: Type.Integer(),
+    active_subscribers: Type.Integer(),
+    recent: Type.Array(EarningsEntry),
+  },
+  { $id: 'EarningsSummary' },
+);
+export type EarningsSummary = Static<typeof EarningsSummary>;
+
+export const SubscriptionPriceSetting = Type.Object({ subscription_price: Type.Integer() }, { $id: 'SubscriptionPriceSetting' });
+export type SubscriptionPriceSetting = Static<typeof SubscriptionPriceSetting>;
+
+// ---- requests ------------------------------------------------------------------------------------
+
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+const Diamonds = Type.Integer({ minimum: 1, maximum: MAX_DIAMONDS });
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+});
+
+export const PayVipBody = Type.Object({
+  uid: Type.Optional(Type.String({ maxLength: 64 })),
+  anchor_id: Id,
+  room_id: Id,
+  room_name: Type.Optional(Type.String({ maxLength: 200 })),
+  amount: Diamonds,
+});
+
+export const SubscribeBody = Type.Object({
+  anchor_id: Id,
+  amount: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_DIAMONDS,
+      description: 'The price the viewer saw; a different current price is refused with price_changed',
+    }),
+  ),
+});
+
+export const ProfileBody = Type.Object({ subscription_price: Type.Integer({ minimum: 0, maximum: MAX_DIAMONDS }) });
+
+export const TransactionsQuery = Type.Object({
+  cursor: Type.Optional(Type.String({ maxLength: 64 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});

@@ -314,12 +314,22 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
         expect(rendered).toBeGreaterThan(3);
         expect(rendered).toBeLessThan(60);
 
-        // Keyboard reading: Home goes to the top, where earlier history loads on request.
+        // Keyboard reading: Home goes to the top, where earlier history loads on request. The earlier
+        // page answers slowly here, as it does from a busy server: Line 1800 is on screen before and
+        // while it loads, so only the lines above it tell that it has arrived.
+        await page.route(/[?&]before_floor=/, async (route) => {
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+          await route.continue();
+        });
         const transcript = page.getByRole('region', { name: 'Role-play messages' });
         await transcript.focus();
         await page.keyboard.press('Home');
         await page.getByRole('button', { name: 'Load earlier messages' }).click();
-        await page.getByText(/^Line 1800:/).waitFor();
+        await page.getByText(/^Line 1799:/).waitFor();
+        // The earlier lines arrived above the reader's line, which did not move.
+        const [view, line] = await Promise.all([transcript.boundingBox(), page.getByText(/^Line 1800:/).boundingBox()]);
+        expect(line!.y).toBeGreaterThanOrEqual(view!.y);
+        expect(line!.y).toBeLessThan(view!.y + view!.height);
         await transcript.focus();
         await page.keyboard.press('Home');
         await page.getByText(/^Line 1600:/).waitFor();

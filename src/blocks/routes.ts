@@ -14,7 +14,7 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = asyn
     {
       config: { auth: 'user' },
       schema: {
-        tags: ['users'],
+        tags: ['accounts'],
         summary: 'Viewers whose chat messages the signed-in user hides (login required)',
         response: responses(okData(BlockList), 401),
       },
@@ -29,7 +29,7 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = asyn
     {
       config: { auth: 'user' },
       schema: {
-        tags: ['users'],
+        tags: ['accounts'],
         summary: 'Block or unblock a viewer (a user by uid, a guest by guest_name) for the signed-in user; idempotent',
         body: BlockBody,
         response: responses(okData(BlockState), 401, 404),

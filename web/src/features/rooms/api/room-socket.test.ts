@@ -35,7 +35,7 @@ class FakeWebSocket {
 
 const hello = {
   type: 'hello',
-  data: { room_id: 'r1', live_status: true, live_num: 2, last_floor: 3, last_user_message_id: 5, resume_complete: true, server_time: 5_000_000 },
+  data: { room_id: 'r1', live_status: true, live_num: 2, last_floor: 3, last_user_message_id: 5, resume_complete: true, server_time: 5_000_000, heartbeat_ms: 0 },
 } satisfies ServerFrame;
 
 describe('room socket', () => {

@@ -23,7 +23,7 @@ const WATCH_INTERVAL_MS = 1_000;
 /**
  * No frame at all for this long (not even a pong) means the connection is dead but not closed. A
  * server that sends heartbeats says how often (hello's heartbeat_ms): then silence is noticed in
- * about 2 × heartbeat_ms + 3 s (8 s by default); without them, a ping every 25 s must go unanswered.
+ * about 2 × heartbeat_ms + 3 s (8 s by default); with heartbeats off (0), a ping every 25 s must go unanswered.
  */
 const SILENCE_LIMIT_MS = 60_000;
 const HEARTBEAT_SLACK_MS = 3_000;
@@ -140,7 +140,7 @@ export class RoomSocket {
           this.attempt = 0;
           this.serverClockOffset = frame.data.server_time - Date.now();
           const heartbeat = frame.data.heartbeat_ms;
-          this.silenceLimit = typeof heartbeat === 'number' && heartbeat > 0 ? 2 * heartbeat + HEARTBEAT_SLACK_MS : SILENCE_LIMIT_MS;
+          this.silenceLimit = heartbeat > 0 ? 2 * heartbeat + HEARTBEAT_SLACK_MS : SILENCE_LIMIT_MS;
           this.handlers.onState('live');
         }
         this.handlers.onFrame(frame);

@@ -8,7 +8,7 @@ describe('room live state', () => {
     let state = initialRoomState(3, true);
     state = roomReducer(state, {
       type: 'frame',
-      frame: { type: 'hello', data: { room_id: 'r', live_status: true, live_num: 7, last_floor: 4, last_user_message_id: 9, resume_complete: true, server_time: 0 } },
+      frame: { type: 'hello', data: { room_id: 'r', live_status: true, live_num: 7, last_floor: 4, last_user_message_id: 9, resume_complete: true, server_time: 0, heartbeat_ms: 2500 } },
     });
     expect(state.liveNum).toBe(7);
     state = roomReducer(state, { type: 'frame', frame: { type: 'live_num', data: { live_num: 8 } } });

@@ -1,11 +1,8 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { request, requestData } from '../../../shared/api/client.ts';
+import { request, requestData, type RequestBody } from '../../../shared/api/client.ts';
 import { SESSION_KEY } from './get-session.ts';
 
-export interface Credentials {
-  username: string;
-  password: string;
-}
+export type Credentials = RequestBody<'/api/users/login', 'post'>;
 
 export async function login({ username, password }: Credentials) {
   return (await requestData('post', '/api/users/login', { body: { username, password } })).user_info;

@@ -16,10 +16,9 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
-import { WalletService } from '../src/wallet/service.js';
+import { adjustDiamonds } from '../src/wallet/index.js';
 import { buildServer } from './build.js';
 import { HttpSession } from './http-session.js';
-import { MemoryEventBus } from '../src/realtime/memory-event-bus.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -141,7 +140,7 @@ async function benchEngine(engine: string, dbEnv: Record<string, string>, grant:
 async function withWallet(options: { databaseUrl: string; sqlitePath: string; pgSchema?: string }, uid: string, amount: number) {
   const handle = await openDatabase(options);
   try {
-    await new WalletService(handle.db, { eventBus: new MemoryEventBus(), platformFeePercent: 0, defaultSubscriptionPrice: 100 }).adjust(uid, amount, 'bench');
+    await adjustDiamonds(handle.db, { userId: uid, amount, reason: 'bench', now: Date.now() });
   } finally {
     await handle.close();
   }

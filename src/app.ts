@@ -73,6 +73,8 @@ export const application = fp<AppDependencies>(
       eventBus,
       platformFeePercent: config.platformFeePercent,
       defaultSubscriptionPrice: config.subscriptionPrice,
+      gifts: config.gifts,
+      leaderboardUtcOffsetMinutes: config.leaderboardUtcOffsetMinutes,
       clock,
     });
     await app.register(paymentsFeature, { config, db, clock, clusterLock: deps.clusterLock, ...deps.payments });

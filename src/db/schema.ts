@@ -202,6 +202,14 @@ export interface PaymentUnmatchedTable {
   last_seen_at: number;
 }
 
+export interface RoomSupportTable {
+  room_id: string;
+  user_id: string;
+  /** Days since the epoch, in the leaderboard's time zone. */
+  day: number;
+  diamonds: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -223,4 +231,5 @@ export interface Database {
   payment_events: PaymentEventsTable;
   payment_unmatched: PaymentUnmatchedTable;
   viewer_blocks: ViewerBlocksTable;
+  room_support: RoomSupportTable;
 }

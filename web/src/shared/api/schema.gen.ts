@@ -1601,6 +1601,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/live/gifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The gift catalogue, in the order the gift panel shows it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["GiftCatalogue"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/live/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A room's top 10 supporters today, in the last 30 days and ever (gifts, VIP unlocks, subscriptions from the room) */
+        get: {
+            parameters: {
+                query: {
+                    room_id: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["RoomLeaderboard"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/live/pay_vip_coin": {
         parameters: {
             query?: never;
@@ -1797,6 +1897,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/live/send_gift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send count gifts to the room's anchor. amount must equal price × count (409 price_changed with the current amount); 402 with too few diamonds; an Idempotency-Key header replays the first answer */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The total the viewer saw (price × count); a different current total is refused with price_changed */
+                        amount: number;
+                        count: number;
+                        gift_id: string;
+                        room_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["GiftSent"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/live/subscribe": {
         parameters: {
             query?: never;
@@ -1822,6 +2028,8 @@ export interface paths {
                         /** @description The price the viewer saw; a different current price is refused with price_changed */
                         amount?: number;
                         anchor_id: string;
+                        /** @description The anchor's room the viewer subscribes from: counts for that room's leaderboard */
+                        room_id?: string;
                     };
                 };
             };
@@ -3327,6 +3535,41 @@ export interface components {
         FollowStatus: {
             follow_status: boolean;
         };
+        Gift: {
+            /** @description Short code of an emoji in the web app's own set */
+            icon: string;
+            id: string;
+            label_en: string;
+            label_zh: string;
+            /** @description Diamonds per gift */
+            price: number;
+        };
+        GiftCatalogue: {
+            gifts: components["schemas"]["Gift"][];
+        };
+        GiftEvent: {
+            count: number;
+            /** @description What the gifts cost together */
+            diamonds: number;
+            gift_id: string;
+            /** Format: date-time */
+            send_date: string;
+            uid: string;
+            username: string;
+        };
+        GiftFrame: {
+            data: components["schemas"]["GiftEvent"];
+            /** @enum {string} */
+            type: "gift";
+        };
+        GiftSent: {
+            /** @description Diamonds taken by this call */
+            charged: number;
+            /** @description Balance after the gift */
+            coin_num: number;
+            count: number;
+            gift_id: string;
+        };
         HeartbeatFrame: {
             /** @enum {string} */
             type: "heartbeat";
@@ -3359,6 +3602,11 @@ export interface components {
             received: number;
             replaced: number;
             unchanged: number;
+        };
+        LeaderboardFrame: {
+            data: components["schemas"]["RoomLeaderboard"];
+            /** @enum {string} */
+            type: "leaderboard";
         };
         LiveChatHistory: {
             chat_info: components["schemas"]["TranscriptItem"][];
@@ -3524,6 +3772,26 @@ export interface components {
             room_type: number;
             title: string;
         };
+        RoomLeaderboard: {
+            all_time: {
+                diamonds: number;
+                uid: string;
+                username: string;
+            }[];
+            /** @description Today and the 29 days before */
+            last_30_days: {
+                diamonds: number;
+                uid: string;
+                username: string;
+            }[];
+            room_id: string;
+            /** @description Since midnight (LEADERBOARD_UTC_OFFSET_MINUTES), most diamonds first */
+            today: {
+                diamonds: number;
+                uid: string;
+                username: string;
+            }[];
+        };
         SavedChatRoom: {
             created: boolean;
             room: components["schemas"]["AnchorRoom"];
@@ -3534,7 +3802,7 @@ export interface components {
             /** @description Same rules as POST /api/live/save_user_chat_history */
             user_message: string;
         };
-        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"] | components["schemas"]["HeartbeatFrame"];
+        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["GiftFrame"] | components["schemas"]["LeaderboardFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"] | components["schemas"]["HeartbeatFrame"];
         SimulatedPayment: {
             /** @enum {number} */
             code: 0;

@@ -6,14 +6,23 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { AppError, badRequest, conflict } from '../http/errors.js';
-import { balanceOf, earningsAccount, InsufficientBalanceError, postTransfer, SYSTEM_ACCOUNTS, walletAccount, type TransferLeg } from './ledger.js';
+import {
+  balanceOf,
+  earningsAccount,
+  InsufficientBalanceError,
+  postTransfer,
+  SYSTEM_ACCOUNTS,
+  walletAccount,
+  type TransferLeg,
+  type TransferType,
+} from './ledger.js';
 import type { WalletRepository } from './repository.js';
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
 export interface Charge {
   idempotencyKey: string;
-  type: string;
+  type: Extract<TransferType, 'vip_room' | 'subscription' | 'gift'>;
   payerId: string;
   anchorId: string;
   price: number;

@@ -34,7 +34,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       },
     },
     async (request, reply) => {
-      const user = await accounts.register(request.body.username, request.body.password);
+      const user = await accounts.register(request.body.username, request.body.password, request.ip);
       return startSession(user, reply);
     },
   );
@@ -100,7 +100,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       },
     },
     async (request) => {
-      return anchorSession(await accounts.registerAnchor(request.body.username, request.body.password));
+      return anchorSession(await accounts.registerAnchor(request.body.username, request.body.password, request.ip));
     },
   );
 

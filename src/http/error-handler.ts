@@ -52,7 +52,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const { status, body } = toErrorReply(err);
     if (status >= 500) request.log.error({ err }, 'request failed');
     else if (status === 401 || status === 403) request.log.info({ error: body.error }, 'request refused');
-    if (status === 429 && typeof body.retry_after === 'number') {
+    if ((status === 429 || status === 503) && typeof body.retry_after === 'number') {
       void reply.header('retry-after', String(body.retry_after));
     }
     return reply.status(status).send(body);

@@ -118,27 +118,31 @@ export class PaymentsService {
       const allowed = this.config.packages.map((p) => Number(p.cryptoAmount));
       throw badRequest('invalid_package', `crypto_amount must be one of ${allowed.join(', ')}`, { allowed });
     }
-    const open = await this.repo.countOpenOrders(user.id);
-    if (open >= this.config.maxOpenOrders) {
-      throw tooManyRequests(
-        `You already have ${open} unfinished recharge orders; pay one or wait for it to expire`,
-        60,
-        'too_many_open_orders',
-      );
-    }
-
     const orderId = randomUUID();
     const now = this.clock();
-    await this.repo.insertOrder({
-      id: orderId,
-      userId: user.id,
-      provider: this.provider.name,
-      priceAmount: pkg.cryptoAmount,
-      priceCurrency: 'usd',
-      payCurrency: this.config.payCurrency,
-      coinNum: pkg.coinNum,
-      expiresAt: now + this.config.orderTtlHours * 60 * 60 * 1000,
-      now,
+    // Count and insert under the user's lock: parallel requests cannot all see room for one more
+    // order, and each order admitted here is one call to the provider.
+    await this.inTransaction(async ({ orders }) => {
+      await orders.lockUserOrders(user.id);
+      const open = await orders.countOpenOrders(user.id);
+      if (open >= this.config.maxOpenOrders) {
+        throw tooManyRequests(
+          `You already have ${open} unfinished recharge orders; pay one or wait for it to expire`,
+          60,
+          'too_many_open_orders',
+        );
+      }
+      await orders.insertOrder({
+        id: orderId,
+        userId: user.id,
+        provider: this.provider.name,
+        priceAmount: pkg.cryptoAmount,
+        priceCurrency: 'usd',
+        payCurrency: this.config.payCurrency,
+        coinNum: pkg.coinNum,
+        expiresAt: now + this.config.orderTtlHours * 60 * 60 * 1000,
+        now,
+      });
     });
     let payment;
     try {

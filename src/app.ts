@@ -18,7 +18,7 @@ import { blocksFeature } from './blocks/index.js';
 import { chatFeature } from './chat/index.js';
 import { apiDocs } from './http/api-docs.js';
 import { installCompression } from './http/compression.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { answerClientError, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { installCrossSiteProtection } from './http/origin.js';
 import { ErrorBody } from './http/schemas.js';
@@ -126,6 +126,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // stay open and hold the shutdown). The database closes only after they have finished.
     return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(application, deps);
   return app;

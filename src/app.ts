@@ -85,7 +85,11 @@ export const application = fp<AppDependencies>(
       db,
       eventBus,
       rateLimiter,
-      rateLimit: { messages: config.chatRateLimitMessages, windowSeconds: config.chatRateLimitWindowSeconds },
+      rateLimit: {
+        messages: config.chatRateLimitMessages,
+        windowSeconds: config.chatRateLimitWindowSeconds,
+        guestMessagesPerNetwork: config.chatGuestMessagesPerNetwork,
+      },
       clock,
     });
     await app.register(realtimeFeature, {

@@ -18,7 +18,7 @@ import { blocksFeature } from './blocks/index.js';
 import { chatFeature } from './chat/index.js';
 import { apiDocs } from './http/api-docs.js';
 import { installCompression } from './http/compression.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { answerClientError, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { installCrossSiteProtection } from './http/origin.js';
 import { ErrorBody } from './http/schemas.js';
@@ -87,7 +87,11 @@ export const application = fp<AppDependencies>(
       db,
       eventBus,
       rateLimiter,
-      rateLimit: { messages: config.chatRateLimitMessages, windowSeconds: config.chatRateLimitWindowSeconds },
+      rateLimit: {
+        messages: config.chatRateLimitMessages,
+        windowSeconds: config.chatRateLimitWindowSeconds,
+        guestMessagesPerNetwork: config.chatGuestMessagesPerNetwork,
+      },
       clock,
     });
     await app.register(realtimeFeature, {
@@ -128,6 +132,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // stay open and hold the shutdown). The database closes only after they have finished.
     return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(application, deps);
   return app;

@@ -35,15 +35,32 @@ export interface Config {
   logLevel: string;
   /** Log one line per request; off by default so hot routes stay cheap. */
   logRequests: boolean;
+  /** Login attempts without success allowed per (network origin, username) per window; then 429 for that origin. */
   loginMaxFailures: number;
   loginWindowSeconds: number;
+  /** Login attempts allowed per network origin per window, whatever the usernames. */
+  loginMaxAttemptsPerOrigin: number;
+  /**
+   * Longest wait added before checking the password of a username that failed more than
+   * loginMaxFailures times across all origins: a targeted account is slowed down, never locked out.
+   */
+  loginSlowdownMaxMs: number;
+  /** Sign-ups allowed per network origin per window. */
+  registerMaxPerOrigin: number;
+  registerWindowSeconds: number;
   /** log2 of the scrypt cost for new password hashes. */
   passwordHashCost: number;
+  /** Password hashes computed at once (each takes a libuv thread for ~0.1 s); further ones wait in line. */
+  passwordHashConcurrency: number;
+  /** Password checks allowed to wait for a slot; beyond that the request gets 503 server_busy. */
+  passwordHashMaxWaiting: number;
   /** A live room without anchor activity for this long is treated as stopped. */
   liveIdleMinutes: number;
   /** Viewer chat limit: at most this many messages per sender per room per window. */
   chatRateLimitMessages: number;
   chatRateLimitWindowSeconds: number;
+  /** All guests of one network (IPv4 address or IPv6 /64) together: messages per room per chat window. */
+  chatGuestMessagesPerNetwork: number;
   payments: PaymentsConfig;
   /** Share of every VIP payment and subscription (whole percent, rounded down) kept by the platform. */
   platformFeePercent: number;
@@ -322,10 +339,17 @@ export function loadConfig(env: Env = process.env): Config {
     logRequests: bool(env, 'LOG_REQUESTS', false),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10, 1),
     loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, 1),
+    loginMaxAttemptsPerOrigin: int(env, 'LOGIN_MAX_ATTEMPTS_PER_ORIGIN', 100, 1),
+    loginSlowdownMaxMs: int(env, 'LOGIN_SLOWDOWN_MAX_MS', 10_000),
+    registerMaxPerOrigin: int(env, 'REGISTER_MAX_PER_ORIGIN', 10, 1),
+    registerWindowSeconds: int(env, 'REGISTER_WINDOW_SECONDS', 60 * 60, 1),
     passwordHashCost: int(env, 'PASSWORD_HASH_COST', DEFAULT_HASH_COST, 10),
+    passwordHashConcurrency: int(env, 'PASSWORD_HASH_CONCURRENCY', 2, 1),
+    passwordHashMaxWaiting: int(env, 'PASSWORD_HASH_MAX_WAITING', 100, 0),
     liveIdleMinutes: int(env, 'LIVE_IDLE_MINUTES', 120, 1),
     chatRateLimitMessages: int(env, 'CHAT_RATE_LIMIT_MESSAGES', 5, 1),
     chatRateLimitWindowSeconds: int(env, 'CHAT_RATE_LIMIT_WINDOW_SECONDS', 10, 1),
+    chatGuestMessagesPerNetwork: int(env, 'CHAT_GUEST_MESSAGES_PER_NETWORK', 10, 1),
     payments: paymentsConfig(env),
     platformFeePercent: percent(env, 'PLATFORM_FEE_PERCENT', 0),
     subscriptionPrice: int(env, 'SUBSCRIPTION_PRICE', 100),

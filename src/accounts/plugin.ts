@@ -12,20 +12,28 @@ import { AccountsService } from './service.js';
 export interface AccountsFeatureOptions {
   db: Kysely<Database>;
   rateLimiter: RateLimiter;
-  config: Pick<Config, 'sessionTtlDays' | 'loginMaxFailures' | 'loginWindowSeconds' | 'passwordHashCost' | 'cookieSecure'>;
+  config: Pick<
+    Config,
+    | 'sessionTtlDays'
+    | 'loginMaxFailures'
+    | 'loginWindowSeconds'
+    | 'loginMaxAttemptsPerOrigin'
+    | 'loginSlowdownMaxMs'
+    | 'registerMaxPerOrigin'
+    | 'registerWindowSeconds'
+    | 'passwordHashCost'
+    | 'passwordHashConcurrency'
+    | 'passwordHashMaxWaiting'
+    | 'cookieSecure'
+  >;
   clock?: () => number;
 }
 
 export const accountsFeature = fp<AccountsFeatureOptions>(
   async (app, { db, rateLimiter, config, clock }) => {
-    const accounts = new AccountsService(db, rateLimiter, {
-      sessionTtlDays: config.sessionTtlDays,
-      loginMaxFailures: config.loginMaxFailures,
-      loginWindowSeconds: config.loginWindowSeconds,
-      passwordHashCost: config.passwordHashCost,
-      clock,
-    });
-    const auth = new RequestAuth(accounts, { cookieSecure: config.cookieSecure });
+    const { cookieSecure, ...accountOptions } = config;
+    const accounts = new AccountsService(db, rateLimiter, { ...accountOptions, clock });
+    const auth = new RequestAuth(accounts, { cookieSecure });
     await app.register(routeAuth, { auth });
     await app.register(accountsRoutes, { accounts, auth });
   },

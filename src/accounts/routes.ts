@@ -30,11 +30,11 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
         tags: ['accounts'],
         summary: 'Create a viewer account and log in',
         body: Credentials,
-        response: responses(okData(UserInfoBody), 403, 409),
+        response: responses(okData(UserInfoBody), 403, 409, 429, 503),
       },
     },
     async (request, reply) => {
-      const user = await accounts.register(request.body.username, request.body.password);
+      const user = await accounts.register(request.body.username, request.body.password, request.ip);
       return startSession(user, reply);
     },
   );
@@ -47,7 +47,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
         tags: ['accounts'],
         summary: 'Log in with username and password',
         body: Credentials,
-        response: responses(okData(UserInfoBody), 401, 403, 429),
+        response: responses(okData(UserInfoBody), 401, 403, 429, 503),
       },
     },
     async (request, reply) => {
@@ -96,11 +96,11 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
         tags: ['anchor'],
         summary: 'Create a new anchor account and get a bearer token (an existing username is 409)',
         body: Credentials,
-        response: responses(okData(AnchorAuth), 409),
+        response: responses(okData(AnchorAuth), 409, 429, 503),
       },
     },
     async (request) => {
-      return anchorSession(await accounts.registerAnchor(request.body.username, request.body.password));
+      return anchorSession(await accounts.registerAnchor(request.body.username, request.body.password, request.ip));
     },
   );
 
@@ -112,7 +112,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
         tags: ['anchor'],
         summary: 'Anchor login: a fresh bearer token; with become_anchor a viewer account becomes an anchor too',
         body: AnchorLogin,
-        response: responses(okData(AnchorAuth), 401, 429),
+        response: responses(okData(AnchorAuth), 401, 429, 503),
       },
     },
     async (request) => {

@@ -1,5 +1,6 @@
 /** The accounts feature's wire shapes: requests and answers of its routes, defined once. */
 import { Type, type Static } from 'typebox';
+import { Text } from '../http/schemas.js';
 
 /** Who the caller is (contract 1). Guests get status:false, uname 游客 and their guest_name. */
 export const UserInfo = Type.Object(
@@ -23,8 +24,8 @@ export type AnchorAuth = Static<typeof AnchorAuth>;
 // ---- requests ------------------------------------------------------------------------------------
 
 const CredentialFields = {
-  username: Type.String({ maxLength: 64 }),
-  password: Type.String({ maxLength: 256 }),
+  username: Text({ maxLength: 64 }),
+  password: Text({ maxLength: 256 }),
 };
 
 export const Credentials = Type.Object(CredentialFields);

@@ -6,10 +6,12 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { hashToken, newId, newSecretToken } from '../db/ids.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { badRequest, conflict, tooManyRequests, unauthorized } from '../http/errors.js';
-import type { RateLimiter } from '../infra/rate-limiter.js';
+import { clientNetwork } from '../http/client-network.js';
+import { AppError, badRequest, conflict, tooManyRequests, unauthorized } from '../http/errors.js';
+import { consume, type RateLimiter } from '../infra/rate-limiter.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../infra/password.js';
+import { PasswordHasher } from '../infra/password.js';
+import { SemaphoreFullError } from '../infra/semaphore.js';
 import { walletBalance } from '../wallet/index.js';
 import { GUEST_UNAME } from './guests.js';
 import { mapSessionUser, mapUserInfo } from './mappers.js';
@@ -39,9 +41,20 @@ export interface AccountsOptions {
   sessionTtlDays: number;
   loginMaxFailures: number;
   loginWindowSeconds: number;
+  loginMaxAttemptsPerOrigin: number;
+  loginSlowdownMaxMs: number;
+  registerMaxPerOrigin: number;
+  registerWindowSeconds: number;
   passwordHashCost: number;
+  passwordHashConcurrency: number;
+  passwordHashMaxWaiting: number;
   clock?: () => number;
+  /** Tests may replace the wait that slows down a targeted username. */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** First step of the slowdown of a targeted username; each further failure doubles it, up to loginSlowdownMaxMs. */
+const LOGIN_SLOWDOWN_BASE_MS = 250;
 
 export interface ResolvedSession {
   user: SessionUser;
@@ -55,6 +68,8 @@ export class AccountsService {
   private readonly repo: AccountsRepository;
   private readonly clock: () => number;
   private readonly sessions: ReadThroughCache<SessionRow>;
+  private readonly passwords: PasswordHasher;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -63,6 +78,11 @@ export class AccountsService {
   ) {
     this.repo = new AccountsRepository(db);
     this.clock = options.clock ?? Date.now;
+    this.passwords = new PasswordHasher(options.passwordHashCost, {
+      concurrency: options.passwordHashConcurrency,
+      maxWaiting: options.passwordHashMaxWaiting,
+    });
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.sessions = new ReadThroughCache({ clock: this.clock, maxAgeMs: SESSION_CACHE_MAX_AGE_MS, maxEntries: SESSION_CACHE_ENTRIES });
   }
 
@@ -70,14 +90,17 @@ export class AccountsService {
     return this.options.sessionTtlDays * DAY_MS;
   }
 
-  async register(username: string, password: string, asAnchor = false): Promise<SessionUser> {
+  /** Creates an account; sign-ups count per network origin before any hashing work is done. */
+  async register(username: string, password: string, ip: string, asAnchor = false): Promise<SessionUser> {
     const name = normaliseUsername(username);
     validatePassword(password);
+    const limit = await consume(this.rateLimiter, `register:${clientNetwork(ip)}`, this.options.registerMaxPerOrigin, this.options.registerWindowSeconds);
+    if (!limit.allowed) throw tooManyRequests('Too many sign-ups from your network, try again later', limit.retryAfterSeconds, 'too_many_registrations');
     const user = {
       id: newId(),
       username: name,
       username_key: usernameKey(name),
-      password_hash: await hashPassword(password, this.options.passwordHashCost),
+      password_hash: await this.passwordWork(() => this.passwords.hash(password)),
       is_anchor: asAnchor ? 1 : 0,
       created_at: this.clock(),
     };
@@ -91,26 +114,49 @@ export class AccountsService {
   }
 
   /**
-   * Checks a password login. Failures count per IP and per username; once either reaches the limit
-   * further attempts are refused without checking the password, so guessing stays slow.
+   * Checks a password login, following OWASP's advice: attempts count per network origin and per
+   * (origin, username), and each count is taken before the password is checked, so N parallel
+   * attempts run at most the limit's number of checks. A username attacked from many origins is
+   * slowed down (a growing wait before each check) rather than locked: its owner still gets in.
    */
   async authenticate(username: string, password: string, ip: string): Promise<SessionUser> {
     const key = usernameKey(typeof username === 'string' ? username.trim() : '');
-    const limits = [`login:ip:${ip}`, `login:user:${key}`];
-    for (const limitKey of limits) {
-      const { count, resetInSeconds } = await this.rateLimiter.peek(limitKey);
-      if (count >= this.options.loginMaxFailures) {
-        throw tooManyRequests('Too many failed logins, try again later', resetInSeconds, 'too_many_attempts');
-      }
+    const network = clientNetwork(ip);
+    const { loginWindowSeconds: window } = this.options;
+    const pairKey = `login:pair:${network}:${key}`;
+    const userKey = `login:user:${key}`;
+    for (const [limitKey, limit] of [
+      [`login:origin:${network}`, this.options.loginMaxAttemptsPerOrigin],
+      [pairKey, this.options.loginMaxFailures],
+    ] as const) {
+      const { allowed, retryAfterSeconds } = await consume(this.rateLimiter, limitKey, limit, window);
+      if (!allowed) throw tooManyRequests('Too many failed logins, try again later', retryAfterSeconds, 'too_many_attempts');
     }
+    const { count: attemptsOnUsername } = await this.rateLimiter.increment(userKey, window);
+    const delay = this.slowdownMs(attemptsOnUsername);
+    if (delay > 0) await this.sleep(delay);
     const row = await this.repo.findUserByUsernameKey(key);
-    const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash(this.options.passwordHashCost)));
-    if (!row || !ok) {
-      for (const limitKey of limits) await this.rateLimiter.increment(limitKey, this.options.loginWindowSeconds);
-      throw unauthorized('Wrong username or password', 'invalid_credentials');
-    }
-    await this.rateLimiter.reset(`login:user:${key}`);
+    const ok = await this.passwordWork(() => this.passwords.verify(password, row?.password_hash));
+    if (!row || !ok) throw unauthorized('Wrong username or password', 'invalid_credentials');
+    await Promise.all([this.rateLimiter.reset(pairKey), this.rateLimiter.reset(userKey)]);
     return mapSessionUser(row);
+  }
+
+  private slowdownMs(attempts: number): number {
+    const excess = attempts - this.options.loginMaxFailures;
+    if (excess <= 0) return 0;
+    return Math.min(this.options.loginSlowdownMaxMs, LOGIN_SLOWDOWN_BASE_MS * 2 ** Math.min(excess - 1, 20));
+  }
+
+  private async passwordWork<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof SemaphoreFullError) {
+        throw new AppError(503, 'server_busy', 'The server is busy, try again in a moment', { retry_after: 1 });
+      }
+      throw err;
+    }
   }
 
   async createSession(userId: string): Promise<{ token: string; expiresAt: number }> {
@@ -152,8 +198,8 @@ export class AccountsService {
    * Anchor sign-up creates a new account only. An existing username is 409 whatever the password:
    * registration never checks a password, so it cannot be used to guess one.
    */
-  registerAnchor(username: string, password: string): Promise<SessionUser> {
-    return this.register(username, password, true);
+  registerAnchor(username: string, password: string, ip: string): Promise<SessionUser> {
+    return this.register(username, password, ip, true);
   }
 
   /** A signed-in viewer makes their own account an anchor account as well (idempotent). */

@@ -12,7 +12,7 @@ export interface ChatFeatureOptions {
   eventBus: EventBus;
   rateLimiter: RateLimiter;
   /** Viewer chat: at most `messages` per sender per room per window. */
-  rateLimit: { messages: number; windowSeconds: number };
+  rateLimit: { messages: number; windowSeconds: number; guestMessagesPerNetwork: number };
   clock?: () => number;
 }
 

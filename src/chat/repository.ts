@@ -232,6 +232,20 @@ export class ChatRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /** The network of the guest's latest message in the room, if any. */
+  async lastGuestNetwork(roomId: string, guestName: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('user_messages')
+      .select('guest_network')
+      .where('room_id', '=', roomId)
+      .where('guest_name', '=', guestName)
+      .where('guest_network', 'is not', null)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.guest_network ?? undefined;
+  }
+
   async muteUntil(roomId: string, subject: string): Promise<number | undefined> {
     const row = await this.db
       .selectFrom('room_mutes')

@@ -164,7 +164,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       },
     },
     async (request) => {
-      const message = await chat.viewerChat.post(request.viewer, request.body.room_id, request.body.user_message);
+      const message = await chat.viewerChat.post(request.viewer, request.body.room_id, request.body.user_message, request.ip);
       return { code: 0 as const, data: { id: message.id, send_date: message.send_date } };
     },
   );

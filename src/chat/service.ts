@@ -22,7 +22,7 @@ export interface ChatServiceDeps {
   rooms: RoomsService;
   eventBus: EventBus;
   rateLimiter: RateLimiter;
-  rateLimit: { messages: number; windowSeconds: number };
+  rateLimit: { messages: number; windowSeconds: number; guestMessagesPerNetwork: number };
   clock?: () => number;
 }
 
@@ -52,8 +52,8 @@ export class ChatService implements ChatFeed {
 
   // ---- the realtime gateway's ChatFeed -----------------------------------------------------------
 
-  postViewerMessage(viewer: Viewer, roomId: string, text: string): Promise<UserMessageData> {
-    return this.viewerChat.post(viewer, roomId, text);
+  postViewerMessage(viewer: Viewer, roomId: string, text: string, ip: string): Promise<UserMessageData> {
+    return this.viewerChat.post(viewer, roomId, text, ip);
   }
 
   liveMessagesAfter(roomId: string, afterFloor: number, limit: number): Promise<TranscriptItem[]> {

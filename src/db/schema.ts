@@ -100,6 +100,8 @@ export interface UserMessagesTable {
   deleted_at: number | null;
   /** The sender's badges when they wrote, comma-separated (`anchor`, `subscriber`, `vip`); '' for none. */
   badges: Generated<string>;
+  /** Guests only: the network the message came from (see clientNetwork), for network-wide guest mutes. */
+  guest_network: string | null;
 }
 
 export interface ViewerBlocksTable {

@@ -235,10 +235,10 @@ export class RealtimeGateway {
   }
 
   private async postMessage(connection: Connection, text: string): Promise<void> {
-    const { roomId, viewer } = connection.request;
+    const { roomId, viewer, ip } = connection.request;
     try {
       // Stored and broadcast by the chat service, like POST /api/live/save_user_chat_history.
-      await this.deps.chat.postViewerMessage(viewer, roomId, text);
+      await this.deps.chat.postViewerMessage(viewer, roomId, text, ip);
     } catch (err) {
       if (err instanceof AppError && err.statusCode < 500) {
         this.sendError(connection, err.error, err.message);

@@ -4,6 +4,7 @@
  * way it reaches a client. Each named schema becomes a component of the OpenAPI document.
  */
 import { Type, type Static, type TSchema } from 'typebox';
+import { DbInteger, Id, Millis } from '../http/schemas.js';
 
 /** The fields of a transcript line (anchor or AI message) as viewers receive it. */
 export const TranscriptLineFields = {
@@ -143,13 +144,13 @@ export const RealtimeFrame = Type.Union([ServerFrame, ClientFrame], {
 
 // ---- the upgrade request -------------------------------------------------------------------------
 
-export const RoomSocketParams = Type.Object({ room_id: Type.String({ minLength: 1, maxLength: 64 }) });
+export const RoomSocketParams = Type.Object({ room_id: Id() });
 
 export const RoomSocketQuery = Type.Object({
-  after_floor: Type.Optional(Type.Integer({ minimum: -1, description: 'resume: last transcript floor seen' })),
-  after_user_message_id: Type.Optional(Type.Integer({ minimum: 0, description: 'resume: last viewer message id seen' })),
+  after_floor: Type.Optional(DbInteger({ minimum: -1, description: 'resume: last transcript floor seen' })),
+  after_user_message_id: Type.Optional(DbInteger({ minimum: 0, description: 'resume: last viewer message id seen' })),
   changed_since: Type.Optional(
-    Type.Integer({ minimum: 0, description: 'resume: also replay edits and deletions made at or after this server time (ms)' }),
+    Millis({ description: 'resume: also replay edits and deletions made at or after this server time (ms)' }),
   ),
   batch: Type.Optional(Type.Integer({ minimum: 0, maximum: 1, description: '1: newline-delimited batches' })),
 });

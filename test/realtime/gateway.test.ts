@@ -135,11 +135,18 @@ async function startServer(realtime: Partial<RealtimeConfig> = {}): Promise<Serv
   installErrorHandling(app);
   app.addSchema(ErrorBody);
   await app.register(cookie, { secret: config.cookieSecret });
+  const { sessionTtlDays, loginMaxFailures, loginWindowSeconds, loginMaxAttemptsPerOrigin, loginSlowdownMaxMs, registerMaxPerOrigin, registerWindowSeconds, passwordHashCost, passwordHashConcurrency, passwordHashMaxWaiting } = config;
   const accounts = new AccountsService(database.db, new MemoryRateLimiter(), {
-    sessionTtlDays: 1,
-    loginMaxFailures: 5,
-    loginWindowSeconds: 60,
-    passwordHashCost: 10,
+    sessionTtlDays,
+    loginMaxFailures,
+    loginWindowSeconds,
+    loginMaxAttemptsPerOrigin,
+    loginSlowdownMaxMs,
+    registerMaxPerOrigin,
+    registerWindowSeconds,
+    passwordHashCost,
+    passwordHashConcurrency,
+    passwordHashMaxWaiting,
   });
   const bus = new MemoryEventBus();
   const feed = new FakeFeed(bus);

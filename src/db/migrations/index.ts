@@ -8,6 +8,7 @@ import * as m0006 from './0006_rooms_extra.js';
 import * as m0007 from './0007_transcript_changes.js';
 import * as m0008 from './0008_viewer_chat_extras.js';
 import * as m0009 from './0009_room_support.js';
+import * as m0010 from './0010_guest_network.js';
 
 /** Every migration, by name. Listed explicitly so bundlers, tsx and vitest all load the same set. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_transcript_changes': m0007,
   '0008_viewer_chat_extras': m0008,
   '0009_room_support': m0009,
+  '0010_guest_network': m0010,
 };

@@ -86,6 +86,7 @@ export const application = fp<AppDependencies>(
       eventBus,
       rateLimiter,
       rateLimit: { messages: config.chatRateLimitMessages, windowSeconds: config.chatRateLimitWindowSeconds },
+      transcriptFullCap: config.transcriptFullCap,
       clock,
     });
     await app.register(realtimeFeature, {

@@ -43,6 +43,8 @@ export interface Config {
   /** Viewer chat limit: at most this many messages per sender per room per window. */
   chatRateLimitMessages: number;
   chatRateLimitWindowSeconds: number;
+  /** Most transcript lines a history request without limit/before_floor returns (the latest ones). */
+  transcriptFullCap: number;
   payments: PaymentsConfig;
   /** Share of every VIP payment and subscription (whole percent, rounded down) kept by the platform. */
   platformFeePercent: number;
@@ -239,6 +241,7 @@ export function loadConfig(env: Env = process.env): Config {
     liveIdleMinutes: int(env, 'LIVE_IDLE_MINUTES', 120, 1),
     chatRateLimitMessages: int(env, 'CHAT_RATE_LIMIT_MESSAGES', 5, 1),
     chatRateLimitWindowSeconds: int(env, 'CHAT_RATE_LIMIT_WINDOW_SECONDS', 10, 1),
+    transcriptFullCap: int(env, 'TRANSCRIPT_FULL_CAP', 10_000, 1),
     payments: paymentsConfig(env),
     platformFeePercent: percent(env, 'PLATFORM_FEE_PERCENT', 0),
     subscriptionPrice: int(env, 'SUBSCRIPTION_PRICE', 100),

@@ -13,6 +13,8 @@ export interface ChatFeatureOptions {
   rateLimiter: RateLimiter;
   /** Viewer chat: at most `messages` per sender per room per window. */
   rateLimit: { messages: number; windowSeconds: number };
+  /** Most lines of a whole-transcript history answer. */
+  transcriptFullCap: number;
   clock?: () => number;
 }
 

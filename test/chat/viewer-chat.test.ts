@@ -149,7 +149,7 @@ describe('rate limit', () => {
 describe('ChatService catch-up API (used by the realtime layer)', () => {
   it('returns what came after a cursor', async () => {
     const rooms = new RoomsService(t.db, { eventBus: t.deps.eventBus, presence: t.deps.presence, roomAccess: freeRoomsOnlyPolicy, liveIdleMinutes: 120 });
-    const chat = new ChatService(t.db, { rooms, eventBus: t.deps.eventBus, rateLimiter: t.deps.rateLimiter, rateLimit: { messages: 100, windowSeconds: 10 } });
+    const chat = new ChatService(t.db, { rooms, eventBus: t.deps.eventBus, rateLimiter: t.deps.rateLimiter, rateLimit: { messages: 100, windowSeconds: 10 }, transcriptFullCap: 10_000 });
     const anchor = await registerAnchor(t.app);
     const roomId = await openRoom(anchor.client);
     expect(await chat.roomCursor(roomId)).toEqual({ last_floor: -1, last_user_message_id: 0 });

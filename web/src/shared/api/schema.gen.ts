@@ -1212,7 +1212,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back */
+        /** Anchor and AI messages (contract 5), ascending: with only room_id the whole transcript (up to TRANSCRIPT_FULL_CAP latest lines); limit and/or before_floor page (default limit 200) */
         get: {
             parameters: {
                 query?: {
@@ -1269,7 +1269,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back */
+        /** Anchor and AI messages (contract 5), ascending: with only room_id the whole transcript (up to TRANSCRIPT_FULL_CAP latest lines); limit and/or before_floor page (default limit 200) */
         post: {
             parameters: {
                 query?: {

@@ -56,20 +56,22 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     },
   );
 
-  app.get(
-    '/api/users/is_logged_in',
-    {
-      config: { auth: 'viewer' },
-      schema: {
-        tags: ['accounts'],
-        summary: 'Who am I (contract 1). Guests get status:false, uname 游客 and a stable guest_name',
-        response: responses(okData(UserInfoBody)),
+  // The original site's pages ask is_google_logged_in on every load: the same question, the same answer.
+  for (const [url, summary] of [
+    ['/api/users/is_logged_in', 'Who am I (contract 1). Guests get status:false, uname 游客 and a stable guest_name'],
+    ['/api/users/is_google_logged_in', 'Legacy client support: the same as is_logged_in'],
+  ] as const) {
+    app.get(
+      url,
+      {
+        config: { auth: 'viewer' },
+        schema: { tags: ['accounts'], summary, response: responses(okData(UserInfoBody)) },
       },
-    },
-    async (request) => {
-      return { code: 0 as const, data: { user_info: await accounts.userInfo(request.viewer) } };
-    },
-  );
+      async (request) => {
+        return { code: 0 as const, data: { user_info: await accounts.userInfo(request.viewer) } };
+      },
+    );
+  }
 
   app.route({
     method: ['GET', 'POST'],

@@ -80,7 +80,7 @@ describe('a SillyTavern chat file, end to end', () => {
     // The system note (floor 3) and the streaming placeholder (floor 6) are stored but not shown.
     expect(transcript.map((m: { floor: number }) => m.floor)).toEqual([0, 1, 2, 4, 5]);
     for (const item of transcript) {
-      expect(keys(item)).toEqual(['floor', 'is_user', 'live_message', 'original_send_date', 'send_date', 'sender_name']);
+      expect(keys(item)).toEqual(['floor', 'is_user', 'live_message', 'live_message_html', 'original_send_date', 'send_date', 'sender_name']);
       expect(item.send_date).toMatch(ISO);
     }
     expect(transcript[1]).toMatchObject({

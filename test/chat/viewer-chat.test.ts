@@ -167,7 +167,7 @@ describe('ChatService catch-up API (used by the realtime layer)', () => {
 
     expect(await chat.roomCursor(roomId)).toEqual({ last_floor: 1, last_user_message_id: second.id });
     const after = await chat.liveMessagesAfter(roomId, 0, 10);
-    expect(after).toEqual([{ floor: 1, is_user: false, live_message: 'hello', sender_name: 'Seraphina', send_date: expect.any(String), original_send_date: null }]);
+    expect(after).toEqual([{ floor: 1, is_user: false, live_message: 'hello', live_message_html: 'hello', sender_name: 'Seraphina', send_date: expect.any(String), original_send_date: null }]);
     expect(await chat.userMessagesAfter(roomId, first.id, 10)).toEqual([second]);
     expect(second).toMatchObject({ uid: '', username: '游客ABCDEF', user_message: 'two' });
     rooms.close();

@@ -16,6 +16,13 @@ export interface AccountsFeatureOptions {
   clock?: () => number;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Other features register their part of account deletion here (addDeletionStep). */
+    accounts: AccountsService;
+  }
+}
+
 export const accountsFeature = fp<AccountsFeatureOptions>(
   async (app, { db, rateLimiter, config, clock }) => {
     const accounts = new AccountsService(db, rateLimiter, {
@@ -25,6 +32,7 @@ export const accountsFeature = fp<AccountsFeatureOptions>(
       passwordHashCost: config.passwordHashCost,
       clock,
     });
+    app.decorate('accounts', accounts);
     const auth = new RequestAuth(accounts, { cookieSecure: config.cookieSecure });
     await app.register(routeAuth, { auth });
     await app.register(accountsRoutes, { accounts, auth });

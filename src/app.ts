@@ -92,6 +92,7 @@ export const application = fp<AppDependencies>(
         windowSeconds: config.chatRateLimitWindowSeconds,
         guestMessagesPerNetwork: config.chatGuestMessagesPerNetwork,
       },
+      transcriptFullCap: config.transcriptFullCap,
       clock,
     });
     await app.register(realtimeFeature, {

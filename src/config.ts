@@ -61,6 +61,8 @@ export interface Config {
   chatRateLimitWindowSeconds: number;
   /** All guests of one network (IPv4 address or IPv6 /64) together: messages per room per chat window. */
   chatGuestMessagesPerNetwork: number;
+  /** Most transcript lines a history request without limit/before_floor returns (the latest ones). */
+  transcriptFullCap: number;
   payments: PaymentsConfig;
   /** Share of every VIP payment and subscription (whole percent, rounded down) kept by the platform. */
   platformFeePercent: number;
@@ -350,6 +352,7 @@ export function loadConfig(env: Env = process.env): Config {
     chatRateLimitMessages: int(env, 'CHAT_RATE_LIMIT_MESSAGES', 5, 1),
     chatRateLimitWindowSeconds: int(env, 'CHAT_RATE_LIMIT_WINDOW_SECONDS', 10, 1),
     chatGuestMessagesPerNetwork: int(env, 'CHAT_GUEST_MESSAGES_PER_NETWORK', 10, 1),
+    transcriptFullCap: int(env, 'TRANSCRIPT_FULL_CAP', 10_000, 1),
     payments: paymentsConfig(env),
     platformFeePercent: percent(env, 'PLATFORM_FEE_PERCENT', 0),
     subscriptionPrice: int(env, 'SUBSCRIPTION_PRICE', 100),

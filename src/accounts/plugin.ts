@@ -29,10 +29,18 @@ export interface AccountsFeatureOptions {
   clock?: () => number;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Other features register their part of account deletion here (addDeletionStep). */
+    accounts: AccountsService;
+  }
+}
+
 export const accountsFeature = fp<AccountsFeatureOptions>(
   async (app, { db, rateLimiter, config, clock }) => {
     const { cookieSecure, ...accountOptions } = config;
     const accounts = new AccountsService(db, rateLimiter, { ...accountOptions, clock });
+    app.decorate('accounts', accounts);
     const auth = new RequestAuth(accounts, { cookieSecure });
     await app.register(routeAuth, { auth });
     await app.register(accountsRoutes, { accounts, auth });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { OkBody, okData, responses } from '../http/schemas.js';
 import { bearerToken, SESSION_COOKIE, type RequestAuth } from './auth.js';
-import { AnchorAuth, AnchorLogin, Credentials, UserInfoBody } from './schemas.js';
+import { AnchorAuth, AnchorLogin, ChangePasswordBody, Credentials, DeleteAccountBody, RenameBody, UserInfoBody } from './schemas.js';
 import type { AccountsService, SessionUser } from './service.js';
 
 export interface AccountsRoutesOptions {
@@ -56,20 +56,22 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     },
   );
 
-  app.get(
-    '/api/users/is_logged_in',
-    {
-      config: { auth: 'viewer' },
-      schema: {
-        tags: ['accounts'],
-        summary: 'Who am I (contract 1). Guests get status:false, uname 游客 and a stable guest_name',
-        response: responses(okData(UserInfoBody)),
+  // The original site's pages ask is_google_logged_in on every load: the same question, the same answer.
+  for (const [url, summary] of [
+    ['/api/users/is_logged_in', 'Who am I (contract 1). Guests get status:false, uname 游客 and a stable guest_name'],
+    ['/api/users/is_google_logged_in', 'Legacy client support: the same as is_logged_in'],
+  ] as const) {
+    app.get(
+      url,
+      {
+        config: { auth: 'viewer' },
+        schema: { tags: ['accounts'], summary, response: responses(okData(UserInfoBody)) },
       },
-    },
-    async (request) => {
-      return { code: 0 as const, data: { user_info: await accounts.userInfo(request.viewer) } };
-    },
-  );
+      async (request) => {
+        return { code: 0 as const, data: { user_info: await accounts.userInfo(request.viewer) } };
+      },
+    );
+  }
 
   app.route({
     method: ['GET', 'POST'],
@@ -87,6 +89,63 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       return { code: 0 as const };
     },
   });
+
+  // ---- the signed-in viewer's own account ----------------------------------------------------
+
+  app.post(
+    '/api/users/change_password',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Change the password (the current one required); every other session of the account is signed out',
+        body: ChangePasswordBody,
+        response: responses(OkBody, 401, 403, 429),
+      },
+    },
+    async (request) => {
+      const { current_password: current, new_password: next } = request.body;
+      await accounts.changePassword(request.user, current, next, request.cookies[SESSION_COOKIE] ?? '');
+      return { code: 0 as const };
+    },
+  );
+
+  app.post(
+    '/api/users/change_username',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Change the name the account shows (and signs in with); messages already written keep their name',
+        body: RenameBody,
+        response: responses(okData(UserInfoBody), 401, 403, 409),
+      },
+    },
+    async (request) => {
+      const user = await accounts.rename(request.user, request.body.username, request.cookies[SESSION_COOKIE] ?? '');
+      return { code: 0 as const, data: { user_info: await accounts.userInfo({ kind: 'user', user }) } };
+    },
+  );
+
+  app.post(
+    '/api/users/delete_account',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['accounts'],
+        summary:
+          'Delete the account (the password required): signed out everywhere, chat messages stay under an anonymous name, ' +
+          'ledger history and balance are kept, the username is never reused (README: what is kept on deletion)',
+        body: DeleteAccountBody,
+        response: responses(OkBody, 401, 403, 409, 429),
+      },
+    },
+    async (request, reply) => {
+      await accounts.deleteAccount(request.user, request.body.password);
+      auth.clearSessionCookie(reply);
+      return { code: 0 as const };
+    },
+  );
 
   app.post(
     '/api/anchor/register',

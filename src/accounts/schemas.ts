@@ -34,3 +34,16 @@ export const AnchorLogin = Type.Object({
   ...CredentialFields,
   become_anchor: Type.Optional(Type.Boolean({ description: 'A viewer account that signs in with this flag becomes an anchor account too' })),
 });
+
+const Password = Type.String({ maxLength: 256 });
+
+export const ChangePasswordBody = Type.Object({
+  current_password: Password,
+  new_password: Type.String({ maxLength: 256, description: 'At least 8 characters' }),
+});
+
+export const RenameBody = Type.Object({
+  username: Type.String({ maxLength: 64, description: 'The new name: 3-32 letters (Chinese included), digits or _' }),
+});
+
+export const DeleteAccountBody = Type.Object({ password: Password });

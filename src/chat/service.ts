@@ -23,6 +23,7 @@ export interface ChatServiceDeps {
   eventBus: EventBus;
   rateLimiter: RateLimiter;
   rateLimit: { messages: number; windowSeconds: number; guestMessagesPerNetwork: number };
+  transcriptFullCap: number;
   clock?: () => number;
 }
 
@@ -42,7 +43,7 @@ export class ChatService implements ChatFeed {
     this.moderation = new Moderation({ repo, rooms, eventBus, clock });
     const { rateLimiter, rateLimit } = deps;
     this.viewerChat = new ViewerChat({ repo, rooms, moderation: this.moderation, eventBus, rateLimiter, rateLimit, clock });
-    this.history = new ChatHistory({ repo, rooms, eventBus, clock });
+    this.history = new ChatHistory({ repo, rooms, eventBus, clock, fullTranscriptCap: deps.transcriptFullCap });
   }
 
   /** Stops following the event bus (app shutdown). */

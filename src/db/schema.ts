@@ -11,6 +11,8 @@ export interface UsersTable {
   password_hash: string;
   is_anchor: number;
   created_at: number;
+  /** Set when the viewer deleted the account (the row is kept; see the accounts service). */
+  deleted_at: number | null;
 }
 
 export interface SessionsTable {

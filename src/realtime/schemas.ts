@@ -10,6 +10,9 @@ import { DbInteger, Id, Millis } from '../http/schemas.js';
 export const TranscriptLineFields = {
   is_user: Type.Boolean({ description: 'true: the anchor; false: the AI character' }),
   live_message: Type.String(),
+  live_message_html: Type.String({
+    description: 'Extra (legacy client support): live_message as safe HTML, everything escaped; only *italic* (<em>), "quotes" (<q>) and line breaks (<br>) formatted',
+  }),
   sender_name: Type.String({ description: "The anchor's persona name, or the character name" }),
   send_date: Type.String({ format: 'date-time', description: 'When the server received it (UTC)' }),
   floor: Type.Integer({ description: "The line's 0-based position in the chat" }),
@@ -145,6 +148,10 @@ export const RealtimeFrame = Type.Union([ServerFrame, ClientFrame], {
 // ---- the upgrade request -------------------------------------------------------------------------
 
 export const RoomSocketParams = Type.Object({ room_id: Id() });
+export const LegacyRoomSocketParams = Type.Object({
+  ...RoomSocketParams.properties,
+  room_name: Type.String({ maxLength: 200, description: 'Ignored' }),
+});
 
 export const RoomSocketQuery = Type.Object({
   after_floor: Type.Optional(DbInteger({ minimum: -1, description: 'resume: last transcript floor seen' })),

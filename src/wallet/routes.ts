@@ -45,10 +45,10 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
       },
     },
     async (request) => {
-      const { uid, anchor_id, room_id, amount } = request.body;
+      const { uid, user_id, anchor_id, room_id, amount } = request.body;
       const data = await wallet.payVipRoom(
         request.user,
-        { uid, anchorId: anchor_id, roomId: room_id, amount },
+        { uid, userId: user_id, anchorId: anchor_id, roomId: room_id, amount },
         request.headers['idempotency-key'],
       );
       return { code: 0 as const, data };

@@ -108,6 +108,7 @@ export const IdempotencyHeaders = Type.Object({
 
 export const PayVipBody = Type.Object({
   uid: Type.Optional(Type.String({ maxLength: 64 })),
+  user_id: Type.Optional(Type.String({ maxLength: 64, description: "Legacy clients' name for uid: must match the logged-in user too" })),
   anchor_id: Id,
   room_id: Id,
   room_name: Type.Optional(Type.String({ maxLength: 200 })),

@@ -43,6 +43,8 @@ export interface WalletOptions {
 export interface VipPaymentRequest {
   /** The uid the client believes it is; only checked against the session, never trusted. */
   uid?: string;
+  /** The original site's pages send the same claim as `user_id`; it is checked the same way. */
+  userId?: string;
   anchorId: string;
   roomId: string;
   /** The price the viewer agreed to pay. */
@@ -75,8 +77,8 @@ export class WalletService {
    * charges nothing; `amount` must equal the current price so a price change is never a surprise.
    */
   async payVipRoom(user: SessionUser, request: VipPaymentRequest, idempotencyKey?: string): Promise<VipPaymentResult> {
-    if (request.uid !== undefined && request.uid !== user.id) {
-      throw forbidden('uid_mismatch', 'uid does not match the logged-in user');
+    for (const claimed of [request.uid, request.userId]) {
+      if (claimed !== undefined && claimed !== user.id) throw forbidden('uid_mismatch', 'uid does not match the logged-in user');
     }
     assertAmount(request.amount);
     const fingerprint = JSON.stringify(['pay_vip_coin', request.roomId, request.anchorId, request.amount]);

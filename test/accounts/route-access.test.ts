@@ -84,6 +84,10 @@ const API_ACCESS: Record<string, string> = {
   'GET /api/users/blocks': 'user',
   'POST /api/users/blocks': 'user',
   'GET /api/users/is_logged_in': 'viewer',
+  'GET /api/users/is_google_logged_in': 'viewer',
+  'POST /api/users/change_password': 'user',
+  'POST /api/users/change_username': 'user',
+  'POST /api/users/delete_account': 'user',
   'POST /api/users/login': 'public',
   'GET,POST /api/users/login_out': 'public',
   'POST /api/users/register': 'public',
@@ -91,6 +95,7 @@ const API_ACCESS: Record<string, string> = {
   'GET /api/wallet/transactions': 'user',
   'GET /api/wallet/subscriptions': 'user',
   'GET /ws/chat/:room_id': 'viewer',
+  'GET /ws/chat/:room_id/:room_name': 'viewer',
 };
 
 describe('route access', () => {

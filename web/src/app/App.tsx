@@ -1,3 +1,4 @@
+import { AccountPage } from './AccountPage.tsx';
 import { Header } from './Header.tsx';
 import { HomePage, RoomPage } from '../features/rooms/index.ts';
 import { FollowingPage } from './FollowingPage.tsx';
@@ -21,6 +22,7 @@ export function App() {
         {route.name === 'home' && <HomePage />}
         {route.name === 'room' && <RoomPage key={route.roomId} roomId={route.roomId} />}
         {route.name === 'wallet' && <WalletPage />}
+        {route.name === 'account' && <AccountPage />}
         {route.name === 'following' && <FollowingPage />}
         {route.name === 'not_found' && <NotFoundPage />}
       </main>

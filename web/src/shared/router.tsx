@@ -1,12 +1,13 @@
 /** A few client routes on the History API; the server answers every one of them with index.html. */
 import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type RefObject } from 'react';
 
-export type Route = { name: 'home' } | { name: 'room'; roomId: string } | { name: 'wallet' } | { name: 'following' } | { name: 'not_found' };
+export type Route = { name: 'home' } | { name: 'room'; roomId: string } | { name: 'wallet' } | { name: 'account' } | { name: 'following' } | { name: 'not_found' };
 
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { name: 'home' };
   if (path === '/wallet') return { name: 'wallet' };
+  if (path === '/account') return { name: 'account' };
   if (path === '/following') return { name: 'following' };
   const room = /^\/live\/([^/]+)$/.exec(path);
   if (room) {

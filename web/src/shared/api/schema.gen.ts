@@ -1239,7 +1239,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back */
+        /** Anchor and AI messages (contract 5), ascending: with only room_id the whole transcript (up to TRANSCRIPT_FULL_CAP latest lines); limit and/or before_floor page (default limit 200) */
         get: {
             parameters: {
                 query?: {
@@ -1296,7 +1296,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back */
+        /** Anchor and AI messages (contract 5), ascending: with only room_id the whole transcript (up to TRANSCRIPT_FULL_CAP latest lines); limit and/or before_floor page (default limit 200) */
         post: {
             parameters: {
                 query?: {
@@ -1755,6 +1755,8 @@ export interface paths {
                         room_id: string;
                         room_name?: string;
                         uid?: string;
+                        /** @description Legacy clients' name for uid: must match the logged-in user too */
+                        user_id?: string;
                     };
                 };
             };
@@ -2748,6 +2750,315 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/change_password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the password (the current one required); every other session of the account is signed out */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        current_password: string;
+                        /** @description At least 8 characters */
+                        new_password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/change_username": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the name the account shows (and signs in with); messages already written keep their name */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The new name: 3-32 letters (Chinese included), digits or _ */
+                        username: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                user_info: components["schemas"]["UserInfo"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/delete_account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete the account (the password required): signed out everywhere, chat messages stay under an anonymous name, ledger history and balance are kept, the username is never reused (README: what is kept on deletion) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/is_google_logged_in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Legacy client support: the same as is_logged_in */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                user_info: components["schemas"]["UserInfo"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/is_logged_in": {
         parameters: {
             query?: never;
@@ -3471,6 +3782,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ws/chat/{room_id}/{room_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Legacy client support: the room WebSocket on the original site's path
+         * @description Legacy client support: the original site's pages connect here; the room name is ignored and the
+         *     room is the same as on /ws/chat/{room_id}, with these differences: `chat_live_message` frames are additions
+         *     only (no replace or delete), `chat_user_message` data also carries `message` (equal to `user_message`),
+         *     client frames `{message, username}` are ignored (those pages post through save_user_chat_history too), and
+         *     `?batch` is not offered. Everything else as on /ws/chat/{room_id}.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description resume: last transcript floor seen */
+                    after_floor?: number;
+                    /** @description resume: last viewer message id seen */
+                    after_user_message_id?: number;
+                    /** @description 1: newline-delimited batches */
+                    batch?: number;
+                    /** @description resume: also replay edits and deletions made at or after this server time (ms) */
+                    changed_since?: number;
+                };
+                header?: never;
+                path: {
+                    room_id: string;
+                    /** @description Ignored */
+                    room_name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Each WebSocket text frame after the upgrade: a ServerFrame from the server or a ClientFrame from the client */
+                101: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServerFrame"] | components["schemas"]["ClientFrame"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                426: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3723,6 +4135,8 @@ export interface components {
             /** @description true: the anchor; false: the AI character */
             is_user: boolean;
             live_message: string;
+            /** @description Extra (legacy client support): live_message as safe HTML, everything escaped; only *italic* (<em>), "quotes" (<q>) and line breaks (<br>) formatted */
+            live_message_html: string;
             op: "add" | "replace" | "delete";
             /**
              * Format: date-time
@@ -3904,6 +4318,8 @@ export interface components {
             /** @description true: the anchor; false: the AI character */
             is_user: boolean;
             live_message: string;
+            /** @description Extra (legacy client support): live_message as safe HTML, everything escaped; only *italic* (<em>), "quotes" (<q>) and line breaks (<br>) formatted */
+            live_message_html: string;
             /** @description The chat tool's own stamp, verbatim */
             original_send_date: string | null;
             /**

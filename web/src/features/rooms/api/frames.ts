@@ -10,3 +10,5 @@ export type ServerFrame = Schemas['ServerFrame'];
 export type LiveLineOp = Schemas['LiveMessageData']['op'];
 /** A transcript line as frames carry it: a history item without the chat tool's own timestamp. */
 export type LiveLine = Omit<Schemas['LiveMessageData'], 'op'>;
+/** The AI reply so far at a floor, never stored. */
+export type LiveTyping = Schemas['LiveTypingData'];

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,7 +38,7 @@ export class FakeOpenAi {
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/v1`;
   }
 
-  private async answer(method: string, url: string, body: string, response: import('node:http').ServerResponse): Promise<void> {
+  private async answer(method: string, url: string, body: string, response: ServerResponse): Promise<void> {
     if (url.endsWith('/models')) {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model' }] }));
       return;

@@ -13,6 +13,7 @@ export {
   ChatBadge,
   GiftEvent,
   LiveMessageData,
+  LiveTypingData,
   RoomLeaderboard,
   Supporter,
   TranscriptLineFields,

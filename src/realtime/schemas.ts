@@ -25,6 +25,22 @@ export const LiveMessageData = Type.Object(
 );
 export type LiveMessageData = Static<typeof LiveMessageData>;
 
+/**
+ * The AI reply as it is being generated: the whole text so far for `floor`, never stored. Viewers
+ * show it where that floor goes until the real line arrives (`chat_live_message` for the floor),
+ * `done` is true, or nothing came for a few seconds.
+ */
+export const LiveTypingData = Type.Object(
+  {
+    floor: Type.Integer({ description: 'The floor being generated (a new line, or an existing one being regenerated)' }),
+    text: Type.String({ description: 'The reply so far, cumulative' }),
+    sender_name: Type.String({ description: 'The character name' }),
+    done: Type.Boolean({ description: 'true: generation ended or stopped; remove the bubble' }),
+  },
+  { $id: 'LiveTypingData' },
+);
+export type LiveTypingData = Static<typeof LiveTypingData>;
+
 /** What set a viewer apart in a room when they wrote: its anchor, a subscriber of the anchor, a VIP who unlocked it. */
 export const ChatBadge = Type.Union([Type.Literal('anchor'), Type.Literal('subscriber'), Type.Literal('vip')], { $id: 'ChatBadge' });
 export type ChatBadge = Static<typeof ChatBadge>;
@@ -98,6 +114,7 @@ function frame<T extends string, D extends TSchema>(type: T, data: D, id: string
 
 export const HelloFrame = frame('hello', Hello, 'HelloFrame');
 export const ChatLiveMessageFrame = frame('chat_live_message', LiveMessageData, 'ChatLiveMessageFrame');
+export const ChatLiveTypingFrame = frame('chat_live_typing', LiveTypingData, 'ChatLiveTypingFrame');
 export const ChatUserMessageFrame = frame('chat_user_message', UserMessage, 'ChatUserMessageFrame');
 export const ChatUserMessageDeletedFrame = frame('chat_user_message_deleted', Type.Object({ id: Type.Integer() }), 'ChatUserMessageDeletedFrame');
 export const LiveNumFrame = frame('live_num', Type.Object({ live_num: Type.Integer() }), 'LiveNumFrame');
@@ -114,6 +131,7 @@ export const ServerFrame = Type.Union(
   [
     HelloFrame,
     ChatLiveMessageFrame,
+    ChatLiveTypingFrame,
     ChatUserMessageFrame,
     ChatUserMessageDeletedFrame,
     LiveNumFrame,

@@ -252,4 +252,34 @@ describe('a SillyTavern chat file, end to end', () => {
     expect(refused.statusCode).toBe(413);
     expect(refused.json()).toMatchObject({ code: 1, error: 'body_too_large' });
   });
+
+  it('accepts send_date as ISO-8601 (new SillyTavern) and as "December 1, 2026 5:20am" (older releases), kept verbatim', async () => {
+    const anchor = await registerAnchor(t.app);
+    const created = await anchor.client.post('/api/anchor/rooms', { character_name: 'Seraphina', character_date: '2026-12-01@05h20m00s' });
+    const roomId = created.json().data.room.room_id as string;
+    const iso = '2026-12-01T05:20:13.482Z';
+    const older = 'December 1, 2026 5:20am';
+    const posted = await postMessages(anchor.client, roomId, {
+      messages: [
+        { name: 'Anchor', is_user: true, mes: 'new release', send_date: iso },
+        { name: 'Seraphina', is_user: false, mes: 'older release', send_date: older },
+      ],
+    });
+    expect(posted.statusCode).toBe(200);
+    const header = JSON.stringify({ user_name: 'Anchor', character_name: 'Seraphina', create_date: older, chat_metadata: {} });
+    const file = [header, JSON.stringify({ name: 'Anchor', is_user: true, mes: 'a', send_date: older }), JSON.stringify({ name: 'Seraphina', is_user: false, mes: 'b', send_date: iso })].join('\n');
+    const other = await anchor.client.post('/api/anchor/rooms', { character_name: 'Seraphina', character_date: '2026-12-01@05h21m00s' });
+    const otherRoomId = other.json().data.room.room_id as string;
+    expect((await postChatFile(anchor.client, otherRoomId, file)).statusCode).toBe(200);
+
+    await setLive(anchor.client, roomId);
+    await setLive(anchor.client, otherRoomId);
+    const viewer = new TestClient(t.app);
+    const lines = async (id: string) => (await viewer.get('/api/live/get_live_chat_history', { query: { room_id: id } })).json().data.chat_info;
+    for (const [id, stamps] of [[roomId, [iso, older]], [otherRoomId, [older, iso]]] as const) {
+      const chatInfo = await lines(id);
+      expect(chatInfo.map((line: { original_send_date: string }) => line.original_send_date)).toEqual(stamps);
+      for (const line of chatInfo) expect(line.send_date).toMatch(ISO);
+    }
+  });
 });

@@ -957,6 +957,116 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/anchor/rooms/{room_id}/typing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The AI reply so far for a floor, shown to viewers as it grows (chat_live_typing); never stored
+         * @description Send the cumulative text a few times a second while the reply streams, and done:true when the generation ends or stops; then post the final line to /messages. Too many updates per room per second: 429.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    room_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description true: the generation ended or was stopped */
+                        done?: boolean;
+                        /** @description The floor being generated: at most 2 past the chat's next floor */
+                        floor: number;
+                        /** @description The reply so far (cumulative), <= 20000 characters */
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["TypingResult"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/anchor/rooms/{room_id}/user_messages/{id}": {
         parameters: {
             query?: never;
@@ -3942,6 +4052,11 @@ export interface components {
             /** @enum {string} */
             type: "chat_live_message";
         };
+        ChatLiveTypingFrame: {
+            data: components["schemas"]["LiveTypingData"];
+            /** @enum {string} */
+            type: "chat_live_typing";
+        };
         ChatUserMessageDeletedFrame: {
             data: {
                 id: number;
@@ -4165,6 +4280,16 @@ export interface components {
             /** @enum {string} */
             type: "live_status";
         };
+        LiveTypingData: {
+            /** @description true: generation ended or stopped; remove the bubble */
+            done: boolean;
+            /** @description The floor being generated (a new line, or an existing one being regenerated) */
+            floor: number;
+            /** @description The character name */
+            sender_name: string;
+            /** @description The reply so far, cumulative */
+            text: string;
+        };
         MuteResult: {
             /** Format: date-time */
             muted_until: string | null;
@@ -4279,7 +4404,7 @@ export interface components {
             /** @description Same rules as POST /api/live/save_user_chat_history */
             user_message: string;
         };
-        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["GiftFrame"] | components["schemas"]["LeaderboardFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"] | components["schemas"]["HeartbeatFrame"];
+        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatLiveTypingFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["GiftFrame"] | components["schemas"]["LeaderboardFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"] | components["schemas"]["HeartbeatFrame"];
         SimulatedPayment: {
             /** @enum {number} */
             code: 0;
@@ -4329,6 +4454,10 @@ export interface components {
             send_date: string;
             /** @description The anchor's persona name, or the character name */
             sender_name: string;
+        };
+        TypingResult: {
+            done: boolean;
+            floor: number;
         };
         UserChatHistory: {
             chat_info: components["schemas"]["UserMessage"][];

@@ -13,3 +13,5 @@ export type LiveLineOp = Schemas['LiveMessageData']['op'];
  * without live_message_html (for legacy clients: this app renders live_message itself).
  */
 export type LiveLine = Omit<Schemas['LiveMessageData'], 'op' | 'live_message_html'>;
+/** The AI reply so far at a floor, never stored. */
+export type LiveTyping = Schemas['LiveTypingData'];

@@ -20,6 +20,7 @@ import type { ConnectionState } from '../api/room-socket.ts';
 import { useSendUserMessage } from '../api/send-user-message.ts';
 import { canSubscribe, decidePaywall } from '../state/paywall.ts';
 import { savedReadingFloor } from '../state/reading-place.ts';
+import { transcriptRows } from '../state/typing.ts';
 import { useLiveRoom, type LiveRoom, type RoomAccess } from '../state/useLiveRoom.ts';
 import { useRoomAnnouncements } from '../state/useRoomAnnouncements.ts';
 import { Paywall } from './Paywall.tsx';
@@ -276,6 +277,8 @@ function RoomBody({ live, liveStatus, restoreFloor, room }: { live: LiveRoom; li
   const allChat = live.state.chat.messages;
   const chat = useMemo(() => allChat.filter((message) => !isBlocked(blocks.data, message)), [allChat, blocks.data]);
   const transcript = live.state.transcript.messages;
+  const typingBubble = live.state.typing.bubble;
+  const transcriptWithTyping = useMemo(() => transcriptRows(transcript, typingBubble), [transcript, typingBubble]);
   useRoomAnnouncements({ ready: live.ready, transcript, chat, mode: preferences.announce, selfName, isMine });
 
   // What arrived on the tab not shown (phones): counted from when the viewer left it, or from
@@ -356,7 +359,7 @@ function RoomBody({ live, liveStatus, restoreFloor, room }: { live: LiveRoom; li
         {live.loadError !== null && <ErrorText error={live.loadError} />}
         {live.ready ? (
           <Transcript
-            messages={transcript}
+            messages={transcriptWithTyping}
             hasOlder={live.state.transcript.hasOlder}
             loadingOlder={live.loadingOlder}
             onLoadOlder={live.loadOlder}

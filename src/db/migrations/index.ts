@@ -7,6 +7,7 @@ import * as m0005 from './0005_payments.js';
 import * as m0006 from './0006_rooms_extra.js';
 import * as m0007 from './0007_transcript_changes.js';
 import * as m0008 from './0008_viewer_chat_extras.js';
+import * as m0009ConsoleTokens from './0009_console_token_devices.js';
 
 /** Every migration, by name. Listed explicitly so bundlers, tsx and vitest all load the same set. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_rooms_extra': m0006,
   '0007_transcript_changes': m0007,
   '0008_viewer_chat_extras': m0008,
+  '0009_console_token_devices': m0009ConsoleTokens,
 };

@@ -81,7 +81,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Anchor login: a fresh bearer token; with become_anchor a viewer account becomes an anchor too */
+        /** Anchor login: a fresh bearer token (or a session cookie with `session`); with become_anchor a viewer account becomes an anchor too */
         post: {
             parameters: {
                 query?: never;
@@ -95,6 +95,10 @@ export interface paths {
                         /** @description A viewer account that signs in with this flag becomes an anchor account too */
                         become_anchor?: boolean;
                         password: string;
+                        /** @description true: sign this browser in with the session cookie (the web console) instead of minting a bearer token */
+                        session?: boolean;
+                        /** @description Name of the minted token in the anchor's device list (default "Login") */
+                        token_name?: string;
                         username: string;
                     };
                 };
@@ -296,7 +300,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a new anchor account and get a bearer token (an existing username is 409) */
+        /** Create a new anchor account and get a bearer token, or a session cookie with `session` (an existing username is 409) */
         post: {
             parameters: {
                 query?: never;
@@ -308,6 +312,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         password: string;
+                        /** @description true: sign this browser in with the session cookie (the web console) instead of minting a bearer token */
+                        session?: boolean;
+                        /** @description Name of the minted token in the anchor's device list (default "Login") */
+                        token_name?: string;
                         username: string;
                     };
                 };
@@ -964,6 +972,280 @@ export interface paths {
                             code: 0;
                             data: {
                                 deleted: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/anchor/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The anchor's API tokens, newest first: name, created, last used (never the secret) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                tokens: components["schemas"]["AnchorTokenInfo"][];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a named token (for the SillyTavern bridge or a script); its secret is in this answer only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                /** @description The bearer token itself: shown this once, only its hash is kept */
+                                secret: string;
+                                token: components["schemas"]["AnchorTokenInfo"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** Revoke all the anchor's tokens, including the one presented (console sessions stay signed in) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                /** @description How many tokens were revoked */
+                                revoked: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/anchor/tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one token: from the next request on it is refused (401) on every instance */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                /** @description How many tokens were revoked */
+                                revoked: number;
                             };
                         };
                     };
@@ -3215,7 +3497,8 @@ export interface components {
             subscriptions: components["schemas"]["ActiveSubscription"][];
         };
         AnchorAuth: {
-            token: string;
+            /** @description The bearer token; absent when `session` was requested (the browser got a session cookie instead) */
+            token?: string;
             uid: string;
             username: string;
         };
@@ -3236,6 +3519,14 @@ export interface components {
             uid: string;
             user_message_count?: number;
             username: string;
+        };
+        AnchorTokenInfo: {
+            /** @description Milliseconds since the epoch */
+            created_at: number;
+            id: string;
+            /** @description Milliseconds since the epoch, to the minute; null if never used */
+            last_used_at: number | null;
+            name: string;
         };
         BlockedViewer: {
             /** Format: date-time */

@@ -1,13 +1,21 @@
 /** A few client routes on the History API; the server answers every one of them with index.html. */
 import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type RefObject } from 'react';
 
-export type Route = { name: 'home' } | { name: 'room'; roomId: string } | { name: 'wallet' } | { name: 'following' } | { name: 'not_found' };
+export type Route =
+  | { name: 'home' }
+  | { name: 'room'; roomId: string }
+  | { name: 'wallet' }
+  | { name: 'following' }
+  | { name: 'studio'; section: string }
+  | { name: 'not_found' };
 
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { name: 'home' };
   if (path === '/wallet') return { name: 'wallet' };
   if (path === '/following') return { name: 'following' };
+  const studio = /^\/studio(?:\/([a-z]+))?$/.exec(path);
+  if (studio) return { name: 'studio', section: studio[1] ?? 'rooms' };
   const room = /^\/live\/([^/]+)$/.exec(path);
   if (room) {
     try {

@@ -1,0 +1,67 @@
+/** The anchor console at /studio: loaded as its own chunk, only when someone opens it. */
+import { useRef } from 'react';
+import { ApiError } from '../../../shared/api/client.ts';
+import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
+import { Link, useDocumentTitle, useFocusOnArrival } from '../../../shared/router.tsx';
+import { useSession } from '../../session/index.ts';
+import { useAnchorRooms, useSignOut } from '../api.ts';
+import '../studio.css';
+import { useStudioText } from '../use-studio-text.ts';
+import { AnchorSignIn } from './AnchorSignIn.tsx';
+import { DevicesSection } from './DevicesSection.tsx';
+import { RoomsSection } from './RoomsSection.tsx';
+import { StudioError } from './StudioError.tsx';
+
+const SECTIONS = ['rooms', 'devices'] as const;
+type Section = (typeof SECTIONS)[number];
+
+export default function StudioPage({ section }: { section: string }) {
+  const { t } = useI18n();
+  const st = useStudioText();
+  const { user } = useSession();
+  const rooms = useAnchorRooms();
+  const signOut = useSignOut();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const current: Section = (SECTIONS as readonly string[]).includes(section) ? (section as Section) : 'rooms';
+  useDocumentTitle(`${st(current === 'rooms' ? 'studio.rooms' : 'studio.devices')} · ${st('studio.title')}`);
+  useFocusOnArrival(heading, rooms.isSuccess);
+
+  if (rooms.isPending) return <p className="page muted">{t('common.loading')}</p>;
+  // Not signed in (401) or signed in as a viewer only (403): the console starts with signing in.
+  if (rooms.error instanceof ApiError && (rooms.error.status === 401 || rooms.error.status === 403)) return <AnchorSignIn />;
+  if (rooms.isError) {
+    return (
+      <div className="page">
+        <StudioError error={rooms.error} />
+        <button type="button" className="btn" onClick={() => void rooms.refetch()}>
+          {t('common.retry')}
+        </button>
+      </div>
+    );
+  }
+
+  return (
+    <div className="page studio">
+      <div className="page-head page-head-row">
+        <div>
+          <h1 ref={heading} tabIndex={-1}>
+            {st('studio.title')}
+          </h1>
+          <p className="muted">{user?.status ? st('studio.signed_in_as', { name: user.uname }) : st('studio.subtitle')}</p>
+        </div>
+        <button type="button" className="btn btn-ghost" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
+          {st('studio.sign_out')}
+        </button>
+      </div>
+      <nav className="studio-tabs" aria-label={st('studio.nav')}>
+        {SECTIONS.map((name) => (
+          <Link key={name} href={name === 'rooms' ? '/studio' : `/studio/${name}`} aria-current={current === name ? 'page' : undefined}>
+            {st(name === 'rooms' ? 'studio.rooms' : 'studio.devices')}
+          </Link>
+        ))}
+      </nav>
+      {current === 'rooms' && <RoomsSection rooms={rooms.data} />}
+      {current === 'devices' && <DevicesSection />}
+    </div>
+  );
+}

@@ -38,9 +38,14 @@ export function WalletPage() {
         <h1 ref={heading} tabIndex={-1}>
           {t('wallet.title')}
         </h1>
-        <Link href="/following" className="btn btn-small">
-          {t('wallet.followed_link')} →
-        </Link>
+        <div className="wallet-links">
+          <Link href="/following" className="btn btn-small">
+            {t('wallet.followed_link')} →
+          </Link>
+          <Link href="/studio" className="btn btn-small">
+            {t('nav.studio')} →
+          </Link>
+        </div>
       </div>
       <BalanceCard />
       <div className="wallet-grid">

@@ -1,6 +1,6 @@
 /** The console's calls: the same anchor API the bridge and scripts use, signed in by the session cookie. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { request, requestData, type OkData, type RequestBody } from '../../shared/api/client.ts';
+import { requestData, type OkData, type RequestBody } from '../../shared/api/client.ts';
 import type { components } from '../../shared/api/schema.gen.ts';
 
 export type AnchorRoom = components['schemas']['AnchorRoom'];
@@ -43,11 +43,6 @@ export function useAnchorSignUp() {
     mutationFn: (body: { username: string; password: string }) => requestData('post', '/api/anchor/register', { body: { ...body, session: true } }),
     onSuccess: refreshAll,
   });
-}
-
-export function useSignOut() {
-  const refreshAll = useRefreshAll();
-  return useMutation({ mutationFn: () => request('post', '/api/users/login_out'), onSettled: refreshAll });
 }
 
 export function useCreateRoom() {

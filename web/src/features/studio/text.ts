@@ -10,7 +10,7 @@ const en = {
   'studio.nav': 'Console sections',
   'studio.rooms': 'Rooms',
   'studio.devices': 'Tokens & devices',
-  'studio.sign_out': 'Sign out',
+  'studio.to_watching': 'Watch live rooms',
   'studio.signed_in_as': 'Signed in as {name}',
 
   'auth.sign_in': 'Anchor sign-in',
@@ -94,7 +94,7 @@ const zhCN: Record<StudioKey, string> = {
   'studio.nav': '主播中心栏目',
   'studio.rooms': '直播间',
   'studio.devices': '令牌与设备',
-  'studio.sign_out': '退出登录',
+  'studio.to_watching': '去看直播',
   'studio.signed_in_as': '当前主播：{name}',
 
   'auth.sign_in': '主播登录',

@@ -37,9 +37,11 @@ export function RoomForm({ room, onDone }: { room?: AnchorRoom; onDone: () => vo
       <h2 id={`${id}-title`} className="section-title">
         {room ? st('form.edit_title', { name: room.room_name }) : st('form.create_title')}
       </h2>
-      <label className="field">
-        <span>{st('form.character_name')}</span>
+      <div className="field">
+        <label htmlFor={`${id}-character`}>{st('form.character_name')}</label>
         <input
+          id={`${id}-character`}
+          aria-describedby={`${id}-character-hint`}
           name="character_name"
           required
           maxLength={100}
@@ -47,13 +49,24 @@ export function RoomForm({ room, onDone }: { room?: AnchorRoom; onDone: () => vo
           value={values.characterName}
           onChange={(event) => set('characterName', event.target.value)}
         />
-        <small className="muted">{st('form.character_hint')}</small>
-      </label>
-      <label className="field">
-        <span>{st('form.room_name')}</span>
-        <input name="room_name" maxLength={100} value={values.roomName} onChange={(event) => set('roomName', event.target.value)} />
-        <small className="muted">{st('form.room_name_hint')}</small>
-      </label>
+        <small id={`${id}-character-hint`} className="muted">
+          {st('form.character_hint')}
+        </small>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-room-name`}>{st('form.room_name')}</label>
+        <input
+          id={`${id}-room-name`}
+          aria-describedby={`${id}-room-name-hint`}
+          name="room_name"
+          maxLength={100}
+          value={values.roomName}
+          onChange={(event) => set('roomName', event.target.value)}
+        />
+        <small id={`${id}-room-name-hint`} className="muted">
+          {st('form.room_name_hint')}
+        </small>
+      </div>
       <label className="field">
         <span>{st('form.title')}</span>
         <input name="title" maxLength={200} value={values.title} onChange={(event) => set('title', event.target.value)} />
@@ -72,9 +85,11 @@ export function RoomForm({ room, onDone }: { room?: AnchorRoom; onDone: () => vo
         ))}
       </fieldset>
       {values.roomType !== 0 && (
-        <label className="field">
-          <span>{st('form.price')}</span>
+        <div className="field">
+          <label htmlFor={`${id}-price`}>{st('form.price')}</label>
           <input
+            id={`${id}-price`}
+            aria-describedby={`${id}-price-hint`}
             name="coin_num"
             inputMode="numeric"
             pattern="[0-9]*"
@@ -82,8 +97,10 @@ export function RoomForm({ room, onDone }: { room?: AnchorRoom; onDone: () => vo
             value={values.price}
             onChange={(event) => set('price', event.target.value)}
           />
-          <small className="muted">{st('form.price_hint')}</small>
-        </label>
+          <small id={`${id}-price-hint`} className="muted">
+            {st('form.price_hint')}
+          </small>
+        </div>
       )}
       <StudioError error={localError ?? saving.error} />
       <div className="studio-actions">

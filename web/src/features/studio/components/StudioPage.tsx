@@ -4,7 +4,7 @@ import { ApiError } from '../../../shared/api/client.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 import { Link, useDocumentTitle, useFocusOnArrival } from '../../../shared/router.tsx';
 import { useSession } from '../../session/index.ts';
-import { useAnchorRooms, useSignOut } from '../api.ts';
+import { useAnchorRooms } from '../api.ts';
 import '../studio.css';
 import { useStudioText } from '../use-studio-text.ts';
 import { AnchorSignIn } from './AnchorSignIn.tsx';
@@ -20,7 +20,6 @@ export default function StudioPage({ section }: { section: string }) {
   const st = useStudioText();
   const { user } = useSession();
   const rooms = useAnchorRooms();
-  const signOut = useSignOut();
   const heading = useRef<HTMLHeadingElement>(null);
   const current: Section = (SECTIONS as readonly string[]).includes(section) ? (section as Section) : 'rooms';
   useDocumentTitle(`${st(current === 'rooms' ? 'studio.rooms' : 'studio.devices')} · ${st('studio.title')}`);
@@ -49,9 +48,9 @@ export default function StudioPage({ section }: { section: string }) {
           </h1>
           <p className="muted">{user?.status ? st('studio.signed_in_as', { name: user.uname }) : st('studio.subtitle')}</p>
         </div>
-        <button type="button" className="btn btn-ghost" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
-          {st('studio.sign_out')}
-        </button>
+        <Link href="/" className="btn btn-ghost">
+          {st('studio.to_watching')}
+        </Link>
       </div>
       <nav className="studio-tabs" aria-label={st('studio.nav')}>
         {SECTIONS.map((name) => (

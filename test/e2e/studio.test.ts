@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, ensureWebBuild, hasChromium, launchBrowser, newContext, PHONE, startServer, stMessage, watchPageProblems, type E2eServer } from './harness.js';
+import { DESKTOP, ensureWebBuild, registerUser, hasChromium, launchBrowser, newContext, PHONE, startServer, stMessage, watchPageProblems, type E2eServer } from './harness.js';
 
 const PASSWORD = 'correct horse battery';
 const SCREENSHOTS = path.resolve('test-results/screenshots');
@@ -112,6 +112,60 @@ describe.skipIf(!hasChromium)('anchor console', () => {
   );
 
   it(
+    'the dashboard shows the transcript and the viewer chat live; the anchor mutes and deletes a message',
+    async () => {
+      const context = await newContext(browser);
+      try {
+        const page = await context.newPage();
+        const problems = watchPageProblems(page);
+        await signUpAsAnchor(page, uniqueAnchor('dash'));
+        await createRoom(page, { character: 'Seraphina', title: 'Dashboard glade', type: 'Free' });
+        await page.getByTestId('studio-room').getByRole('button', { name: 'Go live' }).click();
+        await page.getByTestId('studio-room').getByText('LIVE', { exact: true }).waitFor();
+        await page.getByTestId('studio-room').getByRole('link', { name: 'Dashboard' }).click();
+        await page.getByRole('heading', { name: 'Viewer chat' }).waitFor();
+        const roomId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+
+        // A token posts a line; a viewer chats: both arrive over the room's WebSocket.
+        const created = await page.request.post(`${server.baseUrl}/api/anchor/tokens`, { data: { name: 'bridge' } });
+        const secret = ((await created.json()) as { data: { secret: string } }).data.secret;
+        await bearerCall(secret, 'POST', `/api/anchor/rooms/${roomId}/messages`, { messages: [stMessage('Seraphina', false, 'The lanterns flicker on.')] });
+        await page.locator('.msg', { hasText: 'The lanterns flicker on.' }).waitFor();
+        const viewer = await registerUser(server.baseUrl, uniqueAnchor('fan'));
+        const said = await fetch(`${server.baseUrl}/api/live/save_user_chat_history`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: viewer.cookie },
+          body: JSON.stringify({ room_id: roomId, user_message: 'spam spam spam' }),
+        });
+        expect(said.status).toBe(200);
+        const message = page.getByTestId('dashboard-chat-message').filter({ hasText: 'spam spam spam' });
+        await message.waitFor();
+
+        await page.getByLabel('Mute for').selectOption('60');
+        await message.getByRole('button', { name: /^Mute/ }).click();
+        await page.getByRole('status').filter({ hasText: 'is muted' }).waitFor();
+        const again = await fetch(`${server.baseUrl}/api/live/save_user_chat_history`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: viewer.cookie },
+          body: JSON.stringify({ room_id: roomId, user_message: 'more spam' }),
+        });
+        expect(again.status).toBe(403);
+
+        await message.getByRole('button', { name: /^Delete/ }).click();
+        await message.waitFor({ state: 'detached' });
+        const history = (await (await fetch(`${server.baseUrl}/api/live/get_user_chat_history?room_id=${encodeURIComponent(roomId)}`)).json()) as {
+          data: { chat_info: Array<{ user_message: string }> };
+        };
+        expect(history.data.chat_info.map((m) => m.user_message)).not.toContain('spam spam spam');
+        expect(problems).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+    120_000,
+  );
+
+  it(
     'a failed save keeps what the anchor typed and says what to fix, in Chinese too',
     async () => {
       const context = await newContext(browser, { locale: 'zh-CN' });
@@ -184,6 +238,35 @@ describe.skipIf(!hasChromium)('anchor console', () => {
           await page.getByTestId('studio-room').getByText('LIVE', { exact: true }).waitFor();
           await createRoom(page, { character: 'Aria', title: 'Starship bridge: first contact', type: 'Free' });
           await page.screenshot({ path: path.join(SCREENSHOTS, `studio-rooms-${label}.png`), fullPage: true });
+
+          // The free room, so any viewer may chat in it.
+          const starship = page.getByTestId('studio-room').filter({ hasText: 'Starship' });
+          await starship.getByRole('button', { name: 'Go live' }).click();
+          await starship.getByText('LIVE', { exact: true }).waitFor();
+          await starship.getByRole('link', { name: 'Dashboard' }).click();
+          await page.getByRole('heading', { name: 'Viewer chat' }).waitFor();
+          const roomId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+          const bridge = await page.request.post(`${server.baseUrl}/api/anchor/tokens`, { data: { name: 'bridge' } });
+          const secret = ((await bridge.json()) as { data: { secret: string } }).data.secret;
+          await bearerCall(secret, 'POST', `/api/anchor/rooms/${roomId}/messages`, {
+            messages: [
+              stMessage('Aria', false, '*The viewscreen flickers on.* "Unknown vessel, this is the starship Meridian. State your intent."'),
+              stMessage('Captain', true, 'We come in peace.'),
+              stMessage('Aria', false, '"Then lower your shields." *She keeps one hand near the console, just in case.*'),
+            ],
+          });
+          const fan = await registerUser(server.baseUrl, uniqueAnchor('fan'));
+          for (const text of ['Aria 好酷！', 'First time here, love the mood']) {
+            await fetch(`${server.baseUrl}/api/live/save_user_chat_history`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', cookie: fan.cookie },
+              body: JSON.stringify({ room_id: roomId, user_message: text }),
+            });
+          }
+          await page.getByTestId('dashboard-chat-message').filter({ hasText: 'love the mood' }).waitFor();
+          await page.locator('.msg', { hasText: 'lower your shields' }).waitFor();
+          await page.screenshot({ path: path.join(SCREENSHOTS, `studio-dashboard-${label}.png`), fullPage: true });
+          await page.getByRole('link', { name: 'Rooms', exact: true }).click();
           await page.getByTestId('studio-room').filter({ hasText: 'Starship' }).getByRole('button', { name: 'Edit' }).click();
           await page.locator('form.room-form').waitFor();
           await page.screenshot({ path: path.join(SCREENSHOTS, `studio-room-edit-${label}.png`), fullPage: true });

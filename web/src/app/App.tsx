@@ -26,7 +26,7 @@ export function App() {
         {route.name === 'following' && <FollowingPage />}
         {route.name === 'studio' && (
           <Suspense fallback={<p className="page muted">{t('common.loading')}</p>}>
-            <StudioPage section={route.section} />
+            <StudioPage section={route.section} roomId={route.roomId} />
           </Suspense>
         )}
         {route.name === 'not_found' && <NotFoundPage />}

@@ -6,7 +6,7 @@ export type Route =
   | { name: 'room'; roomId: string }
   | { name: 'wallet' }
   | { name: 'following' }
-  | { name: 'studio'; section: string }
+  | { name: 'studio'; section: string; roomId?: string }
   | { name: 'not_found' };
 
 export function matchRoute(pathname: string): Route {
@@ -16,6 +16,14 @@ export function matchRoute(pathname: string): Route {
   if (path === '/following') return { name: 'following' };
   const studio = /^\/studio(?:\/([a-z]+))?$/.exec(path);
   if (studio) return { name: 'studio', section: studio[1] ?? 'rooms' };
+  const dashboard = /^\/studio\/rooms\/([^/]+)$/.exec(path);
+  if (dashboard) {
+    try {
+      return { name: 'studio', section: 'dashboard', roomId: decodeURIComponent(dashboard[1]!) };
+    } catch {
+      return { name: 'not_found' };
+    }
+  }
   const room = /^\/live\/([^/]+)$/.exec(path);
   if (room) {
     try {
@@ -29,6 +37,10 @@ export function matchRoute(pathname: string): Route {
 
 export function roomPath(roomId: string): string {
   return `/live/${encodeURIComponent(roomId)}`;
+}
+
+export function studioRoomPath(roomId: string): string {
+  return `/studio/rooms/${encodeURIComponent(roomId)}`;
 }
 
 const NAVIGATE_EVENT = 'pecktra:navigate';

@@ -1,6 +1,6 @@
 /** The console's calls: the same anchor API the bridge and scripts use, signed in by the session cookie. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { requestData, type OkData, type RequestBody } from '../../shared/api/client.ts';
+import { request, requestData, type OkData, type RequestBody } from '../../shared/api/client.ts';
 import type { components } from '../../shared/api/schema.gen.ts';
 
 export type AnchorRoom = components['schemas']['AnchorRoom'];
@@ -96,5 +96,19 @@ export function useRevokeAllTokens() {
   return useMutation({
     mutationFn: () => requestData('delete', '/api/anchor/tokens'),
     onSettled: () => queryClient.invalidateQueries({ queryKey: TOKENS_KEY }),
+  });
+}
+
+export function useMuteViewer(roomId: string) {
+  return useMutation({
+    mutationFn: (target: ({ uid: string } | { guest_name: string }) & { minutes: number }) =>
+      requestData('post', '/api/anchor/rooms/{room_id}/mute', { params: { room_id: roomId }, body: target }),
+  });
+}
+
+export function useDeleteViewerMessage(roomId: string) {
+  return useMutation({
+    mutationFn: (messageId: number) =>
+      request('delete', '/api/anchor/rooms/{room_id}/user_messages/{id}', { params: { room_id: roomId, id: messageId } }),
   });
 }

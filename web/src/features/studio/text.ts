@@ -42,6 +42,19 @@ const en = {
   'rooms.vip': 'VIP · {price} diamonds',
   'rooms.private': 'Private · {price} diamonds',
 
+  'rooms.dashboard': 'Dashboard',
+  'dashboard.viewers_title': 'Viewers, last 30 minutes',
+  'dashboard.viewers_chart': '{now} watching now, peak {peak}',
+  'dashboard.chat_title': 'Viewer chat',
+  'dashboard.chat_empty': 'No viewer messages yet.',
+  'dashboard.mute_for': 'Mute for',
+  'dashboard.mute_10m': '10 minutes',
+  'dashboard.mute_1h': '1 hour',
+  'dashboard.mute_1d': '1 day',
+  'dashboard.mute': 'Mute',
+  'dashboard.delete': 'Delete',
+  'dashboard.muted': '{name} is muted.',
+
   'form.create_title': 'New room',
   'form.edit_title': 'Edit “{name}”',
   'form.character_name': 'Character name',
@@ -83,6 +96,7 @@ const en = {
   'error.coin_num_required': 'VIP and private rooms need a price above 0 diamonds.',
   'error.room_not_found': 'This room no longer exists. The list is refreshed.',
   'error.invalid_request': 'Check the fields: something is missing or not allowed.',
+  'error.message_not_found': 'That message is already gone.',
   'error.anchor_token_required': 'Your session is not an anchor session: sign in again.',
 };
 
@@ -126,6 +140,19 @@ const zhCN: Record<StudioKey, string> = {
   'rooms.vip': 'VIP · {price} 钻石',
   'rooms.private': '私密 · {price} 钻石',
 
+  'rooms.dashboard': '直播控制台',
+  'dashboard.viewers_title': '观众人数（最近 30 分钟）',
+  'dashboard.viewers_chart': '当前 {now} 人在看，峰值 {peak}',
+  'dashboard.chat_title': '观众弹幕',
+  'dashboard.chat_empty': '还没有观众发言。',
+  'dashboard.mute_for': '禁言时长',
+  'dashboard.mute_10m': '10 分钟',
+  'dashboard.mute_1h': '1 小时',
+  'dashboard.mute_1d': '1 天',
+  'dashboard.mute': '禁言',
+  'dashboard.delete': '删除',
+  'dashboard.muted': '已禁言 {name}。',
+
   'form.create_title': '新建直播间',
   'form.edit_title': '编辑“{name}”',
   'form.character_name': '角色名',
@@ -167,6 +194,7 @@ const zhCN: Record<StudioKey, string> = {
   'error.coin_num_required': 'VIP 和私密直播间需要设置大于 0 的钻石价格。',
   'error.room_not_found': '该直播间已不存在，列表已刷新。',
   'error.invalid_request': '请检查填写内容：有缺失或不允许的值。',
+  'error.message_not_found': '该消息已被删除。',
   'error.anchor_token_required': '当前登录不是主播身份，请重新登录。',
 };
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
-import { roomPath } from '../../../shared/router.tsx';
+import { Link, roomPath, studioRoomPath } from '../../../shared/router.tsx';
 import { useSetLive, type AnchorRoom } from '../api.ts';
 import { useStudioText } from '../use-studio-text.ts';
 import { RoomForm } from './RoomForm.tsx';
@@ -75,6 +75,9 @@ function RoomRow({ room, onEdit, onLive, busy }: { room: AnchorRoom; onEdit: () 
         <button type="button" className={room.live_status ? 'btn' : 'btn btn-primary'} onClick={() => onLive(!room.live_status)} disabled={busy}>
           {room.live_status ? st('rooms.stop') : st('rooms.go_live')}
         </button>
+        <Link href={studioRoomPath(room.room_id)} className="btn btn-ghost">
+          {st('rooms.dashboard')}
+        </Link>
         <button type="button" className="btn btn-ghost" onClick={onEdit}>
           {st('rooms.edit')}
         </button>

@@ -9,20 +9,22 @@ import '../studio.css';
 import { useStudioText } from '../use-studio-text.ts';
 import { AnchorSignIn } from './AnchorSignIn.tsx';
 import { DevicesSection } from './DevicesSection.tsx';
+import { RoomDashboard } from './RoomDashboard.tsx';
 import { RoomsSection } from './RoomsSection.tsx';
 import { StudioError } from './StudioError.tsx';
 
 const SECTIONS = ['rooms', 'devices'] as const;
 type Section = (typeof SECTIONS)[number];
 
-export default function StudioPage({ section }: { section: string }) {
+export default function StudioPage({ section, roomId }: { section: string; roomId?: string }) {
   const { t } = useI18n();
   const st = useStudioText();
   const { user } = useSession();
   const rooms = useAnchorRooms();
   const heading = useRef<HTMLHeadingElement>(null);
   const current: Section = (SECTIONS as readonly string[]).includes(section) ? (section as Section) : 'rooms';
-  useDocumentTitle(`${st(current === 'rooms' ? 'studio.rooms' : 'studio.devices')} · ${st('studio.title')}`);
+  const dashboardRoom = section === 'dashboard' ? rooms.data?.find((room) => room.room_id === roomId) : undefined;
+  useDocumentTitle(`${dashboardRoom ? dashboardRoom.room_name : st(current === 'rooms' ? 'studio.rooms' : 'studio.devices')} · ${st('studio.title')}`);
   useFocusOnArrival(heading, rooms.isSuccess);
 
   if (rooms.isPending) return <p className="page muted">{t('common.loading')}</p>;
@@ -59,8 +61,10 @@ export default function StudioPage({ section }: { section: string }) {
           </Link>
         ))}
       </nav>
-      {current === 'rooms' && <RoomsSection rooms={rooms.data} />}
-      {current === 'devices' && <DevicesSection />}
+      {section === 'dashboard' && dashboardRoom && <RoomDashboard room={dashboardRoom} />}
+      {section === 'dashboard' && !dashboardRoom && <StudioError error={new ApiError(404, 'room_not_found', 'No such room')} />}
+      {section !== 'dashboard' && current === 'rooms' && <RoomsSection rooms={rooms.data} />}
+      {section !== 'dashboard' && current === 'devices' && <DevicesSection />}
     </div>
   );
 }

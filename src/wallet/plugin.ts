@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import fp from 'fastify-plugin';
 import type { Database } from '../db/schema.js';
 import type { EventBus } from '../realtime/index.js';
+import { AnchorEarnings } from './earnings.js';
+import { earningsRoutes } from './earnings-routes.js';
 import { walletRoutes } from './routes.js';
 import { WalletService } from './service.js';
 
@@ -17,6 +19,7 @@ export interface WalletFeatureOptions {
 export const walletFeature = fp<WalletFeatureOptions>(
   async (app, { db, ...options }) => {
     await app.register(walletRoutes, { wallet: new WalletService(db, options) });
+    await app.register(earningsRoutes, { earnings: new AnchorEarnings(db) });
   },
   { name: 'wallet', dependencies: ['auth', 'api-docs'] },
 );

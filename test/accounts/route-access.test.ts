@@ -47,6 +47,9 @@ async function registeredRoutes(): Promise<RouteOptions[]> {
 /** The API's declared access, by "METHOD path" (HEAD twins left out). */
 const API_ACCESS: Record<string, string> = {
   'GET /api/anchor/earnings': 'anchor',
+  'GET /api/anchor/earnings/entries': 'anchor',
+  'GET /api/anchor/earnings/report': 'anchor',
+  'GET /api/anchor/earnings/export': 'anchor',
   'GET /api/anchor/rooms': 'anchor',
   'PATCH /api/anchor/profile': 'anchor',
   'PATCH /api/anchor/rooms/:room_id': 'anchor',

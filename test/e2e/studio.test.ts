@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grantDiamonds } from '../wallet/fixtures.js';
 import { DESKTOP, ensureWebBuild, registerUser, hasChromium, launchBrowser, newContext, PHONE, startServer, stMessage, watchPageProblems, type E2eServer } from './harness.js';
 
 const PASSWORD = 'correct horse battery';
@@ -166,6 +167,46 @@ describe.skipIf(!hasChromium)('anchor console', () => {
   );
 
   it(
+    "a viewer's payment shows in the earnings: balance, the period's room total and the list; CSV export",
+    async () => {
+      const context = await newContext(browser);
+      try {
+        const page = await context.newPage();
+        await signUpAsAnchor(page, uniqueAnchor('earn'));
+        await createRoom(page, { character: 'Nightkite', title: 'Masquerade', type: 'VIP', price: '40' });
+        const rooms = (await (await page.request.get(`${server.baseUrl}/api/anchor/rooms`)).json()) as { data: { rooms: Array<{ room_id: string; uid: string; room_name: string }> } };
+        const room = rooms.data.rooms[0]!;
+        const fan = await registerUser(server.baseUrl, uniqueAnchor('payer'));
+        await grantDiamonds(server.app.db, fan.uid, 100);
+        const paid = await fetch(`${server.baseUrl}/api/live/pay_vip_coin`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: fan.cookie },
+          body: JSON.stringify({ uid: fan.uid, anchor_id: room.uid, room_id: room.room_id, room_name: room.room_name, amount: 40 }),
+        });
+        expect(paid.status).toBe(200);
+        const earned = String(40 - Math.floor((40 * server.app.config.platformFeePercent) / 100));
+
+        await page.getByRole('link', { name: 'Earnings', exact: true }).click();
+        await page.getByTestId('earnings-balance').filter({ hasText: `${earned} diamonds` }).waitFor();
+        await page.getByTestId('period-total').filter({ hasText: `${earned} diamonds` }).waitFor();
+        await page.getByRole('table', { name: 'Per room' }).getByRole('row', { name: new RegExp(`Nightkite ${earned}`) }).waitFor();
+        await page.getByTestId('earning-row').filter({ hasText: 'VIP unlock · Nightkite' }).waitFor();
+
+        const download = page.waitForEvent('download');
+        await page.getByRole('link', { name: 'Export CSV' }).click();
+        const file = await (await download).path();
+        const { readFileSync } = await import('node:fs');
+        const csv = readFileSync(file, 'utf8');
+        expect(csv).toContain(`vip_room,${earned},`);
+        expect(csv).toContain('Nightkite');
+      } finally {
+        await context.close();
+      }
+    },
+    120_000,
+  );
+
+  it(
     'a failed save keeps what the anchor typed and says what to fix, in Chinese too',
     async () => {
       const context = await newContext(browser, { locale: 'zh-CN' });
@@ -270,6 +311,23 @@ describe.skipIf(!hasChromium)('anchor console', () => {
           await page.getByTestId('studio-room').filter({ hasText: 'Starship' }).getByRole('button', { name: 'Edit' }).click();
           await page.locator('form.room-form').waitFor();
           await page.screenshot({ path: path.join(SCREENSHOTS, `studio-room-edit-${label}.png`), fullPage: true });
+
+          // Two viewers unlock the VIP room, so the earnings have something to show.
+          const vip = ((await (await page.request.get(`${server.baseUrl}/api/anchor/rooms`)).json()) as { data: { rooms: Array<{ room_id: string; uid: string; room_name: string; room_type: number }> } }).data.rooms.find(
+            (r) => r.room_type === 1,
+          )!;
+          for (let i = 0; i < 2; i++) {
+            const payer = await registerUser(server.baseUrl, uniqueAnchor('payer'));
+            await grantDiamonds(server.app.db, payer.uid, 100);
+            await fetch(`${server.baseUrl}/api/live/pay_vip_coin`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', cookie: payer.cookie },
+              body: JSON.stringify({ uid: payer.uid, anchor_id: vip.uid, room_id: vip.room_id, room_name: vip.room_name, amount: 30 }),
+            });
+          }
+          await page.getByRole('link', { name: 'Earnings', exact: true }).click();
+          await page.getByTestId('earning-row').first().waitFor();
+          await page.screenshot({ path: path.join(SCREENSHOTS, `studio-earnings-${label}.png`), fullPage: true });
 
           await page.getByRole('link', { name: 'Tokens & devices' }).click();
           await page.getByLabel('New token name').fill('SillyTavern laptop');

@@ -1,5 +1,5 @@
 /** The console's calls: the same anchor API the bridge and scripts use, signed in by the session cookie. */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request, requestData, type OkData, type RequestBody } from '../../shared/api/client.ts';
 import type { components } from '../../shared/api/schema.gen.ts';
 
@@ -110,5 +110,35 @@ export function useDeleteViewerMessage(roomId: string) {
   return useMutation({
     mutationFn: (messageId: number) =>
       request('delete', '/api/anchor/rooms/{room_id}/user_messages/{id}', { params: { room_id: roomId, id: messageId } }),
+  });
+}
+
+export type EarningsReport = OkData<'/api/anchor/earnings/report', 'get'>;
+
+export function useEarningsSummary() {
+  return useQuery({ queryKey: ['studio', 'earnings'], queryFn: () => requestData('get', '/api/anchor/earnings') });
+}
+
+export function useEarningsReport(period: { from: string; to: string }) {
+  return useQuery({
+    queryKey: ['studio', 'earnings-report', period.from, period.to],
+    queryFn: () => requestData('get', '/api/anchor/earnings/report', { query: period }),
+  });
+}
+
+export function useEarningsEntries() {
+  return useInfiniteQuery({
+    queryKey: ['studio', 'earnings-entries'],
+    queryFn: ({ pageParam }) => requestData('get', '/api/anchor/earnings/entries', { query: { cursor: pageParam } }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  });
+}
+
+export function useSetSubscriptionPrice() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (price: number) => requestData('patch', '/api/anchor/profile', { body: { subscription_price: price } }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['studio', 'earnings'] }),
   });
 }

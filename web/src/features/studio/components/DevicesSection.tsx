@@ -57,7 +57,7 @@ export function DevicesSection() {
       {tokens.isSuccess && list.length === 0 && <p className="muted studio-empty">{st('tokens.empty')}</p>}
       {list.length > 0 && (
         <>
-          <table className="studio-table">
+          <table className="studio-table studio-table-stack">
             <thead>
               <tr>
                 <th scope="col">{st('tokens.name')}</th>

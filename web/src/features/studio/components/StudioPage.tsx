@@ -9,11 +9,13 @@ import '../studio.css';
 import { useStudioText } from '../use-studio-text.ts';
 import { AnchorSignIn } from './AnchorSignIn.tsx';
 import { DevicesSection } from './DevicesSection.tsx';
+import { EarningsSection } from './EarningsSection.tsx';
 import { RoomDashboard } from './RoomDashboard.tsx';
 import { RoomsSection } from './RoomsSection.tsx';
 import { StudioError } from './StudioError.tsx';
 
-const SECTIONS = ['rooms', 'devices'] as const;
+const SECTIONS = ['rooms', 'earnings', 'devices'] as const;
+const SECTION_WORDS = { rooms: 'studio.rooms', earnings: 'studio.earnings', devices: 'studio.devices' } as const;
 type Section = (typeof SECTIONS)[number];
 
 export default function StudioPage({ section, roomId }: { section: string; roomId?: string }) {
@@ -24,7 +26,7 @@ export default function StudioPage({ section, roomId }: { section: string; roomI
   const heading = useRef<HTMLHeadingElement>(null);
   const current: Section = (SECTIONS as readonly string[]).includes(section) ? (section as Section) : 'rooms';
   const dashboardRoom = section === 'dashboard' ? rooms.data?.find((room) => room.room_id === roomId) : undefined;
-  useDocumentTitle(`${dashboardRoom ? dashboardRoom.room_name : st(current === 'rooms' ? 'studio.rooms' : 'studio.devices')} · ${st('studio.title')}`);
+  useDocumentTitle(`${dashboardRoom ? dashboardRoom.room_name : st(SECTION_WORDS[current])} · ${st('studio.title')}`);
   useFocusOnArrival(heading, rooms.isSuccess);
 
   if (rooms.isPending) return <p className="page muted">{t('common.loading')}</p>;
@@ -57,13 +59,14 @@ export default function StudioPage({ section, roomId }: { section: string; roomI
       <nav className="studio-tabs" aria-label={st('studio.nav')}>
         {SECTIONS.map((name) => (
           <Link key={name} href={name === 'rooms' ? '/studio' : `/studio/${name}`} aria-current={current === name ? 'page' : undefined}>
-            {st(name === 'rooms' ? 'studio.rooms' : 'studio.devices')}
+            {st(SECTION_WORDS[name])}
           </Link>
         ))}
       </nav>
       {section === 'dashboard' && dashboardRoom && <RoomDashboard room={dashboardRoom} />}
       {section === 'dashboard' && !dashboardRoom && <StudioError error={new ApiError(404, 'room_not_found', 'No such room')} />}
       {section !== 'dashboard' && current === 'rooms' && <RoomsSection rooms={rooms.data} />}
+      {section !== 'dashboard' && current === 'earnings' && <EarningsSection />}
       {section !== 'dashboard' && current === 'devices' && <DevicesSection />}
     </div>
   );

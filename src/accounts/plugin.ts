@@ -8,6 +8,7 @@ import { RequestAuth } from './auth.js';
 import { routeAuth } from './route-auth.js';
 import { accountsRoutes } from './routes.js';
 import { AccountsService } from './service.js';
+import { anchorTokenRoutes } from './token-routes.js';
 
 export interface AccountsFeatureOptions {
   db: Kysely<Database>;
@@ -44,6 +45,7 @@ export const accountsFeature = fp<AccountsFeatureOptions>(
     const auth = new RequestAuth(accounts, { cookieSecure });
     await app.register(routeAuth, { auth });
     await app.register(accountsRoutes, { accounts, auth });
+    await app.register(anchorTokenRoutes, { accounts });
   },
   { name: 'accounts', dependencies: ['@fastify/cookie', 'api-docs'] },
 );

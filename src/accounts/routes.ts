@@ -1,7 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { OkBody, okData, responses } from '../http/schemas.js';
 import { bearerToken, SESSION_COOKIE, type RequestAuth } from './auth.js';
-import { AnchorAuth, AnchorLogin, ChangePasswordBody, Credentials, DeleteAccountBody, RenameBody, UserInfoBody } from './schemas.js';
+import { unauthorized } from '../http/errors.js';
+import {
+  AnchorAuth,
+  AnchorLogin,
+  AnchorRegister,
+  ChangePasswordBody,
+  Credentials,
+  DeleteAccountBody,
+  RenameBody,
+  UserInfoBody,
+} from './schemas.js';
 import type { AccountsService, SessionUser } from './service.js';
 
 export interface AccountsRoutesOptions {
@@ -16,9 +26,21 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     return { code: 0 as const, data: { user_info: await accounts.userInfo({ kind: 'user', user }) } };
   };
 
-  /** A fresh bearer token for the anchor API. */
-  const anchorSession = async (anchor: SessionUser) => {
-    const token = await accounts.issueAnchorToken(anchor);
+  /**
+   * A signed-in anchor: a fresh bearer token for the anchor API, or with `session` the browser's
+   * session cookie (the web console) and no token.
+   */
+  const anchorSession = async (
+    anchor: SessionUser,
+    reply: Parameters<RequestAuth['setSessionCookie']>[0],
+    options: { session?: boolean; token_name?: string } = {},
+  ) => {
+    if (options.session) {
+      const session = await accounts.createSession(anchor.id);
+      auth.setSessionCookie(reply, session.token, session.expiresAt);
+      return { code: 0 as const, data: { uid: anchor.id, username: anchor.username } };
+    }
+    const token = await accounts.issueAnchorToken(anchor, options.token_name);
     return { code: 0 as const, data: { uid: anchor.id, username: anchor.username, token } };
   };
 
@@ -153,13 +175,13 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       config: { auth: 'public' },
       schema: {
         tags: ['anchor'],
-        summary: 'Create a new anchor account and get a bearer token (an existing username is 409)',
-        body: Credentials,
+        summary: 'Create a new anchor account and get a bearer token, or a session cookie with `session` (an existing username is 409)',
+        body: AnchorRegister,
         response: responses(okData(AnchorAuth), 409, 429, 503),
       },
     },
-    async (request) => {
-      return anchorSession(await accounts.registerAnchor(request.body.username, request.body.password, request.ip));
+    async (request, reply) => {
+      return anchorSession(await accounts.registerAnchor(request.body.username, request.body.password, request.ip), reply, request.body);
     },
   );
 
@@ -169,14 +191,15 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       config: { auth: 'public' },
       schema: {
         tags: ['anchor'],
-        summary: 'Anchor login: a fresh bearer token; with become_anchor a viewer account becomes an anchor too',
+        summary: 'Anchor login: a fresh bearer token (or a session cookie with `session`); with become_anchor a viewer account becomes an anchor too',
         body: AnchorLogin,
         response: responses(okData(AnchorAuth), 401, 429, 503),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const user = await accounts.authenticate(request.body.username, request.body.password, request.ip);
-      return anchorSession(request.body.become_anchor ? await accounts.becomeAnchor(user) : user);
+      if (!request.body.become_anchor && !user.isAnchor) throw unauthorized('This account is not an anchor account', 'not_an_anchor');
+      return anchorSession(request.body.become_anchor ? await accounts.becomeAnchor(user) : user, reply, request.body);
     },
   );
 
@@ -190,8 +213,8 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
         response: responses(okData(AnchorAuth), 401, 403),
       },
     },
-    async (request) => {
-      return anchorSession(await accounts.becomeAnchor(request.user));
+    async (request, reply) => {
+      return anchorSession(await accounts.becomeAnchor(request.user), reply);
     },
   );
 

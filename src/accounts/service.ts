@@ -16,6 +16,7 @@ import { SemaphoreFullError } from '../infra/semaphore.js';
 import { walletBalance } from '../wallet/index.js';
 import { GUEST_UNAME } from './guests.js';
 import { mapSessionUser, mapUserInfo } from './mappers.js';
+import { AnchorTokens, LOGIN_TOKEN_NAME, type AnchorTokenUser } from './anchor-tokens.js';
 import { AccountsRepository } from './repository.js';
 import type { UserInfo } from './schemas.js';
 
@@ -84,6 +85,8 @@ export class AccountsService {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly inTransaction: TransactionRunner<ReturnType<typeof repositories>>;
   private readonly deletionSteps: AccountDeletionStep[] = [];
+  /** The anchor's API tokens (devices): issued here at login, managed through the tokens routes. */
+  readonly tokens: AnchorTokens;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -98,6 +101,7 @@ export class AccountsService {
       maxWaiting: options.passwordHashMaxWaiting,
     });
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.tokens = new AnchorTokens(this.repo, this.clock);
     this.sessions = new ReadThroughCache({ clock: this.clock, maxAgeMs: SESSION_CACHE_MAX_AGE_MS, maxEntries: SESSION_CACHE_ENTRIES });
   }
 
@@ -290,20 +294,17 @@ export class AccountsService {
     return { ...user, isAnchor: true };
   }
 
-  async issueAnchorToken(user: SessionUser): Promise<string> {
-    if (!user.isAnchor) throw unauthorized('This account is not an anchor account', 'not_an_anchor');
-    const token = newSecretToken();
-    await this.repo.insertAnchorToken({ token_hash: hashToken(token), user_id: user.id, created_at: this.clock() });
-    return token;
+  /** A fresh bearer token for the anchor API, named after what asked for it (a login by default). */
+  async issueAnchorToken(user: SessionUser, name = LOGIN_TOKEN_NAME): Promise<string> {
+    return (await this.tokens.issue(user, name)).secret;
   }
 
-  async resolveAnchorToken(token: string): Promise<SessionUser | undefined> {
-    const row = await this.repo.findAnchorByToken(hashToken(token));
-    return row ? { id: row.id, username: row.username, isAnchor: true } : undefined;
+  resolveAnchorToken(token: string): Promise<AnchorTokenUser | undefined> {
+    return this.tokens.resolve(token);
   }
 
-  async revokeAnchorToken(token: string): Promise<boolean> {
-    return this.repo.deleteAnchorToken(hashToken(token));
+  revokeAnchorToken(token: string): Promise<boolean> {
+    return this.tokens.revokeSecret(token);
   }
 }
 

@@ -24,8 +24,14 @@ export interface SessionsTable {
 
 export interface AnchorTokensTable {
   token_hash: string;
+  /** Public handle for listing and revoking; the hash is never shown. */
+  id: string;
   user_id: string;
+  /** What the anchor called it ("SillyTavern on my laptop"); logins name theirs. */
+  name: string;
   created_at: number;
+  /** Updated at most once a minute, so using a token costs no write per request. */
+  last_used_at: number | null;
 }
 
 export interface LedgerAccountsTable {

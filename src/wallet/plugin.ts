@@ -4,6 +4,8 @@ import fp from 'fastify-plugin';
 import type { Database } from '../db/schema.js';
 import type { EventBus } from '../realtime/index.js';
 import type { GiftDefinition } from '../config.js';
+import { AnchorEarnings } from './earnings.js';
+import { earningsRoutes } from './earnings-routes.js';
 import { GiftService } from './gifts.js';
 import { RoomLeaderboards } from './leaderboard.js';
 import { walletRoutes } from './routes.js';
@@ -26,6 +28,7 @@ export const walletFeature = fp<WalletFeatureOptions>(
     const wallet = new WalletService(db, { eventBus, platformFeePercent, defaultSubscriptionPrice, leaderboards, clock });
     const gifts = new GiftService(db, { gifts: catalogue, platformFeePercent, eventBus, leaderboards, clock });
     await app.register(walletRoutes, { wallet, gifts, leaderboards });
+    await app.register(earningsRoutes, { earnings: new AnchorEarnings(db) });
   },
   { name: 'wallet', dependencies: ['auth', 'api-docs'] },
 );

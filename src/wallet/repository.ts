@@ -219,6 +219,28 @@ export class WalletRepository {
     }));
   }
 
+  /** An account's entries created in [from, to), oldest first, at most `limit` of them. */
+  async accountEntriesBetween(account: string, from: number, to: number, limit: number): Promise<AccountEntry[]> {
+    const rows = await this.db
+      .selectFrom('ledger_entries as e')
+      .innerJoin('ledger_transfers as t', 't.id', 'e.transfer_id')
+      .select(['e.transfer_id', 't.type', 't.metadata', 'e.amount', 'e.balance_after', 'e.created_at'])
+      .where('e.account_id', '=', account)
+      .where('e.created_at', '>=', from)
+      .where('e.created_at', '<', to)
+      .orderBy('e.transfer_id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      transferId: row.transfer_id,
+      type: row.type,
+      amount: Number(row.amount),
+      balanceAfter: Number(row.balance_after),
+      createdAt: Number(row.created_at),
+      metadata: parseMetadata(row.metadata),
+    }));
+  }
+
   /** Names and amounts for a page of history entries, in three lookups whatever the page size. */
   async entryDetails(roomIds: string[], userIds: string[], orderIds: string[]): Promise<EntryDetails> {
     const [rooms, users, orders] = await Promise.all([

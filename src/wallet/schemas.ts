@@ -176,3 +176,46 @@ export const GiftSent = Type.Object(
 export type GiftSent = Static<typeof GiftSent>;
 
 export const LeaderboardQuery = Type.Object({ room_id: Id });
+// ---- anchor earnings over a period ----------------------------------------------------------------
+
+/** One earning as the console lists it: what it was, from which room, how much. */
+export const EarningsLine = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.String({ description: 'vip_room, subscription, …' }),
+    amount: Type.Integer(),
+    balance_after: Type.Integer(),
+    created_at: Type.String({ format: 'date-time' }),
+    room_id: Type.Optional(Type.String()),
+    room_name: Type.Optional(Type.String()),
+    from_uid: Type.Optional(Type.String()),
+  },
+  { $id: 'EarningsLine' },
+);
+export type EarningsLine = Static<typeof EarningsLine>;
+
+export const EarningsLinesPage = Type.Object(
+  { entries: Type.Array(EarningsLine), next_cursor: Type.Union([Type.String(), Type.Null()]) },
+  { $id: 'EarningsLinesPage' },
+);
+export type EarningsLinesPage = Static<typeof EarningsLinesPage>;
+
+const utcDay = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
+
+export const EarningsPeriodQuery = Type.Object({ from: utcDay('First UTC day, YYYY-MM-DD'), to: utcDay('Last UTC day, included, YYYY-MM-DD') });
+
+export const EarningsReport = Type.Object(
+  {
+    from: Type.String(),
+    to: Type.String(),
+    total: Type.Integer(),
+    days: Type.Array(Type.Object({ date: Type.String(), total: Type.Integer(), vip: Type.Integer(), subscription: Type.Integer() }), {
+      description: 'Every day of the period, oldest first, zero days included',
+    }),
+    rooms: Type.Array(Type.Object({ room_id: Type.String(), room_name: Type.String(), total: Type.Integer() }), {
+      description: 'Rooms that earned in the period, highest first (subscriptions are not per room)',
+    }),
+  },
+  { $id: 'EarningsReport' },
+);
+export type EarningsReport = Static<typeof EarningsReport>;

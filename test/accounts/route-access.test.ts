@@ -47,6 +47,9 @@ async function registeredRoutes(): Promise<RouteOptions[]> {
 /** The API's declared access, by "METHOD path" (HEAD twins left out). */
 const API_ACCESS: Record<string, string> = {
   'GET /api/anchor/earnings': 'anchor',
+  'GET /api/anchor/earnings/entries': 'anchor',
+  'GET /api/anchor/earnings/report': 'anchor',
+  'GET /api/anchor/earnings/export': 'anchor',
   'GET /api/anchor/rooms': 'anchor',
   'PATCH /api/anchor/profile': 'anchor',
   'PATCH /api/anchor/rooms/:room_id': 'anchor',
@@ -60,6 +63,10 @@ const API_ACCESS: Record<string, string> = {
   'POST /api/anchor/rooms/:room_id/mute': 'anchor',
   'POST /api/anchor/rooms/:room_id/typing': 'anchor',
   'DELETE /api/anchor/rooms/:room_id/user_messages/:id': 'anchor',
+  'GET /api/anchor/tokens': 'anchor',
+  'POST /api/anchor/tokens': 'anchor',
+  'DELETE /api/anchor/tokens': 'anchor',
+  'DELETE /api/anchor/tokens/:token_id': 'anchor',
   'GET /api/live/get_all_lives': 'public',
   'GET /api/live/get_followed_lives': 'user',
   'GET /api/live/get_live_chat_history': 'viewer',

@@ -31,6 +31,9 @@ export function Header() {
           <Link href="/wallet" aria-current={pathname === '/wallet' ? 'page' : undefined}>
             {t('nav.wallet')}
           </Link>
+          <Link href="/studio" className={session.loggedIn ? 'nav-studio nav-studio-signed-in' : 'nav-studio'} aria-current={pathname.startsWith('/studio') ? 'page' : undefined}>
+            {t('nav.studio')}
+          </Link>
         </nav>
         <div className="topbar-actions">
           <button

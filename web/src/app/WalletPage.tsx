@@ -45,6 +45,9 @@ export function WalletPage() {
           <Link href="/account" className="btn btn-small">
             {t('settings.title')} →
           </Link>
+          <Link href="/studio" className="btn btn-small">
+            {t('nav.studio')} →
+          </Link>
         </div>
       </div>
       <BalanceCard />

@@ -21,7 +21,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'get' | 'post';
+type Method = 'get' | 'post' | 'patch' | 'delete';
 type Path = keyof paths;
 /** The paths that answer `method`. */
 type PathWith<M extends Method> = { [P in Path]: paths[P][M] extends { responses: unknown } ? P : never }[Path];

@@ -72,6 +72,216 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/anchor/earnings/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The anchor's earnings, newest first, with room names; pass next_cursor as cursor for the next page */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["EarningsLinesPage"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/anchor/earnings/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A period's earnings as a CSV file (text/csv), one row per earning */
+        get: {
+            parameters: {
+                query: {
+                    /** @description First UTC day, YYYY-MM-DD */
+                    from: string;
+                    /** @description Last UTC day, included, YYYY-MM-DD */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/anchor/earnings/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Earnings of a period of UTC days (at most 366): total, per day, per room */
+        get: {
+            parameters: {
+                query: {
+                    /** @description First UTC day, YYYY-MM-DD */
+                    from: string;
+                    /** @description Last UTC day, included, YYYY-MM-DD */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["EarningsReport"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/anchor/login": {
         parameters: {
             query?: never;
@@ -81,7 +291,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Anchor login: a fresh bearer token; with become_anchor a viewer account becomes an anchor too */
+        /** Anchor login: a fresh bearer token (or a session cookie with `session`); with become_anchor a viewer account becomes an anchor too */
         post: {
             parameters: {
                 query?: never;
@@ -95,6 +305,10 @@ export interface paths {
                         /** @description A viewer account that signs in with this flag becomes an anchor account too */
                         become_anchor?: boolean;
                         password: string;
+                        /** @description true: sign this browser in with the session cookie (the web console) instead of minting a bearer token */
+                        session?: boolean;
+                        /** @description Name of the minted token in the anchor's device list (default "Login") */
+                        token_name?: string;
                         username: string;
                     };
                 };
@@ -305,7 +519,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a new anchor account and get a bearer token (an existing username is 409) */
+        /** Create a new anchor account and get a bearer token, or a session cookie with `session` (an existing username is 409) */
         post: {
             parameters: {
                 query?: never;
@@ -317,6 +531,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         password: string;
+                        /** @description true: sign this browser in with the session cookie (the web console) instead of minting a bearer token */
+                        session?: boolean;
+                        /** @description Name of the minted token in the anchor's device list (default "Login") */
+                        token_name?: string;
                         username: string;
                     };
                 };
@@ -1101,6 +1319,280 @@ export interface paths {
                             code: 0;
                             data: {
                                 deleted: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/anchor/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The anchor's API tokens, newest first: name, created, last used (never the secret) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                tokens: components["schemas"]["AnchorTokenInfo"][];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a named token (for the SillyTavern bridge or a script); its secret is in this answer only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                /** @description The bearer token itself: shown this once, only its hash is kept */
+                                secret: string;
+                                token: components["schemas"]["AnchorTokenInfo"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** Revoke all the anchor's tokens, including the one presented (console sessions stay signed in) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                /** @description How many tokens were revoked */
+                                revoked: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/anchor/tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one token: from the next request on it is refused (401) on every instance */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                /** @description How many tokens were revoked */
+                                revoked: number;
                             };
                         };
                     };
@@ -4008,7 +4500,8 @@ export interface components {
             subscriptions: components["schemas"]["ActiveSubscription"][];
         };
         AnchorAuth: {
-            token: string;
+            /** @description The bearer token; absent when `session` was requested (the browser got a session cookie instead) */
+            token?: string;
             uid: string;
             username: string;
         };
@@ -4029,6 +4522,14 @@ export interface components {
             uid: string;
             user_message_count?: number;
             username: string;
+        };
+        AnchorTokenInfo: {
+            /** @description Milliseconds since the epoch */
+            created_at: number;
+            id: string;
+            /** @description Milliseconds since the epoch, to the minute; null if never used */
+            last_used_at: number | null;
+            name: string;
         };
         BlockedViewer: {
             /** Format: date-time */
@@ -4078,6 +4579,40 @@ export interface components {
             id: string;
             room_id?: string;
             type: string;
+        };
+        EarningsLine: {
+            amount: number;
+            balance_after: number;
+            /** Format: date-time */
+            created_at: string;
+            from_uid?: string;
+            id: string;
+            room_id?: string;
+            room_name?: string;
+            /** @description vip_room, subscription, … */
+            type: string;
+        };
+        EarningsLinesPage: {
+            entries: components["schemas"]["EarningsLine"][];
+            next_cursor: string | null;
+        };
+        EarningsReport: {
+            /** @description Every day of the period, oldest first, zero days included */
+            days: {
+                date: string;
+                subscription: number;
+                total: number;
+                vip: number;
+            }[];
+            from: string;
+            /** @description Rooms that earned in the period, highest first (subscriptions are not per room) */
+            rooms: {
+                room_id: string;
+                room_name: string;
+                total: number;
+            }[];
+            to: string;
+            total: number;
         };
         EarningsSummary: {
             active_subscribers: number;

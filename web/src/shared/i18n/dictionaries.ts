@@ -10,6 +10,7 @@ export const en = {
   'nav.skip': 'Skip to content',
   'nav.following': 'Following',
   'nav.main': 'Main',
+  'nav.studio': 'Studio',
   'lang.label': 'Language',
   'lang.switch': '中文',
 
@@ -262,6 +263,7 @@ export const zhCN: Dictionary = {
   'nav.skip': '跳到正文',
   'nav.following': '关注',
   'nav.main': '主导航',
+  'nav.studio': '主播中心',
   'lang.label': '语言',
   'lang.switch': 'EN',
 

@@ -216,7 +216,7 @@ describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
       await page.goto(`${server.baseUrl}/`);
       await page.getByRole('heading', { name: 'Live now' }).waitFor();
       expect(await page.title()).toBe('Live now · Pecktra Live');
-      await page.getByRole('link', { name: 'Wallet' }).click();
+      await page.getByRole('link', { name: 'Wallet', exact: true }).click();
       await waitUntil(async () => (await page.title()) === 'Wallet · Pecktra Live');
       // A language picked in the app is the one the server serves next time.
       await page.getByTestId('language-switch').click();

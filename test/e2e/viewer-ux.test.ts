@@ -488,7 +488,7 @@ describe.skipIf(!hasChromium)('viewer experience in Chromium', () => {
       await page.getByRole('link', { name: /Midnight masquerade/ }).waitFor();
       await page.screenshot({ path: path.join(SCREENSHOTS, 'following-desktop.png') });
 
-      await page.getByRole('link', { name: 'Wallet' }).click();
+      await page.getByRole('link', { name: 'Wallet', exact: true }).click();
       const rows = page.getByTestId('transaction');
       await rows.first().waitFor();
       const texts = await rows.allTextContents();

@@ -214,7 +214,7 @@ export class ChatHistory {
 }
 
 function transcriptChars(page: LiveChatHistory): number {
-  return page.chat_info.reduce((chars, item) => chars + item.live_message.length + item.sender_name.length, 0);
+  return page.chat_info.reduce((chars, item) => chars + item.live_message.length + item.live_message_html.length + item.sender_name.length, 0);
 }
 
 function roomGone(): never {

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { AnchorTokensTable, UsersTable } from '../db/schema.js';
 import type { Executor } from '../db/transaction.js';
 
@@ -12,7 +12,35 @@ export class AccountsRepository {
     return this.db.selectFrom('users').selectAll().where('username_key', '=', usernameKey).executeTakeFirst();
   }
 
-  async insertUser(user: UserRow): Promise<void> {
+  findUserById(userId: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+  }
+
+  async rename(userId: string, username: string, usernameKey: string): Promise<void> {
+    await this.db.updateTable('users').set({ username, username_key: usernameKey }).where('id', '=', userId).execute();
+  }
+
+  /** Keeps the row (and so the username) but makes it impossible to sign in to. */
+  async markDeleted(userId: string, now: number): Promise<void> {
+    await this.db.updateTable('users').set({ deleted_at: now, password_hash: '' }).where('id', '=', userId).execute();
+  }
+
+  /** Ends every session of the user but `keepTokenHash`; returns the hashes of those ended. */
+  async deleteSessionsOf(userId: string, keepTokenHash = ''): Promise<string[]> {
+    const rows = await this.db
+      .deleteFrom('sessions')
+      .where('user_id', '=', userId)
+      .where('token_hash', '!=', keepTokenHash)
+      .returning('token_hash')
+      .execute();
+    return rows.map((row) => row.token_hash);
+  }
+
+  async insertUser(user: Insertable<UsersTable>): Promise<void> {
     await this.db.insertInto('users').values(user).execute();
   }
 
@@ -32,6 +60,7 @@ export class AccountsRepository {
       .select(['users.id', 'users.username', 'users.is_anchor', 'sessions.expires_at'])
       .where('sessions.token_hash', '=', tokenHash)
       .where('sessions.expires_at', '>', now)
+      .where('users.deleted_at', 'is', null)
       .executeTakeFirst();
   }
 
@@ -58,6 +87,7 @@ export class AccountsRepository {
       .select(['users.id', 'users.username', 'anchor_tokens.id as token_id', 'anchor_tokens.last_used_at'])
       .where('anchor_tokens.token_hash', '=', tokenHash)
       .where('users.is_anchor', '=', 1)
+      .where('users.deleted_at', 'is', null)
       .executeTakeFirst();
   }
 

@@ -1,5 +1,6 @@
 /** The accounts feature's wire shapes: requests and answers of its routes, defined once. */
 import { Type, type Static } from 'typebox';
+import { Text } from '../http/schemas.js';
 
 /** Who the caller is (contract 1). Guests get status:false, uname 游客 and their guest_name. */
 export const UserInfo = Type.Object(
@@ -30,8 +31,8 @@ export type AnchorAuth = Static<typeof AnchorAuth>;
 // ---- requests ------------------------------------------------------------------------------------
 
 const CredentialFields = {
-  username: Type.String({ maxLength: 64 }),
-  password: Type.String({ maxLength: 256 }),
+  username: Text({ maxLength: 64 }),
+  password: Text({ maxLength: 256 }),
 };
 
 export const Credentials = Type.Object(CredentialFields);
@@ -50,6 +51,19 @@ export const AnchorLogin = Type.Object({
   ...AnchorSignInFields,
   become_anchor: Type.Optional(Type.Boolean({ description: 'A viewer account that signs in with this flag becomes an anchor account too' })),
 });
+
+const Password = Type.String({ maxLength: 256 });
+
+export const ChangePasswordBody = Type.Object({
+  current_password: Password,
+  new_password: Type.String({ maxLength: 256, description: 'At least 8 characters' }),
+});
+
+export const RenameBody = Type.Object({
+  username: Type.String({ maxLength: 64, description: 'The new name: 3-32 letters (Chinese included), digits or _' }),
+});
+
+export const DeleteAccountBody = Type.Object({ password: Password });
 
 // ---- anchor tokens (devices) ---------------------------------------------------------------------
 

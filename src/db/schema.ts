@@ -11,6 +11,8 @@ export interface UsersTable {
   password_hash: string;
   is_anchor: number;
   created_at: number;
+  /** Set when the viewer deleted the account (the row is kept; see the accounts service). */
+  deleted_at: number | null;
 }
 
 export interface SessionsTable {
@@ -106,6 +108,8 @@ export interface UserMessagesTable {
   deleted_at: number | null;
   /** The sender's badges when they wrote, comma-separated (`anchor`, `subscriber`, `vip`); '' for none. */
   badges: Generated<string>;
+  /** Guests only: the network the message came from (see clientNetwork), for network-wide guest mutes. */
+  guest_network: string | null;
 }
 
 export interface ViewerBlocksTable {
@@ -208,6 +212,14 @@ export interface PaymentUnmatchedTable {
   last_seen_at: number;
 }
 
+export interface RoomSupportTable {
+  room_id: string;
+  user_id: string;
+  /** Days since the epoch, in the leaderboard's time zone. */
+  day: number;
+  diamonds: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -229,4 +241,5 @@ export interface Database {
   payment_events: PaymentEventsTable;
   payment_unmatched: PaymentUnmatchedTable;
   viewer_blocks: ViewerBlocksTable;
+  room_support: RoomSupportTable;
 }

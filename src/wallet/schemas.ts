@@ -108,6 +108,7 @@ export const IdempotencyHeaders = Type.Object({
 
 export const PayVipBody = Type.Object({
   uid: Type.Optional(Type.String({ maxLength: 64 })),
+  user_id: Type.Optional(Type.String({ maxLength: 64, description: "Legacy clients' name for uid: must match the logged-in user too" })),
   anchor_id: Id,
   room_id: Id,
   room_name: Type.Optional(Type.String({ maxLength: 200 })),
@@ -116,6 +117,7 @@ export const PayVipBody = Type.Object({
 
 export const SubscribeBody = Type.Object({
   anchor_id: Id,
+  room_id: Type.Optional({ ...Id, description: "The anchor's room the viewer subscribes from: counts for that room's leaderboard" }),
   amount: Type.Optional(
     Type.Integer({
       minimum: 1,
@@ -175,3 +177,46 @@ export const EarningsReport = Type.Object(
   { $id: 'EarningsReport' },
 );
 export type EarningsReport = Static<typeof EarningsReport>;
+
+// ---- gifts and room leaderboards -----------------------------------------------------------------
+
+export const Gift = Type.Object(
+  {
+    id: Type.String(),
+    label_zh: Type.String(),
+    label_en: Type.String(),
+    price: Type.Integer({ description: 'Diamonds per gift' }),
+    icon: Type.String({ description: "Short code of an emoji in the web app's own set" }),
+  },
+  { $id: 'Gift' },
+);
+export type Gift = Static<typeof Gift>;
+
+export const GiftCatalogue = Type.Object({ gifts: Type.Array(Gift) }, { $id: 'GiftCatalogue' });
+export type GiftCatalogue = Static<typeof GiftCatalogue>;
+
+export const MAX_GIFT_COUNT = 99;
+
+export const SendGiftBody = Type.Object({
+  room_id: Id,
+  gift_id: Type.String({ minLength: 1, maxLength: 32 }),
+  count: Type.Integer({ minimum: 1, maximum: MAX_GIFT_COUNT }),
+  amount: Type.Integer({
+    minimum: 1,
+    maximum: MAX_DIAMONDS,
+    description: 'The total the viewer saw (price × count); a different current total is refused with price_changed',
+  }),
+});
+
+export const GiftSent = Type.Object(
+  {
+    gift_id: Type.String(),
+    count: Type.Integer(),
+    charged: Type.Integer({ description: 'Diamonds taken by this call' }),
+    coin_num: Type.Integer({ description: 'Balance after the gift' }),
+  },
+  { $id: 'GiftSent' },
+);
+export type GiftSent = Static<typeof GiftSent>;
+
+export const LeaderboardQuery = Type.Object({ room_id: Id });

@@ -73,6 +73,9 @@ const API_ACCESS: Record<string, string> = {
   'GET /api/live/get_live_info': 'viewer',
   'POST /api/live/get_live_info': 'viewer',
   'GET /api/live/get_user_chat_history': 'viewer',
+  'GET /api/live/gifts': 'public',
+  'GET /api/live/leaderboard': 'public',
+  'POST /api/live/send_gift': 'user',
   'POST /api/live/get_user_chat_history': 'viewer',
   'POST /api/live/follow': 'user',
   'POST /api/live/pay_vip_coin': 'user',
@@ -88,6 +91,10 @@ const API_ACCESS: Record<string, string> = {
   'GET /api/users/blocks': 'user',
   'POST /api/users/blocks': 'user',
   'GET /api/users/is_logged_in': 'viewer',
+  'GET /api/users/is_google_logged_in': 'viewer',
+  'POST /api/users/change_password': 'user',
+  'POST /api/users/change_username': 'user',
+  'POST /api/users/delete_account': 'user',
   'POST /api/users/login': 'public',
   'GET,POST /api/users/login_out': 'public',
   'POST /api/users/register': 'public',
@@ -95,6 +102,7 @@ const API_ACCESS: Record<string, string> = {
   'GET /api/wallet/transactions': 'user',
   'GET /api/wallet/subscriptions': 'user',
   'GET /ws/chat/:room_id': 'viewer',
+  'GET /ws/chat/:room_id/:room_name': 'viewer',
 };
 
 describe('route access', () => {

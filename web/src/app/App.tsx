@@ -1,4 +1,5 @@
 import { Suspense } from 'react';
+import { AccountPage } from './AccountPage.tsx';
 import { Header } from './Header.tsx';
 import { HomePage, RoomPage } from '../features/rooms/index.ts';
 import { FollowingPage } from './FollowingPage.tsx';
@@ -23,6 +24,7 @@ export function App() {
         {route.name === 'home' && <HomePage />}
         {route.name === 'room' && <RoomPage key={route.roomId} roomId={route.roomId} />}
         {route.name === 'wallet' && <WalletPage />}
+        {route.name === 'account' && <AccountPage />}
         {route.name === 'following' && <FollowingPage />}
         {route.name === 'studio' && (
           <Suspense fallback={<p className="page muted">{t('common.loading')}</p>}>

@@ -38,9 +38,12 @@ export function WalletPage() {
         <h1 ref={heading} tabIndex={-1}>
           {t('wallet.title')}
         </h1>
-        <div className="wallet-links">
+        <div className="page-head-links">
           <Link href="/following" className="btn btn-small">
             {t('wallet.followed_link')} →
+          </Link>
+          <Link href="/account" className="btn btn-small">
+            {t('settings.title')} →
           </Link>
           <Link href="/studio" className="btn btn-small">
             {t('nav.studio')} →

@@ -5,6 +5,7 @@ export type Route =
   | { name: 'home' }
   | { name: 'room'; roomId: string }
   | { name: 'wallet' }
+  | { name: 'account' }
   | { name: 'following' }
   | { name: 'studio'; section: string; roomId?: string }
   | { name: 'not_found' };
@@ -13,6 +14,7 @@ export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { name: 'home' };
   if (path === '/wallet') return { name: 'wallet' };
+  if (path === '/account') return { name: 'account' };
   if (path === '/following') return { name: 'following' };
   const studio = /^\/studio(?:\/([a-z]+))?$/.exec(path);
   if (studio) return { name: 'studio', section: studio[1] ?? 'rooms' };

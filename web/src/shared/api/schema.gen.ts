@@ -354,6 +354,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -555,6 +564,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1148,6 +1175,116 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/anchor/rooms/{room_id}/typing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The AI reply so far for a floor, shown to viewers as it grows (chat_live_typing); never stored
+         * @description Send the cumulative text a few times a second while the reply streams, and done:true when the generation ends or stops; then post the final line to /messages. Too many updates per room per second: 429.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    room_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description true: the generation ended or was stopped */
+                        done?: boolean;
+                        /** @description The floor being generated: at most 2 past the chat's next floor */
+                        floor: number;
+                        /** @description The reply so far (cumulative), <= 20000 characters */
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["TypingResult"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/anchor/rooms/{room_id}/user_messages/{id}": {
         parameters: {
             query?: never;
@@ -1704,7 +1841,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back */
+        /** Anchor and AI messages (contract 5), ascending: with only room_id the whole transcript (up to TRANSCRIPT_FULL_CAP latest lines); limit and/or before_floor page (default limit 200) */
         get: {
             parameters: {
                 query?: {
@@ -1761,7 +1898,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back */
+        /** Anchor and AI messages (contract 5), ascending: with only room_id the whole transcript (up to TRANSCRIPT_FULL_CAP latest lines); limit and/or before_floor page (default limit 200) */
         post: {
             parameters: {
                 query?: {
@@ -2093,6 +2230,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/live/gifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The gift catalogue, in the order the gift panel shows it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["GiftCatalogue"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/live/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A room's top 10 supporters today, in the last 30 days and ever (gifts, VIP unlocks, subscriptions from the room) */
+        get: {
+            parameters: {
+                query: {
+                    room_id: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["RoomLeaderboard"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/live/pay_vip_coin": {
         parameters: {
             query?: never;
@@ -2120,6 +2357,8 @@ export interface paths {
                         room_id: string;
                         room_name?: string;
                         uid?: string;
+                        /** @description Legacy clients' name for uid: must match the logged-in user too */
+                        user_id?: string;
                     };
                 };
             };
@@ -2289,6 +2528,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/live/send_gift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send count gifts to the room's anchor. amount must equal price × count (409 price_changed with the current amount); 402 with too few diamonds; an Idempotency-Key header replays the first answer */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The total the viewer saw (price × count); a different current total is refused with price_changed */
+                        amount: number;
+                        count: number;
+                        gift_id: string;
+                        room_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["GiftSent"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/live/subscribe": {
         parameters: {
             query?: never;
@@ -2314,6 +2659,8 @@ export interface paths {
                         /** @description The price the viewer saw; a different current price is refused with price_changed */
                         amount?: number;
                         anchor_id: string;
+                        /** @description The anchor's room the viewer subscribes from: counts for that room's leaderboard */
+                        room_id?: string;
                     };
                 };
             };
@@ -2510,6 +2857,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2996,6 +3352,315 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/change_password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the password (the current one required); every other session of the account is signed out */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        current_password: string;
+                        /** @description At least 8 characters */
+                        new_password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/change_username": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the name the account shows (and signs in with); messages already written keep their name */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The new name: 3-32 letters (Chinese included), digits or _ */
+                        username: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                user_info: components["schemas"]["UserInfo"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/delete_account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete the account (the password required): signed out everywhere, chat messages stay under an anonymous name, ledger history and balance are kept, the username is never reused (README: what is kept on deletion) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/is_google_logged_in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Legacy client support: the same as is_logged_in */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                user_info: components["schemas"]["UserInfo"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/is_logged_in": {
         parameters: {
             query?: never;
@@ -3117,6 +3782,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3291,6 +3965,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3692,6 +4384,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ws/chat/{room_id}/{room_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Legacy client support: the room WebSocket on the original site's path
+         * @description Legacy client support: the original site's pages connect here; the room name is ignored and the
+         *     room is the same as on /ws/chat/{room_id}, with these differences: `chat_live_message` frames are additions
+         *     only (no replace or delete), `chat_user_message` data also carries `message` (equal to `user_message`),
+         *     client frames `{message, username}` are ignored (those pages post through save_user_chat_history too), and
+         *     `?batch` is not offered. Everything else as on /ws/chat/{room_id}.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description resume: last transcript floor seen */
+                    after_floor?: number;
+                    /** @description resume: last viewer message id seen */
+                    after_user_message_id?: number;
+                    /** @description 1: newline-delimited batches */
+                    batch?: number;
+                    /** @description resume: also replay edits and deletions made at or after this server time (ms) */
+                    changed_since?: number;
+                };
+                header?: never;
+                path: {
+                    room_id: string;
+                    /** @description Ignored */
+                    room_name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Each WebSocket text frame after the upgrade: a ServerFrame from the server or a ClientFrame from the client */
+                101: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServerFrame"] | components["schemas"]["ClientFrame"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                426: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3759,6 +4552,11 @@ export interface components {
             data: components["schemas"]["LiveMessageData"];
             /** @enum {string} */
             type: "chat_live_message";
+        };
+        ChatLiveTypingFrame: {
+            data: components["schemas"]["LiveTypingData"];
+            /** @enum {string} */
+            type: "chat_live_typing";
         };
         ChatUserMessageDeletedFrame: {
             data: {
@@ -3862,6 +4660,41 @@ export interface components {
         FollowStatus: {
             follow_status: boolean;
         };
+        Gift: {
+            /** @description Short code of an emoji in the web app's own set */
+            icon: string;
+            id: string;
+            label_en: string;
+            label_zh: string;
+            /** @description Diamonds per gift */
+            price: number;
+        };
+        GiftCatalogue: {
+            gifts: components["schemas"]["Gift"][];
+        };
+        GiftEvent: {
+            count: number;
+            /** @description What the gifts cost together */
+            diamonds: number;
+            gift_id: string;
+            /** Format: date-time */
+            send_date: string;
+            uid: string;
+            username: string;
+        };
+        GiftFrame: {
+            data: components["schemas"]["GiftEvent"];
+            /** @enum {string} */
+            type: "gift";
+        };
+        GiftSent: {
+            /** @description Diamonds taken by this call */
+            charged: number;
+            /** @description Balance after the gift */
+            coin_num: number;
+            count: number;
+            gift_id: string;
+        };
         HeartbeatFrame: {
             /** @enum {string} */
             type: "heartbeat";
@@ -3894,6 +4727,11 @@ export interface components {
             received: number;
             replaced: number;
             unchanged: number;
+        };
+        LeaderboardFrame: {
+            data: components["schemas"]["RoomLeaderboard"];
+            /** @enum {string} */
+            type: "leaderboard";
         };
         LiveChatHistory: {
             chat_info: components["schemas"]["TranscriptItem"][];
@@ -3947,6 +4785,8 @@ export interface components {
             /** @description true: the anchor; false: the AI character */
             is_user: boolean;
             live_message: string;
+            /** @description Extra (legacy client support): live_message as safe HTML, everything escaped; only *italic* (<em>), "quotes" (<q>) and line breaks (<br>) formatted */
+            live_message_html: string;
             op: "add" | "replace" | "delete";
             /**
              * Format: date-time
@@ -3974,6 +4814,16 @@ export interface components {
             };
             /** @enum {string} */
             type: "live_status";
+        };
+        LiveTypingData: {
+            /** @description true: generation ended or stopped; remove the bubble */
+            done: boolean;
+            /** @description The floor being generated (a new line, or an existing one being regenerated) */
+            floor: number;
+            /** @description The character name */
+            sender_name: string;
+            /** @description The reply so far, cumulative */
+            text: string;
         };
         MuteResult: {
             /** Format: date-time */
@@ -4059,6 +4909,26 @@ export interface components {
             room_type: number;
             title: string;
         };
+        RoomLeaderboard: {
+            all_time: {
+                diamonds: number;
+                uid: string;
+                username: string;
+            }[];
+            /** @description Today and the 29 days before */
+            last_30_days: {
+                diamonds: number;
+                uid: string;
+                username: string;
+            }[];
+            room_id: string;
+            /** @description Since midnight (LEADERBOARD_UTC_OFFSET_MINUTES), most diamonds first */
+            today: {
+                diamonds: number;
+                uid: string;
+                username: string;
+            }[];
+        };
         SavedChatRoom: {
             created: boolean;
             room: components["schemas"]["AnchorRoom"];
@@ -4069,7 +4939,7 @@ export interface components {
             /** @description Same rules as POST /api/live/save_user_chat_history */
             user_message: string;
         };
-        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"] | components["schemas"]["HeartbeatFrame"];
+        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatLiveTypingFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["GiftFrame"] | components["schemas"]["LeaderboardFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"] | components["schemas"]["HeartbeatFrame"];
         SimulatedPayment: {
             /** @enum {number} */
             code: 0;
@@ -4108,6 +4978,8 @@ export interface components {
             /** @description true: the anchor; false: the AI character */
             is_user: boolean;
             live_message: string;
+            /** @description Extra (legacy client support): live_message as safe HTML, everything escaped; only *italic* (<em>), "quotes" (<q>) and line breaks (<br>) formatted */
+            live_message_html: string;
             /** @description The chat tool's own stamp, verbatim */
             original_send_date: string | null;
             /**
@@ -4117,6 +4989,10 @@ export interface components {
             send_date: string;
             /** @description The anchor's persona name, or the character name */
             sender_name: string;
+        };
+        TypingResult: {
+            done: boolean;
+            floor: number;
         };
         UserChatHistory: {
             chat_info: components["schemas"]["UserMessage"][];

@@ -30,6 +30,7 @@ const en = {
   'earnings.what': 'For',
   'earnings.type_vip': 'VIP unlock',
   'earnings.type_subscription': 'Subscription',
+  'earnings.type_gift': 'Gift',
   'studio.to_watching': 'Watch live rooms',
   'studio.signed_in_as': 'Signed in as {name}',
 
@@ -149,6 +150,7 @@ const zhCN: Record<StudioKey, string> = {
   'earnings.what': '来源',
   'earnings.type_vip': 'VIP 解锁',
   'earnings.type_subscription': '订阅',
+  'earnings.type_gift': '礼物',
   'studio.to_watching': '去看直播',
   'studio.signed_in_as': '当前主播：{name}',
 

@@ -191,7 +191,7 @@ function EarningsList() {
               <tr key={entry.id} data-testid="earning-row">
                 <td>{formatDateTime(entry.created_at)}</td>
                 <td>
-                  {entry.type === 'vip_room' ? st('earnings.type_vip') : entry.type === 'subscription' ? st('earnings.type_subscription') : entry.type}
+                  {entry.type === 'vip_room' ? st('earnings.type_vip') : entry.type === 'subscription' ? st('earnings.type_subscription') : entry.type === 'gift' ? st('earnings.type_gift') : entry.type}
                   {entry.room_name && (
                     <>
                       {' · '}

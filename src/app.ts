@@ -73,7 +73,9 @@ export const application = fp<AppDependencies>(
       eventBus,
       platformFeePercent: config.platformFeePercent,
       defaultSubscriptionPrice: config.subscriptionPrice,
+      idempotencyRetentionHours: config.idempotencyRetentionHours,
       clock,
+      clusterLock: deps.clusterLock,
     });
     await app.register(paymentsFeature, { config, db, clock, clusterLock: deps.clusterLock, ...deps.payments });
 

@@ -63,6 +63,8 @@ export interface Config {
   payments: PaymentsConfig;
   /** Share of every VIP payment and subscription (whole percent, rounded down) kept by the platform. */
   platformFeePercent: number;
+  /** How long a payment's Idempotency-Key is remembered; older records are pruned hourly. */
+  idempotencyRetentionHours: number;
   /** Subscription price in diamonds for anchors who have not set their own. */
   subscriptionPrice: number;
   realtime: RealtimeConfig;
@@ -266,6 +268,7 @@ export function loadConfig(env: Env = process.env): Config {
     payments: paymentsConfig(env),
     platformFeePercent: percent(env, 'PLATFORM_FEE_PERCENT', 0),
     subscriptionPrice: int(env, 'SUBSCRIPTION_PRICE', 100),
+    idempotencyRetentionHours: int(env, 'IDEMPOTENCY_RETENTION_HOURS', 24, 1),
     realtime: {
       maxPayloadBytes: int(env, 'WS_MAX_PAYLOAD_BYTES', 16 * 1024, 1024),
       maxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024),

@@ -3521,6 +3521,8 @@ export interface components {
             pay_amount: number | null;
             pay_currency: string;
             payment_id: string | null;
+            /** @description In the orders list: base64 PNG of pay_address while the order still waits for its payment, else null */
+            qr_code?: string | null;
             /** @description creating, a NOWPayments payment_status, or expired (also when expired locally) */
             status: string;
         };

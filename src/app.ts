@@ -82,7 +82,15 @@ export const application = fp<AppDependencies>(
     const roomAccess =
       deps.roomAccess ?? new WalletRoomAccessPolicy(db, eventBus, { defaultSubscriptionPrice: config.subscriptionPrice, clock });
     app.addHook('onClose', async () => roomAccess.close?.());
-    await app.register(roomsFeature, { db, eventBus, presence, roomAccess, liveIdleMinutes: config.liveIdleMinutes, clock });
+    await app.register(roomsFeature, {
+      db,
+      eventBus,
+      presence,
+      roomAccess,
+      liveIdleMinutes: config.liveIdleMinutes,
+      maxRoomsPerAnchor: config.maxRoomsPerAnchor,
+      clock,
+    });
     await app.register(chatFeature, {
       db,
       eventBus,

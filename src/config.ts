@@ -55,6 +55,8 @@ export interface Config {
   passwordHashMaxWaiting: number;
   /** A live room without anchor activity for this long is treated as stopped. */
   liveIdleMinutes: number;
+  /** Rooms one anchor may own (each chat opens one). */
+  maxRoomsPerAnchor: number;
   /** Viewer chat limit: at most this many messages per sender per room per window. */
   chatRateLimitMessages: number;
   chatRateLimitWindowSeconds: number;
@@ -262,6 +264,7 @@ export function loadConfig(env: Env = process.env): Config {
     passwordHashConcurrency: int(env, 'PASSWORD_HASH_CONCURRENCY', 2, 1),
     passwordHashMaxWaiting: int(env, 'PASSWORD_HASH_MAX_WAITING', 100, 0),
     liveIdleMinutes: int(env, 'LIVE_IDLE_MINUTES', 120, 1),
+    maxRoomsPerAnchor: int(env, 'MAX_ROOMS_PER_ANCHOR', 1000, 1),
     chatRateLimitMessages: int(env, 'CHAT_RATE_LIMIT_MESSAGES', 5, 1),
     chatRateLimitWindowSeconds: int(env, 'CHAT_RATE_LIMIT_WINDOW_SECONDS', 10, 1),
     chatGuestMessagesPerNetwork: int(env, 'CHAT_GUEST_MESSAGES_PER_NETWORK', 10, 1),

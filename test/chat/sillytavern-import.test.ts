@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/realtime/events.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { TestClient, registerAnchor } from '../helpers/client.js';
+import { parseChatFile } from '../../src/chat/sillytavern.js';
 import { SERAPHINA, SERAPHINA_CHAT, keys, postChatFile, postMessages, setLive } from '../helpers/rooms.js';
 
 let t: TestApp;
@@ -250,5 +251,16 @@ describe('a SillyTavern chat file, end to end', () => {
     const refused = await postChatFile(anchor.client, roomId, tooBig);
     expect(refused.statusCode).toBe(413);
     expect(refused.json()).toMatchObject({ code: 1, error: 'body_too_large' });
+  });
+});
+
+describe('a large chat file', () => {
+  it('is parsed in turns: other work runs before the parse of 42,000 lines completes', async () => {
+    const lines = ['{"character_name":"Seraphina"}', ...Array.from({ length: 42_000 }, (_, i) => JSON.stringify({ name: 'S', is_user: false, mes: `line ${i}` }))];
+    const order: string[] = [];
+    const parsing = parseChatFile(lines.join('\n')).then((file) => order.push(`parsed ${file.messages.length}`));
+    setImmediate(() => order.push('other work'));
+    await parsing;
+    expect(order).toEqual(['other work', 'parsed 42000']);
   });
 });

@@ -386,10 +386,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The anchor's own rooms with live status, viewers and message counts */
+        /** The anchor's own rooms, newest first, with live status, viewers and message counts; all without limit, else one page */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description next_cursor of the previous page */
+                    cursor?: string;
+                    /** @description Page size; without it, every room */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -406,6 +411,8 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
+                                /** @description With limit: pass as cursor for the next page; null on the last */
+                                next_cursor: string | null;
                                 rooms: components["schemas"]["AnchorRoom"][];
                             };
                         };
@@ -500,6 +507,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };

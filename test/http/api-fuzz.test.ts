@@ -74,7 +74,7 @@ const HOSTILE_STRINGS = [
   'true',
   '{"a":1}',
 ];
-const HOSTILE_NUMBERS = [0, -1, 1, 1.5, -0, 2_147_483_647, 2_147_483_648, -2_147_483_649, 1e21, 9_007_199_254_740_993, 99_999_999_999_999_999_999, Number.MAX_VALUE];
+const HOSTILE_NUMBERS = [0, -1, 1, 1.5, -0, 2_147_483_647, 2_147_483_648, -2_147_483_649, 1e21, Number('9007199254740993'), Number('99999999999999999999'), Number.MAX_VALUE];
 
 function resolve(schema: Schema | undefined, doc: OpenApi): Schema {
   if (!schema?.$ref) return schema ?? {};
@@ -135,7 +135,7 @@ function buildRequest(path: string, method: string, operation: Operation, doc: O
     else if (parameter.in === 'query' && rnd() < 0.8) {
       query.push(`${parameter.name}=${encode(value)}`);
       if (rnd() < 0.15) query.push(`${parameter.name}=${encode(pick(HOSTILE_STRINGS))}`);
-    } else if (parameter.in === 'header' && rnd() < 0.7) headers[parameter.name] = value.replace(/[\r\n\u0000-\u001f\u007f-\uffff]/g, '?').slice(0, 300);
+    } else if (parameter.in === 'header' && rnd() < 0.7) headers[parameter.name] = value.replace(/[\p{Cc}\u0080-\uffff]/gu, '?').slice(0, 300);
   }
   if (rnd() < 0.1) query.push(`${pick(['__proto__[x]', 'a[b][c]', 'zzz'])}=${encode(pick(HOSTILE_STRINGS))}`);
   const jsonSchema = operation.requestBody?.content?.['application/json']?.schema;

@@ -3093,6 +3093,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            checks?: {
+                                [key: string]: string;
+                            };
                             code: number;
                             status: string;
                         };
@@ -3131,6 +3134,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            checks?: {
+                                [key: string]: string;
+                            };
                             code: number;
                             status: string;
                         };
@@ -3143,6 +3149,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            checks?: {
+                                [key: string]: string;
+                            };
                             code: number;
                             status: string;
                         };

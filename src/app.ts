@@ -22,6 +22,7 @@ import { apiDocs } from './http/api-docs.js';
 import { installCompression } from './http/compression.js';
 import { answerClientError, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
+import { metrics } from './http/metrics.js';
 import { installCrossSiteProtection } from './http/origin.js';
 import { ErrorBody } from './http/schemas.js';
 import { validateWithTypeBox } from './http/validator.js';
@@ -73,6 +74,13 @@ export const application = fp<AppDependencies>(
     await installCompression(app);
     installCrossSiteProtection(app, config);
     await app.register(apiDocs);
+    if (config.metricsToken) {
+      // Before the features, so its timing hook covers their routes; the socket count is read when scraped.
+      await app.register(metrics, {
+        token: config.metricsToken,
+        openSockets: () => (app.hasDecorator('realtime') ? app.realtime.connectionCount() : 0),
+      });
+    }
 
     await app.register(accountsFeature, { db, rateLimiter, config, clock });
     await app.register(healthRoutes, { db, redis: deps.redis });

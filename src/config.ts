@@ -32,6 +32,8 @@ export interface Config {
   sessionTtlDays: number;
   demoData: boolean;
   logLevel: string;
+  /** Bearer token a Prometheus scraper presents at GET /metrics; empty: no /metrics at all. */
+  metricsToken: string;
   /** Log one line per request; off by default so hot routes stay cheap. */
   logRequests: boolean;
   /** Login attempts without success allowed per (network origin, username) per window; then 429 for that origin. */
@@ -254,6 +256,7 @@ export function loadConfig(env: Env = process.env): Config {
     demoData: bool(env, 'DEMO_DATA', databaseUrl === ''),
     logLevel: str(env, 'LOG_LEVEL', 'info'),
     logRequests: bool(env, 'LOG_REQUESTS', false),
+    metricsToken: str(env, 'METRICS_TOKEN', ''),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10, 1),
     loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, 1),
     loginMaxAttemptsPerOrigin: int(env, 'LOGIN_MAX_ATTEMPTS_PER_ORIGIN', 100, 1),

@@ -98,4 +98,9 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   ...webBoundaries,
+  {
+    // The SillyTavern extension runs in SillyTavern's page, as plain ES modules.
+    files: ['extensions/**/*.js'],
+    languageOptions: { globals: { ...globals.browser, SillyTavern: 'readonly', toastr: 'readonly' } },
+  },
 );

@@ -18,6 +18,7 @@ import type { Database } from './db/schema.js';
 import { accountsFeature } from './accounts/index.js';
 import { blocksFeature } from './blocks/index.js';
 import { chatFeature } from './chat/index.js';
+import { installAnchorApiCors } from './http/anchor-cors.js';
 import { apiDocs } from './http/api-docs.js';
 import { installCompression } from './http/compression.js';
 import { answerClientError, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
@@ -72,6 +73,7 @@ export const application = fp<AppDependencies>(
     await app.register(cookie, { secret: config.cookieSecret });
     // Before any route: the compressor hooks into routes as they are declared.
     await installCompression(app);
+    installAnchorApiCors(app);
     installCrossSiteProtection(app, config);
     await app.register(apiDocs);
     if (config.metricsToken) {
@@ -91,6 +93,8 @@ export const application = fp<AppDependencies>(
       platformFeePercent: config.platformFeePercent,
       defaultSubscriptionPrice: config.subscriptionPrice,
       idempotencyRetentionHours: config.idempotencyRetentionHours,
+      gifts: config.gifts,
+      leaderboardUtcOffsetMinutes: config.leaderboardUtcOffsetMinutes,
       clock,
       clusterLock: deps.clusterLock,
     });
@@ -117,6 +121,7 @@ export const application = fp<AppDependencies>(
         windowSeconds: config.chatRateLimitWindowSeconds,
         guestMessagesPerNetwork: config.chatGuestMessagesPerNetwork,
       },
+      transcriptFullCap: config.transcriptFullCap,
       clock,
     });
     await app.register(realtimeFeature, {

@@ -8,6 +8,7 @@ import { RequestAuth } from './auth.js';
 import { routeAuth } from './route-auth.js';
 import { accountsRoutes } from './routes.js';
 import { AccountsService } from './service.js';
+import { anchorTokenRoutes } from './token-routes.js';
 
 export interface AccountsFeatureOptions {
   db: Kysely<Database>;
@@ -29,13 +30,22 @@ export interface AccountsFeatureOptions {
   clock?: () => number;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Other features register their part of account deletion here (addDeletionStep). */
+    accounts: AccountsService;
+  }
+}
+
 export const accountsFeature = fp<AccountsFeatureOptions>(
   async (app, { db, rateLimiter, config, clock }) => {
     const { cookieSecure, ...accountOptions } = config;
     const accounts = new AccountsService(db, rateLimiter, { ...accountOptions, clock });
+    app.decorate('accounts', accounts);
     const auth = new RequestAuth(accounts, { cookieSecure });
     await app.register(routeAuth, { auth });
     await app.register(accountsRoutes, { accounts, auth });
+    await app.register(anchorTokenRoutes, { accounts });
   },
   { name: 'accounts', dependencies: ['@fastify/cookie', 'api-docs'] },
 );

@@ -5,9 +5,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { hashToken, newId, newSecretToken } from '../db/ids.js';
+import { transactional, type Executor, type TransactionRunner } from '../db/transaction.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { clientNetwork } from '../http/client-network.js';
-import { AppError, badRequest, conflict, tooManyRequests, unauthorized } from '../http/errors.js';
+import { AppError, badRequest, conflict, forbidden, tooManyRequests, unauthorized } from '../http/errors.js';
 import { consume, type RateLimiter } from '../infra/rate-limiter.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
 import { PasswordHasher } from '../infra/password.js';
@@ -15,6 +16,7 @@ import { SemaphoreFullError } from '../infra/semaphore.js';
 import { walletBalance } from '../wallet/index.js';
 import { GUEST_UNAME } from './guests.js';
 import { mapSessionUser, mapUserInfo } from './mappers.js';
+import { AnchorTokens, LOGIN_TOKEN_NAME, type AnchorTokenUser } from './anchor-tokens.js';
 import { AccountsRepository } from './repository.js';
 import type { UserInfo } from './schemas.js';
 
@@ -64,12 +66,27 @@ export interface ResolvedSession {
 
 type SessionRow = NonNullable<Awaited<ReturnType<AccountsRepository['findSessionUser']>>>;
 
+/**
+ * Another feature's part of deleting an account (anonymising its chat messages, dropping its block
+ * list), run inside the deletion's transaction: the feature owning the data registers it.
+ */
+export type AccountDeletionStep = (executor: Executor, userId: string) => Promise<void>;
+
+/** What a deleted account's chat messages show instead of its name; nobody can register it. */
+export const DELETED_ACCOUNT_NAME = '已注销用户';
+
+const repositories = (executor: Executor) => ({ accounts: new AccountsRepository(executor) });
+
 export class AccountsService {
   private readonly repo: AccountsRepository;
   private readonly clock: () => number;
   private readonly sessions: ReadThroughCache<SessionRow>;
   private readonly passwords: PasswordHasher;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly inTransaction: TransactionRunner<ReturnType<typeof repositories>>;
+  private readonly deletionSteps: AccountDeletionStep[] = [];
+  /** The anchor's API tokens (devices): issued here at login, managed through the tokens routes. */
+  readonly tokens: AnchorTokens;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -77,12 +94,14 @@ export class AccountsService {
     private readonly options: AccountsOptions,
   ) {
     this.repo = new AccountsRepository(db);
+    this.inTransaction = transactional(db, repositories);
     this.clock = options.clock ?? Date.now;
     this.passwords = new PasswordHasher(options.passwordHashCost, {
       concurrency: options.passwordHashConcurrency,
       maxWaiting: options.passwordHashMaxWaiting,
     });
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.tokens = new AnchorTokens(this.repo, this.clock);
     this.sessions = new ReadThroughCache({ clock: this.clock, maxAgeMs: SESSION_CACHE_MAX_AGE_MS, maxEntries: SESSION_CACHE_ENTRIES });
   }
 
@@ -136,10 +155,77 @@ export class AccountsService {
     const delay = this.slowdownMs(attemptsOnUsername);
     if (delay > 0) await this.sleep(delay);
     const row = await this.repo.findUserByUsernameKey(key);
-    const ok = await this.passwordWork(() => this.passwords.verify(password, row?.password_hash));
-    if (!row || !ok) throw unauthorized('Wrong username or password', 'invalid_credentials');
+    const live = row && row.deleted_at === null ? row : undefined;
+    const ok = await this.passwordWork(() => this.passwords.verify(password, live?.password_hash));
+    if (!live || !ok) throw unauthorized('Wrong username or password', 'invalid_credentials');
     await Promise.all([this.rateLimiter.reset(pairKey), this.rateLimiter.reset(userKey)]);
-    return mapSessionUser(row);
+    return mapSessionUser(live);
+  }
+
+  /**
+   * Checks the signed-in user's own password before a change to the account. Attempts count per
+   * account under the login limit, so a borrowed session cannot guess it faster than a login could.
+   */
+  private async confirmPassword(user: SessionUser, password: string): Promise<void> {
+    const limit = await consume(this.rateLimiter, `confirm:${user.id}`, this.options.loginMaxFailures, this.options.loginWindowSeconds);
+    if (!limit.allowed) throw tooManyRequests('Too many wrong passwords, try again later', limit.retryAfterSeconds, 'too_many_attempts');
+    const row = await this.repo.findUserById(user.id);
+    const ok = await this.passwordWork(() => this.passwords.verify(password, row?.deleted_at === null ? row.password_hash : undefined));
+    if (!row || row.deleted_at !== null || !ok) throw forbidden('wrong_password', 'The current password is wrong');
+    await this.rateLimiter.reset(`confirm:${user.id}`);
+  }
+
+  /** A new password (the current one required); every other session of the account ends. */
+  async changePassword(user: SessionUser, currentPassword: string, newPassword: string, currentSessionToken: string): Promise<void> {
+    validatePassword(newPassword);
+    await this.confirmPassword(user, currentPassword);
+    const hash = await this.passwordWork(() => this.passwords.hash(newPassword));
+    const ended = await this.inTransaction(async ({ accounts }) => {
+      await accounts.setPasswordHash(user.id, hash);
+      return accounts.deleteSessionsOf(user.id, hashToken(currentSessionToken));
+    });
+    for (const tokenHash of ended) this.sessions.invalidate(tokenHash);
+  }
+
+  /**
+   * A new username, which is the name the account shows (and signs in with), under the same rules as
+   * at registration. Chat messages already written keep the name they were written under.
+   */
+  async rename(user: SessionUser, username: string, currentSessionToken: string): Promise<SessionUser> {
+    const name = normaliseUsername(username);
+    try {
+      await this.repo.rename(user.id, name, usernameKey(name));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('username_taken', 'This username is already taken');
+      throw err;
+    }
+    // The session cache holds the name; the account's other sessions see it within the cache's second.
+    this.sessions.invalidate(hashToken(currentSessionToken));
+    return { ...user, username: name };
+  }
+
+  addDeletionStep(step: AccountDeletionStep): void {
+    this.deletionSteps.push(step);
+  }
+
+  /**
+   * Deletes a viewer account (the password required). Nothing that accounting or other viewers rely
+   * on is destroyed: the row stays, marked deleted, so its ledger history and balance stay intact
+   * and its username can never be taken again; sign-in becomes impossible and every session ends;
+   * the other features' steps run in the same transaction (chat messages go anonymous).
+   */
+  async deleteAccount(user: SessionUser, password: string): Promise<void> {
+    if (user.isAnchor) {
+      throw conflict('anchor_account', 'Anchor accounts cannot be deleted here: their rooms are public broadcasts; ask an operator');
+    }
+    await this.confirmPassword(user, password);
+    const ended = await this.inTransaction(async ({ accounts, trx }) => {
+      await accounts.markDeleted(user.id, this.clock());
+      await accounts.deleteAnchorTokensOf(user.id);
+      for (const step of this.deletionSteps) await step(trx, user.id);
+      return accounts.deleteSessionsOf(user.id);
+    });
+    for (const tokenHash of ended) this.sessions.invalidate(tokenHash);
   }
 
   private slowdownMs(attempts: number): number {
@@ -208,20 +294,17 @@ export class AccountsService {
     return { ...user, isAnchor: true };
   }
 
-  async issueAnchorToken(user: SessionUser): Promise<string> {
-    if (!user.isAnchor) throw unauthorized('This account is not an anchor account', 'not_an_anchor');
-    const token = newSecretToken();
-    await this.repo.insertAnchorToken({ token_hash: hashToken(token), user_id: user.id, created_at: this.clock() });
-    return token;
+  /** A fresh bearer token for the anchor API, named after what asked for it (a login by default). */
+  async issueAnchorToken(user: SessionUser, name = LOGIN_TOKEN_NAME): Promise<string> {
+    return (await this.tokens.issue(user, name)).secret;
   }
 
-  async resolveAnchorToken(token: string): Promise<SessionUser | undefined> {
-    const row = await this.repo.findAnchorByToken(hashToken(token));
-    return row ? { id: row.id, username: row.username, isAnchor: true } : undefined;
+  resolveAnchorToken(token: string): Promise<AnchorTokenUser | undefined> {
+    return this.tokens.resolve(token);
   }
 
-  async revokeAnchorToken(token: string): Promise<boolean> {
-    return this.repo.deleteAnchorToken(hashToken(token));
+  revokeAnchorToken(token: string): Promise<boolean> {
+    return this.tokens.revokeSecret(token);
   }
 }
 
@@ -234,6 +317,7 @@ function normaliseUsername(username: string): string {
     );
   }
   if (name.startsWith(GUEST_UNAME)) throw badRequest('invalid_username', `Usernames may not start with ${GUEST_UNAME}`);
+  if (name.startsWith(DELETED_ACCOUNT_NAME)) throw badRequest('invalid_username', `Usernames may not start with ${DELETED_ACCOUNT_NAME}`);
   return name;
 }
 

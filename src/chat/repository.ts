@@ -187,6 +187,11 @@ export class ChatRepository {
     return Number(inserted.id);
   }
 
+  /** A deleted account's messages stay, under `name`. */
+  async renameAuthor(userId: string, name: string): Promise<void> {
+    await this.db.updateTable('user_messages').set({ username: name }).where('user_id', '=', userId).execute();
+  }
+
   /** The latest `limit` viewer messages, ascending. */
   async lastUserMessages(roomId: string, limit: number): Promise<UserMessageRow[]> {
     const rows = await this.db

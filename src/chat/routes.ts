@@ -14,6 +14,8 @@ import {
   PostedUserMessage,
   RoomParams,
   SaveUserMessageBody,
+  TypingBody,
+  TypingResult,
   UserChatHistory,
   UserHistoryParams,
   UserMessageParams,
@@ -61,6 +63,29 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
           ? await chat.transcript.importChatFile(request.user, roomId, await parseChatFile(request.body))
           : await chat.transcript.postLiveMessages(request.user, roomId, parseMessageBody(request.body));
       return { code: 0 as const, data: result };
+    },
+  );
+
+  app.post(
+    '/api/anchor/rooms/:room_id/typing',
+    {
+      // Cumulative text of up to MAX_TYPING_CHARS characters, JSON-escaped.
+      bodyLimit: 256 * 1024,
+      config: { auth: 'anchor' },
+      schema: {
+        tags: ['anchor'],
+        summary: 'The AI reply so far for a floor, shown to viewers as it grows (chat_live_typing); never stored',
+        description:
+          'Send the cumulative text a few times a second while the reply streams, and done:true when the generation ' +
+          'ends or stops; then post the final line to /messages. Too many updates per room per second: 429.',
+        params: RoomParams,
+        body: TypingBody,
+        response: responses(okData(TypingResult), 401, 403, 404, 413, 429),
+      },
+    },
+    async (request) => {
+      const data = await chat.typing.update(request.user, request.params.room_id, request.body);
+      return { code: 0 as const, data: { floor: data.floor, done: data.done } };
     },
   );
 
@@ -117,7 +142,8 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
   );
 
   // ---- viewer side (contract 5, 6, 7) --------------------------------------------------------
-  // The latest pages come from the service's per-room cache, the same object for every viewer.
+  // The whole transcript and the latest pages come from the service's per-room caches, the same
+  // object for every viewer, so each is serialised (and compressed) once per room version.
   const liveHistoryBodies = new PreSerializedBodies();
   const userHistoryBodies = new PreSerializedBodies();
   contractRoute(app, {
@@ -125,7 +151,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
     config: { auth: 'viewer' },
     schema: {
       tags: ['live'],
-      summary: 'Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back',
+      summary: 'Anchor and AI messages (contract 5), ascending: with only room_id the whole transcript (up to TRANSCRIPT_FULL_CAP latest lines); limit and/or before_floor page (default limit 200)',
       response: responses(okData(LiveChatHistory), 403, 404),
     },
     params: LiveHistoryParams,

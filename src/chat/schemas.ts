@@ -2,6 +2,8 @@
 import { Type, type Static } from 'typebox';
 import { DbInteger, Id, Text } from '../http/schemas.js';
 import { TranscriptLineFields, UserMessage } from '../realtime/index.js';
+import { MAX_FLOOR } from './sillytavern.js';
+import { MAX_TYPING_CHARS, TYPING_FLOORS_AHEAD } from './typing.js';
 
 export const DEFAULT_LIVE_HISTORY = 200;
 export const MAX_LIVE_HISTORY = 500;
@@ -82,6 +84,21 @@ export const UserMessageParams = Type.Object({ ...RoomParams.properties, id: DbI
 
 /** One SillyTavern message, {"messages":[...]}, or (as text) a whole .jsonl chat file. */
 export const LiveMessagesBody = Type.Union([Type.Object({}, { additionalProperties: true }), Type.String()]);
+
+export const TypingBody = Type.Object({
+  floor: Type.Integer({
+    minimum: 0,
+    maximum: MAX_FLOOR,
+    description: `The floor being generated: at most ${TYPING_FLOORS_AHEAD} past the chat's next floor`,
+  }),
+  text: Type.String({ description: `The reply so far (cumulative), <= ${MAX_TYPING_CHARS} characters` }),
+  done: Type.Optional(Type.Boolean({ description: 'true: the generation ended or was stopped' })),
+});
+
+export const TypingResult = Type.Object(
+  { floor: Type.Integer(), done: Type.Boolean() },
+  { $id: 'TypingResult' },
+);
 
 export const MuteBody = Type.Object({
   uid: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),

@@ -1,7 +1,7 @@
 /**
  * Live chat: the anchor/AI transcript the anchor's tool posts (transcript.ts), the anchor's
- * moderation (moderation.ts), the viewers' own chat (viewer-chat.ts) and what viewers read
- * (history.ts). ChatService builds the four over one repository and is the realtime gateway's
+ * moderation (moderation.ts), the viewers' own chat (viewer-chat.ts), what viewers read
+ * (history.ts) and the AI reply as it streams (typing.ts). ChatService builds the five over one repository and is the realtime gateway's
  * ChatFeed. Every change is published as a domain event after its transaction commits.
  */
 import type { Kysely } from 'kysely';
@@ -16,6 +16,7 @@ import { Moderation } from './moderation.js';
 import { ChatRepository } from './repository.js';
 import type { TranscriptItem } from './schemas.js';
 import { TranscriptIngestion } from './transcript.js';
+import { LiveTyping } from './typing.js';
 import { ViewerChat } from './viewer-chat.js';
 
 export interface ChatServiceDeps {
@@ -23,6 +24,7 @@ export interface ChatServiceDeps {
   eventBus: EventBus;
   rateLimiter: RateLimiter;
   rateLimit: { messages: number; windowSeconds: number; guestMessagesPerNetwork: number };
+  transcriptFullCap: number;
   clock?: () => number;
 }
 
@@ -33,6 +35,7 @@ export class ChatService implements ChatFeed {
   readonly moderation: Moderation;
   readonly viewerChat: ViewerChat;
   readonly history: ChatHistory;
+  readonly typing: LiveTyping;
 
   constructor(db: Kysely<Database>, deps: ChatServiceDeps) {
     const repo = repositories(db).chat;
@@ -42,7 +45,8 @@ export class ChatService implements ChatFeed {
     this.moderation = new Moderation({ repo, rooms, eventBus, clock });
     const { rateLimiter, rateLimit } = deps;
     this.viewerChat = new ViewerChat({ repo, rooms, moderation: this.moderation, eventBus, rateLimiter, rateLimit, clock });
-    this.history = new ChatHistory({ repo, rooms, eventBus, clock });
+    this.history = new ChatHistory({ repo, rooms, eventBus, clock, fullTranscriptCap: deps.transcriptFullCap });
+    this.typing = new LiveTyping({ repo, rooms, eventBus, rateLimiter });
   }
 
   /** Stops following the event bus (app shutdown). */

@@ -10,6 +10,9 @@ import { DbInteger, Id, Millis } from '../http/schemas.js';
 export const TranscriptLineFields = {
   is_user: Type.Boolean({ description: 'true: the anchor; false: the AI character' }),
   live_message: Type.String(),
+  live_message_html: Type.String({
+    description: 'Extra (legacy client support): live_message as safe HTML, everything escaped; only *italic* (<em>), "quotes" (<q>) and line breaks (<br>) formatted',
+  }),
   sender_name: Type.String({ description: "The anchor's persona name, or the character name" }),
   send_date: Type.String({ format: 'date-time', description: 'When the server received it (UTC)' }),
   floor: Type.Integer({ description: "The line's 0-based position in the chat" }),
@@ -21,6 +24,22 @@ export const LiveMessageData = Type.Object(
   { $id: 'LiveMessageData' },
 );
 export type LiveMessageData = Static<typeof LiveMessageData>;
+
+/**
+ * The AI reply as it is being generated: the whole text so far for `floor`, never stored. Viewers
+ * show it where that floor goes until the real line arrives (`chat_live_message` for the floor),
+ * `done` is true, or nothing came for a few seconds.
+ */
+export const LiveTypingData = Type.Object(
+  {
+    floor: Type.Integer({ description: 'The floor being generated (a new line, or an existing one being regenerated)' }),
+    text: Type.String({ description: 'The reply so far, cumulative' }),
+    sender_name: Type.String({ description: 'The character name' }),
+    done: Type.Boolean({ description: 'true: generation ended or stopped; remove the bubble' }),
+  },
+  { $id: 'LiveTypingData' },
+);
+export type LiveTypingData = Static<typeof LiveTypingData>;
 
 /** What set a viewer apart in a room when they wrote: its anchor, a subscriber of the anchor, a VIP who unlocked it. */
 export const ChatBadge = Type.Union([Type.Literal('anchor'), Type.Literal('subscriber'), Type.Literal('vip')], { $id: 'ChatBadge' });
@@ -41,6 +60,36 @@ export const UserMessage = Type.Object(
   { $id: 'UserMessage' },
 );
 export type UserMessageData = Static<typeof UserMessage>;
+
+/** A viewer's gift in a room, as the room sees it. */
+export const GiftEvent = Type.Object(
+  {
+    uid: Type.String(),
+    username: Type.String(),
+    gift_id: Type.String(),
+    count: Type.Integer(),
+    diamonds: Type.Integer({ description: 'What the gifts cost together' }),
+    send_date: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'GiftEvent' },
+);
+export type GiftEvent = Static<typeof GiftEvent>;
+
+// No $id: a schema may name a nested schema only once, and a board holds three lists of these.
+export const Supporter = Type.Object({ uid: Type.String(), username: Type.String(), diamonds: Type.Integer() });
+export type Supporter = Static<typeof Supporter>;
+
+/** A room's biggest supporters: gifts, VIP unlocks and subscriptions bought in the room, in diamonds. */
+export const RoomLeaderboard = Type.Object(
+  {
+    room_id: Type.String(),
+    today: Type.Array(Supporter, { description: 'Since midnight (LEADERBOARD_UTC_OFFSET_MINUTES), most diamonds first' }),
+    last_30_days: Type.Array(Supporter, { description: 'Today and the 29 days before' }),
+    all_time: Type.Array(Supporter),
+  },
+  { $id: 'RoomLeaderboard' },
+);
+export type RoomLeaderboard = Static<typeof RoomLeaderboard>;
 
 export const Hello = Type.Object(
   {
@@ -65,17 +114,34 @@ function frame<T extends string, D extends TSchema>(type: T, data: D, id: string
 
 export const HelloFrame = frame('hello', Hello, 'HelloFrame');
 export const ChatLiveMessageFrame = frame('chat_live_message', LiveMessageData, 'ChatLiveMessageFrame');
+export const ChatLiveTypingFrame = frame('chat_live_typing', LiveTypingData, 'ChatLiveTypingFrame');
 export const ChatUserMessageFrame = frame('chat_user_message', UserMessage, 'ChatUserMessageFrame');
 export const ChatUserMessageDeletedFrame = frame('chat_user_message_deleted', Type.Object({ id: Type.Integer() }), 'ChatUserMessageDeletedFrame');
 export const LiveNumFrame = frame('live_num', Type.Object({ live_num: Type.Integer() }), 'LiveNumFrame');
 export const LiveStatusFrame = frame('live_status', Type.Object({ live_status: Type.Boolean() }), 'LiveStatusFrame');
+export const GiftFrame = frame('gift', GiftEvent, 'GiftFrame');
+/** The room's leaderboard after a change (a gift, an unlock, a subscription): replaces the one shown. */
+export const LeaderboardFrame = frame('leaderboard', RoomLeaderboard, 'LeaderboardFrame');
 export const ErrorFrame = frame('error', Type.Object({ error: Type.String(), message: Type.String() }), 'ErrorFrame');
 export const PongFrame = Type.Object({ type: Type.Literal('pong') }, { $id: 'PongFrame' });
 /** Sent to a socket the server has had nothing else to say to for `heartbeat_ms` (browsers never see WebSocket pings). */
 export const HeartbeatFrame = Type.Object({ type: Type.Literal('heartbeat') }, { $id: 'HeartbeatFrame' });
 
 export const ServerFrame = Type.Union(
-  [HelloFrame, ChatLiveMessageFrame, ChatUserMessageFrame, ChatUserMessageDeletedFrame, LiveNumFrame, LiveStatusFrame, ErrorFrame, PongFrame, HeartbeatFrame],
+  [
+    HelloFrame,
+    ChatLiveMessageFrame,
+    ChatLiveTypingFrame,
+    ChatUserMessageFrame,
+    ChatUserMessageDeletedFrame,
+    LiveNumFrame,
+    LiveStatusFrame,
+    GiftFrame,
+    LeaderboardFrame,
+    ErrorFrame,
+    PongFrame,
+    HeartbeatFrame,
+  ],
   { $id: 'ServerFrame' },
 );
 export type ServerFrame = Static<typeof ServerFrame>;
@@ -100,6 +166,10 @@ export const RealtimeFrame = Type.Union([ServerFrame, ClientFrame], {
 // ---- the upgrade request -------------------------------------------------------------------------
 
 export const RoomSocketParams = Type.Object({ room_id: Id() });
+export const LegacyRoomSocketParams = Type.Object({
+  ...RoomSocketParams.properties,
+  room_name: Type.String({ maxLength: 200, description: 'Ignored' }),
+});
 
 export const RoomSocketQuery = Type.Object({
   after_floor: Type.Optional(DbInteger({ minimum: -1, description: 'resume: last transcript floor seen' })),

@@ -5,6 +5,11 @@ import type { Database } from '../db/schema.js';
 import type { ClusterLock } from '../infra/cluster-lock.js';
 import { PeriodicJob } from '../infra/periodic-job.js';
 import type { EventBus } from '../realtime/index.js';
+import type { GiftDefinition } from '../config.js';
+import { AnchorEarnings } from './earnings.js';
+import { earningsRoutes } from './earnings-routes.js';
+import { GiftService } from './gifts.js';
+import { RoomLeaderboards } from './leaderboard.js';
 import { walletRoutes } from './routes.js';
 import { WalletService } from './service.js';
 
@@ -15,6 +20,8 @@ export interface WalletFeatureOptions {
   defaultSubscriptionPrice: number;
   /** How long a payment's idempotency key is remembered. */
   idempotencyRetentionHours: number;
+  gifts: readonly GiftDefinition[];
+  leaderboardUtcOffsetMinutes: number;
   clock?: () => number;
   /** With it, one instance of the cluster prunes old idempotency records every hour. */
   clusterLock?: ClusterLock;
@@ -23,9 +30,16 @@ export interface WalletFeatureOptions {
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export const walletFeature = fp<WalletFeatureOptions>(
-  async (app, { db, clusterLock, idempotencyRetentionHours, ...options }) => {
-    const wallet = new WalletService(db, options);
-    await app.register(walletRoutes, { wallet });
+  async (
+    app,
+    { db, eventBus, platformFeePercent, defaultSubscriptionPrice, gifts: catalogue, leaderboardUtcOffsetMinutes, idempotencyRetentionHours, clusterLock, clock = Date.now },
+  ) => {
+    const leaderboards = new RoomLeaderboards(db, eventBus, { utcOffsetMinutes: leaderboardUtcOffsetMinutes, clock });
+    app.addHook('onClose', async () => leaderboards.close());
+    const wallet = new WalletService(db, { eventBus, platformFeePercent, defaultSubscriptionPrice, leaderboards, clock });
+    const gifts = new GiftService(db, { gifts: catalogue, platformFeePercent, eventBus, leaderboards, clock });
+    await app.register(walletRoutes, { wallet, gifts, leaderboards });
+    await app.register(earningsRoutes, { earnings: new AnchorEarnings(db) });
     if (clusterLock) {
       const pruning = new PeriodicJob({
         name: 'idempotency-prune',

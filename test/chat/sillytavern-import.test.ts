@@ -81,7 +81,7 @@ describe('a SillyTavern chat file, end to end', () => {
     // The system note (floor 3) and the streaming placeholder (floor 6) are stored but not shown.
     expect(transcript.map((m: { floor: number }) => m.floor)).toEqual([0, 1, 2, 4, 5]);
     for (const item of transcript) {
-      expect(keys(item)).toEqual(['floor', 'is_user', 'live_message', 'original_send_date', 'send_date', 'sender_name']);
+      expect(keys(item)).toEqual(['floor', 'is_user', 'live_message', 'live_message_html', 'original_send_date', 'send_date', 'sender_name']);
       expect(item.send_date).toMatch(ISO);
     }
     expect(transcript[1]).toMatchObject({
@@ -217,9 +217,10 @@ describe('a SillyTavern chat file, end to end', () => {
     const page = (await new TestClient(t.app).get('/api/live/get_live_chat_history', { query: { room_id: roomId, before_floor: 100, limit: 30 } })).json();
     expect(page.data.chat_info.map((m: { floor: number }) => m.floor)).toEqual(Array.from({ length: 30 }, (_, i) => 70 + i));
     expect(page.data.has_more).toBe(true);
-    const latest = (await new TestClient(t.app).get('/api/live/get_live_chat_history', { query: { room_id: roomId } })).json();
+    const latest = (await new TestClient(t.app).get('/api/live/get_live_chat_history', { query: { room_id: roomId, limit: 200 } })).json();
     expect(latest.data.chat_info).toHaveLength(200);
     expect(latest.data.chat_info.at(-1).floor).toBe(500);
+    expect(latest.data.has_more).toBe(true);
     const first = (await new TestClient(t.app).post('/api/live/get_live_chat_history', { room_id: roomId, before_floor: 3 })).json();
     expect(first.data.chat_info.map((m: { floor: number }) => m.floor)).toEqual([0, 1, 2]);
     expect(first.data.has_more).toBe(false);
@@ -251,6 +252,36 @@ describe('a SillyTavern chat file, end to end', () => {
     const refused = await postChatFile(anchor.client, roomId, tooBig);
     expect(refused.statusCode).toBe(413);
     expect(refused.json()).toMatchObject({ code: 1, error: 'body_too_large' });
+  });
+
+  it('accepts send_date as ISO-8601 (new SillyTavern) and as "December 1, 2026 5:20am" (older releases), kept verbatim', async () => {
+    const anchor = await registerAnchor(t.app);
+    const created = await anchor.client.post('/api/anchor/rooms', { character_name: 'Seraphina', character_date: '2026-12-01@05h20m00s' });
+    const roomId = created.json().data.room.room_id as string;
+    const iso = '2026-12-01T05:20:13.482Z';
+    const older = 'December 1, 2026 5:20am';
+    const posted = await postMessages(anchor.client, roomId, {
+      messages: [
+        { name: 'Anchor', is_user: true, mes: 'new release', send_date: iso },
+        { name: 'Seraphina', is_user: false, mes: 'older release', send_date: older },
+      ],
+    });
+    expect(posted.statusCode).toBe(200);
+    const header = JSON.stringify({ user_name: 'Anchor', character_name: 'Seraphina', create_date: older, chat_metadata: {} });
+    const file = [header, JSON.stringify({ name: 'Anchor', is_user: true, mes: 'a', send_date: older }), JSON.stringify({ name: 'Seraphina', is_user: false, mes: 'b', send_date: iso })].join('\n');
+    const other = await anchor.client.post('/api/anchor/rooms', { character_name: 'Seraphina', character_date: '2026-12-01@05h21m00s' });
+    const otherRoomId = other.json().data.room.room_id as string;
+    expect((await postChatFile(anchor.client, otherRoomId, file)).statusCode).toBe(200);
+
+    await setLive(anchor.client, roomId);
+    await setLive(anchor.client, otherRoomId);
+    const viewer = new TestClient(t.app);
+    const lines = async (id: string) => (await viewer.get('/api/live/get_live_chat_history', { query: { room_id: id } })).json().data.chat_info;
+    for (const [id, stamps] of [[roomId, [iso, older]], [otherRoomId, [older, iso]]] as const) {
+      const chatInfo = await lines(id);
+      expect(chatInfo.map((line: { original_send_date: string }) => line.original_send_date)).toEqual(stamps);
+      for (const line of chatInfo) expect(line.send_date).toMatch(ISO);
+    }
   });
 });
 

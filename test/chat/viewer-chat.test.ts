@@ -188,7 +188,13 @@ describe('guests who drop their cookie', () => {
 describe('ChatService catch-up API (used by the realtime layer)', () => {
   it('returns what came after a cursor', async () => {
     const rooms = new RoomsService(t.db, { eventBus: t.deps.eventBus, presence: t.deps.presence, roomAccess: freeRoomsOnlyPolicy, liveIdleMinutes: 120 });
-    const chat = new ChatService(t.db, { rooms, eventBus: t.deps.eventBus, rateLimiter: t.deps.rateLimiter, rateLimit: { messages: 100, windowSeconds: 10, guestMessagesPerNetwork: 100 } });
+    const chat = new ChatService(t.db, {
+      rooms,
+      eventBus: t.deps.eventBus,
+      rateLimiter: t.deps.rateLimiter,
+      rateLimit: { messages: 100, windowSeconds: 10, guestMessagesPerNetwork: 100 },
+      transcriptFullCap: 10_000,
+    });
     const anchor = await registerAnchor(t.app);
     const roomId = await openRoom(anchor.client);
     expect(await chat.roomCursor(roomId)).toEqual({ last_floor: -1, last_user_message_id: 0 });
@@ -206,7 +212,7 @@ describe('ChatService catch-up API (used by the realtime layer)', () => {
 
     expect(await chat.roomCursor(roomId)).toEqual({ last_floor: 1, last_user_message_id: second.id });
     const after = await chat.liveMessagesAfter(roomId, 0, 10);
-    expect(after).toEqual([{ floor: 1, is_user: false, live_message: 'hello', sender_name: 'Seraphina', send_date: expect.any(String), original_send_date: null }]);
+    expect(after).toEqual([{ floor: 1, is_user: false, live_message: 'hello', live_message_html: 'hello', sender_name: 'Seraphina', send_date: expect.any(String), original_send_date: null }]);
     expect(await chat.userMessagesAfter(roomId, first.id, 10)).toEqual([second]);
     expect(second).toMatchObject({ uid: '', username: '游客ABCDEF', user_message: 'two' });
     rooms.close();

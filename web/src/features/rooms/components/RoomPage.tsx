@@ -8,6 +8,7 @@ import { Dialog } from '../../../shared/ui/Dialog.tsx';
 import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
 import { EyeIcon, HeartIcon, StarIcon, TheatreIcon } from '../../../shared/ui/Icons.tsx';
 import { useMediaQuery } from '../../../shared/ui/use-media-query.ts';
+import { GiftBurst, GiftButton, Leaderboard } from '../../gifts/index.ts';
 import { openRecharge } from '../../recharge/index.ts';
 import { openLogin, useSession } from '../../session/index.ts';
 import { useSubscribeToAnchor } from '../../wallet/index.ts';
@@ -19,6 +20,7 @@ import type { ConnectionState } from '../api/room-socket.ts';
 import { useSendUserMessage } from '../api/send-user-message.ts';
 import { canSubscribe, decidePaywall } from '../state/paywall.ts';
 import { savedReadingFloor } from '../state/reading-place.ts';
+import { transcriptRows } from '../state/typing.ts';
 import { useLiveRoom, type LiveRoom, type RoomAccess } from '../state/useLiveRoom.ts';
 import { useRoomAnnouncements } from '../state/useRoomAnnouncements.ts';
 import { Paywall } from './Paywall.tsx';
@@ -275,6 +277,8 @@ function RoomBody({ live, liveStatus, restoreFloor, room }: { live: LiveRoom; li
   const allChat = live.state.chat.messages;
   const chat = useMemo(() => allChat.filter((message) => !isBlocked(blocks.data, message)), [allChat, blocks.data]);
   const transcript = live.state.transcript.messages;
+  const typingBubble = live.state.typing.bubble;
+  const transcriptWithTyping = useMemo(() => transcriptRows(transcript, typingBubble), [transcript, typingBubble]);
   useRoomAnnouncements({ ready: live.ready, transcript, chat, mode: preferences.announce, selfName, isMine });
 
   // What arrived on the tab not shown (phones): counted from when the viewer left it, or from
@@ -351,10 +355,11 @@ function RoomBody({ live, liveStatus, restoreFloor, room }: { live: LiveRoom; li
           <ReadingControls textSize={preferences.textSize} theatre={preferences.theatre} onChange={setPreferences} />
         </div>
         {!liveStatus && <p className="room-ended muted small">{t('room.ended')}</p>}
+        <GiftBurst latest={live.state.gifts.lines.at(-1)} />
         {live.loadError !== null && <ErrorText error={live.loadError} />}
         {live.ready ? (
           <Transcript
-            messages={transcript}
+            messages={transcriptWithTyping}
             hasOlder={live.state.transcript.hasOlder}
             loadingOlder={live.loadingOlder}
             onLoadOlder={live.loadOlder}
@@ -375,8 +380,11 @@ function RoomBody({ live, liveStatus, restoreFloor, room }: { live: LiveRoom; li
         aria-labelledby={phone ? 'room-tab-chat' : undefined}
         inert={chatHidden}
       >
+        <Leaderboard roomId={room.room_id} live={live.state.leaderboard} />
         <ViewerChat
           messages={chat}
+          gifts={live.state.gifts.lines}
+          toolbar={<GiftButton roomId={room.room_id} disabled={live.loadError !== null} />}
           hiddenCount={allChat.length - chat.length}
           selfName={selfName}
           selfUid={selfUid}

@@ -10,10 +10,10 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { LiveLine } from '../api/frames.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 import { Markdown } from '../../../shared/markdown/Markdown.tsx';
 import { saveReadingFloor } from '../state/reading-place.ts';
+import type { TranscriptRow } from '../state/typing.ts';
 
 const AT_END_SLACK_PX = 48;
 
@@ -21,18 +21,23 @@ const AT_END_SLACK_PX = 48;
  * Height guess before a row is measured: header plus wrapped lines. Close guesses keep the scroll
  * position steady when rows above the viewport get measured for real.
  */
-function estimateRowHeight(message: LiveLine): number {
+function estimateRowHeight(message: TranscriptRow): number {
   const text = message.live_message;
   let lines = 0;
   for (const paragraph of text.split('\n')) lines += Math.max(1, Math.ceil(paragraph.length / 90));
   return 52 + lines * 24;
 }
 
-const MessageRow = memo(function MessageRow({ message }: { message: LiveLine }) {
+/**
+ * One line, or the AI reply still being written at its floor (`typing`). Both use the same row
+ * under the same key, so the finished line replaces the bubble in place, without a flash.
+ */
+const MessageRow = memo(function MessageRow({ message }: { message: TranscriptRow }) {
   const { t, formatTime } = useI18n();
   const initial = Array.from(message.sender_name)[0] ?? '?';
+  const className = message.is_user ? 'msg msg-anchor' : message.typing === 'writing' ? 'msg msg-ai msg-typing' : 'msg msg-ai';
   return (
-    <article className={message.is_user ? 'msg msg-anchor' : 'msg msg-ai'} data-floor={message.floor}>
+    <article className={className} data-floor={message.floor} aria-busy={message.typing ? true : undefined}>
       <div className="msg-avatar" aria-hidden="true">
         {initial}
       </div>
@@ -40,9 +45,13 @@ const MessageRow = memo(function MessageRow({ message }: { message: LiveLine }) 
         <header className="msg-head">
           <bdi className="msg-name">{message.sender_name}</bdi>
           <span className={message.is_user ? 'tag tag-anchor' : 'tag tag-ai'}>{message.is_user ? t('room.anchor_tag') : t('room.ai_tag')}</span>
-          <time className="msg-time" dateTime={message.send_date}>
-            {formatTime(message.send_date)}
-          </time>
+          {message.typing === 'writing' ? (
+            <span className="msg-time msg-typing-label">{t('room.typing')}</span>
+          ) : message.typing ? null : (
+            <time className="msg-time" dateTime={message.send_date}>
+              {formatTime(message.send_date)}
+            </time>
+          )}
         </header>
         <div className="msg-text" dir="auto">
           <Markdown text={message.live_message} />
@@ -59,7 +68,7 @@ export function Transcript({
   onLoadOlder,
   restoreFloor,
 }: {
-  messages: readonly LiveLine[];
+  messages: readonly TranscriptRow[];
   hasOlder: boolean;
   loadingOlder: boolean;
   onLoadOlder(): void;

@@ -2,13 +2,17 @@
  * Everything live about an open room, as one pure reducer: the transcript, the viewer chat, the
  * viewer count and live status, fed by history pages and WebSocket frames alike.
  */
-import type { LiveLine, ServerFrame } from '../api/frames.ts';
+import { addGift, emptyGiftFeed, type GiftFeedState, type RoomLeaderboard } from '../../gifts/index.ts';
+import type { LiveLine, LiveTyping, ServerFrame } from '../api/frames.ts';
 import type { UserMessage } from '../api/get-user-chat-history.ts';
-import { applyLiveEvent, emptyTranscript, mergeHistory, replaceWithLatest, type TranscriptState } from './transcript.ts';
+import { applyLiveEvent, emptyTranscript, lineAt, mergeHistory, replaceWithLatest, type TranscriptState } from './transcript.ts';
+import { applyTyping, expireTyping, noTyping, settleTyping, type TypingState } from './typing.ts';
 import { addViewerMessages, emptyViewerChat, removeViewerMessage, replaceWithLatestMessages, type ViewerChatState } from './viewer-chat.ts';
 
 export interface RoomLiveState {
   transcript: TranscriptState;
+  /** The AI reply being generated, shown at its floor until the real line arrives. */
+  typing: TypingState;
   chat: ViewerChatState;
   liveNum: number;
   liveStatus: boolean;
@@ -16,6 +20,10 @@ export interface RoomLiveState {
   synced: boolean;
   /** The newest line and viewer message of the first histories: what was there when the room opened. */
   baseline: { floor: number; chatId: number } | null;
+  /** Gifts sent since the room opened, combos combined. */
+  gifts: GiftFeedState;
+  /** The newest leaderboard the socket brought; null until a payment changes it. */
+  leaderboard: RoomLeaderboard | null;
 }
 
 export type RoomAction =
@@ -24,10 +32,22 @@ export type RoomAction =
   | { type: 'sent'; message: UserMessage }
   /** Fresh latest pages replacing what is held, after a resume that could not carry all it missed. */
   | { type: 'reload'; messages: readonly LiveLine[]; hasMore: boolean; viewerMessages: readonly UserMessage[] }
-  | { type: 'frame'; frame: ServerFrame };
+  | { type: 'frame'; frame: ServerFrame }
+  /** Nothing more came for this bubble in time (typingTimeout). */
+  | { type: 'typing_silence'; bubble: LiveTyping };
 
 export function initialRoomState(liveNum = 0, liveStatus = false): RoomLiveState {
-  return { transcript: emptyTranscript, chat: emptyViewerChat, liveNum, liveStatus, synced: false, baseline: null };
+  return {
+    transcript: emptyTranscript,
+    typing: noTyping,
+    chat: emptyViewerChat,
+    liveNum,
+    liveStatus,
+    synced: false,
+    baseline: null,
+    gifts: emptyGiftFeed,
+    leaderboard: null,
+  };
 }
 
 export function roomReducer(state: RoomLiveState, action: RoomAction): RoomLiveState {
@@ -50,6 +70,10 @@ export function roomReducer(state: RoomLiveState, action: RoomAction): RoomLiveS
       };
     case 'frame':
       return applyFrame(state, action.frame);
+    case 'typing_silence': {
+      const typing = expireTyping(state.typing, action.bubble);
+      return typing === state.typing ? state : { ...state, typing };
+    }
   }
 }
 
@@ -59,7 +83,12 @@ function applyFrame(state: RoomLiveState, frame: ServerFrame): RoomLiveState {
       return { ...state, liveNum: frame.data.live_num, liveStatus: frame.data.live_status, synced: true };
     case 'chat_live_message': {
       const transcript = applyLiveEvent(state.transcript, frame.data);
-      return transcript === state.transcript ? state : { ...state, transcript };
+      const typing = frame.data.op === 'delete' ? state.typing : settleTyping(state.typing, frame.data.floor);
+      return transcript === state.transcript && typing === state.typing ? state : { ...state, transcript, typing };
+    }
+    case 'chat_live_typing': {
+      const typing = applyTyping(state.typing, frame.data, lineAt(state.transcript, frame.data.floor));
+      return typing === state.typing ? state : { ...state, typing };
     }
     case 'chat_user_message': {
       const chat = addViewerMessages(state.chat, [frame.data]);
@@ -73,6 +102,10 @@ function applyFrame(state: RoomLiveState, frame: ServerFrame): RoomLiveState {
       return { ...state, liveNum: frame.data.live_num };
     case 'live_status':
       return { ...state, liveStatus: frame.data.live_status };
+    case 'gift':
+      return { ...state, gifts: addGift(state.gifts, frame.data) };
+    case 'leaderboard':
+      return { ...state, leaderboard: frame.data };
     case 'error':
     case 'pong':
     case 'heartbeat':

@@ -108,7 +108,6 @@ export function mergeHistory(
   return { messages, lastFloor, hasOlder };
 }
 
-/** The floor to page back from (`before_floor`), or null when nothing is loaded. */
 /**
  * Starts over from a fresh latest page (after a resume that could not carry all that was missed),
  * keeping only lines above the page: those arrived live after the page was read.
@@ -120,6 +119,13 @@ export function replaceWithLatest(state: TranscriptState, page: readonly LiveLin
   return { ...fresh, lastFloor: fresh.lastFloor === null ? state.lastFloor : maxFloor(state.lastFloor, fresh.lastFloor) };
 }
 
+/** The floor to page back from (`before_floor`), or null when nothing is loaded. */
 export function oldestFloor(state: TranscriptState): number | null {
   return state.messages[0]?.floor ?? null;
+}
+
+/** The line at `floor`, if held. */
+export function lineAt(state: TranscriptState, floor: number): LiveLine | undefined {
+  const index = findFloor(state.messages, floor);
+  return index >= 0 ? state.messages[index] : undefined;
 }

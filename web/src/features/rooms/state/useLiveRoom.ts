@@ -18,6 +18,7 @@ import { RoomSocket, type ConnectionState } from '../api/room-socket.ts';
 import { HISTORY_PAGE_SIZE, loadHistories, peekPrimed, takePrimed, type Histories } from './primed-histories.ts';
 import { initialRoomState, resumeCursor, roomReducer, type RoomAction, type RoomLiveState } from './room.ts';
 import { oldestFloor } from './transcript.ts';
+import { typingTimeout } from './typing.ts';
 /** At most this many older pages are loaded to bring back a reader's place after a reload. */
 const RESTORE_MAX_PAGES = 10;
 
@@ -136,6 +137,14 @@ export function useLiveRoom(roomId: string, access: RoomAccess, restoreFloor: nu
       socket.stop();
     };
   }, [roomId, open, historyReadAt, apply]);
+
+  // A bubble nothing more came for (the tool stopped or went away, or done without a line) goes away.
+  const bubble = state.typing.bubble;
+  useEffect(() => {
+    if (!bubble) return;
+    const timer = setTimeout(() => apply({ type: 'typing_silence', bubble }), typingTimeout(bubble));
+    return () => clearTimeout(timer);
+  }, [bubble, apply]);
 
   const loadOlder = useCallback(() => {
     const before = oldestFloor(current.current.transcript);

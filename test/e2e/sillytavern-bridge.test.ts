@@ -1,0 +1,185 @@
+/**
+ * The bridge end to end with real, unmodified SillyTavern (installed from the npm registry by
+ * scripts/install-sillytavern.sh, which CI runs): SillyTavern streams replies from a fake
+ * OpenAI-compatible backend, the extension (installed with `npm run bridge:install`) signs in and
+ * goes live from its panel, and the room follows the chat — checked through our API, a viewer's
+ * WebSocket and the viewer web app.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/ports.js';
+import { WsClient } from '../realtime/ws-client.js';
+import { ApiClient, ensureWebBuild, hasChromium, launchBrowser, newContext, startServer, waitUntil, type E2eServer } from './harness.js';
+import { FakeOpenAi, hasSillyTavern, SILLYTAVERN_DIR, SILLYTAVERN_VERSION, SillyTavernProcess } from './sillytavern-fixtures.js';
+
+const SCREENSHOTS = path.resolve('test-results/screenshots');
+const ready = hasChromium && hasSillyTavern;
+if (!hasSillyTavern) {
+  console.warn(
+    `[e2e] SillyTavern ${SILLYTAVERN_VERSION} not found at ${SILLYTAVERN_DIR}: the bridge end-to-end test is skipped ` +
+      '(run scripts/install-sillytavern.sh, as .ci/run does)',
+  );
+}
+
+const PASSWORD = 'correct horse battery';
+let server: E2eServer;
+let openAi: FakeOpenAi;
+let sillyTavern: SillyTavernProcess;
+let browser: Browser;
+let anchor: ApiClient;
+let anchorName: string;
+const sockets: WsClient[] = [];
+
+beforeAll(async () => {
+  if (!ready) return;
+  ensureWebBuild();
+  server = await startServer();
+  openAi = new FakeOpenAi();
+  await openAi.start();
+  sillyTavern = new SillyTavernProcess(await freePort());
+  // The documented install: copy the extension into the SillyTavern user's extensions folder.
+  const installed = spawnSync(process.execPath, ['scripts/install-bridge.mjs', sillyTavern.dataRoot], { encoding: 'utf8' });
+  if (installed.status !== 0) throw new Error(`bridge:install failed: ${installed.stderr}`);
+  await sillyTavern.start();
+  browser = await launchBrowser();
+  anchor = new ApiClient(server.baseUrl);
+  anchorName = `st_anchor_${process.pid}`;
+  anchor.token = (await anchor.call<{ data: { token: string } }>('POST', '/api/anchor/register', { username: anchorName, password: PASSWORD })).data.token;
+}, 240_000);
+
+afterAll(async () => {
+  for (const socket of sockets) socket.socket.terminate();
+  await browser?.close();
+  await sillyTavern?.stop();
+  await openAi?.stop();
+  await server?.close();
+});
+
+interface Line {
+  floor: number;
+  is_user: boolean;
+  live_message: string;
+}
+
+async function roomLines(roomId: string): Promise<Line[]> {
+  const history = await anchor.call<{ data: { chat_info: Line[] } }>('GET', `/api/live/get_live_chat_history?room_id=${roomId}`);
+  return history.data.chat_info.map(({ floor, is_user, live_message }) => ({ floor, is_user, live_message }));
+}
+
+/** SillyTavern's chat as viewers should see it: every line not hidden, at its index. */
+async function sillyTavernLines(page: Page): Promise<Line[]> {
+  return page.evaluate(() =>
+    (globalThis as unknown as { SillyTavern: { getContext(): { chat: Array<{ is_user: boolean; is_system?: boolean; mes: string }> } } }).SillyTavern.getContext()
+      .chat.map((message, floor) => ({ floor, is_user: message.is_user, live_message: message.mes, hidden: Boolean(message.is_system) }))
+      .filter((line) => !line.hidden)
+      .map(({ floor, is_user, live_message }) => ({ floor, is_user, live_message })),
+  );
+}
+
+/** First run: the persona popup blocks SillyTavern until saved; then the Custom (OpenAI-compatible) source, streaming. */
+async function setUpSillyTavern(page: Page): Promise<void> {
+  await page.goto(sillyTavern.url, { timeout: 120_000 });
+  const onboarding = page.locator('.popup .onboarding');
+  await onboarding.waitFor({ timeout: 60_000 });
+  await page.locator('.popup textarea').fill('Traveler');
+  await page.locator('.popup .popup-button-ok').click();
+  await onboarding.waitFor({ state: 'detached' });
+  await page.evaluate((url) => {
+    const $ = (globalThis as unknown as { $: (selector: string) => { val(v: string): { trigger(e: string): unknown }; prop(k: string, v: boolean): { trigger(e: string): { trigger(e: string): unknown } }; trigger(e: string): unknown } }).$;
+    $('#main_api').val('openai').trigger('change');
+    $('#chat_completion_source').val('custom').trigger('change');
+    $('#custom_api_url_text').val(url).trigger('input');
+    $('#custom_model_id').val('fake-model').trigger('input');
+    $('#stream_toggle').prop('checked', true).trigger('input').trigger('change');
+    $('#api_button_openai').trigger('click');
+  }, openAi.url);
+  await page.waitForFunction(() => (globalThis as unknown as { SillyTavern: { getContext(): { onlineStatus: string } } }).SillyTavern.getContext().onlineStatus !== 'no_connection', undefined, { timeout: 30_000 });
+}
+
+async function openCharacter(page: Page, name: string): Promise<void> {
+  await page.evaluate(async (characterName) => {
+    const context = (globalThis as unknown as { SillyTavern: { getContext(): { characters: Array<{ name: string }>; selectCharacterById(id: number): Promise<void> } } }).SillyTavern.getContext();
+    await context.selectCharacterById(context.characters.findIndex((character) => character.name === characterName));
+  }, name);
+  // `chat` fills just before CHAT_CHANGED: wait for the character's own chat and its greeting.
+  await page.waitForFunction(
+    (characterName) => {
+      const context = (globalThis as unknown as { SillyTavern: { getContext(): { getCurrentChatId(): string | undefined; chat: unknown[] } } }).SillyTavern.getContext();
+      return String(context.getCurrentChatId() ?? '').startsWith(`${characterName} - `) && context.chat.length > 0;
+    },
+    name,
+    { timeout: 30_000 },
+  );
+}
+
+/** Signs in from the extension's panel in the Extensions drawer and goes live with the open chat. */
+async function goLiveFromPanel(page: Page): Promise<string> {
+  await page.locator('#extensions-settings-button .drawer-toggle').click();
+  const panel = page.locator('.pecktra-live-settings');
+  await panel.locator('.inline-drawer-toggle').click();
+  await panel.locator('[data-ref="serverUrl"]').fill(server.baseUrl);
+  await panel.locator('[data-ref="serverUrl"]').dispatchEvent('change');
+  await panel.locator('[data-ref="username"]').fill(anchorName);
+  await panel.locator('[data-ref="password"]').fill(PASSWORD);
+  await panel.locator('[data-ref="signIn"]').click();
+  await panel.locator('[data-ref="signedIn"]').filter({ hasText: anchorName }).waitFor();
+  await panel.locator('[data-ref="roomTitle"]').fill('Forest guardian, live from SillyTavern');
+  await panel.locator('[data-ref="goLive"]').click();
+  await panel.locator('[data-ref="liveState"]').filter({ hasText: 'Live' }).waitFor();
+  await panel.getByTestId('pecktra-connection').filter({ hasText: 'In sync' }).waitFor();
+  const rooms = await anchor.call<{ data: { rooms: Array<{ room_id: string; title: string; live_status: boolean }> } }>('GET', '/api/anchor/rooms');
+  expect(rooms.data.rooms).toHaveLength(1);
+  expect(rooms.data.rooms[0]).toMatchObject({ title: 'Forest guardian, live from SillyTavern', live_status: true });
+  await panel.screenshot({ path: path.join(SCREENSHOTS, 'sillytavern-panel.png') });
+  return rooms.data.rooms[0]!.room_id;
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.locator('#send_textarea').fill(text);
+  await page.locator('#send_but').click();
+}
+
+describe.skipIf(!ready)(`SillyTavern ${SILLYTAVERN_VERSION} with the Pecktra Live extension`, () => {
+  it('goes live from the panel; a sent message and its streamed reply reach the room at their floors, typing first', async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      await setUpSillyTavern(page);
+      await openCharacter(page, 'Seraphina');
+      const roomId = await goLiveFromPanel(page);
+      // The chat so far (the character's greeting) is in the room.
+      await waitUntil(async () => (await roomLines(roomId)).length === 1);
+
+      const viewer = await WsClient.connect(`${server.baseUrl.replace('http', 'ws')}/ws/chat/${roomId}`, { origin: server.baseUrl });
+      sockets.push(viewer);
+      await viewer.untilCount('hello', 1);
+      const viewerPage = await context.newPage();
+      await viewerPage.goto(`${server.baseUrl}/live/${roomId}`);
+      await viewerPage.getByTestId('connection-state').filter({ hasText: 'Connected' }).waitFor();
+
+      await send(page, 'Hello there, who are you?');
+      await viewer.until((v) => v.of('chat_live_message').some((m) => m.floor === 2 && String(m.live_message).startsWith('Reply 1:')), 'the final reply', 60_000);
+      expect(await roomLines(roomId)).toEqual(await sillyTavernLines(page));
+      const lines = await roomLines(roomId);
+      expect(lines.slice(1)).toEqual([
+        { floor: 1, is_user: true, live_message: 'Hello there, who are you?' },
+        { floor: 2, is_user: false, live_message: expect.stringMatching(/^Reply 1: Greetings, traveller\./) },
+      ]);
+      // The reply was typed to viewers, growing, before its line arrived.
+      const order = viewer.frames.filter((f) => f.type === 'chat_live_typing' || (f.type === 'chat_live_message' && f.data.floor === 2));
+      const typing = order.filter((f) => f.type === 'chat_live_typing' && f.data.done === false);
+      expect(typing.length).toBeGreaterThanOrEqual(3);
+      expect(typing.every((f) => f.data.floor === 2)).toBe(true);
+      expect(order.findIndex((f) => f.type === 'chat_live_message')).toBeGreaterThan(order.indexOf(typing[0]!));
+      const texts = typing.map((f) => String(f.data.text));
+      for (let i = 1; i < texts.length; i++) expect(texts[i]!.length).toBeGreaterThanOrEqual(texts[i - 1]!.length);
+
+      await viewerPage.locator('article[data-floor="2"]').filter({ hasText: 'Reply 1: Greetings, traveller.' }).waitFor();
+      await viewerPage.locator('article[data-floor="1"]').filter({ hasText: 'Hello there, who are you?' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+});

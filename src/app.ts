@@ -6,6 +6,8 @@
  * builds its service, registers its routes and declares the plugins it needs (fastify-plugin
  * checks that they came first). buildApp puts it on a server.
  */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -21,11 +23,13 @@ import { apiDocs } from './http/api-docs.js';
 import { installCompression } from './http/compression.js';
 import { answerClientError, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
+import { metrics } from './http/metrics.js';
 import { installCrossSiteProtection } from './http/origin.js';
 import { ErrorBody } from './http/schemas.js';
 import { validateWithTypeBox } from './http/validator.js';
 import type { ClusterLock } from './infra/cluster-lock.js';
 import type { RateLimiter } from './infra/rate-limiter.js';
+import type { RedisClient } from './infra/redis.js';
 import { paymentsFeature, type PaymentProvider } from './payments/index.js';
 import { realtimeFeature, type EventBus, type Presence } from './realtime/index.js';
 import { roomsFeature, type RoomAccessPolicy } from './rooms/index.js';
@@ -46,6 +50,8 @@ export interface AppDependencies {
    * one. With it the app runs the payment reconciliation job; without it (tests) nothing runs.
    */
   clusterLock?: ClusterLock;
+  /** The shared Redis client when REDIS_URL is set; /readyz checks it. */
+  redis?: RedisClient;
   /** Injectable clock so tests can move time (session expiry, subscriptions, idle rooms). */
   clock?: () => number;
   /** Tests only: a payment provider other than the one the config selects, and a shorter IPN deadline. */
@@ -59,6 +65,10 @@ export const application = fp<AppDependencies>(
     const { config, db, eventBus, presence, rateLimiter, clock } = deps;
     validateWithTypeBox(app);
     installErrorHandling(app);
+    // The id of the request's log lines, so a user's report or a proxy log leads to them.
+    app.addHook('onRequest', async (request, reply) => {
+      void reply.header('x-request-id', request.id);
+    });
     app.addSchema(ErrorBody);
     await app.register(cookie, { secret: config.cookieSecret });
     // Before any route: the compressor hooks into routes as they are declared.
@@ -66,25 +76,42 @@ export const application = fp<AppDependencies>(
     installAnchorApiCors(app);
     installCrossSiteProtection(app, config);
     await app.register(apiDocs);
+    if (config.metricsToken) {
+      // Before the features, so its timing hook covers their routes; the socket count is read when scraped.
+      await app.register(metrics, {
+        token: config.metricsToken,
+        openSockets: () => (app.hasDecorator('realtime') ? app.realtime.connectionCount() : 0),
+      });
+    }
 
     await app.register(accountsFeature, { db, rateLimiter, config, clock });
-    await app.register(healthRoutes, { db });
+    await app.register(healthRoutes, { db, redis: deps.redis });
     await app.register(blocksFeature, { db, clock });
     await app.register(walletFeature, {
       db,
       eventBus,
       platformFeePercent: config.platformFeePercent,
       defaultSubscriptionPrice: config.subscriptionPrice,
+      idempotencyRetentionHours: config.idempotencyRetentionHours,
       gifts: config.gifts,
       leaderboardUtcOffsetMinutes: config.leaderboardUtcOffsetMinutes,
       clock,
+      clusterLock: deps.clusterLock,
     });
     await app.register(paymentsFeature, { config, db, clock, clusterLock: deps.clusterLock, ...deps.payments });
 
     const roomAccess =
       deps.roomAccess ?? new WalletRoomAccessPolicy(db, eventBus, { defaultSubscriptionPrice: config.subscriptionPrice, clock });
     app.addHook('onClose', async () => roomAccess.close?.());
-    await app.register(roomsFeature, { db, eventBus, presence, roomAccess, liveIdleMinutes: config.liveIdleMinutes, clock });
+    await app.register(roomsFeature, {
+      db,
+      eventBus,
+      presence,
+      roomAccess,
+      liveIdleMinutes: config.liveIdleMinutes,
+      maxRoomsPerAnchor: config.maxRoomsPerAnchor,
+      clock,
+    });
     await app.register(chatFeature, {
       db,
       eventBus,
@@ -122,6 +149,13 @@ function fastifyTrustProxy(trust: Config['trustProxy']): FastifyServerOptions['t
   return trust.addresses;
 }
 
+/** An X-Request-Id from the proxy, if it looks like one; else a fresh UUID. Every log line carries it. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+function requestId(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
@@ -136,6 +170,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: answerFrameworkError,
+    genReqId: requestId,
     clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(application, deps);

@@ -33,6 +33,8 @@ export interface Config {
   sessionTtlDays: number;
   demoData: boolean;
   logLevel: string;
+  /** Bearer token a Prometheus scraper presents at GET /metrics; empty: no /metrics at all. */
+  metricsToken: string;
   /** Log one line per request; off by default so hot routes stay cheap. */
   logRequests: boolean;
   /** Login attempts without success allowed per (network origin, username) per window; then 429 for that origin. */
@@ -56,6 +58,8 @@ export interface Config {
   passwordHashMaxWaiting: number;
   /** A live room without anchor activity for this long is treated as stopped. */
   liveIdleMinutes: number;
+  /** Rooms one anchor may own (each chat opens one). */
+  maxRoomsPerAnchor: number;
   /** Viewer chat limit: at most this many messages per sender per room per window. */
   chatRateLimitMessages: number;
   chatRateLimitWindowSeconds: number;
@@ -66,6 +70,8 @@ export interface Config {
   payments: PaymentsConfig;
   /** Share of every VIP payment and subscription (whole percent, rounded down) kept by the platform. */
   platformFeePercent: number;
+  /** How long a payment's Idempotency-Key is remembered; older records are pruned hourly. */
+  idempotencyRetentionHours: number;
   /** Subscription price in diamonds for anchors who have not set their own. */
   subscriptionPrice: number;
   /** What viewers can send in a room, in the order the gift panel shows them. */
@@ -339,6 +345,7 @@ export function loadConfig(env: Env = process.env): Config {
     demoData: bool(env, 'DEMO_DATA', databaseUrl === ''),
     logLevel: str(env, 'LOG_LEVEL', 'info'),
     logRequests: bool(env, 'LOG_REQUESTS', false),
+    metricsToken: str(env, 'METRICS_TOKEN', ''),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10, 1),
     loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, 1),
     loginMaxAttemptsPerOrigin: int(env, 'LOGIN_MAX_ATTEMPTS_PER_ORIGIN', 100, 1),
@@ -349,6 +356,7 @@ export function loadConfig(env: Env = process.env): Config {
     passwordHashConcurrency: int(env, 'PASSWORD_HASH_CONCURRENCY', 2, 1),
     passwordHashMaxWaiting: int(env, 'PASSWORD_HASH_MAX_WAITING', 100, 0),
     liveIdleMinutes: int(env, 'LIVE_IDLE_MINUTES', 120, 1),
+    maxRoomsPerAnchor: int(env, 'MAX_ROOMS_PER_ANCHOR', 1000, 1),
     chatRateLimitMessages: int(env, 'CHAT_RATE_LIMIT_MESSAGES', 5, 1),
     chatRateLimitWindowSeconds: int(env, 'CHAT_RATE_LIMIT_WINDOW_SECONDS', 10, 1),
     chatGuestMessagesPerNetwork: int(env, 'CHAT_GUEST_MESSAGES_PER_NETWORK', 10, 1),
@@ -356,6 +364,7 @@ export function loadConfig(env: Env = process.env): Config {
     payments: paymentsConfig(env),
     platformFeePercent: percent(env, 'PLATFORM_FEE_PERCENT', 0),
     subscriptionPrice: int(env, 'SUBSCRIPTION_PRICE', 100),
+    idempotencyRetentionHours: int(env, 'IDEMPOTENCY_RETENTION_HOURS', 24, 1),
     gifts: giftCatalogue(env),
     leaderboardUtcOffsetMinutes: utcOffset(env, 'LEADERBOARD_UTC_OFFSET_MINUTES', 480),
     realtime: {

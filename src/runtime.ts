@@ -63,7 +63,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
         : new LocalClusterLock();
 
     // With the cluster lock the app also runs the payment reconciliation job, once per cluster.
-    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, clusterLock, logger });
+    const app = await buildApp({ config, db: database.db, rateLimiter, eventBus, presence, clusterLock, redis, logger });
     return {
       app,
       close: async () => {

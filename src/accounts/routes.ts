@@ -98,7 +98,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.route({
     method: ['GET', 'POST'],
     url: '/api/users/login_out',
-    config: { auth: 'public' },
+    config: { auth: 'public', changesStateOnGet: true },
     schema: {
       tags: ['accounts'],
       summary: 'Log out (contract 2); the session is invalidated server-side',

@@ -60,7 +60,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       const { room_id: roomId } = request.params;
       const result =
         typeof request.body === 'string'
-          ? await chat.transcript.importChatFile(request.user, roomId, parseChatFile(request.body))
+          ? await chat.transcript.importChatFile(request.user, roomId, await parseChatFile(request.body))
           : await chat.transcript.postLiveMessages(request.user, roomId, parseMessageBody(request.body));
       return { code: 0 as const, data: result };
     },

@@ -4,6 +4,7 @@
  * line: `{"name","is_user","is_system"?,"send_date"?,"mes","extra"?,"swipes"?,...}`. Other tools can
  * post the same objects one at a time or in batches.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { badRequest } from '../http/errors.js';
 import { MAX_INPUT_DEPTH, inputProblem } from '../http/input-guard.js';
 
@@ -111,11 +112,15 @@ export function parseMessageBody(body: unknown): IncomingLiveMessage[] {
   }
 }
 
+/** Lines parsed between two yields to the event loop: a 5 MB file must not hold up other requests. */
+const LINES_PER_TURN = 500;
+
 /**
  * A whole chat file (ndjson). Floors are line positions: the first message line is floor 0. Any
- * malformed line rejects the whole file, naming the line (1-based, header included).
+ * malformed line rejects the whole file, naming the line (1-based, header included). Parsing yields
+ * to the event loop every few hundred lines, so other requests are served in between.
  */
-export function parseChatFile(text: string): ChatFile {
+export async function parseChatFile(text: string): Promise<ChatFile> {
   const lines = text.replace(/^\uFEFF/, '').replace(/\s+$/, '').split(/\r?\n/);
   const fail = (lineNumber: number, reason: string) =>
     badRequest('invalid_chat_line', `Line ${lineNumber}: ${reason}`, { line: lineNumber });
@@ -137,6 +142,7 @@ export function parseChatFile(text: string): ChatFile {
 
   const messages: IncomingLiveMessage[] = [];
   for (let index = 1; index < lines.length; index++) {
+    if (index % LINES_PER_TURN === 0) await nextTurn();
     const value = parseLine(index);
     try {
       messages.push({ ...readMessage(value, false), floor: index - 1 });

@@ -7,6 +7,13 @@ import { forbidden } from './errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A GET that changes state because the contract says so (log out): refused cross-site like a write. */
+    changesStateOnGet?: boolean;
+  }
+}
+
 export interface OriginPolicy {
   publicUrl: string;
   allowedOrigins: string[];
@@ -37,10 +44,14 @@ export function isCrossSiteRequest(request: FastifyRequest, policy: OriginPolicy
   return !isSameSiteOrigin(origin, request, policy);
 }
 
-/** Refuses cross-site state-changing requests that carry cookies (CSRF). Bearer-token calls are exempt. */
+/**
+ * Refuses cross-site state-changing requests that carry cookies (CSRF). Bearer-token calls are
+ * exempt. A GET counts as a write when its route says `changesStateOnGet` (a cross-site link or
+ * image must not log the visitor out).
+ */
 export function installCrossSiteProtection(app: FastifyInstance, policy: OriginPolicy): void {
   app.addHook('onRequest', async (request) => {
-    if (SAFE_METHODS.has(request.method)) return;
+    if (SAFE_METHODS.has(request.method) && request.routeOptions.config.changesStateOnGet !== true) return;
     if (!request.headers.cookie || request.headers.authorization) return;
     if (isCrossSiteRequest(request, policy)) {
       throw forbidden('cross_site_request', 'Cross-site requests are not allowed');

@@ -89,7 +89,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
     },
     async (request) => {
       const orders = await payments.listOrders(request.user, request.query.limit ?? 20);
-      return { code: 0 as const, data: { orders: orders.map(mapOrder) } };
+      return { code: 0 as const, data: { orders: orders.map(({ order, qrCode }) => ({ ...mapOrder(order), qr_code: qrCode })) } };
     },
   );
 

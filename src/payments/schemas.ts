@@ -34,6 +34,11 @@ export const PaymentOrder = Type.Object(
     actually_paid: Type.Union([Type.Number(), Type.Null()]),
     created_at: Type.String(),
     expires_at: Type.String(),
+    qr_code: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], {
+        description: 'In the orders list: base64 PNG of pay_address while the order still waits for its payment, else null',
+      }),
+    ),
   },
   { $id: 'PaymentOrder' },
 );

@@ -20,7 +20,7 @@ import { parsePaymentReport, ProviderUnavailableError, type PaymentProvider, typ
 import { PaymentsRepository, type OrderUpdate, type PaymentOrder, type UnmatchedPayment } from './repository.js';
 import type { RechargePackage } from './schemas.js';
 import { SimulatedProvider } from './simulated.js';
-import { isCreditable, isFinal, nextStatus, type ProviderStatus } from './status.js';
+import { ACTIVE_STATUSES, isCreditable, isFinal, nextStatus, type ProviderStatus } from './status.js';
 
 /** Orders younger than this are left to their IPN; the reconciliation job polls older ones. */
 export const RECONCILE_AFTER_MS = 2 * 60 * 1000;
@@ -166,8 +166,7 @@ export class PaymentsService {
     }
     await this.repo.recordCreatedPayment(orderId, payment, now + RECONCILE_AFTER_MS, this.clock());
     const order = (await this.repo.findOrder(orderId))!;
-    const png = await QRCode.toBuffer(payment.payAddress, { type: 'png', margin: 2, width: 240 });
-    return { order, qrCode: png.toString('base64') };
+    return { order, qrCode: await addressQrCode(payment.payAddress) };
   }
 
   /** The order for its owner only; anyone else learns nothing, not even that it exists. */
@@ -177,8 +176,16 @@ export class PaymentsService {
     return { order, balance: await walletBalance(this.db, user.id) };
   }
 
-  async listOrders(user: SessionUser, limit: number): Promise<PaymentOrder[]> {
-    return this.repo.listOrdersForUser(user.id, limit);
+  /** Newest first; an order still waiting for its payment carries its QR code, so the app can show it again. */
+  async listOrders(user: SessionUser, limit: number): Promise<Array<{ order: PaymentOrder; qrCode: string | null }>> {
+    const orders = await this.repo.listOrdersForUser(user.id, limit);
+    const now = this.clock();
+    return Promise.all(
+      orders.map(async (order) => {
+        const payable = order.payAddress !== null && ACTIVE_STATUSES.includes(order.status) && order.expiresAt > now;
+        return { order, qrCode: payable ? await addressQrCode(order.payAddress!) : null };
+      }),
+    );
   }
 
   /**
@@ -446,4 +453,10 @@ export class PaymentsService {
   async partiallyPaidAwaitingDecision(): Promise<PaymentOrder[]> {
     return this.repo.listUncreditedPartialOrders();
   }
+}
+
+/** The pay address as a base64 PNG QR code, for wallets that scan. */
+async function addressQrCode(address: string): Promise<string> {
+  const png = await QRCode.toBuffer(address, { type: 'png', margin: 2, width: 240 });
+  return png.toString('base64');
 }

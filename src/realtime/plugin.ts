@@ -3,8 +3,10 @@
  * Rooms and chat come in as the gateway's own ports, so it depends on no other feature's code.
  */
 import websocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RealtimeConfig } from '../config.js';
+import { notFound } from '../http/errors.js';
 import type { OriginPolicy } from '../http/origin.js';
 import type { EventBus } from './events.js';
 import type { ChatFeed, RoomDirectory } from './feed.js';
@@ -27,6 +29,23 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The one place that decides which paths accept a WebSocket upgrade: the routes that declare a
+ * `wsHandler`. @fastify/websocket would otherwise upgrade a request to any GET route (the web app's
+ * catch-all included) and then close it; here it gets a 404 envelope before any upgrade.
+ */
+function refuseUpgradesOutsideSocketRoutes(app: FastifyInstance): void {
+  const socketRoutes = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    if (route.wsHandler) socketRoutes.add(route.url);
+  });
+  app.addHook('onRequest', async (request) => {
+    if (request.ws && !socketRoutes.has(request.routeOptions.url ?? '')) {
+      throw notFound('not_found', `No WebSocket endpoint at ${request.url.split('?')[0]}`);
+    }
+  });
+}
+
 /** Closing the app closes every socket with 1001, so clients reconnect to another instance. */
 export const realtimeFeature = fp<RealtimeFeatureOptions>(
   async (app, { config, originPolicy, rooms, chat, eventBus, presence }) => {
@@ -39,6 +58,7 @@ export const realtimeFeature = fp<RealtimeFeatureOptions>(
       },
     });
     app.decorate('realtime', gateway);
+    refuseUpgradesOutsideSocketRoutes(app);
     await app.register(realtimeRoutes, { gateway, originPolicy });
   },
   { name: 'realtime', dependencies: ['auth', 'api-docs'] },

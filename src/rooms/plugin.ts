@@ -13,6 +13,7 @@ export interface RoomsFeatureOptions {
   presence: Presence;
   roomAccess: RoomAccessPolicy;
   liveIdleMinutes: number;
+  maxRoomsPerAnchor: number;
   clock?: () => number;
 }
 

@@ -47,8 +47,18 @@ export class RoomsRepository {
       .execute();
   }
 
-  listByAnchor(anchorId: string): Promise<AnchorRoomRecord[]> {
-    return this.selectRooms()
+  async countByAnchor(anchorId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('rooms')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('anchor_id', '=', anchorId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Newest first (creation time, then id), after a page cursor when given. */
+  listByAnchor(anchorId: string, page: { after?: { createdAt: number; id: string }; limit?: number } = {}): Promise<AnchorRoomRecord[]> {
+    let query = this.selectRooms()
       .select((eb) => [
         eb
           .selectFrom('live_messages')
@@ -65,7 +75,15 @@ export class RoomsRepository {
       ])
       .where('rooms.anchor_id', '=', anchorId)
       .orderBy('rooms.created_at', 'desc')
-      .execute() as Promise<AnchorRoomRecord[]>;
+      .orderBy('rooms.id', 'desc');
+    const { after, limit } = page;
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([eb('rooms.created_at', '<', after.createdAt), eb.and([eb('rooms.created_at', '=', after.createdAt), eb('rooms.id', '<', after.id)])]),
+      );
+    }
+    if (limit !== undefined) query = query.limit(limit);
+    return query.execute() as Promise<AnchorRoomRecord[]>;
   }
 
   /** Rooms switched on and active after `activeSince`: the live list's source. */

@@ -5,6 +5,7 @@ import { okData, responses } from '../http/schemas.js';
 import {
   AnchorRoomBody,
   AnchorRooms,
+  AnchorRoomsQuery,
   ChatRoomBody,
   FollowBody,
   FollowedLives,
@@ -36,7 +37,7 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
         tags: ['anchor'],
         summary: 'Open the room for a chat (idempotent per anchor + character_name + character_date)',
         body: ChatRoomBody,
-        response: responses(okData(SavedChatRoom), 401, 403),
+        response: responses(okData(SavedChatRoom), 401, 403, 409),
       },
     },
     async (request) => {
@@ -50,12 +51,14 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
       config: { auth: 'anchor' },
       schema: {
         tags: ['anchor'],
-        summary: "The anchor's own rooms with live status, viewers and message counts",
+        summary: "The anchor's own rooms, newest first, with live status, viewers and message counts; all without limit, else one page",
+        querystring: AnchorRoomsQuery,
         response: responses(okData(AnchorRooms), 401, 403),
       },
     },
     async (request) => {
-      return { code: 0 as const, data: { rooms: await rooms.listAnchorRooms(request.user) } };
+      const page = await rooms.listAnchorRooms(request.user, request.query);
+      return { code: 0 as const, data: { rooms: page.rooms, next_cursor: page.nextCursor } };
     },
   );
 

@@ -108,10 +108,18 @@ export type AnchorRoom = Static<typeof AnchorRoom>;
 export const SavedChatRoom = Type.Object({ room: AnchorRoom, created: Type.Boolean() }, { $id: 'SavedChatRoom' });
 export type SavedChatRoom = Static<typeof SavedChatRoom>;
 
-export const AnchorRooms = Type.Object({ rooms: Type.Array(AnchorRoom) });
+export const AnchorRooms = Type.Object({
+  rooms: Type.Array(AnchorRoom),
+  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'With limit: pass as cursor for the next page; null on the last' }),
+});
 export const AnchorRoomBody = Type.Object({ room: AnchorRoom });
 
 // ---- requests ------------------------------------------------------------------------------------
+
+export const AnchorRoomsQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'Page size; without it, every room' })),
+  cursor: Type.Optional(Type.String({ pattern: '^\\d{1,16}_[A-Za-z0-9_-]{1,64}$', description: 'next_cursor of the previous page' })),
+});
 
 const RoomTypeField = Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2)], {
   description: '0 free, 1 VIP (one-off payment of coin_num diamonds), 2 private (gated like VIP)',

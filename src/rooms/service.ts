@@ -7,7 +7,7 @@ import type { SessionUser, Viewer } from '../accounts/index.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
-import { badRequest, forbidden, notFound } from '../http/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
 import type { ChatBadge, DomainEvent, EventBus, Presence } from '../realtime/index.js';
 import type { RoomAccessPolicy, RoomAccessSubject } from './access.js';
@@ -60,8 +60,12 @@ export interface RoomsServiceDeps {
   presence: Presence;
   roomAccess: RoomAccessPolicy;
   liveIdleMinutes: number;
+  /** Rooms one anchor may own; opening another is refused (409 room_limit_reached). */
+  maxRoomsPerAnchor?: number;
   clock?: () => number;
 }
+
+const DEFAULT_MAX_ROOMS_PER_ANCHOR = 1000;
 
 export class RoomsService {
   private readonly repo: RoomsRepository;
@@ -155,6 +159,10 @@ export class RoomsService {
     const existing = await this.repo.findByChat(anchor.id, characterName, characterDate);
     if (existing) return { room: await this.applySettings(existing, input), created: false };
 
+    const maxRooms = this.deps.maxRoomsPerAnchor ?? DEFAULT_MAX_ROOMS_PER_ANCHOR;
+    if ((await this.repo.countByAnchor(anchor.id)) >= maxRooms) {
+      throw conflict('room_limit_reached', `An anchor can have at most ${maxRooms} rooms`, { limit: maxRooms });
+    }
     const now = this.clock();
     const settings = resolveSettings({ room_type: ROOM_TYPE_FREE, coin_num: 0 }, input);
     const id = newId();
@@ -191,13 +199,24 @@ export class RoomsService {
     return this.applySettings(await this.mustFind(roomId), settings);
   }
 
-  async listAnchorRooms(anchor: SessionUser): Promise<AnchorRoom[]> {
-    const rows = await this.repo.listByAnchor(anchor.id);
-    return rows.map((row) => ({
-      ...this.toAnchorRoom(row),
-      live_message_count: Number(row.live_message_count),
-      user_message_count: Number(row.user_message_count),
-    }));
+  /**
+   * The anchor's rooms, newest first. Without `limit` all of them (at most maxRoomsPerAnchor, as
+   * before paging existed); with it one page and the cursor of the next (null on the last).
+   */
+  async listAnchorRooms(anchor: SessionUser, page: { limit?: number; cursor?: string } = {}): Promise<{ rooms: AnchorRoom[]; nextCursor: string | null }> {
+    const after = page.cursor === undefined ? undefined : parseRoomCursor(page.cursor);
+    const rows = await this.repo.listByAnchor(anchor.id, { after, limit: page.limit === undefined ? undefined : page.limit + 1 });
+    const more = page.limit !== undefined && rows.length > page.limit;
+    const shown = more ? rows.slice(0, page.limit) : rows;
+    const last = shown[shown.length - 1];
+    return {
+      rooms: shown.map((row) => ({
+        ...this.toAnchorRoom(row),
+        live_message_count: Number(row.live_message_count),
+        user_message_count: Number(row.user_message_count),
+      })),
+      nextCursor: more && last ? `${Number(last.created_at)}_${last.id}` : null,
+    };
   }
 
   async setLive(anchor: SessionUser, roomId: string, live: boolean): Promise<AnchorRoom> {
@@ -328,4 +347,11 @@ function livePage(all: LiveListing[], offset: number, limit: number): LivePage {
 function parseCursor(cursor: string): number {
   if (!/^\d{1,6}$/.test(cursor)) throw badRequest('invalid_cursor', 'cursor must come from a previous next_cursor');
   return Number(cursor);
+}
+
+/** A page cursor is the last room's creation time and id: `<ms>_<id>`. */
+function parseRoomCursor(cursor: string): { createdAt: number; id: string } {
+  const match = /^(\d{1,16})_([A-Za-z0-9_-]{1,64})$/.exec(cursor);
+  if (!match) throw badRequest('invalid_cursor', 'cursor must be the next_cursor of a previous page');
+  return { createdAt: Number(match[1]), id: match[2]! };
 }

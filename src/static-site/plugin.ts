@@ -128,8 +128,11 @@ export const staticSite = fp<StaticSiteOptions>(
     app.get('/*', { config: { auth: 'public' }, schema: { hide: true } }, async (request, reply) => {
       const pathname = request.url.split('?')[0] ?? '/';
       if (isServerPath(pathname)) return reply.callNotFound();
+      // The root is always the app, whatever the client accepts (curl sends */*); elsewhere only
+      // browsers asking for a page get one, so a missing script or image stays a 404.
+      const wantsPage = pathname === '/' || acceptsHtml(request);
       if (!built) {
-        if (!acceptsHtml(request)) return reply.callNotFound();
+        if (!wantsPage) return reply.callNotFound();
         setDocumentHeaders(reply);
         return reply.status(503).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT_PAGE);
       }
@@ -142,8 +145,7 @@ export const staticSite = fp<StaticSiteOptions>(
           .header('cache-control', file.startsWith(HASHED_ASSETS_PREFIX) ? 'public, max-age=31536000, immutable' : 'public, max-age=3600');
         return reply.sendFile(file);
       }
-      // Client routes are pages only; a missing script or image stays a 404.
-      if (!file && !acceptsHtml(request)) return reply.callNotFound();
+      if (!file && !wantsPage) return reply.callNotFound();
       setDocumentHeaders(reply);
       // The guest cookie goes out with the document, so the page's first API calls (several at once)
       // all carry the same guest name instead of each minting one.

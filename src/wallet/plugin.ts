@@ -2,6 +2,8 @@
 import type { Kysely } from 'kysely';
 import fp from 'fastify-plugin';
 import type { Database } from '../db/schema.js';
+import type { ClusterLock } from '../infra/cluster-lock.js';
+import { PeriodicJob } from '../infra/periodic-job.js';
 import type { EventBus } from '../realtime/index.js';
 import type { GiftDefinition } from '../config.js';
 import { AnchorEarnings } from './earnings.js';
@@ -16,19 +18,40 @@ export interface WalletFeatureOptions {
   eventBus: EventBus;
   platformFeePercent: number;
   defaultSubscriptionPrice: number;
+  /** How long a payment's idempotency key is remembered. */
+  idempotencyRetentionHours: number;
   gifts: readonly GiftDefinition[];
   leaderboardUtcOffsetMinutes: number;
   clock?: () => number;
+  /** With it, one instance of the cluster prunes old idempotency records every hour. */
+  clusterLock?: ClusterLock;
 }
 
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
 export const walletFeature = fp<WalletFeatureOptions>(
-  async (app, { db, eventBus, platformFeePercent, defaultSubscriptionPrice, gifts: catalogue, leaderboardUtcOffsetMinutes, clock = Date.now }) => {
+  async (
+    app,
+    { db, eventBus, platformFeePercent, defaultSubscriptionPrice, gifts: catalogue, leaderboardUtcOffsetMinutes, idempotencyRetentionHours, clusterLock, clock = Date.now },
+  ) => {
     const leaderboards = new RoomLeaderboards(db, eventBus, { utcOffsetMinutes: leaderboardUtcOffsetMinutes, clock });
     app.addHook('onClose', async () => leaderboards.close());
     const wallet = new WalletService(db, { eventBus, platformFeePercent, defaultSubscriptionPrice, leaderboards, clock });
     const gifts = new GiftService(db, { gifts: catalogue, platformFeePercent, eventBus, leaderboards, clock });
     await app.register(walletRoutes, { wallet, gifts, leaderboards });
     await app.register(earningsRoutes, { earnings: new AnchorEarnings(db) });
+    if (clusterLock) {
+      const pruning = new PeriodicJob({
+        name: 'idempotency-prune',
+        intervalMs: PRUNE_INTERVAL_MS,
+        lock: clusterLock,
+        logger: app.log,
+        run: () => wallet.pruneIdempotencyRecords(idempotencyRetentionHours * 60 * 60 * 1000),
+        report: (deleted) => (deleted > 0 ? { deleted } : undefined),
+      });
+      app.addHook('onReady', async () => pruning.start());
+      app.addHook('onClose', async () => pruning.stop());
+    }
   },
   { name: 'wallet', dependencies: ['auth', 'api-docs'] },
 );

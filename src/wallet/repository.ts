@@ -198,6 +198,12 @@ export class WalletRepository {
       .execute();
   }
 
+  /** Forgets idempotency keys claimed before `cutoff`; returns how many. */
+  async deleteIdempotencyRecordsBefore(cutoff: number): Promise<number> {
+    const result = await this.db.deleteFrom('idempotency_records').where('created_at', '<', cutoff).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Entries of one ledger account, newest first, paging by transfer id (ids sort by time). */
   async accountEntries(account: string, options: { before?: string; limit: number }): Promise<AccountEntry[]> {
     let query = this.db

@@ -68,6 +68,14 @@ export class WalletService {
     this.inTransaction = transactional(db, repositories);
   }
 
+  /**
+   * Drops idempotency records older than the retention: a client retries a payment within minutes,
+   * so after that the stored answer only takes space. A key reused later counts as a new request.
+   */
+  pruneIdempotencyRecords(retentionMs: number): Promise<number> {
+    return this.repo.deleteIdempotencyRecordsBefore(this.clock() - retentionMs);
+  }
+
   balance(userId: string): Promise<number> {
     return walletBalance(this.db, userId);
   }

@@ -115,4 +115,17 @@ describe('cross-site protection', () => {
     const same = await client.post('/api/users/login_out', undefined, { headers: { origin: t.config.publicUrl } });
     expect(same.statusCode).toBe(200);
   });
+
+  it('a cross-site link to GET login_out does not log the visitor out; the site\'s own link does', async () => {
+    const { client } = await registerViewer(t.app);
+    const crossSite: Array<Record<string, string>> = [{ 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' }, { origin: 'https://evil.example' }];
+    for (const headers of crossSite) {
+      const res = await client.get('/api/users/login_out', { headers });
+      expect(res.statusCode).toBe(403);
+      expect(res.json()).toMatchObject({ code: 1, error: 'cross_site_request' });
+    }
+    expect((await client.get('/api/users/is_logged_in')).json().data.user_info.status).toBe(true);
+    expect((await client.get('/api/users/login_out', { headers: { 'sec-fetch-site': 'same-origin' } })).statusCode).toBe(200);
+    expect((await client.get('/api/users/is_logged_in')).json().data.user_info.status).toBe(false);
+  });
 });

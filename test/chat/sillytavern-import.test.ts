@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/realtime/events.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { TestClient, registerAnchor } from '../helpers/client.js';
+import { parseChatFile } from '../../src/chat/sillytavern.js';
 import { SERAPHINA, SERAPHINA_CHAT, keys, postChatFile, postMessages, setLive } from '../helpers/rooms.js';
 
 let t: TestApp;
@@ -281,5 +282,16 @@ describe('a SillyTavern chat file, end to end', () => {
       expect(chatInfo.map((line: { original_send_date: string }) => line.original_send_date)).toEqual(stamps);
       for (const line of chatInfo) expect(line.send_date).toMatch(ISO);
     }
+  });
+});
+
+describe('a large chat file', () => {
+  it('is parsed in turns: other work runs before the parse of 42,000 lines completes', async () => {
+    const lines = ['{"character_name":"Seraphina"}', ...Array.from({ length: 42_000 }, (_, i) => JSON.stringify({ name: 'S', is_user: false, mes: `line ${i}` }))];
+    const order: string[] = [];
+    const parsing = parseChatFile(lines.join('\n')).then((file) => order.push(`parsed ${file.messages.length}`));
+    setImmediate(() => order.push('other work'));
+    await parsing;
+    expect(order).toEqual(['other work', 'parsed 42000']);
   });
 });

@@ -47,7 +47,7 @@ describe('error envelope', () => {
 
   it('health and readiness', async () => {
     expect((await t.app.inject({ url: '/healthz' })).json()).toEqual({ code: 0, status: 'ok' });
-    expect((await t.app.inject({ url: '/readyz' })).json()).toEqual({ code: 0, status: 'ready' });
+    expect((await t.app.inject({ url: '/readyz' })).json()).toEqual({ code: 0, status: 'ready', checks: { database: 'ok' } });
   });
 
   it('serves the OpenAPI document with the contract routes', async () => {

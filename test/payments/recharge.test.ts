@@ -195,4 +195,13 @@ describe('order visibility', () => {
     expect(orders.map((o: { order_id: string }) => o.order_id)).toEqual([second.orderId, first.orderId]);
     expect(orders[0]).toMatchObject({ status: 'waiting', crypto_amount: 100, coin_num: 550, payment_id: second.paymentId });
   });
+
+  it("an order still waiting for its payment carries its QR code again; once expired it does not", async () => {
+    const viewer = await registerViewer(t.app);
+    const started = await viewer.client.post('/api/payment/process_recharge', { crypto_amount: 12 });
+    const waiting = (await viewer.client.get('/api/payment/orders')).json().data.orders[0];
+    expect(waiting.qr_code).toBe(started.json().qr_code);
+    t.clock.now += 25 * 3600 * 1000;
+    expect((await viewer.client.get('/api/payment/orders')).json().data.orders[0].qr_code).toBeNull();
+  });
 });

@@ -241,3 +241,49 @@ describe('with a wallet-style access policy', () => {
     }
   });
 });
+
+describe("an anchor's rooms are bounded", () => {
+  it('pages GET /api/anchor/rooms with a cursor; without limit it lists them all', async () => {
+    const { client: anchor } = await registerAnchor(t.app);
+    const opened: string[] = [];
+    // Same creation time for all (the test clock stands still): the id breaks the tie.
+    for (let i = 0; i < 5; i++) opened.push(await openRoom(anchor));
+    const all = (await anchor.get('/api/anchor/rooms')).json().data;
+    expect(all.next_cursor).toBeNull();
+    expect(all.rooms.map((room: { room_id: string }) => room.room_id).sort()).toEqual([...opened].sort());
+
+    const paged: string[] = [];
+    let cursor: string | null | undefined;
+    let pages = 0;
+    do {
+      const res = await anchor.get('/api/anchor/rooms', { query: { limit: 2, ...(cursor ? { cursor } : {}) } });
+      expect(res.statusCode).toBe(200);
+      paged.push(...res.json().data.rooms.map((room: { room_id: string }) => room.room_id));
+      cursor = res.json().data.next_cursor;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(paged).toEqual(all.rooms.map((room: { room_id: string }) => room.room_id));
+    expect((await anchor.get('/api/anchor/rooms', { query: { limit: 2, cursor: 'not a cursor' } })).statusCode).toBe(400);
+  });
+
+  it('refuses a room past MAX_ROOMS_PER_ANCHOR; reopening an existing chat still works', async () => {
+    const capped = await createTestApp({ config: { maxRoomsPerAnchor: 2 } });
+    try {
+      const { client: anchor } = await registerAnchor(capped.app);
+      const date = uniqueChatDate();
+      await anchor.post('/api/anchor/rooms', { character_name: 'Seraphina', character_date: date });
+      await openRoom(anchor);
+      const third = await anchor.post('/api/anchor/rooms', { character_name: 'Seraphina', character_date: uniqueChatDate() });
+      expect(third.statusCode).toBe(409);
+      expect(third.json()).toMatchObject({ code: 1, error: 'room_limit_reached', limit: 2 });
+      const again = await anchor.post('/api/anchor/rooms', { character_name: 'Seraphina', character_date: date, title: 'renamed' });
+      expect(again.statusCode).toBe(200);
+      expect(again.json().data.created).toBe(false);
+      const other = await registerAnchor(capped.app);
+      expect((await other.client.post('/api/anchor/rooms', { character_name: 'Seraphina', character_date: uniqueChatDate() })).statusCode).toBe(200);
+    } finally {
+      await capped.close();
+    }
+  });
+});

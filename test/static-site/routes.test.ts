@@ -38,6 +38,16 @@ describe('serving the built web app', () => {
     rmSync(dist, { recursive: true, force: true });
   });
 
+  it('the root serves the app whatever the client accepts (curl sends */*)', async () => {
+    for (const headers of [{ accept: '*/*' }, {}]) {
+      const res = await t.app.inject({ url: '/', headers });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.body).toContain('<div id="root">');
+    }
+    expect((await t.app.inject({ url: '/assets/missing.js', headers: { accept: '*/*' } })).statusCode).toBe(404);
+  });
+
   it('serves index.html at / with a CSP that forbids inline scripts and no caching', async () => {
     const res = await t.app.inject({ url: '/', headers: HTML });
     expect(res.statusCode).toBe(200);

@@ -604,10 +604,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The anchor's own rooms with live status, viewers and message counts */
+        /** The anchor's own rooms, newest first, with live status, viewers and message counts; all without limit, else one page */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description next_cursor of the previous page */
+                    cursor?: string;
+                    /** @description Page size; without it, every room */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -624,6 +629,8 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
+                                /** @description With limit: pass as cursor for the next page; null on the last */
+                                next_cursor: string | null;
                                 rooms: components["schemas"]["AnchorRoom"][];
                             };
                         };
@@ -718,6 +725,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4198,6 +4214,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            checks?: {
+                                [key: string]: string;
+                            };
                             code: number;
                             status: string;
                         };
@@ -4236,6 +4255,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            checks?: {
+                                [key: string]: string;
+                            };
                             code: number;
                             status: string;
                         };
@@ -4248,6 +4270,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            checks?: {
+                                [key: string]: string;
+                            };
                             code: number;
                             status: string;
                         };
@@ -4843,6 +4868,8 @@ export interface components {
             pay_amount: number | null;
             pay_currency: string;
             payment_id: string | null;
+            /** @description In the orders list: base64 PNG of pay_address while the order still waits for its payment, else null */
+            qr_code?: string | null;
             /** @description creating, a NOWPayments payment_status, or expired (also when expired locally) */
             status: string;
         };

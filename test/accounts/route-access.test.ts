@@ -58,6 +58,7 @@ const API_ACCESS: Record<string, string> = {
   'POST /api/anchor/rooms/:room_id/messages': 'anchor',
   'DELETE /api/anchor/rooms/:room_id/messages/:floor': 'anchor',
   'POST /api/anchor/rooms/:room_id/mute': 'anchor',
+  'POST /api/anchor/rooms/:room_id/typing': 'anchor',
   'DELETE /api/anchor/rooms/:room_id/user_messages/:id': 'anchor',
   'GET /api/live/get_all_lives': 'public',
   'GET /api/live/get_followed_lives': 'user',

@@ -1,7 +1,8 @@
 /**
- * pay_vip_coin throughput on SQLite and PostgreSQL (part of `npm run bench`). Each request unlocks a
- * different VIP room, so every request is a real ledger transfer (a repeat would take the cheaper
- * "already unlocked" path). Reported like the route benchmarks: req/s, latency, and the ratio to the
+ * pay_vip_coin and send_gift throughput on SQLite and PostgreSQL (part of `npm run bench`). Each
+ * pay_vip_coin unlocks a different VIP room, so every request is a real ledger transfer (a repeat
+ * would take the cheaper "already unlocked" path); each send_gift is a new gift into one room (a
+ * transfer plus the room's leaderboard total and the room's events). Reported like the route benchmarks: req/s, latency, and the ratio to the
  * bare route returning a body of the same size, measured in the same run.
  *
  *   node --import tsx bench/pay-vip.ts [--payments 2000] [--pg-url postgres://...|none]
@@ -16,10 +17,9 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
-import { WalletService } from '../src/wallet/service.js';
+import { adjustDiamonds } from '../src/wallet/index.js';
 import { buildServer } from './build.js';
 import { HttpSession } from './http-session.js';
-import { MemoryEventBus } from '../src/realtime/memory-event-bus.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,6 +33,7 @@ const connections = Number(args.connections);
 const PRICE = 10;
 
 interface EngineResult {
+  operation: 'pay_vip_coin' | 'send_gift';
   engine: string;
   payments: number;
   requestsPerSecond: number;
@@ -75,7 +76,53 @@ async function openVipRooms(anchor: HttpSession, count: number): Promise<string[
   return ids;
 }
 
-async function benchEngine(engine: string, dbEnv: Record<string, string>, grant: (uid: string, amount: number) => Promise<void>): Promise<EngineResult> {
+// Fixed request counts finish in a few seconds; per-second averages would round, so divide.
+const perSecond = (result: autocannon.Result) => result.requests.total / Math.max(result.duration, 0.001);
+
+/** Runs `payments` copies of the request, then as many of a bare route answering the same size. */
+async function measure(
+  server: { appPort: number; barePort: number },
+  path: string,
+  headers: Record<string, string>,
+  body: (index: number) => string,
+): Promise<{ app: autocannon.Result; bare: autocannon.Result }> {
+  let next = 0;
+  const app = await autocannon({
+    url: `http://127.0.0.1:${server.appPort}${path}`,
+    method: 'POST',
+    connections,
+    amount: payments,
+    headers,
+    requests: [{ setupRequest: (request) => ({ ...request, body: body(next++) }) }],
+  });
+  const probe = await fetch(`http://127.0.0.1:${server.appPort}${path}`, { method: 'POST', headers, body: body(0) });
+  const size = Buffer.byteLength(await probe.text());
+  const bare = await autocannon({
+    url: `http://127.0.0.1:${server.barePort}/bare?size=${size}`,
+    method: 'POST',
+    connections,
+    amount: payments,
+    headers: { 'content-type': 'application/json' },
+    body: body(0),
+  });
+  return { app, bare };
+}
+
+function result(operation: EngineResult['operation'], engine: string, { app, bare }: { app: autocannon.Result; bare: autocannon.Result }): EngineResult {
+  return {
+    operation,
+    engine,
+    payments,
+    requestsPerSecond: perSecond(app),
+    p50: app.latency.p50,
+    p99: app.latency.p99,
+    errors: app.errors + app.timeouts + app.non2xx,
+    bareRequestsPerSecond: perSecond(bare),
+    ratio: perSecond(app) / perSecond(bare),
+  };
+}
+
+async function benchEngine(engine: string, dbEnv: Record<string, string>, grant: (uid: string, amount: number) => Promise<void>): Promise<EngineResult[]> {
   const server = await startServer(dbEnv);
   try {
     const base = `http://127.0.0.1:${server.appPort}`;
@@ -97,42 +144,30 @@ async function benchEngine(engine: string, dbEnv: Record<string, string>, grant:
     const bodies = roomIds.map((roomId) =>
       JSON.stringify({ anchor_id: registered.data.uid, room_id: roomId, room_name: 'Bench', amount: PRICE }),
     );
-    let next = 0;
-    const headers = viewer.headers({ 'content-type': 'application/json' });
-    const app = await autocannon({
-      url: `${base}/api/live/pay_vip_coin`,
-      method: 'POST',
-      connections,
-      amount: payments,
-      headers,
-      requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
-    });
-    const probe = await fetch(`${base}/api/live/pay_vip_coin`, { method: 'POST', headers, body: bodies[0] });
-    const size = Buffer.byteLength(await probe.text());
-    const bare = await autocannon({
-      url: `http://127.0.0.1:${server.barePort}/bare?size=${size}`,
-      method: 'POST',
-      connections,
-      amount: payments,
-      headers: { 'content-type': 'application/json' },
-      body: bodies[0],
-    });
+    const payVip = await measure(server, '/api/live/pay_vip_coin', viewer.headers({ 'content-type': 'application/json' }), (i) => bodies[i % bodies.length]!);
     const balance = await viewer.call<{ data: { user_info: { coin_num: number } } }>('GET', '/api/users/is_logged_in');
     if (balance.data.user_info.coin_num !== 0) {
       throw new Error(`${engine}: expected every payment to be charged once, balance left ${balance.data.user_info.coin_num}`);
     }
-    // Fixed request counts finish in a few seconds; per-second averages would round, so divide.
-    const perSecond = (result: autocannon.Result) => result.requests.total / Math.max(result.duration, 0.001);
-    return {
-      engine,
-      payments,
-      requestsPerSecond: perSecond(app),
-      p50: app.latency.p50,
-      p99: app.latency.p99,
-      errors: app.errors + app.timeouts + app.non2xx,
-      bareRequestsPerSecond: perSecond(bare),
-      ratio: perSecond(app) / perSecond(bare),
-    };
+
+    // Gifts: one viewer sends one-diamond hearts into a free room, every send a new transfer.
+    const giftRoom = await anchor.call<{ data: { room: { room_id: string } } }>('POST', '/api/anchor/rooms', {
+      character_name: 'Bench',
+      character_date: 'gift-room',
+      room_type: 0,
+    });
+    const fan = new HttpSession(base);
+    const fanAccount = await fan.call<{ data: { user_info: { uid: string } } }>('POST', '/api/users/register', {
+      username: `bench_fan_${process.pid}`,
+      password: 'bench-password-1',
+    });
+    // One more than the run sends: the size probe after it is a gift too.
+    await grant(fanAccount.data.user_info.uid, payments + 1);
+    const giftBody = JSON.stringify({ room_id: giftRoom.data.room.room_id, gift_id: 'heart', count: 1, amount: 1 });
+    const gifts = await measure(server, '/api/live/send_gift', fan.headers({ 'content-type': 'application/json' }), () => giftBody);
+    const fanBalance = await fan.call<{ data: { user_info: { coin_num: number } } }>('GET', '/api/users/is_logged_in');
+    if (fanBalance.data.user_info.coin_num !== 0) throw new Error(`${engine}: gifts left ${fanBalance.data.user_info.coin_num} diamonds`);
+    return [result('pay_vip_coin', engine, payVip), result('send_gift', engine, gifts)];
   } finally {
     server.child.kill('SIGTERM');
   }
@@ -141,7 +176,7 @@ async function benchEngine(engine: string, dbEnv: Record<string, string>, grant:
 async function withWallet(options: { databaseUrl: string; sqlitePath: string; pgSchema?: string }, uid: string, amount: number) {
   const handle = await openDatabase(options);
   try {
-    await new WalletService(handle.db, { eventBus: new MemoryEventBus(), platformFeePercent: 0, defaultSubscriptionPrice: 100 }).adjust(uid, amount, 'bench');
+    await adjustDiamonds(handle.db, { userId: uid, amount, reason: 'bench', now: Date.now() });
   } finally {
     await handle.close();
   }
@@ -153,7 +188,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'pecktra-bench-pay-'));
 try {
   const sqlitePath = join(dataDir, 'pay.db');
   results.push(
-    await benchEngine('sqlite', { SQLITE_PATH: sqlitePath, DATABASE_URL: '' }, (uid, amount) =>
+    ...await benchEngine('sqlite', { SQLITE_PATH: sqlitePath, DATABASE_URL: '' }, (uid, amount) =>
       withWallet({ databaseUrl: '', sqlitePath }, uid, amount),
     ),
   );
@@ -168,7 +203,7 @@ try {
       await admin.connect();
       await admin.query(`CREATE SCHEMA ${schema}`);
       results.push(
-        await benchEngine('postgres', { DATABASE_URL: url.toString() }, (uid, amount) =>
+        ...await benchEngine('postgres', { DATABASE_URL: url.toString() }, (uid, amount) =>
           withWallet({ databaseUrl: pgUrl, sqlitePath: '', pgSchema: schema }, uid, amount),
         ),
       );
@@ -185,8 +220,9 @@ try {
 
 console.table(
   results.map((r) => ({
-    'pay_vip_coin on': r.engine,
-    payments: r.payments,
+    operation: r.operation,
+    engine: r.engine,
+    requests: r.payments,
     'req/s': Math.round(r.requestsPerSecond),
     'p50 ms': r.p50,
     'p99 ms': r.p99,

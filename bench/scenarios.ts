@@ -16,6 +16,8 @@ export interface World {
   liveRoomIds: string[];
   /** A live room with a 200-message transcript and 20 viewer messages. */
   historyRoomId: string;
+  /** A live room with a 5,000-message transcript. */
+  longHistoryRoomId: string;
 }
 
 export interface Scenario {
@@ -35,6 +37,9 @@ async function registerViewer(session: HttpSession): Promise<void> {
 const LIVE_ROOMS = 100;
 const MESSAGES_PER_ROOM = 20;
 const HISTORY_MESSAGES = 200;
+const LONG_HISTORY_MESSAGES = 5_000;
+/** The most messages one post may carry. */
+const POST_BATCH = 500;
 
 function transcript(count: number, character: string): Array<Record<string, unknown>> {
   return Array.from({ length: count }, (_, i) => ({
@@ -65,13 +70,17 @@ export async function buildWorld(base: string): Promise<World> {
       describe: 'A slow-burn fantasy role-play by the campfire',
     });
     const roomId = created.data.room.room_id;
-    await anchor.call('POST', `/api/anchor/rooms/${roomId}/messages`, { messages: transcript(messages, character) });
+    const lines = transcript(messages, character);
+    for (let start = 0; start < lines.length; start += POST_BATCH) {
+      await anchor.call('POST', `/api/anchor/rooms/${roomId}/messages`, { messages: lines.slice(start, start + POST_BATCH) });
+    }
     await anchor.call('POST', `/api/anchor/rooms/${roomId}/live`, { live_status: 'start' });
     return roomId;
   };
   const liveRoomIds: string[] = [];
   for (let i = 0; i < LIVE_ROOMS; i++) liveRoomIds.push(await openLiveRoom(i, MESSAGES_PER_ROOM));
   const historyRoomId = await openLiveRoom(LIVE_ROOMS, HISTORY_MESSAGES);
+  const longHistoryRoomId = await openLiveRoom(LIVE_ROOMS + 1, LONG_HISTORY_MESSAGES);
   const viewer = new HttpSession(base);
   await registerViewer(viewer);
   for (let i = 0; i < 20; i++) {
@@ -82,7 +91,7 @@ export async function buildWorld(base: string): Promise<World> {
       user_message: `这个故事太好看了！ message ${i}`,
     });
   }
-  return { liveRoomIds, historyRoomId };
+  return { liveRoomIds, historyRoomId, longHistoryRoomId };
 }
 
 /**
@@ -132,7 +141,17 @@ export const scenarios: Scenario[] = [
     async prepare(session, world) {
       const { historyRoomId } = await world();
       await visitAsGuest(session);
-      return { method: 'GET', path: `/api/live/get_live_chat_history?room_id=${historyRoomId}`, headers: session.headers() };
+      return { method: 'GET', path: `/api/live/get_live_chat_history?room_id=${historyRoomId}&limit=200`, headers: session.headers() };
+    },
+  },
+  {
+    // The contract's call, with only room_id: the whole transcript, serialised and compressed once per room version.
+    name: 'get_live_chat_history_full_5000',
+    targetRatio: 0.35,
+    async prepare(session, world) {
+      const { longHistoryRoomId } = await world();
+      await visitAsGuest(session);
+      return { method: 'GET', path: `/api/live/get_live_chat_history?room_id=${longHistoryRoomId}`, headers: session.headers() };
     },
   },
   {

@@ -19,7 +19,7 @@ import { chatFeature } from './chat/index.js';
 import { installAnchorApiCors } from './http/anchor-cors.js';
 import { apiDocs } from './http/api-docs.js';
 import { installCompression } from './http/compression.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { answerClientError, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { installCrossSiteProtection } from './http/origin.js';
 import { ErrorBody } from './http/schemas.js';
@@ -75,6 +75,8 @@ export const application = fp<AppDependencies>(
       eventBus,
       platformFeePercent: config.platformFeePercent,
       defaultSubscriptionPrice: config.subscriptionPrice,
+      gifts: config.gifts,
+      leaderboardUtcOffsetMinutes: config.leaderboardUtcOffsetMinutes,
       clock,
     });
     await app.register(paymentsFeature, { config, db, clock, clusterLock: deps.clusterLock, ...deps.payments });
@@ -87,7 +89,12 @@ export const application = fp<AppDependencies>(
       db,
       eventBus,
       rateLimiter,
-      rateLimit: { messages: config.chatRateLimitMessages, windowSeconds: config.chatRateLimitWindowSeconds },
+      rateLimit: {
+        messages: config.chatRateLimitMessages,
+        windowSeconds: config.chatRateLimitWindowSeconds,
+        guestMessagesPerNetwork: config.chatGuestMessagesPerNetwork,
+      },
+      transcriptFullCap: config.transcriptFullCap,
       clock,
     });
     await app.register(realtimeFeature, {
@@ -128,6 +135,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // stay open and hold the shutdown). The database closes only after they have finished.
     return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(application, deps);
   return app;

@@ -3,6 +3,7 @@
  * (see .env.example) so `npm start` works on a fresh machine with no configuration at all.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { DEFAULT_HASH_COST } from './infra/password.js';
 import { normaliseDecimal } from './infra/decimal.js';
@@ -34,20 +35,43 @@ export interface Config {
   logLevel: string;
   /** Log one line per request; off by default so hot routes stay cheap. */
   logRequests: boolean;
+  /** Login attempts without success allowed per (network origin, username) per window; then 429 for that origin. */
   loginMaxFailures: number;
   loginWindowSeconds: number;
+  /** Login attempts allowed per network origin per window, whatever the usernames. */
+  loginMaxAttemptsPerOrigin: number;
+  /**
+   * Longest wait added before checking the password of a username that failed more than
+   * loginMaxFailures times across all origins: a targeted account is slowed down, never locked out.
+   */
+  loginSlowdownMaxMs: number;
+  /** Sign-ups allowed per network origin per window. */
+  registerMaxPerOrigin: number;
+  registerWindowSeconds: number;
   /** log2 of the scrypt cost for new password hashes. */
   passwordHashCost: number;
+  /** Password hashes computed at once (each takes a libuv thread for ~0.1 s); further ones wait in line. */
+  passwordHashConcurrency: number;
+  /** Password checks allowed to wait for a slot; beyond that the request gets 503 server_busy. */
+  passwordHashMaxWaiting: number;
   /** A live room without anchor activity for this long is treated as stopped. */
   liveIdleMinutes: number;
   /** Viewer chat limit: at most this many messages per sender per room per window. */
   chatRateLimitMessages: number;
   chatRateLimitWindowSeconds: number;
+  /** All guests of one network (IPv4 address or IPv6 /64) together: messages per room per chat window. */
+  chatGuestMessagesPerNetwork: number;
+  /** Most transcript lines a history request without limit/before_floor returns (the latest ones). */
+  transcriptFullCap: number;
   payments: PaymentsConfig;
   /** Share of every VIP payment and subscription (whole percent, rounded down) kept by the platform. */
   platformFeePercent: number;
   /** Subscription price in diamonds for anchors who have not set their own. */
   subscriptionPrice: number;
+  /** What viewers can send in a room, in the order the gift panel shows them. */
+  gifts: GiftDefinition[];
+  /** Where a leaderboard's "today" starts: minutes east of UTC (480: midnight in China). */
+  leaderboardUtcOffsetMinutes: number;
   realtime: RealtimeConfig;
   /** The built viewer web app (`npm run build`), served at `/`. */
   webDistDir: string;
@@ -91,6 +115,78 @@ export interface PaymentsConfig {
   reconcileIntervalSeconds: number;
 }
 
+export interface GiftDefinition {
+  /** Stable id clients send (lowercase letters, digits, `_`). */
+  id: string;
+  label_zh: string;
+  label_en: string;
+  /** Diamonds per gift. */
+  price: number;
+  /** Short code of an emoji in the web app's own set (web/src/shared/emoji/emoji-set.ts). */
+  icon: string;
+}
+
+/** From 1 to 1,000 diamonds, each with an icon the web app already ships. */
+export const DEFAULT_GIFTS: readonly GiftDefinition[] = [
+  { id: 'heart', label_zh: '比心', label_en: 'Heart', price: 1, icon: 'heart' },
+  { id: 'rose', label_zh: '玫瑰', label_en: 'Rose', price: 5, icon: 'rose' },
+  { id: 'coffee', label_zh: '咖啡', label_en: 'Coffee', price: 10, icon: 'coffee' },
+  { id: 'lollipop', label_zh: '棒棒糖', label_en: 'Lollipop', price: 20, icon: 'lollipop' },
+  { id: 'star', label_zh: '星星', label_en: 'Star', price: 52, icon: 'star' },
+  { id: 'fire', label_zh: '火力全开', label_en: 'On fire', price: 99, icon: 'fire' },
+  { id: 'party', label_zh: '庆典', label_en: 'Party', price: 188, icon: 'tada' },
+  { id: 'sparkles', label_zh: '星光闪耀', label_en: 'Stardust', price: 520, icon: 'sparkles' },
+  { id: 'hundred', label_zh: '满分', label_en: 'Perfect 100', price: 1000, icon: '100' },
+];
+
+const MAX_GIFT_PRICE = 1_000_000;
+const MAX_GIFTS = 60;
+
+/** GIFTS_FILE: a JSON array of gift definitions replacing the defaults; checked at start-up. */
+export function parseGiftCatalogue(json: string, source: string): GiftDefinition[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (err) {
+    throw new Error(`Invalid ${source}: not JSON (${(err as Error).message})`);
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0 || parsed.length > MAX_GIFTS) {
+    throw new Error(`Invalid ${source}: expected an array of 1 to ${MAX_GIFTS} gifts`);
+  }
+  const ids = new Set<string>();
+  return parsed.map((entry: unknown, index) => {
+    const gift = (entry ?? {}) as Record<string, unknown>;
+    const text = (key: string, max: number) => {
+      const value = gift[key];
+      if (typeof value !== 'string' || value.trim() === '' || value.length > max) {
+        throw new Error(`Invalid ${source}: gift ${index} needs ${key} (1-${max} characters)`);
+      }
+      return value.trim();
+    };
+    const id = text('id', 32);
+    if (!/^[a-z0-9_]+$/.test(id)) throw new Error(`Invalid ${source}: gift id "${id}" must use a-z, 0-9 and _`);
+    if (ids.has(id)) throw new Error(`Invalid ${source}: gift id "${id}" appears twice`);
+    ids.add(id);
+    const price = gift.price;
+    if (typeof price !== 'number' || !Number.isSafeInteger(price) || price < 1 || price > MAX_GIFT_PRICE) {
+      throw new Error(`Invalid ${source}: gift "${id}" needs a whole price from 1 to ${MAX_GIFT_PRICE}`);
+    }
+    return { id, label_zh: text('label_zh', 40), label_en: text('label_en', 40), price, icon: text('icon', 40) };
+  });
+}
+
+function giftCatalogue(env: Env): GiftDefinition[] {
+  const file = str(env, 'GIFTS_FILE', '');
+  if (file === '') return DEFAULT_GIFTS.map((gift) => ({ ...gift }));
+  let json: string;
+  try {
+    json = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`Invalid GIFTS_FILE: cannot read "${file}" (${(err as Error).message})`);
+  }
+  return parseGiftCatalogue(json, `GIFTS_FILE ${file}`);
+}
+
 export type TrustProxy = false | { hops: number } | { addresses: string[] };
 
 export const NOWPAYMENTS_BASE_URL = 'https://api.nowpayments.io';
@@ -116,6 +212,16 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
 function percent(env: Env, name: string, fallback: number): number {
   const value = int(env, name, fallback);
   if (value > 100) throw new Error(`Invalid ${name}: expected 0-100, got "${env[name]}"`);
+  return value;
+}
+
+function utcOffset(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < -720 || value > 840) {
+    throw new Error(`Invalid ${name}: expected whole minutes from -720 to 840, got "${raw}"`);
+  }
   return value;
 }
 
@@ -235,13 +341,23 @@ export function loadConfig(env: Env = process.env): Config {
     logRequests: bool(env, 'LOG_REQUESTS', false),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10, 1),
     loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, 1),
+    loginMaxAttemptsPerOrigin: int(env, 'LOGIN_MAX_ATTEMPTS_PER_ORIGIN', 100, 1),
+    loginSlowdownMaxMs: int(env, 'LOGIN_SLOWDOWN_MAX_MS', 10_000),
+    registerMaxPerOrigin: int(env, 'REGISTER_MAX_PER_ORIGIN', 10, 1),
+    registerWindowSeconds: int(env, 'REGISTER_WINDOW_SECONDS', 60 * 60, 1),
     passwordHashCost: int(env, 'PASSWORD_HASH_COST', DEFAULT_HASH_COST, 10),
+    passwordHashConcurrency: int(env, 'PASSWORD_HASH_CONCURRENCY', 2, 1),
+    passwordHashMaxWaiting: int(env, 'PASSWORD_HASH_MAX_WAITING', 100, 0),
     liveIdleMinutes: int(env, 'LIVE_IDLE_MINUTES', 120, 1),
     chatRateLimitMessages: int(env, 'CHAT_RATE_LIMIT_MESSAGES', 5, 1),
     chatRateLimitWindowSeconds: int(env, 'CHAT_RATE_LIMIT_WINDOW_SECONDS', 10, 1),
+    chatGuestMessagesPerNetwork: int(env, 'CHAT_GUEST_MESSAGES_PER_NETWORK', 10, 1),
+    transcriptFullCap: int(env, 'TRANSCRIPT_FULL_CAP', 10_000, 1),
     payments: paymentsConfig(env),
     platformFeePercent: percent(env, 'PLATFORM_FEE_PERCENT', 0),
     subscriptionPrice: int(env, 'SUBSCRIPTION_PRICE', 100),
+    gifts: giftCatalogue(env),
+    leaderboardUtcOffsetMinutes: utcOffset(env, 'LEADERBOARD_UTC_OFFSET_MINUTES', 480),
     realtime: {
       maxPayloadBytes: int(env, 'WS_MAX_PAYLOAD_BYTES', 16 * 1024, 1024),
       maxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024),

@@ -47,6 +47,14 @@ export default defineConfig({
     // No inline module-preload polyfill script: the CSP forbids inline scripts.
     modulePreload: { polyfill: false },
     reportCompressedSize: true,
+    rollupOptions: {
+      output: {
+        // The app is one entry file, as it was before the console: code the lazily loaded console
+        // shares with the viewer's pages stays in it instead of becoming a third file that every
+        // viewer would also have to fetch. The console chunk holds only the console's own modules.
+        manualChunks: (id) => (id.includes('/web/src/features/studio/') ? undefined : 'index'),
+      },
+    },
   },
   server: {
     port: Number(process.env.WEB_DEV_PORT ?? 5173),

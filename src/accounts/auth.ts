@@ -50,7 +50,11 @@ export class RequestAuth {
     return viewer.user;
   }
 
-  /** Anchor endpoints: a valid bearer token, or 401; a viewer cookie alone is not enough (403). */
+  /**
+   * Anchor endpoints: a valid bearer token (scripts, the SillyTavern bridge), or the session cookie
+   * of an anchor account on a same-origin request (the web console, so no token sits in the
+   * page's storage). Else 401, or 403 for a viewer who is not an anchor.
+   */
   async requireAnchor(request: FastifyRequest): Promise<SessionUser> {
     const token = bearerToken(request);
     if (token) {
@@ -60,7 +64,8 @@ export class RequestAuth {
     }
     const viewer = await this.viewer(request);
     if (viewer.kind === 'user') {
-      throw forbidden('anchor_token_required', 'Anchor endpoints need an anchor token (Authorization: Bearer)');
+      if (viewer.user.isAnchor && isSameOriginFetch(request)) return viewer.user;
+      throw forbidden('anchor_token_required', 'Anchor endpoints need an anchor account (Authorization: Bearer, or signed in to the console)');
     }
     throw unauthorized('Anchor token required (Authorization: Bearer)');
   }
@@ -123,4 +128,14 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1];
+}
+
+/**
+ * The cookie counts as anchor credentials only on this site's own pages: browsers mark every fetch
+ * with Sec-Fetch-Site, so a page on another origin allowed by CORS (SillyTavern's) cannot ride on
+ * the console's session. Non-browser clients send no such header and hold their own cookie.
+ */
+function isSameOriginFetch(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  return site === undefined || site === 'same-origin' || site === 'none';
 }

@@ -8,26 +8,44 @@ import { RequestAuth } from './auth.js';
 import { routeAuth } from './route-auth.js';
 import { accountsRoutes } from './routes.js';
 import { AccountsService } from './service.js';
+import { anchorTokenRoutes } from './token-routes.js';
 
 export interface AccountsFeatureOptions {
   db: Kysely<Database>;
   rateLimiter: RateLimiter;
-  config: Pick<Config, 'sessionTtlDays' | 'loginMaxFailures' | 'loginWindowSeconds' | 'passwordHashCost' | 'cookieSecure'>;
+  config: Pick<
+    Config,
+    | 'sessionTtlDays'
+    | 'loginMaxFailures'
+    | 'loginWindowSeconds'
+    | 'loginMaxAttemptsPerOrigin'
+    | 'loginSlowdownMaxMs'
+    | 'registerMaxPerOrigin'
+    | 'registerWindowSeconds'
+    | 'passwordHashCost'
+    | 'passwordHashConcurrency'
+    | 'passwordHashMaxWaiting'
+    | 'cookieSecure'
+  >;
   clock?: () => number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Other features register their part of account deletion here (addDeletionStep). */
+    accounts: AccountsService;
+  }
 }
 
 export const accountsFeature = fp<AccountsFeatureOptions>(
   async (app, { db, rateLimiter, config, clock }) => {
-    const accounts = new AccountsService(db, rateLimiter, {
-      sessionTtlDays: config.sessionTtlDays,
-      loginMaxFailures: config.loginMaxFailures,
-      loginWindowSeconds: config.loginWindowSeconds,
-      passwordHashCost: config.passwordHashCost,
-      clock,
-    });
-    const auth = new RequestAuth(accounts, { cookieSecure: config.cookieSecure });
+    const { cookieSecure, ...accountOptions } = config;
+    const accounts = new AccountsService(db, rateLimiter, { ...accountOptions, clock });
+    app.decorate('accounts', accounts);
+    const auth = new RequestAuth(accounts, { cookieSecure });
     await app.register(routeAuth, { auth });
     await app.register(accountsRoutes, { accounts, auth });
+    await app.register(anchorTokenRoutes, { accounts });
   },
   { name: 'accounts', dependencies: ['@fastify/cookie', 'api-docs'] },
 );

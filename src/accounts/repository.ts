@@ -1,8 +1,9 @@
-import type { Selectable } from 'kysely';
-import type { UsersTable } from '../db/schema.js';
+import type { Insertable, Selectable } from 'kysely';
+import type { AnchorTokensTable, UsersTable } from '../db/schema.js';
 import type { Executor } from '../db/transaction.js';
 
 export type UserRow = Selectable<UsersTable>;
+export type AnchorTokenRow = Selectable<AnchorTokensTable>;
 
 export class AccountsRepository {
   constructor(private readonly db: Executor) {}
@@ -11,7 +12,35 @@ export class AccountsRepository {
     return this.db.selectFrom('users').selectAll().where('username_key', '=', usernameKey).executeTakeFirst();
   }
 
-  async insertUser(user: UserRow): Promise<void> {
+  findUserById(userId: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+  }
+
+  async rename(userId: string, username: string, usernameKey: string): Promise<void> {
+    await this.db.updateTable('users').set({ username, username_key: usernameKey }).where('id', '=', userId).execute();
+  }
+
+  /** Keeps the row (and so the username) but makes it impossible to sign in to. */
+  async markDeleted(userId: string, now: number): Promise<void> {
+    await this.db.updateTable('users').set({ deleted_at: now, password_hash: '' }).where('id', '=', userId).execute();
+  }
+
+  /** Ends every session of the user but `keepTokenHash`; returns the hashes of those ended. */
+  async deleteSessionsOf(userId: string, keepTokenHash = ''): Promise<string[]> {
+    const rows = await this.db
+      .deleteFrom('sessions')
+      .where('user_id', '=', userId)
+      .where('token_hash', '!=', keepTokenHash)
+      .returning('token_hash')
+      .execute();
+    return rows.map((row) => row.token_hash);
+  }
+
+  async insertUser(user: Insertable<UsersTable>): Promise<void> {
     await this.db.insertInto('users').values(user).execute();
   }
 
@@ -31,6 +60,7 @@ export class AccountsRepository {
       .select(['users.id', 'users.username', 'users.is_anchor', 'sessions.expires_at'])
       .where('sessions.token_hash', '=', tokenHash)
       .where('sessions.expires_at', '>', now)
+      .where('users.deleted_at', 'is', null)
       .executeTakeFirst();
   }
 
@@ -46,7 +76,7 @@ export class AccountsRepository {
     await this.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
   }
 
-  async insertAnchorToken(token: { token_hash: string; user_id: string; created_at: number }): Promise<void> {
+  async insertAnchorToken(token: AnchorTokenRow): Promise<void> {
     await this.db.insertInto('anchor_tokens').values(token).execute();
   }
 
@@ -54,10 +84,51 @@ export class AccountsRepository {
     return this.db
       .selectFrom('anchor_tokens')
       .innerJoin('users', 'users.id', 'anchor_tokens.user_id')
-      .select(['users.id', 'users.username'])
+      .select(['users.id', 'users.username', 'anchor_tokens.id as token_id', 'anchor_tokens.last_used_at'])
       .where('anchor_tokens.token_hash', '=', tokenHash)
       .where('users.is_anchor', '=', 1)
+      .where('users.deleted_at', 'is', null)
       .executeTakeFirst();
+  }
+
+  /** Records a use; the condition keeps concurrent requests on several instances to one write a minute. */
+  async touchAnchorToken(tokenId: string, now: number, staleBefore: number): Promise<void> {
+    await this.db
+      .updateTable('anchor_tokens')
+      .set({ last_used_at: now })
+      .where('id', '=', tokenId)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', staleBefore)]))
+      .execute();
+  }
+
+  listAnchorTokens(userId: string) {
+    return this.db
+      .selectFrom('anchor_tokens')
+      .select(['id', 'name', 'created_at', 'last_used_at'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .execute();
+  }
+
+  async countAnchorTokens(userId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('anchor_tokens')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Deletes one of the user's tokens; another user's id deletes nothing. */
+  async deleteAnchorTokenById(userId: string, tokenId: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('anchor_tokens').where('user_id', '=', userId).where('id', '=', tokenId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async deleteAnchorTokensOf(userId: string): Promise<number> {
+    const result = await this.db.deleteFrom('anchor_tokens').where('user_id', '=', userId).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async deleteAnchorToken(tokenHash: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 /** The accounts feature's wire shapes: requests and answers of its routes, defined once. */
 import { Type, type Static } from 'typebox';
+import { Text } from '../http/schemas.js';
 
 /** Who the caller is (contract 1). Guests get status:false, uname 游客 and their guest_name. */
 export const UserInfo = Type.Object(
@@ -17,19 +18,75 @@ export type UserInfo = Static<typeof UserInfo>;
 export const UserInfoBody = Type.Object({ user_info: UserInfo });
 
 /** An anchor's identity and a fresh bearer token for the anchor API. */
-export const AnchorAuth = Type.Object({ uid: Type.String(), username: Type.String(), token: Type.String() }, { $id: 'AnchorAuth' });
+export const AnchorAuth = Type.Object(
+  {
+    uid: Type.String(),
+    username: Type.String(),
+    token: Type.Optional(Type.String({ description: 'The bearer token; absent when `session` was requested (the browser got a session cookie instead)' })),
+  },
+  { $id: 'AnchorAuth' },
+);
 export type AnchorAuth = Static<typeof AnchorAuth>;
 
 // ---- requests ------------------------------------------------------------------------------------
 
 const CredentialFields = {
-  username: Type.String({ maxLength: 64 }),
-  password: Type.String({ maxLength: 256 }),
+  username: Text({ maxLength: 64 }),
+  password: Text({ maxLength: 256 }),
 };
 
 export const Credentials = Type.Object(CredentialFields);
 
+const AnchorSignInFields = {
+  session: Type.Optional(
+    Type.Boolean({ description: 'true: sign this browser in with the session cookie (the web console) instead of minting a bearer token' }),
+  ),
+  token_name: Type.Optional(Type.String({ maxLength: 64, description: 'Name of the minted token in the anchor\'s device list (default "Login")' })),
+};
+
+export const AnchorRegister = Type.Object({ ...CredentialFields, ...AnchorSignInFields });
+
 export const AnchorLogin = Type.Object({
   ...CredentialFields,
+  ...AnchorSignInFields,
   become_anchor: Type.Optional(Type.Boolean({ description: 'A viewer account that signs in with this flag becomes an anchor account too' })),
 });
+
+const Password = Type.String({ maxLength: 256 });
+
+export const ChangePasswordBody = Type.Object({
+  current_password: Password,
+  new_password: Type.String({ maxLength: 256, description: 'At least 8 characters' }),
+});
+
+export const RenameBody = Type.Object({
+  username: Type.String({ maxLength: 64, description: 'The new name: 3-32 letters (Chinese included), digits or _' }),
+});
+
+export const DeleteAccountBody = Type.Object({ password: Password });
+// ---- anchor tokens (devices) ---------------------------------------------------------------------
+
+/** One of the anchor's API tokens as listed: never the secret. */
+export const AnchorTokenInfo = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    created_at: Type.Integer({ description: 'Milliseconds since the epoch' }),
+    last_used_at: Type.Union([Type.Integer(), Type.Null()], { description: 'Milliseconds since the epoch, to the minute; null if never used' }),
+  },
+  { $id: 'AnchorTokenInfo' },
+);
+export type AnchorTokenInfo = Static<typeof AnchorTokenInfo>;
+
+export const AnchorTokenList = Type.Object({ tokens: Type.Array(AnchorTokenInfo) });
+
+export const CreatedAnchorToken = Type.Object({
+  token: AnchorTokenInfo,
+  secret: Type.String({ description: 'The bearer token itself: shown this once, only its hash is kept' }),
+});
+
+export const CreateAnchorToken = Type.Object({ name: Type.String({ minLength: 1, maxLength: 64, pattern: '\\S' }) });
+
+export const AnchorTokenParams = Type.Object({ token_id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const RevokedAnchorTokens = Type.Object({ revoked: Type.Integer({ description: 'How many tokens were revoked' }) });

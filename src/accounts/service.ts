@@ -5,14 +5,18 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { hashToken, newId, newSecretToken } from '../db/ids.js';
+import { transactional, type Executor, type TransactionRunner } from '../db/transaction.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { badRequest, conflict, tooManyRequests, unauthorized } from '../http/errors.js';
-import type { RateLimiter } from '../infra/rate-limiter.js';
+import { clientNetwork } from '../http/client-network.js';
+import { AppError, badRequest, conflict, forbidden, tooManyRequests, unauthorized } from '../http/errors.js';
+import { consume, type RateLimiter } from '../infra/rate-limiter.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../infra/password.js';
+import { PasswordHasher } from '../infra/password.js';
+import { SemaphoreFullError } from '../infra/semaphore.js';
 import { walletBalance } from '../wallet/index.js';
 import { GUEST_UNAME } from './guests.js';
 import { mapSessionUser, mapUserInfo } from './mappers.js';
+import { AnchorTokens, LOGIN_TOKEN_NAME, type AnchorTokenUser } from './anchor-tokens.js';
 import { AccountsRepository } from './repository.js';
 import type { UserInfo } from './schemas.js';
 
@@ -39,9 +43,20 @@ export interface AccountsOptions {
   sessionTtlDays: number;
   loginMaxFailures: number;
   loginWindowSeconds: number;
+  loginMaxAttemptsPerOrigin: number;
+  loginSlowdownMaxMs: number;
+  registerMaxPerOrigin: number;
+  registerWindowSeconds: number;
   passwordHashCost: number;
+  passwordHashConcurrency: number;
+  passwordHashMaxWaiting: number;
   clock?: () => number;
+  /** Tests may replace the wait that slows down a targeted username. */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** First step of the slowdown of a targeted username; each further failure doubles it, up to loginSlowdownMaxMs. */
+const LOGIN_SLOWDOWN_BASE_MS = 250;
 
 export interface ResolvedSession {
   user: SessionUser;
@@ -51,10 +66,27 @@ export interface ResolvedSession {
 
 type SessionRow = NonNullable<Awaited<ReturnType<AccountsRepository['findSessionUser']>>>;
 
+/**
+ * Another feature's part of deleting an account (anonymising its chat messages, dropping its block
+ * list), run inside the deletion's transaction: the feature owning the data registers it.
+ */
+export type AccountDeletionStep = (executor: Executor, userId: string) => Promise<void>;
+
+/** What a deleted account's chat messages show instead of its name; nobody can register it. */
+export const DELETED_ACCOUNT_NAME = '已注销用户';
+
+const repositories = (executor: Executor) => ({ accounts: new AccountsRepository(executor) });
+
 export class AccountsService {
   private readonly repo: AccountsRepository;
   private readonly clock: () => number;
   private readonly sessions: ReadThroughCache<SessionRow>;
+  private readonly passwords: PasswordHasher;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly inTransaction: TransactionRunner<ReturnType<typeof repositories>>;
+  private readonly deletionSteps: AccountDeletionStep[] = [];
+  /** The anchor's API tokens (devices): issued here at login, managed through the tokens routes. */
+  readonly tokens: AnchorTokens;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -62,7 +94,14 @@ export class AccountsService {
     private readonly options: AccountsOptions,
   ) {
     this.repo = new AccountsRepository(db);
+    this.inTransaction = transactional(db, repositories);
     this.clock = options.clock ?? Date.now;
+    this.passwords = new PasswordHasher(options.passwordHashCost, {
+      concurrency: options.passwordHashConcurrency,
+      maxWaiting: options.passwordHashMaxWaiting,
+    });
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.tokens = new AnchorTokens(this.repo, this.clock);
     this.sessions = new ReadThroughCache({ clock: this.clock, maxAgeMs: SESSION_CACHE_MAX_AGE_MS, maxEntries: SESSION_CACHE_ENTRIES });
   }
 
@@ -70,14 +109,17 @@ export class AccountsService {
     return this.options.sessionTtlDays * DAY_MS;
   }
 
-  async register(username: string, password: string, asAnchor = false): Promise<SessionUser> {
+  /** Creates an account; sign-ups count per network origin before any hashing work is done. */
+  async register(username: string, password: string, ip: string, asAnchor = false): Promise<SessionUser> {
     const name = normaliseUsername(username);
     validatePassword(password);
+    const limit = await consume(this.rateLimiter, `register:${clientNetwork(ip)}`, this.options.registerMaxPerOrigin, this.options.registerWindowSeconds);
+    if (!limit.allowed) throw tooManyRequests('Too many sign-ups from your network, try again later', limit.retryAfterSeconds, 'too_many_registrations');
     const user = {
       id: newId(),
       username: name,
       username_key: usernameKey(name),
-      password_hash: await hashPassword(password, this.options.passwordHashCost),
+      password_hash: await this.passwordWork(() => this.passwords.hash(password)),
       is_anchor: asAnchor ? 1 : 0,
       created_at: this.clock(),
     };
@@ -91,26 +133,116 @@ export class AccountsService {
   }
 
   /**
-   * Checks a password login. Failures count per IP and per username; once either reaches the limit
-   * further attempts are refused without checking the password, so guessing stays slow.
+   * Checks a password login, following OWASP's advice: attempts count per network origin and per
+   * (origin, username), and each count is taken before the password is checked, so N parallel
+   * attempts run at most the limit's number of checks. A username attacked from many origins is
+   * slowed down (a growing wait before each check) rather than locked: its owner still gets in.
    */
   async authenticate(username: string, password: string, ip: string): Promise<SessionUser> {
     const key = usernameKey(typeof username === 'string' ? username.trim() : '');
-    const limits = [`login:ip:${ip}`, `login:user:${key}`];
-    for (const limitKey of limits) {
-      const { count, resetInSeconds } = await this.rateLimiter.peek(limitKey);
-      if (count >= this.options.loginMaxFailures) {
-        throw tooManyRequests('Too many failed logins, try again later', resetInSeconds, 'too_many_attempts');
-      }
+    const network = clientNetwork(ip);
+    const { loginWindowSeconds: window } = this.options;
+    const pairKey = `login:pair:${network}:${key}`;
+    const userKey = `login:user:${key}`;
+    for (const [limitKey, limit] of [
+      [`login:origin:${network}`, this.options.loginMaxAttemptsPerOrigin],
+      [pairKey, this.options.loginMaxFailures],
+    ] as const) {
+      const { allowed, retryAfterSeconds } = await consume(this.rateLimiter, limitKey, limit, window);
+      if (!allowed) throw tooManyRequests('Too many failed logins, try again later', retryAfterSeconds, 'too_many_attempts');
     }
+    const { count: attemptsOnUsername } = await this.rateLimiter.increment(userKey, window);
+    const delay = this.slowdownMs(attemptsOnUsername);
+    if (delay > 0) await this.sleep(delay);
     const row = await this.repo.findUserByUsernameKey(key);
-    const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash(this.options.passwordHashCost)));
-    if (!row || !ok) {
-      for (const limitKey of limits) await this.rateLimiter.increment(limitKey, this.options.loginWindowSeconds);
-      throw unauthorized('Wrong username or password', 'invalid_credentials');
+    const live = row && row.deleted_at === null ? row : undefined;
+    const ok = await this.passwordWork(() => this.passwords.verify(password, live?.password_hash));
+    if (!live || !ok) throw unauthorized('Wrong username or password', 'invalid_credentials');
+    await Promise.all([this.rateLimiter.reset(pairKey), this.rateLimiter.reset(userKey)]);
+    return mapSessionUser(live);
+  }
+
+  /**
+   * Checks the signed-in user's own password before a change to the account. Attempts count per
+   * account under the login limit, so a borrowed session cannot guess it faster than a login could.
+   */
+  private async confirmPassword(user: SessionUser, password: string): Promise<void> {
+    const limit = await consume(this.rateLimiter, `confirm:${user.id}`, this.options.loginMaxFailures, this.options.loginWindowSeconds);
+    if (!limit.allowed) throw tooManyRequests('Too many wrong passwords, try again later', limit.retryAfterSeconds, 'too_many_attempts');
+    const row = await this.repo.findUserById(user.id);
+    const ok = await this.passwordWork(() => this.passwords.verify(password, row?.deleted_at === null ? row.password_hash : undefined));
+    if (!row || row.deleted_at !== null || !ok) throw forbidden('wrong_password', 'The current password is wrong');
+    await this.rateLimiter.reset(`confirm:${user.id}`);
+  }
+
+  /** A new password (the current one required); every other session of the account ends. */
+  async changePassword(user: SessionUser, currentPassword: string, newPassword: string, currentSessionToken: string): Promise<void> {
+    validatePassword(newPassword);
+    await this.confirmPassword(user, currentPassword);
+    const hash = await this.passwordWork(() => this.passwords.hash(newPassword));
+    const ended = await this.inTransaction(async ({ accounts }) => {
+      await accounts.setPasswordHash(user.id, hash);
+      return accounts.deleteSessionsOf(user.id, hashToken(currentSessionToken));
+    });
+    for (const tokenHash of ended) this.sessions.invalidate(tokenHash);
+  }
+
+  /**
+   * A new username, which is the name the account shows (and signs in with), under the same rules as
+   * at registration. Chat messages already written keep the name they were written under.
+   */
+  async rename(user: SessionUser, username: string, currentSessionToken: string): Promise<SessionUser> {
+    const name = normaliseUsername(username);
+    try {
+      await this.repo.rename(user.id, name, usernameKey(name));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('username_taken', 'This username is already taken');
+      throw err;
     }
-    await this.rateLimiter.reset(`login:user:${key}`);
-    return mapSessionUser(row);
+    // The session cache holds the name; the account's other sessions see it within the cache's second.
+    this.sessions.invalidate(hashToken(currentSessionToken));
+    return { ...user, username: name };
+  }
+
+  addDeletionStep(step: AccountDeletionStep): void {
+    this.deletionSteps.push(step);
+  }
+
+  /**
+   * Deletes a viewer account (the password required). Nothing that accounting or other viewers rely
+   * on is destroyed: the row stays, marked deleted, so its ledger history and balance stay intact
+   * and its username can never be taken again; sign-in becomes impossible and every session ends;
+   * the other features' steps run in the same transaction (chat messages go anonymous).
+   */
+  async deleteAccount(user: SessionUser, password: string): Promise<void> {
+    if (user.isAnchor) {
+      throw conflict('anchor_account', 'Anchor accounts cannot be deleted here: their rooms are public broadcasts; ask an operator');
+    }
+    await this.confirmPassword(user, password);
+    const ended = await this.inTransaction(async ({ accounts, trx }) => {
+      await accounts.markDeleted(user.id, this.clock());
+      await accounts.deleteAnchorTokensOf(user.id);
+      for (const step of this.deletionSteps) await step(trx, user.id);
+      return accounts.deleteSessionsOf(user.id);
+    });
+    for (const tokenHash of ended) this.sessions.invalidate(tokenHash);
+  }
+
+  private slowdownMs(attempts: number): number {
+    const excess = attempts - this.options.loginMaxFailures;
+    if (excess <= 0) return 0;
+    return Math.min(this.options.loginSlowdownMaxMs, LOGIN_SLOWDOWN_BASE_MS * 2 ** Math.min(excess - 1, 20));
+  }
+
+  private async passwordWork<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof SemaphoreFullError) {
+        throw new AppError(503, 'server_busy', 'The server is busy, try again in a moment', { retry_after: 1 });
+      }
+      throw err;
+    }
   }
 
   async createSession(userId: string): Promise<{ token: string; expiresAt: number }> {
@@ -152,8 +284,8 @@ export class AccountsService {
    * Anchor sign-up creates a new account only. An existing username is 409 whatever the password:
    * registration never checks a password, so it cannot be used to guess one.
    */
-  registerAnchor(username: string, password: string): Promise<SessionUser> {
-    return this.register(username, password, true);
+  registerAnchor(username: string, password: string, ip: string): Promise<SessionUser> {
+    return this.register(username, password, ip, true);
   }
 
   /** A signed-in viewer makes their own account an anchor account as well (idempotent). */
@@ -162,20 +294,17 @@ export class AccountsService {
     return { ...user, isAnchor: true };
   }
 
-  async issueAnchorToken(user: SessionUser): Promise<string> {
-    if (!user.isAnchor) throw unauthorized('This account is not an anchor account', 'not_an_anchor');
-    const token = newSecretToken();
-    await this.repo.insertAnchorToken({ token_hash: hashToken(token), user_id: user.id, created_at: this.clock() });
-    return token;
+  /** A fresh bearer token for the anchor API, named after what asked for it (a login by default). */
+  async issueAnchorToken(user: SessionUser, name = LOGIN_TOKEN_NAME): Promise<string> {
+    return (await this.tokens.issue(user, name)).secret;
   }
 
-  async resolveAnchorToken(token: string): Promise<SessionUser | undefined> {
-    const row = await this.repo.findAnchorByToken(hashToken(token));
-    return row ? { id: row.id, username: row.username, isAnchor: true } : undefined;
+  resolveAnchorToken(token: string): Promise<AnchorTokenUser | undefined> {
+    return this.tokens.resolve(token);
   }
 
-  async revokeAnchorToken(token: string): Promise<boolean> {
-    return this.repo.deleteAnchorToken(hashToken(token));
+  revokeAnchorToken(token: string): Promise<boolean> {
+    return this.tokens.revokeSecret(token);
   }
 }
 
@@ -188,6 +317,7 @@ function normaliseUsername(username: string): string {
     );
   }
   if (name.startsWith(GUEST_UNAME)) throw badRequest('invalid_username', `Usernames may not start with ${GUEST_UNAME}`);
+  if (name.startsWith(DELETED_ACCOUNT_NAME)) throw badRequest('invalid_username', `Usernames may not start with ${DELETED_ACCOUNT_NAME}`);
   return name;
 }
 

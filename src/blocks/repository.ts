@@ -35,6 +35,12 @@ export class BlocksRepository {
       .execute();
   }
 
+  /** A deleted account: its own list goes, and other lists show it by the anonymous name. */
+  async forgetAccount(userId: string, subject: string, anonymousName: string): Promise<void> {
+    await this.db.deleteFrom('viewer_blocks').where('user_id', '=', userId).execute();
+    await this.db.updateTable('viewer_blocks').set({ username: anonymousName }).where('subject', '=', subject).execute();
+  }
+
   async remove(userId: string, subject: string): Promise<void> {
     await this.db.deleteFrom('viewer_blocks').where('user_id', '=', userId).where('subject', '=', subject).execute();
   }

@@ -21,16 +21,24 @@ const HISTORY_CACHE_MAX_AGE_MS = 1000;
 const HISTORY_CACHE_ROOMS = 1000;
 /** Bounds the cached transcript text (in characters) however long the anchors' messages are. */
 const HISTORY_CACHE_MAX_CHARS = 32 * 1024 * 1024;
+/** Whole transcripts are cached for fewer rooms, under a bound of their own. */
+const FULL_TRANSCRIPT_CACHE_ROOMS = 200;
+const FULL_TRANSCRIPT_CACHE_MAX_CHARS = 64 * 1024 * 1024;
+/** A whole transcript is read this many lines per query, so no single read holds the database long. */
+export const TRANSCRIPT_READ_CHUNK = 1_000;
 
 export interface ChatHistoryDeps {
   repo: ChatRepository;
   rooms: RoomsService;
   eventBus: EventBus;
   clock: () => number;
+  /** Most lines a history request without limit or before_floor gets (the latest ones). */
+  fullTranscriptCap: number;
 }
 
 export class ChatHistory {
   private readonly latestLiveHistory: ReadThroughCache<LiveChatHistory>;
+  private readonly fullTranscript: ReadThroughCache<LiveChatHistory>;
   private readonly latestUserHistory: ReadThroughCache<UserChatHistory>;
   private readonly unsubscribe: () => void;
 
@@ -38,8 +46,14 @@ export class ChatHistory {
     const cacheOptions = { clock: deps.clock, maxAgeMs: HISTORY_CACHE_MAX_AGE_MS, maxEntries: HISTORY_CACHE_ROOMS };
     this.latestLiveHistory = new ReadThroughCache<LiveChatHistory>({
       ...cacheOptions,
-      weigh: (page) => page.chat_info.reduce((chars, item) => chars + item.live_message.length + item.sender_name.length, 0),
+      weigh: transcriptChars,
       maxWeight: HISTORY_CACHE_MAX_CHARS,
+    });
+    this.fullTranscript = new ReadThroughCache<LiveChatHistory>({
+      ...cacheOptions,
+      maxEntries: FULL_TRANSCRIPT_CACHE_ROOMS,
+      weigh: transcriptChars,
+      maxWeight: FULL_TRANSCRIPT_CACHE_MAX_CHARS,
     });
     this.latestUserHistory = new ReadThroughCache<UserChatHistory>(cacheOptions);
     this.unsubscribe = deps.eventBus.subscribe((event) => this.onEvent(event));
@@ -51,11 +65,16 @@ export class ChatHistory {
   }
 
   /**
-   * The latest page is shared by every viewer of the room (see HISTORY_CACHE_MAX_AGE_MS): treat the
-   * result as read-only.
+   * Without `limit` or `before_floor`: the whole transcript, as the contract's clients expect, up to
+   * the configured cap of latest lines (`has_more` says older ones exist). With either: one page.
+   * The whole transcript and the latest default page are shared by every viewer of the room (see
+   * HISTORY_CACHE_MAX_AGE_MS): treat the result as read-only.
    */
   async liveChatHistory(viewer: Viewer, roomId: string, page: { before_floor?: number; limit?: number } = {}): Promise<LiveChatHistory> {
     await this.deps.rooms.assertCanEnter(viewer, roomId);
+    if (page.before_floor === undefined && page.limit === undefined) {
+      return (await this.fullTranscript.get(roomId, () => this.readFullTranscript(roomId))) ?? roomGone();
+    }
     const limit = Math.min(page.limit ?? DEFAULT_LIVE_HISTORY, MAX_LIVE_HISTORY);
     if (page.before_floor === undefined && limit === DEFAULT_LIVE_HISTORY) {
       const latest = await this.latestLiveHistory.get(roomId, () => this.readLiveHistory(roomId, undefined, limit));
@@ -137,6 +156,37 @@ export class ChatHistory {
     };
   }
 
+  /** The latest `fullTranscriptCap` lines, read newest first in chunks. */
+  private async readFullTranscript(roomId: string): Promise<LiveChatHistory | undefined> {
+    const readAt = this.deps.clock();
+    const room = await this.deps.rooms.findRoom(roomId);
+    if (!room) return undefined;
+    const cap = this.deps.fullTranscriptCap;
+    const chunks: Array<Awaited<ReturnType<ChatRepository['visibleMessagesBefore']>>> = [];
+    let read = 0;
+    let beforeFloor: number | undefined;
+    // One line beyond the cap tells whether older lines exist.
+    while (read <= cap) {
+      const want = Math.min(TRANSCRIPT_READ_CHUNK, cap + 1 - read);
+      const chunk = await this.deps.repo.visibleMessagesBefore(roomId, beforeFloor, want);
+      chunks.unshift(chunk);
+      read += chunk.length;
+      if (chunk.length < want) break;
+      beforeFloor = chunk[0]!.floor;
+    }
+    const rows = chunks.flat();
+    const hasMore = rows.length > cap;
+    return {
+      uid: room.anchor_id,
+      username: room.anchor_username,
+      room_id: room.room_id,
+      room_name: room.room_name,
+      chat_info: (hasMore ? rows.slice(rows.length - cap) : rows).map(mapTranscriptItem),
+      has_more: hasMore,
+      server_time: readAt,
+    };
+  }
+
   private async readUserHistory(roomId: string): Promise<UserChatHistory | undefined> {
     const readAt = this.deps.clock();
     const room = await this.deps.rooms.findRoom(roomId);
@@ -153,11 +203,18 @@ export class ChatHistory {
   }
 
   private onEvent(event: DomainEvent): void {
-    if (event.type === 'chat_live_message' || event.type === 'room_updated') this.latestLiveHistory.invalidate(event.room_id);
+    if (event.type === 'chat_live_message' || event.type === 'room_updated') {
+      this.latestLiveHistory.invalidate(event.room_id);
+      this.fullTranscript.invalidate(event.room_id);
+    }
     if (event.type === 'chat_user_message' || event.type === 'chat_user_message_deleted' || event.type === 'room_updated') {
       this.latestUserHistory.invalidate(event.room_id);
     }
   }
+}
+
+function transcriptChars(page: LiveChatHistory): number {
+  return page.chat_info.reduce((chars, item) => chars + item.live_message.length + item.sender_name.length, 0);
 }
 
 function roomGone(): never {

@@ -1,5 +1,6 @@
 /** Chat rows to the wire: transcript lines, transcript changes and viewer messages. */
 import type { ChatBadge, LiveMessageData, UserMessageData } from '../realtime/index.js';
+import { renderLineHtml } from './line-html.js';
 import type { LiveMessageRow, UserMessageRow } from './repository.js';
 import type { TranscriptItem } from './schemas.js';
 
@@ -10,6 +11,7 @@ function mapLine(row: LineRow) {
     floor: row.floor,
     is_user: row.is_user === 1,
     live_message: row.message,
+    live_message_html: renderLineHtml(row.message),
     sender_name: row.sender_name,
     send_date: new Date(row.send_date).toISOString(),
   };
@@ -27,12 +29,12 @@ export function mapLiveMessage(row: LineRow, op: 'add' | 'replace'): LiveMessage
 
 /** A line viewers must drop (its text is not sent again). */
 export function mapDeletedLine(row: LineRow): LiveMessageData {
-  return { ...mapLine(row), live_message: '', op: 'delete' };
+  return { ...mapLine(row), live_message: '', live_message_html: '', op: 'delete' };
 }
 
 /** A deletion of which only the floor and time are known any more (the row is gone). */
 export function mapDeletedFloor(floor: number, deletedAt: number): LiveMessageData {
-  return { op: 'delete', floor, is_user: false, live_message: '', sender_name: '', send_date: new Date(deletedAt).toISOString() };
+  return { op: 'delete', floor, is_user: false, live_message: '', live_message_html: '', sender_name: '', send_date: new Date(deletedAt).toISOString() };
 }
 
 export function mapUserMessage(row: Pick<UserMessageRow, 'id' | 'user_id' | 'username' | 'message' | 'created_at' | 'badges'>): UserMessageData {

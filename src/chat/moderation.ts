@@ -29,19 +29,25 @@ export class Moderation {
     this.mutes = new ReadThroughCache<number>({ clock: deps.clock, maxAgeMs: MUTE_CACHE_MAX_AGE_MS, maxEntries: MUTE_CACHE_ENTRIES });
   }
 
-  /** Mutes a user or guest in the room for `minutes` (0 lifts the mute). */
+  /**
+   * Mutes a user or guest in the room for `minutes` (0 lifts the mute). A guest's mute also covers
+   * guests from the network of their latest message, so dropping the cookie (a new guest name) does
+   * not escape it; signed-in viewers on that network are not affected.
+   */
   async mute(anchor: SessionUser, roomId: string, target: MuteTarget, minutes: number): Promise<MuteResult> {
     await this.deps.rooms.requireOwnRoom(anchor, roomId);
-    const subject = muteSubject(target);
-    if (minutes === 0) {
-      await this.deps.repo.clearMute(roomId, subject);
-      this.mutes.invalidate(muteKey(roomId, subject));
-      return { muted_until: null };
+    const subjects = [muteSubject(target)];
+    if (!target.uid && target.guest_name) {
+      const network = await this.deps.repo.lastGuestNetwork(roomId, target.guest_name);
+      if (network) subjects.push(guestNetworkSubject(network));
     }
-    const until = this.deps.clock() + minutes * 60_000;
-    await this.deps.repo.setMute(roomId, subject, until);
-    this.mutes.invalidate(muteKey(roomId, subject));
-    return { muted_until: new Date(until).toISOString() };
+    const until = minutes === 0 ? undefined : this.deps.clock() + minutes * 60_000;
+    for (const subject of subjects) {
+      if (until === undefined) await this.deps.repo.clearMute(roomId, subject);
+      else await this.deps.repo.setMute(roomId, subject, until);
+      this.mutes.invalidate(muteKey(roomId, subject));
+    }
+    return { muted_until: until === undefined ? null : new Date(until).toISOString() };
   }
 
   async deleteUserMessage(anchor: SessionUser, roomId: string, id: number): Promise<void> {
@@ -62,6 +68,11 @@ export class Moderation {
 /** Who a mute (and a rate limit) applies to: a user by uid, a guest by guest name. */
 export function viewerSubject(viewer: Viewer): string {
   return viewer.kind === 'user' ? muteSubject({ uid: viewer.user.id }) : muteSubject({ guest_name: viewer.guestName });
+}
+
+/** Guests from one network (see clientNetwork), for mutes and limits that survive a dropped cookie. */
+export function guestNetworkSubject(network: string): string {
+  return `guest-network:${network}`;
 }
 
 function muteSubject(target: MuteTarget): string {

@@ -187,6 +187,11 @@ export class ChatRepository {
     return Number(inserted.id);
   }
 
+  /** A deleted account's messages stay, under `name`. */
+  async renameAuthor(userId: string, name: string): Promise<void> {
+    await this.db.updateTable('user_messages').set({ username: name }).where('user_id', '=', userId).execute();
+  }
+
   /** The latest `limit` viewer messages, ascending. */
   async lastUserMessages(roomId: string, limit: number): Promise<UserMessageRow[]> {
     const rows = await this.db
@@ -230,6 +235,20 @@ export class ChatRepository {
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** The network of the guest's latest message in the room, if any. */
+  async lastGuestNetwork(roomId: string, guestName: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('user_messages')
+      .select('guest_network')
+      .where('room_id', '=', roomId)
+      .where('guest_name', '=', guestName)
+      .where('guest_network', 'is not', null)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.guest_network ?? undefined;
   }
 
   async muteUntil(roomId: string, subject: string): Promise<number | undefined> {

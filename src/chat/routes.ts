@@ -142,7 +142,8 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
   );
 
   // ---- viewer side (contract 5, 6, 7) --------------------------------------------------------
-  // The latest pages come from the service's per-room cache, the same object for every viewer.
+  // The whole transcript and the latest pages come from the service's per-room caches, the same
+  // object for every viewer, so each is serialised (and compressed) once per room version.
   const liveHistoryBodies = new PreSerializedBodies();
   const userHistoryBodies = new PreSerializedBodies();
   contractRoute(app, {
@@ -150,7 +151,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
     config: { auth: 'viewer' },
     schema: {
       tags: ['live'],
-      summary: 'Anchor and AI messages (contract 5): the latest 200, ascending; before_floor + limit page back',
+      summary: 'Anchor and AI messages (contract 5), ascending: with only room_id the whole transcript (up to TRANSCRIPT_FULL_CAP latest lines); limit and/or before_floor page (default limit 200)',
       response: responses(okData(LiveChatHistory), 403, 404),
     },
     params: LiveHistoryParams,
@@ -189,7 +190,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
       },
     },
     async (request) => {
-      const message = await chat.viewerChat.post(request.viewer, request.body.room_id, request.body.user_message);
+      const message = await chat.viewerChat.post(request.viewer, request.body.room_id, request.body.user_message, request.ip);
       return { code: 0 as const, data: { id: message.id, send_date: message.send_date } };
     },
   );

@@ -1,5 +1,6 @@
 /** The chat feature's wire shapes: requests and answers of its routes, defined once. */
 import { Type, type Static } from 'typebox';
+import { DbInteger, Id, Text } from '../http/schemas.js';
 import { TranscriptLineFields, UserMessage } from '../realtime/index.js';
 import { MAX_FLOOR } from './sillytavern.js';
 import { MAX_TYPING_CHARS, TYPING_FLOORS_AHEAD } from './typing.js';
@@ -77,9 +78,9 @@ export const Deleted = Type.Object({ deleted: Type.Boolean() });
 
 // ---- requests ------------------------------------------------------------------------------------
 
-export const RoomParams = Type.Object({ room_id: Type.String({ minLength: 1, maxLength: 64 }) });
-export const FloorParams = Type.Object({ ...RoomParams.properties, floor: Type.Integer({ minimum: 0 }) });
-export const UserMessageParams = Type.Object({ ...RoomParams.properties, id: Type.Integer({ minimum: 1 }) });
+export const RoomParams = Type.Object({ room_id: Id() });
+export const FloorParams = Type.Object({ ...RoomParams.properties, floor: DbInteger({ minimum: 0 }) });
+export const UserMessageParams = Type.Object({ ...RoomParams.properties, id: DbInteger({ minimum: 1 }) });
 
 /** One SillyTavern message, {"messages":[...]}, or (as text) a whole .jsonl chat file. */
 export const LiveMessagesBody = Type.Union([Type.Object({}, { additionalProperties: true }), Type.String()]);
@@ -108,7 +109,7 @@ export type MuteTarget = Omit<Static<typeof MuteBody>, 'minutes'>;
 
 export const LiveHistoryParams = {
   room_id: Type.String({ maxLength: 64 }),
-  before_floor: Type.Integer({ minimum: 0 }),
+  before_floor: DbInteger({ minimum: 0 }),
   limit: Type.Integer({ minimum: 1, maximum: MAX_LIVE_HISTORY }),
 };
 export const UserHistoryParams = { room_id: Type.String({ maxLength: 64 }) };
@@ -118,5 +119,5 @@ export const SaveUserMessageBody = Type.Object({
   room_name: Type.Optional(Type.String({ description: 'Ignored' })),
   username: Type.Optional(Type.String({ description: 'Ignored: the sender is the session user or guest' })),
   uid: Type.Optional(Type.String({ description: 'Ignored' })),
-  user_message: Type.String({ maxLength: 10_000, description: '1-500 characters after trimming' }),
+  user_message: Text({ maxLength: 10_000, description: '1-500 characters after trimming' }),
 });

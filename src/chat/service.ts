@@ -23,7 +23,8 @@ export interface ChatServiceDeps {
   rooms: RoomsService;
   eventBus: EventBus;
   rateLimiter: RateLimiter;
-  rateLimit: { messages: number; windowSeconds: number };
+  rateLimit: { messages: number; windowSeconds: number; guestMessagesPerNetwork: number };
+  transcriptFullCap: number;
   clock?: () => number;
 }
 
@@ -44,7 +45,7 @@ export class ChatService implements ChatFeed {
     this.moderation = new Moderation({ repo, rooms, eventBus, clock });
     const { rateLimiter, rateLimit } = deps;
     this.viewerChat = new ViewerChat({ repo, rooms, moderation: this.moderation, eventBus, rateLimiter, rateLimit, clock });
-    this.history = new ChatHistory({ repo, rooms, eventBus, clock });
+    this.history = new ChatHistory({ repo, rooms, eventBus, clock, fullTranscriptCap: deps.transcriptFullCap });
     this.typing = new LiveTyping({ repo, rooms, eventBus, rateLimiter });
   }
 
@@ -55,8 +56,8 @@ export class ChatService implements ChatFeed {
 
   // ---- the realtime gateway's ChatFeed -----------------------------------------------------------
 
-  postViewerMessage(viewer: Viewer, roomId: string, text: string): Promise<UserMessageData> {
-    return this.viewerChat.post(viewer, roomId, text);
+  postViewerMessage(viewer: Viewer, roomId: string, text: string, ip: string): Promise<UserMessageData> {
+    return this.viewerChat.post(viewer, roomId, text, ip);
   }
 
   liveMessagesAfter(roomId: string, afterFloor: number, limit: number): Promise<TranscriptItem[]> {

@@ -5,6 +5,7 @@
  * post the same objects one at a time or in batches.
  */
 import { badRequest } from '../http/errors.js';
+import { MAX_INPUT_DEPTH, inputProblem } from '../http/input-guard.js';
 
 export const MAX_MESSAGE_CHARS = 20_000;
 export const MAX_BATCH_MESSAGES = 500;
@@ -49,6 +50,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Validates one message object; throws a plain Error whose text says what is wrong. */
 function readMessage(value: unknown, allowFloor: boolean): IncomingLiveMessage {
   if (!isPlainObject(value)) throw new Error('a message must be a JSON object');
+  // Chat file lines skip the request validator; their `extra` is stringified (recursively) below.
+  if (inputProblem(value)?.kind === 'too_deep') throw new Error(`nested deeper than ${MAX_INPUT_DEPTH} levels`);
   const { name, is_user: isUser, is_system: isSystem, mes, send_date: sendDate, floor } = value;
   if (typeof name !== 'string' || name.trim() === '') throw new Error('"name" must be a non-empty string');
   if (name.length > MAX_NAME_CHARS) throw new Error(`"name" is longer than ${MAX_NAME_CHARS} characters`);

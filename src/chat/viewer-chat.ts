@@ -1,11 +1,12 @@
 /** Viewers' own chat: the one path a viewer message takes, over HTTP or the room WebSocket. */
 import type { Viewer } from '../accounts/index.js';
+import { clientNetwork } from '../http/client-network.js';
 import { badRequest, forbidden, tooManyRequests } from '../http/errors.js';
 import { consume, type RateLimiter } from '../infra/rate-limiter.js';
 import type { EventBus, UserMessageData } from '../realtime/index.js';
 import type { RoomsService } from '../rooms/index.js';
 import { formatBadges, mapUserMessage } from './mappers.js';
-import { viewerSubject, type Moderation } from './moderation.js';
+import { guestNetworkSubject, viewerSubject, type Moderation } from './moderation.js';
 import type { ChatRepository } from './repository.js';
 
 export const MAX_USER_MESSAGE_CHARS = 500;
@@ -17,26 +18,35 @@ export interface ViewerChatDeps {
   moderation: Moderation;
   eventBus: EventBus;
   rateLimiter: RateLimiter;
-  rateLimit: { messages: number; windowSeconds: number };
+  /** `guestMessagesPerNetwork`: all guests of one network together, per room and window. */
+  rateLimit: { messages: number; windowSeconds: number; guestMessagesPerNetwork: number };
   clock: () => number;
 }
 
 export class ViewerChat {
   constructor(private readonly deps: ViewerChatDeps) {}
 
-  /** Access, validation, mute, rate limit, store, then announce. Identity comes only from `viewer`. */
-  async post(viewer: Viewer, roomId: string, text: string): Promise<UserMessageData> {
+  /**
+   * Access, validation, mute, rate limit, store, then announce. Identity comes only from `viewer`.
+   * A guest is also checked by network (`ip`), since a guest name lasts only as long as its cookie.
+   */
+  async post(viewer: Viewer, roomId: string, text: string, ip: string): Promise<UserMessageData> {
     const room = await this.deps.rooms.assertCanEnter(viewer, roomId);
     const message = validateUserMessage(text);
-    const subject = viewerSubject(viewer);
+    const network = viewer.kind === 'guest' ? clientNetwork(ip) : null;
+    const subjects = [viewerSubject(viewer), ...(network ? [guestNetworkSubject(network)] : [])];
     const now = this.deps.clock();
-    const mutedUntil = await this.deps.moderation.mutedUntil(roomId, subject);
-    if (mutedUntil > now) {
-      throw forbidden('muted', `You are muted in this room until ${new Date(mutedUntil).toISOString()}`);
+    for (const subject of subjects) {
+      const mutedUntil = await this.deps.moderation.mutedUntil(roomId, subject);
+      if (mutedUntil > now) {
+        throw forbidden('muted', `You are muted in this room until ${new Date(mutedUntil).toISOString()}`);
+      }
     }
-    const { messages, windowSeconds } = this.deps.rateLimit;
-    const limit = await consume(this.deps.rateLimiter, `chat:${roomId}:${subject}`, messages, windowSeconds);
-    if (!limit.allowed) throw tooManyRequests('You are sending messages too fast', limit.retryAfterSeconds);
+    const { messages, windowSeconds, guestMessagesPerNetwork } = this.deps.rateLimit;
+    for (const [subject, allowed] of subjects.map((subject, index) => [subject, index === 0 ? messages : guestMessagesPerNetwork] as const)) {
+      const limit = await consume(this.deps.rateLimiter, `chat:${roomId}:${subject}`, allowed, windowSeconds);
+      if (!limit.allowed) throw tooManyRequests('You are sending messages too fast', limit.retryAfterSeconds);
+    }
 
     const row = {
       room_id: roomId,
@@ -47,6 +57,7 @@ export class ViewerChat {
       created_at: now,
       deleted_at: null,
       badges: formatBadges(await this.deps.rooms.chatBadges(viewer, room)),
+      guest_network: network,
     };
     const id = await this.deps.repo.insertUserMessage(row);
     const data = mapUserMessage({ ...row, id });

@@ -11,6 +11,8 @@ export interface UsersTable {
   password_hash: string;
   is_anchor: number;
   created_at: number;
+  /** Set when the viewer deleted the account (the row is kept; see the accounts service). */
+  deleted_at: number | null;
 }
 
 export interface SessionsTable {
@@ -22,8 +24,14 @@ export interface SessionsTable {
 
 export interface AnchorTokensTable {
   token_hash: string;
+  /** Public handle for listing and revoking; the hash is never shown. */
+  id: string;
   user_id: string;
+  /** What the anchor called it ("SillyTavern on my laptop"); logins name theirs. */
+  name: string;
   created_at: number;
+  /** Updated at most once a minute, so using a token costs no write per request. */
+  last_used_at: number | null;
 }
 
 export interface LedgerAccountsTable {
@@ -100,6 +108,8 @@ export interface UserMessagesTable {
   deleted_at: number | null;
   /** The sender's badges when they wrote, comma-separated (`anchor`, `subscriber`, `vip`); '' for none. */
   badges: Generated<string>;
+  /** Guests only: the network the message came from (see clientNetwork), for network-wide guest mutes. */
+  guest_network: string | null;
 }
 
 export interface ViewerBlocksTable {
@@ -202,6 +212,14 @@ export interface PaymentUnmatchedTable {
   last_seen_at: number;
 }
 
+export interface RoomSupportTable {
+  room_id: string;
+  user_id: string;
+  /** Days since the epoch, in the leaderboard's time zone. */
+  day: number;
+  diamonds: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -223,4 +241,5 @@ export interface Database {
   payment_events: PaymentEventsTable;
   payment_unmatched: PaymentUnmatchedTable;
   viewer_blocks: ViewerBlocksTable;
+  room_support: RoomSupportTable;
 }

@@ -16,7 +16,7 @@ export type BodyEncoding = 'br' | 'gzip';
  * Routes whose answers are always far below the threshold (a session, a room's info): they skip the
  * compressor's hook altogether rather than pay for negotiating on every request of the hottest paths.
  */
-const ALWAYS_SMALL_ROUTES = new Set(['/api/users/is_logged_in', '/api/live/get_live_info']);
+const ALWAYS_SMALL_ROUTES = new Set(['/api/users/is_logged_in', '/api/users/is_google_logged_in', '/api/live/get_live_info']);
 
 export async function installCompression(app: FastifyInstance): Promise<void> {
   // Added before the plugin, so it runs before the plugin's own onRoute hook reads the option.

@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
 
 interface ErrorReply {
@@ -16,6 +17,8 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; error: string; message:
     error: 'unsupported_media_type',
     message: 'Unsupported Content-Type',
   },
+  FST_ERR_BAD_URL: { status: 400, error: 'invalid_url', message: 'The address is not valid (bad percent-encoding)' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, error: 'uri_too_long', message: 'A path parameter is too long' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     status: 400,
     error: 'invalid_request',
@@ -52,7 +55,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const { status, body } = toErrorReply(err);
     if (status >= 500) request.log.error({ err }, 'request failed');
     else if (status === 401 || status === 403) request.log.info({ error: body.error }, 'request refused');
-    if (status === 429 && typeof body.retry_after === 'number') {
+    if ((status === 429 || status === 503) && typeof body.retry_after === 'number') {
       void reply.header('retry-after', String(body.retry_after));
     }
     return reply.status(status).send(body);
@@ -65,4 +68,37 @@ export function installErrorHandling(app: FastifyInstance): void {
       error: 'not_found',
     });
   });
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors found before routing (bad percent-encoding, over-long path
+ * parameters) go out in the same envelope as every other error.
+ */
+export function answerFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = toErrorReply(err);
+  if (status >= 500) request.log.error({ err }, 'request failed before routing');
+  void reply.status(status).send(body);
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; reason: string; error: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, reason: 'Request Header Fields Too Large', error: 'headers_too_large', message: 'Request headers are too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, reason: 'Request Timeout', error: 'request_timeout', message: 'The request took too long to arrive' },
+};
+
+/**
+ * Fastify's `clientErrorHandler` (Node's `clientError`): a request Node could not even parse (headers
+ * too large, malformed HTTP) never reaches Fastify; it is answered here in the envelope and the
+ * connection closed, as Node itself would.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = (err.code && CLIENT_ERRORS[err.code]) || { status: 400, reason: 'Bad Request', error: 'bad_request', message: 'Malformed HTTP request' };
+  const body = JSON.stringify({ code: 1, message: known.message, error: known.error });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${known.status} ${known.reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }

@@ -9,7 +9,8 @@ export const AUTH_LEVELS = ['public', 'viewer', 'user', 'anchor'] as const;
  * - `public`: anyone; the caller's identity is not looked at.
  * - `viewer`: anyone, as a signed-in user or a guest (a cookieless guest gets a guest cookie).
  * - `user`: a signed-in user (session cookie), else 401.
- * - `anchor`: an anchor's bearer token, else 401 (403 `anchor_token_required` with only a viewer
+ * - `anchor`: an anchor's bearer token, or an anchor's session cookie on a same-origin request (the
+ *   web console), else 401 (403 `anchor_token_required` with only a viewer
  *   session).
  */
 export type AuthLevel = (typeof AUTH_LEVELS)[number];

@@ -1,4 +1,27 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type TNumberOptions, type TSchema, type TStringOptions } from 'typebox';
+
+/** Largest value of the database's 32-bit integer columns (transcript floors, viewer message ids). */
+export const MAX_DB_INTEGER = 2_147_483_647;
+
+/** Input text. NUL is refused here and, for every input, by the validator (PostgreSQL cannot store it). */
+export function Text(options: TStringOptions = {}) {
+  return Type.String({ pattern: '^[^\\u0000]*$', ...options });
+}
+
+/** Our own ids (newId, newSortableId, UUIDs): url-safe characters only, so nothing else reaches a lookup. */
+export function Id(options: TStringOptions = {}) {
+  return Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', ...options });
+}
+
+/** An integer input that a 32-bit database column can hold. */
+export function DbInteger(options: TNumberOptions = {}) {
+  return Type.Integer({ minimum: -MAX_DB_INTEGER - 1, maximum: MAX_DB_INTEGER, ...options });
+}
+
+/** A millisecond time: beyond 2^53 a number is no longer an exact integer. */
+export function Millis(options: TNumberOptions = {}) {
+  return Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, ...options });
+}
 
 /** The failure envelope; extra details (e.g. `retry_after`) are allowed. */
 export const ErrorBody = Type.Object(

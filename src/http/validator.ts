@@ -8,10 +8,22 @@ import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
+import { describeInputProblem, inputProblem, type InputProblem } from './input-guard.js';
+
+/** Shaped like a schema failure, so the error handler answers it as any other 400 invalid_request. */
+function inputError(problem: InputProblem, httpPart: string | undefined): Error {
+  return Object.assign(new Error(describeInputProblem(problem)), {
+    validation: [{ message: describeInputProblem(problem), instancePath: problem.kind === 'nul' ? problem.path : '' }],
+    validationContext: httpPart,
+  });
+}
 
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const typeCheck = Compile(schema);
   return (value) => {
+    // Before the schema check, which recurses: NUL and over-deep nesting never reach a handler.
+    const problem = inputProblem(value);
+    if (problem) return { error: inputError(problem, httpPart) };
     if (typeCheck.Check(value)) return { value };
     const converted = httpPart === 'body' ? value : Value.Convert(schema, value);
     if (typeCheck.Check(converted)) return { value: converted };

@@ -1,5 +1,6 @@
 /** Password hashing with scrypt, off the event loop; the stored format carries its parameters. */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { Semaphore } from './semaphore.js';
 
 function scrypt(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -39,4 +40,32 @@ let dummyHash: Promise<string> | undefined;
 export function dummyPasswordHash(cost: number): Promise<string> {
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'), cost);
   return dummyHash;
+}
+
+/**
+ * Password hashing and checking through one bounded line: scrypt runs on libuv's small thread pool
+ * (shared with file and DNS work) and costs ~0.1 CPU-second, so a burst of logins or sign-ups must
+ * wait its turn instead of occupying every thread. A full line refuses at once (SemaphoreFullError).
+ */
+export class PasswordHasher {
+  private readonly line: Semaphore;
+
+  constructor(
+    private readonly cost: number,
+    limits: { concurrency: number; maxWaiting: number },
+  ) {
+    this.line = new Semaphore(limits.concurrency, limits.maxWaiting);
+  }
+
+  hash(password: string): Promise<string> {
+    return this.line.run(() => hashPassword(password, this.cost));
+  }
+
+  /** Checks against the stored hash, or against a dummy one for an unknown user (same cost, same time). */
+  verify(password: string, stored: string | undefined): Promise<boolean> {
+    return this.line.run(async () => {
+      const ok = await verifyPassword(password, stored ?? (await dummyPasswordHash(this.cost)));
+      return ok && stored !== undefined;
+    });
+  }
 }

@@ -13,12 +13,14 @@ export interface WindowCount {
 export interface RateLimiter {
   /** Adds one to the key's counter and returns the new count. */
   increment(key: string, windowSeconds: number): Promise<WindowCount>;
-  /** Reads the counter without changing it. */
-  peek(key: string): Promise<WindowCount>;
   reset(key: string): Promise<void>;
 }
 
-/** Convenience: count this attempt and say whether it is within `limit`. */
+/**
+ * Counts this attempt and says whether it is within `limit`. The increment is the check (one atomic
+ * step in memory and in Redis), so parallel attempts cannot all pass a check made before any of them
+ * counted: of N concurrent calls exactly `limit` are allowed.
+ */
 export async function consume(
   limiter: RateLimiter,
   key: string,
@@ -47,12 +49,6 @@ export class MemoryRateLimiter implements RateLimiter {
     return { count: window.count, resetInSeconds: Math.ceil((window.resetAt - now) / 1000) };
   }
 
-  async peek(key: string): Promise<WindowCount> {
-    const now = this.clock();
-    const window = this.windows.get(key);
-    if (!window || window.resetAt <= now) return { count: 0, resetInSeconds: 0 };
-    return { count: window.count, resetInSeconds: Math.ceil((window.resetAt - now) / 1000) };
-  }
 
   async reset(key: string): Promise<void> {
     this.windows.delete(key);
@@ -84,14 +80,6 @@ export class RedisRateLimiter implements RateLimiter {
     return { count: Number(count), resetInSeconds: Math.max(0, Number(ttl)) };
   }
 
-  async peek(key: string): Promise<WindowCount> {
-    const redisKey = this.prefix + key;
-    const [count, ttl] = (await this.redis.multi().get(redisKey).ttl(redisKey).exec()) as unknown as [
-      string | null,
-      number,
-    ];
-    return { count: Number(count ?? 0), resetInSeconds: Math.max(0, Number(ttl)) };
-  }
 
   async reset(key: string): Promise<void> {
     await this.redis.del(this.prefix + key);

@@ -1,5 +1,5 @@
 /** The only SQL of the payments feature. Rows are mapped to camelCase domain objects here. */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import type { PaymentOrdersTable, PaymentUnmatchedTable } from '../db/schema.js';
 import type { Executor } from '../db/transaction.js';
@@ -138,6 +138,16 @@ export class PaymentsRepository {
         updated_at: order.now,
       })
       .execute();
+  }
+
+  /**
+   * Inside a transaction: makes this user's concurrent order creations take turns until commit, so
+   * counting their open orders and inserting one is atomic. PostgreSQL gets a transaction-scoped
+   * advisory lock keyed by the user; SQLite runs one write transaction at a time already.
+   */
+  async lockUserOrders(userId: string): Promise<void> {
+    if (!isPostgres(this.db as unknown as Kysely<unknown>)) return;
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`payment_orders:${userId}`}, 0))`.execute(this.db);
   }
 
   async countOpenOrders(userId: string): Promise<number> {

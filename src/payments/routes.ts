@@ -15,6 +15,9 @@ import {
 } from './schemas.js';
 import type { PaymentsService } from './service.js';
 
+/** A real callback is about 1 KB; nothing larger is parsed. */
+const MAX_IPN_BODY_BYTES = 16 * 1024;
+
 export interface PaymentsRoutesOptions {
   payments: PaymentsService;
 }
@@ -97,11 +100,12 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = 
     ipnScope.post(
       '/api/payment/ipn',
       {
+        bodyLimit: MAX_IPN_BODY_BYTES,
         config: { auth: 'public' },
         schema: {
           tags: ['payment'],
           summary: 'NOWPayments IPN callback (x-nowpayments-sig: HMAC-SHA512 of the key-sorted JSON body)',
-          response: responses(IpnAnswer, 401, 404, 503),
+          response: responses(IpnAnswer, 401, 404, 413, 503),
         },
       },
       async (request) => {

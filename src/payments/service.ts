@@ -12,6 +12,7 @@ import type { PaymentsConfig } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { transactional, type Executor, type TransactionRunner, type TransactionScope } from '../db/transaction.js';
 import { AppError, badRequest, conflict, forbidden, notFound, tooManyRequests, unauthorized } from '../http/errors.js';
+import { inputProblem } from '../http/input-guard.js';
 import { compareDecimal, formatDecimal, parseDecimal, proRataFloor, sameAmount } from '../infra/decimal.js';
 import { creditRecharge, walletBalance } from '../wallet/index.js';
 import { isValidIpnSignature, signIpnBody } from './ipn-signature.js';
@@ -27,6 +28,9 @@ const MAX_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 /** NOWPayments keeps a waiting payment open this long, so a locally expired order can still be paid. */
 const PROVIDER_PAYMENT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 const RECONCILE_BATCH = 50;
+/** A NOWPayments callback is a flat object with at most a small nested fee object. */
+const MAX_IPN_DEPTH = 8;
+
 /** Past this the IPN gets a 503 (the provider resends) while the work finishes in the background. */
 const DEFAULT_IPN_DEADLINE_MS = 2_500;
 
@@ -118,27 +122,31 @@ export class PaymentsService {
       const allowed = this.config.packages.map((p) => Number(p.cryptoAmount));
       throw badRequest('invalid_package', `crypto_amount must be one of ${allowed.join(', ')}`, { allowed });
     }
-    const open = await this.repo.countOpenOrders(user.id);
-    if (open >= this.config.maxOpenOrders) {
-      throw tooManyRequests(
-        `You already have ${open} unfinished recharge orders; pay one or wait for it to expire`,
-        60,
-        'too_many_open_orders',
-      );
-    }
-
     const orderId = randomUUID();
     const now = this.clock();
-    await this.repo.insertOrder({
-      id: orderId,
-      userId: user.id,
-      provider: this.provider.name,
-      priceAmount: pkg.cryptoAmount,
-      priceCurrency: 'usd',
-      payCurrency: this.config.payCurrency,
-      coinNum: pkg.coinNum,
-      expiresAt: now + this.config.orderTtlHours * 60 * 60 * 1000,
-      now,
+    // Count and insert under the user's lock: parallel requests cannot all see room for one more
+    // order, and each order admitted here is one call to the provider.
+    await this.inTransaction(async ({ orders }) => {
+      await orders.lockUserOrders(user.id);
+      const open = await orders.countOpenOrders(user.id);
+      if (open >= this.config.maxOpenOrders) {
+        throw tooManyRequests(
+          `You already have ${open} unfinished recharge orders; pay one or wait for it to expire`,
+          60,
+          'too_many_open_orders',
+        );
+      }
+      await orders.insertOrder({
+        id: orderId,
+        userId: user.id,
+        provider: this.provider.name,
+        priceAmount: pkg.cryptoAmount,
+        priceCurrency: 'usd',
+        payCurrency: this.config.payCurrency,
+        coinNum: pkg.coinNum,
+        expiresAt: now + this.config.orderTtlHours * 60 * 60 * 1000,
+        now,
+      });
     });
     let payment;
     try {
@@ -184,6 +192,9 @@ export class PaymentsService {
     } catch {
       throw badRequest('invalid_json', 'IPN body is not valid JSON');
     }
+    // The signature check sorts keys recursively: bound the nesting (and refuse NUL) before it.
+    const problem = inputProblem(body, MAX_IPN_DEPTH);
+    if (problem) throw badRequest('invalid_ipn', problem.kind === 'too_deep' ? 'IPN body is nested too deeply' : 'IPN body contains a NUL character');
     if (!isValidIpnSignature(body, signature, this.options.ipnSecret)) {
       this.log.warn({ has_signature: Boolean(signature) }, 'payment IPN refused: bad signature');
       throw unauthorized('Invalid IPN signature', 'invalid_signature');

@@ -24,11 +24,15 @@ export interface JoinRequest {
   afterUserMessageId?: number;
   /** With a resume: also replay edits and deletions since this server time (ms). */
   changedSince?: number;
+  /** Opened on the original site's path (see LEGACY_ROOM_SOCKET_PATH): frames in its pages' dialect. */
+  legacy: boolean;
 }
 
-/** What a buffered event would duplicate if the replay already carried it. */
+/** An event's frame, and what a buffered one would duplicate if the replay already carried it. */
 export interface Pending {
   bytes: Buffer;
+  /** For legacy sockets: other bytes, or null when the frame is not for them; absent: the same bytes. */
+  legacyBytes?: Buffer | null;
   addedFloor?: number;
   userMessageId?: number;
 }
@@ -61,6 +65,12 @@ export class Connection {
     private readonly onClosing: (connection: Connection) => void,
   ) {
     this.viewerKey = viewerKey(request.viewer);
+  }
+
+  /** Sends an event's frame in this socket's dialect (legacy sockets skip some). */
+  sendPending(pending: Pending): void {
+    const bytes = this.request.legacy && pending.legacyBytes !== undefined ? pending.legacyBytes : pending.bytes;
+    if (bytes) this.send(bytes);
   }
 
   /** Queues bytes unless that would push the connection past its buffer limit (then it is dropped). */

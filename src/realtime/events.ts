@@ -9,7 +9,16 @@ import type { ServerFrame } from './schemas.js';
 /** A room event viewers receive: the frame of the same type, for the room `room_id`. */
 type ViewerEvent = Extract<
   ServerFrame,
-  { type: 'chat_live_message' | 'chat_live_typing' | 'chat_user_message' | 'chat_user_message_deleted' | 'live_status' }
+  {
+    type:
+      | 'chat_live_message'
+      | 'chat_live_typing'
+      | 'chat_user_message'
+      | 'chat_user_message_deleted'
+      | 'live_status'
+      | 'gift'
+      | 'leaderboard';
+  }
 > & { room_id: string };
 
 export type DomainEvent =

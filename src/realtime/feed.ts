@@ -28,7 +28,8 @@ export interface RoomDirectory {
 
 export interface ChatFeed {
   /** The single path for viewer chat: access, validation, mute, rate limit, store, publish. */
-  postViewerMessage(viewer: Viewer, roomId: string, text: string): Promise<UserMessageData>;
+  /** `ip`: the sender's address, for guest limits and mutes that outlive a guest name. */
+  postViewerMessage(viewer: Viewer, roomId: string, text: string, ip: string): Promise<UserMessageData>;
   /** Visible transcript lines with floor > afterFloor, ascending, at most `limit`. */
   liveMessagesAfter(roomId: string, afterFloor: number, limit: number): Promise<LiveMessageItem[]>;
   /** Viewer messages with id > afterId, ascending, at most `limit`. */

@@ -9,6 +9,21 @@ export function encodeFrame(frame: ServerFrame): Buffer {
   return Buffer.from(JSON.stringify(frame));
 }
 
+/**
+ * The frame for sockets on the original site's path, whose pages append whatever transcript frame
+ * arrives and read a viewer message's text as `message`: null for a frame they must not get (edits,
+ * deletions, typing), other bytes where their dialect differs, undefined where it does not.
+ */
+export function encodeLegacyFrame(frame: ServerFrame): Buffer | null | undefined {
+  if (frame.type === 'chat_live_message') return frame.data.op === 'add' ? undefined : null;
+  // Those pages know no typing bubble; they get the finished line only.
+  if (frame.type === 'chat_live_typing') return null;
+  if (frame.type === 'chat_user_message') {
+    return Buffer.from(JSON.stringify({ type: frame.type, data: { ...frame.data, message: frame.data.user_message } }));
+  }
+  return undefined;
+}
+
 /** A history line as the live event that added it, so replayed and live frames look alike. */
 export function addedLine(item: LiveMessageItem): LiveMessageData {
   return {
@@ -16,14 +31,19 @@ export function addedLine(item: LiveMessageItem): LiveMessageData {
     floor: item.floor,
     is_user: item.is_user,
     live_message: item.live_message,
+    live_message_html: item.live_message_html,
     sender_name: item.sender_name,
     send_date: item.send_date,
   };
 }
 
-export type ParsedClientFrame = { frame: ClientFrame } | { error: string; message: string };
+export type ParsedClientFrame = { frame: ClientFrame } | { error: string; message: string } | { ignored: true };
 
-export function parseClientFrame(data: Buffer, isBinary: boolean): ParsedClientFrame {
+/**
+ * `legacy`: the original site's pages also send each chat message they post over HTTP as
+ * `{message, username}`; posting it again would double it, so such frames are ignored.
+ */
+export function parseClientFrame(data: Buffer, isBinary: boolean, legacy = false): ParsedClientFrame {
   if (isBinary) return { error: 'invalid_message', message: 'Only JSON text frames are accepted' };
   let message: unknown;
   try {
@@ -32,6 +52,7 @@ export function parseClientFrame(data: Buffer, isBinary: boolean): ParsedClientF
     return { error: 'invalid_json', message: 'Frame is not valid JSON' };
   }
   const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+  if (legacy && type === undefined && typeof (message as { message?: unknown } | null)?.message === 'string') return { ignored: true };
   if (type === 'ping') return { frame: { type } };
   if (type === 'chat_user_message') {
     const text = (message as { user_message?: unknown }).user_message;

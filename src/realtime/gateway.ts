@@ -11,9 +11,10 @@ import { AppError } from '../http/errors.js';
 import { CloseCode, Connection, type JoinRequest } from './connection.js';
 import type { DomainEvent, EventBus } from './events.js';
 import type { ChatFeed, RoomDirectory } from './feed.js';
-import { addedLine, encodeFrame, parseClientFrame } from './frames.js';
+import { addedLine, encodeFrame, encodeLegacyFrame, parseClientFrame } from './frames.js';
 import type { Presence } from './presence.js';
 import { REPLAY_LIMIT, RoomHub } from './room-hub.js';
+import type { ServerFrame } from './schemas.js';
 
 /**
  * Sent to a socket the server has had nothing to say to for a while. Browsers never see WebSocket
@@ -153,12 +154,16 @@ export class RealtimeGateway {
         }),
       );
       // Edits and deletions concern floors and ids up to the cursor, the replay those after it.
-      for (const data of changes?.live ?? []) await connection.sendPaced(encodeFrame({ type: 'chat_live_message', data }));
-      for (const id of changes?.deletedUserMessageIds ?? []) {
-        await connection.sendPaced(encodeFrame({ type: 'chat_user_message_deleted', data: { id } }));
+      const replay: ServerFrame[] = [
+        ...(changes?.live ?? []).map((data) => ({ type: 'chat_live_message' as const, data })),
+        ...(changes?.deletedUserMessageIds ?? []).map((id) => ({ type: 'chat_user_message_deleted' as const, data: { id } })),
+        ...liveReplay.map((item) => ({ type: 'chat_live_message' as const, data: addedLine(item) })),
+        ...userReplay.map((data) => ({ type: 'chat_user_message' as const, data })),
+      ];
+      for (const frame of replay) {
+        const bytes = frameFor(connection, frame);
+        if (bytes) await connection.sendPaced(bytes);
       }
-      for (const item of liveReplay) await connection.sendPaced(encodeFrame({ type: 'chat_live_message', data: addedLine(item) }));
-      for (const item of userReplay) await connection.sendPaced(encodeFrame({ type: 'chat_user_message', data: item }));
       if (connection.closed) return;
       hub.flushBatch();
       const replayedFloors = new Set(liveReplay.map((item) => item.floor));
@@ -169,7 +174,7 @@ export class RealtimeGateway {
       for (const item of pending) {
         if (item.addedFloor !== undefined && replayedFloors.has(item.addedFloor)) continue;
         if (item.userMessageId !== undefined && replayedIds.has(item.userMessageId)) continue;
-        connection.send(item.bytes);
+        connection.sendPending(item);
       }
       for (const { data, isBinary } of connection.inbox.splice(0)) this.onClientFrame(connection, data, isBinary);
     } catch (err) {
@@ -228,17 +233,18 @@ export class RealtimeGateway {
       this.sendError(connection, 'rate_limited', 'Too many messages, slow down');
       return;
     }
-    const parsed = parseClientFrame(data, isBinary);
+    const parsed = parseClientFrame(data, isBinary, connection.request.legacy);
+    if ('ignored' in parsed) return;
     if ('error' in parsed) this.sendError(connection, parsed.error, parsed.message);
     else if (parsed.frame.type === 'ping') connection.send(encodeFrame({ type: 'pong' }));
     else void this.postMessage(connection, parsed.frame.user_message);
   }
 
   private async postMessage(connection: Connection, text: string): Promise<void> {
-    const { roomId, viewer } = connection.request;
+    const { roomId, viewer, ip } = connection.request;
     try {
       // Stored and broadcast by the chat service, like POST /api/live/save_user_chat_history.
-      await this.deps.chat.postViewerMessage(viewer, roomId, text);
+      await this.deps.chat.postViewerMessage(viewer, roomId, text, ip);
     } catch (err) {
       if (err instanceof AppError && err.statusCode < 500) {
         this.sendError(connection, err.error, err.message);
@@ -306,4 +312,10 @@ export class RealtimeGateway {
       ),
     );
   }
+}
+
+/** A frame in the socket's dialect; null when a legacy socket must not get it. */
+function frameFor(connection: Connection, frame: ServerFrame): Buffer | null {
+  const legacy = connection.request.legacy ? encodeLegacyFrame(frame) : undefined;
+  return legacy === undefined ? encodeFrame(frame) : legacy;
 }

@@ -9,4 +9,14 @@ export { MemoryPresence, type Presence } from './presence.js';
 export { RedisEventBus } from './redis-event-bus.js';
 export { RedisPresence } from './redis-presence.js';
 export { realtimeFeature } from './plugin.js';
-export { ChatBadge, LiveMessageData, LiveTypingData, TranscriptLineFields, UserMessage, type UserMessageData } from './schemas.js';
+export {
+  ChatBadge,
+  GiftEvent,
+  LiveMessageData,
+  LiveTypingData,
+  RoomLeaderboard,
+  Supporter,
+  TranscriptLineFields,
+  UserMessage,
+  type UserMessageData,
+} from './schemas.js';

@@ -7,7 +7,7 @@
 import type { Connection, Pending } from './connection.js';
 import type { DomainEvent } from './events.js';
 import type { ChatFeed } from './feed.js';
-import { addedLine, encodeFrame } from './frames.js';
+import { addedLine, encodeFrame, encodeLegacyFrame } from './frames.js';
 import type { ServerFrame } from './schemas.js';
 
 /** Most transcript lines and most viewer messages replayed on resume or sent by one catch-up. */
@@ -51,6 +51,7 @@ export class RoomHub {
   /** Lines delivered by a catch-up; their late live copy is dropped once. */
   private readonly caughtUpFloors = new Set<number>();
   private batchConnections = 0;
+  private legacyConnections = 0;
   private batchQueue: Buffer[] = [];
   private flushScheduled = false;
 
@@ -59,10 +60,13 @@ export class RoomHub {
   add(connection: Connection): void {
     this.connections.add(connection);
     if (connection.request.batch) this.batchConnections += 1;
+    if (connection.request.legacy) this.legacyConnections += 1;
   }
 
   remove(connection: Connection): void {
-    if (this.connections.delete(connection) && connection.request.batch) this.batchConnections -= 1;
+    if (!this.connections.delete(connection)) return;
+    if (connection.request.batch) this.batchConnections -= 1;
+    if (connection.request.legacy) this.legacyConnections -= 1;
   }
 
   /** Where the room stands now (read by a joining socket): what later additions are measured from. */
@@ -76,7 +80,9 @@ export class RoomHub {
   /** A room event for this room's viewers, unless it duplicates one already delivered. */
   deliverEvent(event: ViewerEvent): void {
     // Each viewer event is the frame of its type (see events.ts); TypeScript cannot pair the two unions.
-    const pending: Pending = { bytes: encodeFrame({ type: event.type, data: event.data } as ServerFrame) };
+    const frame = { type: event.type, data: event.data } as ServerFrame;
+    const pending: Pending = { bytes: encodeFrame(frame) };
+    if (this.legacyConnections > 0) pending.legacyBytes = encodeLegacyFrame(frame);
     if (event.type === 'chat_live_message' && event.data.op === 'add') {
       if (this.caughtUpFloors.delete(event.data.floor)) return;
       pending.addedFloor = event.data.floor;
@@ -95,7 +101,7 @@ export class RoomHub {
   deliver(pending: Pending): void {
     for (const connection of this.connections) {
       if (connection.joining) connection.pending.push(pending);
-      else if (!connection.request.batch) connection.send(pending.bytes);
+      else if (!connection.request.batch) connection.sendPending(pending);
     }
     if (this.batchConnections > 0) {
       this.batchQueue.push(pending.bytes);

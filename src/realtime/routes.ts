@@ -1,10 +1,18 @@
-/** `GET /ws/chat/:room_id`: the viewer WebSocket (protocol in the route description and README). */
+/**
+ * `GET /ws/chat/:room_id`: the viewer WebSocket (protocol in the route description and README), and
+ * the same room on the original site's path for its pages (legacy client support).
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { AppError, forbidden, tooManyRequests } from '../http/errors.js';
 import { isSameSiteOrigin, type OriginPolicy } from '../http/origin.js';
 import type { RealtimeGateway } from './gateway.js';
 import { REPLAY_LIMIT } from './room-hub.js';
-import { RealtimeFrame, RoomSocketParams, RoomSocketQuery } from './schemas.js';
+import { LegacyRoomSocketParams, RealtimeFrame, RoomSocketParams, RoomSocketQuery } from './schemas.js';
+
+/** Every WebSocket path the server serves: the room socket, and the original site's path for the same room. */
+export const ROOM_SOCKET_PATH = '/ws/chat/:room_id';
+export const LEGACY_ROOM_SOCKET_PATH = '/ws/chat/:room_id/:room_name';
 
 export interface RealtimeRoutesOptions {
   gateway: RealtimeGateway;
@@ -39,53 +47,68 @@ connected, minus a few seconds) to also get what changed among what the client a
 (outgoing buffer full), 4029 too many messages or connections, 4403 room not allowed (VIP),
 4404 unknown room, 1011 internal error. Upgrades from a foreign Origin get 403, over the per-IP cap 429.`;
 
+const LEGACY_PROTOCOL = `Legacy client support: the original site's pages connect here; the room name is ignored and the
+room is the same as on /ws/chat/{room_id}, with these differences: \`chat_live_message\` frames are additions
+only (no replace or delete), \`chat_user_message\` data also carries \`message\` (equal to \`user_message\`),
+client frames \`{message, username}\` are ignored (those pages post through save_user_chat_history too), and
+\`?batch\` is not offered. Everything else as on /ws/chat/{room_id}.`;
+
 export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = async (app, options) => {
   const { gateway, originPolicy } = options;
 
-  app.route({
-    method: 'GET',
-    url: '/ws/chat/:room_id',
-    // Resolved before the upgrade, so the socket handler can attach its listeners synchronously.
-    config: { auth: 'viewer' },
-    schema: {
-      tags: ['realtime'],
-      summary: 'Live room WebSocket: transcript, viewer chat, live_num',
-      description: PROTOCOL,
-      params: RoomSocketParams,
-      querystring: RoomSocketQuery,
-      response: {
-        101: RealtimeFrame,
-        400: { $ref: 'ErrorBody#' },
-        403: { $ref: 'ErrorBody#' },
-        426: { $ref: 'ErrorBody#' },
-        429: { $ref: 'ErrorBody#' },
-        503: { $ref: 'ErrorBody#' },
+  const upgradeResponses = {
+    101: RealtimeFrame,
+    400: { $ref: 'ErrorBody#' },
+    403: { $ref: 'ErrorBody#' },
+    426: { $ref: 'ErrorBody#' },
+    429: { $ref: 'ErrorBody#' },
+    503: { $ref: 'ErrorBody#' },
+  };
+  const preValidation = async (request: FastifyRequest) => {
+    const origin = request.headers.origin;
+    // No Origin means a non-browser client, which cannot be used for cross-site hijacking.
+    if (typeof origin === 'string' && origin !== '' && !isSameSiteOrigin(origin, request, originPolicy)) {
+      throw forbidden('cross_site_request', 'WebSocket connections from other sites are not allowed');
+    }
+    if (gateway.isClosing) throw new AppError(503, 'shutting_down', 'Server is shutting down, reconnect');
+    if (!gateway.hasRoomForIp(request.ip)) {
+      throw tooManyRequests('Too many connections from this address', 10);
+    }
+  };
+  const handler = async () => {
+    throw new AppError(426, 'upgrade_required', 'Connect to this endpoint with a WebSocket client');
+  };
+
+  for (const legacy of [false, true]) {
+    app.route({
+      method: 'GET',
+      url: legacy ? LEGACY_ROOM_SOCKET_PATH : ROOM_SOCKET_PATH,
+      // Resolved before the upgrade, so the socket handler can attach its listeners synchronously.
+      config: { auth: 'viewer' },
+      schema: {
+        tags: ['realtime'],
+        summary: legacy
+          ? "Legacy client support: the room WebSocket on the original site's path"
+          : 'Live room WebSocket: transcript, viewer chat, live_num',
+        description: legacy ? LEGACY_PROTOCOL : PROTOCOL,
+        params: legacy ? LegacyRoomSocketParams : RoomSocketParams,
+        querystring: RoomSocketQuery,
+        response: upgradeResponses,
       },
-    },
-    preValidation: async (request) => {
-      const origin = request.headers.origin;
-      // No Origin means a non-browser client, which cannot be used for cross-site hijacking.
-      if (typeof origin === 'string' && origin !== '' && !isSameSiteOrigin(origin, request, originPolicy)) {
-        throw forbidden('cross_site_request', 'WebSocket connections from other sites are not allowed');
-      }
-      if (gateway.isClosing) throw new AppError(503, 'shutting_down', 'Server is shutting down, reconnect');
-      if (!gateway.hasRoomForIp(request.ip)) {
-        throw tooManyRequests('Too many connections from this address', 10);
-      }
-    },
-    handler: async () => {
-      throw new AppError(426, 'upgrade_required', 'Connect to this endpoint with a WebSocket client');
-    },
-    wsHandler: (socket, request) => {
-      gateway.accept(socket, {
-        roomId: request.params.room_id,
-        viewer: request.viewer,
-        ip: request.ip,
-        batch: request.query.batch === 1,
-        afterFloor: request.query.after_floor,
-        afterUserMessageId: request.query.after_user_message_id,
-        changedSince: request.query.changed_since,
-      });
-    },
-  });
+      preValidation,
+      handler,
+      wsHandler: (socket, request) => {
+        gateway.accept(socket, {
+          roomId: request.params.room_id,
+          viewer: request.viewer,
+          ip: request.ip,
+          batch: !legacy && request.query.batch === 1,
+          afterFloor: request.query.after_floor,
+          afterUserMessageId: request.query.after_user_message_id,
+          changedSince: request.query.changed_since,
+          legacy,
+        });
+      },
+    });
+  }
 };

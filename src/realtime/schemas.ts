@@ -4,11 +4,15 @@
  * way it reaches a client. Each named schema becomes a component of the OpenAPI document.
  */
 import { Type, type Static, type TSchema } from 'typebox';
+import { DbInteger, Id, Millis } from '../http/schemas.js';
 
 /** The fields of a transcript line (anchor or AI message) as viewers receive it. */
 export const TranscriptLineFields = {
   is_user: Type.Boolean({ description: 'true: the anchor; false: the AI character' }),
   live_message: Type.String(),
+  live_message_html: Type.String({
+    description: 'Extra (legacy client support): live_message as safe HTML, everything escaped; only *italic* (<em>), "quotes" (<q>) and line breaks (<br>) formatted',
+  }),
   sender_name: Type.String({ description: "The anchor's persona name, or the character name" }),
   send_date: Type.String({ format: 'date-time', description: 'When the server received it (UTC)' }),
   floor: Type.Integer({ description: "The line's 0-based position in the chat" }),
@@ -57,6 +61,36 @@ export const UserMessage = Type.Object(
 );
 export type UserMessageData = Static<typeof UserMessage>;
 
+/** A viewer's gift in a room, as the room sees it. */
+export const GiftEvent = Type.Object(
+  {
+    uid: Type.String(),
+    username: Type.String(),
+    gift_id: Type.String(),
+    count: Type.Integer(),
+    diamonds: Type.Integer({ description: 'What the gifts cost together' }),
+    send_date: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'GiftEvent' },
+);
+export type GiftEvent = Static<typeof GiftEvent>;
+
+// No $id: a schema may name a nested schema only once, and a board holds three lists of these.
+export const Supporter = Type.Object({ uid: Type.String(), username: Type.String(), diamonds: Type.Integer() });
+export type Supporter = Static<typeof Supporter>;
+
+/** A room's biggest supporters: gifts, VIP unlocks and subscriptions bought in the room, in diamonds. */
+export const RoomLeaderboard = Type.Object(
+  {
+    room_id: Type.String(),
+    today: Type.Array(Supporter, { description: 'Since midnight (LEADERBOARD_UTC_OFFSET_MINUTES), most diamonds first' }),
+    last_30_days: Type.Array(Supporter, { description: 'Today and the 29 days before' }),
+    all_time: Type.Array(Supporter),
+  },
+  { $id: 'RoomLeaderboard' },
+);
+export type RoomLeaderboard = Static<typeof RoomLeaderboard>;
+
 export const Hello = Type.Object(
   {
     room_id: Type.String(),
@@ -85,13 +119,29 @@ export const ChatUserMessageFrame = frame('chat_user_message', UserMessage, 'Cha
 export const ChatUserMessageDeletedFrame = frame('chat_user_message_deleted', Type.Object({ id: Type.Integer() }), 'ChatUserMessageDeletedFrame');
 export const LiveNumFrame = frame('live_num', Type.Object({ live_num: Type.Integer() }), 'LiveNumFrame');
 export const LiveStatusFrame = frame('live_status', Type.Object({ live_status: Type.Boolean() }), 'LiveStatusFrame');
+export const GiftFrame = frame('gift', GiftEvent, 'GiftFrame');
+/** The room's leaderboard after a change (a gift, an unlock, a subscription): replaces the one shown. */
+export const LeaderboardFrame = frame('leaderboard', RoomLeaderboard, 'LeaderboardFrame');
 export const ErrorFrame = frame('error', Type.Object({ error: Type.String(), message: Type.String() }), 'ErrorFrame');
 export const PongFrame = Type.Object({ type: Type.Literal('pong') }, { $id: 'PongFrame' });
 /** Sent to a socket the server has had nothing else to say to for `heartbeat_ms` (browsers never see WebSocket pings). */
 export const HeartbeatFrame = Type.Object({ type: Type.Literal('heartbeat') }, { $id: 'HeartbeatFrame' });
 
 export const ServerFrame = Type.Union(
-  [HelloFrame, ChatLiveMessageFrame, ChatLiveTypingFrame, ChatUserMessageFrame, ChatUserMessageDeletedFrame, LiveNumFrame, LiveStatusFrame, ErrorFrame, PongFrame, HeartbeatFrame],
+  [
+    HelloFrame,
+    ChatLiveMessageFrame,
+    ChatLiveTypingFrame,
+    ChatUserMessageFrame,
+    ChatUserMessageDeletedFrame,
+    LiveNumFrame,
+    LiveStatusFrame,
+    GiftFrame,
+    LeaderboardFrame,
+    ErrorFrame,
+    PongFrame,
+    HeartbeatFrame,
+  ],
   { $id: 'ServerFrame' },
 );
 export type ServerFrame = Static<typeof ServerFrame>;
@@ -115,13 +165,17 @@ export const RealtimeFrame = Type.Union([ServerFrame, ClientFrame], {
 
 // ---- the upgrade request -------------------------------------------------------------------------
 
-export const RoomSocketParams = Type.Object({ room_id: Type.String({ minLength: 1, maxLength: 64 }) });
+export const RoomSocketParams = Type.Object({ room_id: Id() });
+export const LegacyRoomSocketParams = Type.Object({
+  ...RoomSocketParams.properties,
+  room_name: Type.String({ maxLength: 200, description: 'Ignored' }),
+});
 
 export const RoomSocketQuery = Type.Object({
-  after_floor: Type.Optional(Type.Integer({ minimum: -1, description: 'resume: last transcript floor seen' })),
-  after_user_message_id: Type.Optional(Type.Integer({ minimum: 0, description: 'resume: last viewer message id seen' })),
+  after_floor: Type.Optional(DbInteger({ minimum: -1, description: 'resume: last transcript floor seen' })),
+  after_user_message_id: Type.Optional(DbInteger({ minimum: 0, description: 'resume: last viewer message id seen' })),
   changed_since: Type.Optional(
-    Type.Integer({ minimum: 0, description: 'resume: also replay edits and deletions made at or after this server time (ms)' }),
+    Millis({ description: 'resume: also replay edits and deletions made at or after this server time (ms)' }),
   ),
   batch: Type.Optional(Type.Integer({ minimum: 0, maximum: 1, description: '1: newline-delimited batches' })),
 });

@@ -1,5 +1,6 @@
 /** The rooms feature's wire shapes: requests and answers of its routes, defined once. */
 import { Type, type Static } from 'typebox';
+import { Id } from '../http/schemas.js';
 
 export const MAX_LIVE_LIST = 500;
 export const ROOM_TYPE_FREE = 0;
@@ -138,7 +139,7 @@ export const ChatRoomBody = Type.Object({
 });
 export type ChatRoomInput = Static<typeof ChatRoomBody>;
 
-export const RoomParams = Type.Object({ room_id: Type.String({ minLength: 1, maxLength: 64 }) });
+export const RoomParams = Type.Object({ room_id: Id() });
 
 export const LiveSwitchBody = Type.Object({ live_status: Type.Union([Type.Literal('start'), Type.Literal('stop')]) });
 

@@ -6,8 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import { verifyLedger } from './ledger.js';
-import { WalletService } from './service.js';
-import { MemoryEventBus } from '../realtime/index.js';
+import { adjustDiamonds, walletBalance } from './diamonds.js';
 
 export const COINS_USAGE = `Usage:
   npm run coins -- grant <uid> <amount> --reason "why"   add diamonds (negative amount takes them back, never below zero)
@@ -49,17 +48,14 @@ export function parseCoinsArgs(args: string[]): CoinsCommand {
 
 export async function runCoinsCommand(db: Kysely<Database>, args: string[]): Promise<CommandOutput> {
   const command = parseCoinsArgs(args);
-  // Operator adjustments carry no platform fee and no subscription pricing, and change nobody's
-  // room access, so there is nothing to announce to running instances.
-  const wallet = new WalletService(db, { eventBus: new MemoryEventBus(), platformFeePercent: 0, defaultSubscriptionPrice: 0 });
   switch (command.kind) {
     case 'usage':
       return { exitCode: 2, lines: [...(command.problem ? [`error: ${command.problem}`] : []), COINS_USAGE] };
     case 'balance':
-      return { exitCode: 0, lines: [`${command.uid}: ${await wallet.balance(command.uid)} diamonds`] };
+      return { exitCode: 0, lines: [`${command.uid}: ${await walletBalance(db, command.uid)} diamonds`] };
     case 'grant':
       try {
-        const result = await wallet.adjust(command.uid, command.amount, command.reason);
+        const result = await adjustDiamonds(db, { userId: command.uid, amount: command.amount, reason: command.reason, now: Date.now() });
         return {
           exitCode: 0,
           lines: [`${command.amount > 0 ? 'granted' : 'took back'} ${Math.abs(command.amount)} diamonds (transfer ${result.transfer_id}); balance now ${result.coin_num}`],

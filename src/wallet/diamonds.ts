@@ -3,11 +3,14 @@
  * ledger, which stays private to the wallet; a credit runs inside the caller's transaction so it
  * commits together with what it pays out for (e.g. a recharge order's status change).
  */
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
-import type { Executor } from '../db/transaction.js';
+import { transactional, type Executor } from '../db/transaction.js';
+import { badRequest, notFound } from '../http/errors.js';
 import { balanceOf, postTransfer, SYSTEM_ACCOUNTS, walletAccount } from './ledger.js';
-import { assertAmount } from './limits.js';
+import { assertAmount, MAX_DIAMONDS } from './limits.js';
+import { WalletRepository } from './repository.js';
 
 /** A viewer's spendable diamonds. */
 export function walletBalance(db: Executor, userId: string): Promise<number> {
@@ -45,4 +48,40 @@ export async function creditRecharge(trx: Transaction<Database>, credit: Recharg
     now: credit.now,
   });
   return { applied: transfer.applied };
+}
+
+export interface Adjustment {
+  userId: string;
+  /** Positive grants, negative takes back (never below zero). */
+  amount: number;
+  reason: string;
+  now: number;
+}
+
+/**
+ * Operator correction (the `coins` CLI, tests' grants): its own transfer type with its reason.
+ * No HTTP surface: only someone with shell access to the server can run it.
+ */
+export async function adjustDiamonds(db: Kysely<Database>, adjustment: Adjustment): Promise<{ coin_num: number; transfer_id: string }> {
+  const { userId, amount, reason, now } = adjustment;
+  if (!Number.isSafeInteger(amount) || amount === 0 || Math.abs(amount) > MAX_DIAMONDS) {
+    throw badRequest('invalid_amount', `amount must be a non-zero integer within ±${MAX_DIAMONDS}`);
+  }
+  if (!reason.trim()) throw badRequest('reason_required', 'A reason is required for every adjustment');
+  const inTransaction = transactional(db, (executor) => ({ wallet: new WalletRepository(executor) }));
+  return inTransaction(async ({ wallet: repo, trx }) => {
+    if (!(await repo.userExists(userId))) throw notFound('user_not_found', `No user ${userId}`);
+    const wallet = walletAccount(userId);
+    const transfer = await postTransfer(trx, {
+      idempotencyKey: `adjustment:${newId()}`,
+      type: 'adjustment',
+      legs: [
+        { account: SYSTEM_ACCOUNTS.adjustments.id, amount: -amount },
+        { account: wallet, amount },
+      ],
+      metadata: { reason: reason.trim() },
+      now,
+    });
+    return { coin_num: transfer.balances.get(wallet) ?? 0, transfer_id: transfer.transferId };
+  });
 }

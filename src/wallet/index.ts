@@ -3,5 +3,5 @@
  * ledger stays private: other features read balances and credit diamonds through diamonds.ts.
  */
 export { WalletRoomAccessPolicy } from './access-policy.js';
-export { creditRecharge, walletBalance, type RechargeCredit } from './diamonds.js';
+export { adjustDiamonds, creditRecharge, walletBalance, type Adjustment, type RechargeCredit } from './diamonds.js';
 export { walletFeature } from './plugin.js';

@@ -24,9 +24,13 @@ export interface TransferLeg {
   amount: number;
 }
 
+/** What a transfer was for; ledger:verify reports any other type found in the database. */
+export const TRANSFER_TYPES = ['recharge', 'vip_room', 'subscription', 'gift', 'adjustment'] as const;
+export type TransferType = (typeof TRANSFER_TYPES)[number];
+
 export interface TransferRequest {
   idempotencyKey: string;
-  type: string;
+  type: TransferType;
   legs: TransferLeg[];
   metadata?: Record<string, unknown>;
   now?: number;
@@ -146,7 +150,7 @@ export async function balanceOf(db: Executor, account: string): Promise<number> 
 }
 
 export interface LedgerProblem {
-  kind: 'unbalanced_transfer' | 'empty_transfer' | 'balance_mismatch' | 'negative_balance';
+  kind: 'unbalanced_transfer' | 'empty_transfer' | 'balance_mismatch' | 'negative_balance' | 'unknown_transfer_type';
   id: string;
   detail: string;
 }
@@ -170,6 +174,12 @@ export async function verifyLedger(db: Executor): Promise<LedgerProblem[]> {
     .select('t.id')
     .execute();
   for (const row of empty) problems.push({ kind: 'empty_transfer', id: row.id, detail: 'transfer has no entries' });
+  const unknownTypes = await db
+    .selectFrom('ledger_transfers')
+    .select(['id', 'type'])
+    .where('type', 'not in', [...TRANSFER_TYPES])
+    .execute();
+  for (const row of unknownTypes) problems.push({ kind: 'unknown_transfer_type', id: row.id, detail: `type "${row.type}"` });
   const accounts = await db
     .selectFrom('ledger_accounts as a')
     .leftJoin('ledger_entries as e', 'e.account_id', 'a.id')

@@ -3,6 +3,11 @@ import type { Kysely } from 'kysely';
 import fp from 'fastify-plugin';
 import type { Database } from '../db/schema.js';
 import type { EventBus } from '../realtime/index.js';
+import type { GiftDefinition } from '../config.js';
+import { AnchorEarnings } from './earnings.js';
+import { earningsRoutes } from './earnings-routes.js';
+import { GiftService } from './gifts.js';
+import { RoomLeaderboards } from './leaderboard.js';
 import { walletRoutes } from './routes.js';
 import { WalletService } from './service.js';
 
@@ -11,12 +16,19 @@ export interface WalletFeatureOptions {
   eventBus: EventBus;
   platformFeePercent: number;
   defaultSubscriptionPrice: number;
+  gifts: readonly GiftDefinition[];
+  leaderboardUtcOffsetMinutes: number;
   clock?: () => number;
 }
 
 export const walletFeature = fp<WalletFeatureOptions>(
-  async (app, { db, ...options }) => {
-    await app.register(walletRoutes, { wallet: new WalletService(db, options) });
+  async (app, { db, eventBus, platformFeePercent, defaultSubscriptionPrice, gifts: catalogue, leaderboardUtcOffsetMinutes, clock = Date.now }) => {
+    const leaderboards = new RoomLeaderboards(db, eventBus, { utcOffsetMinutes: leaderboardUtcOffsetMinutes, clock });
+    app.addHook('onClose', async () => leaderboards.close());
+    const wallet = new WalletService(db, { eventBus, platformFeePercent, defaultSubscriptionPrice, leaderboards, clock });
+    const gifts = new GiftService(db, { gifts: catalogue, platformFeePercent, eventBus, leaderboards, clock });
+    await app.register(walletRoutes, { wallet, gifts, leaderboards });
+    await app.register(earningsRoutes, { earnings: new AnchorEarnings(db) });
   },
   { name: 'wallet', dependencies: ['auth', 'api-docs'] },
 );

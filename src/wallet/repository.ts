@@ -35,6 +35,12 @@ export interface SubscriptionRow {
   expiresAt: number;
 }
 
+export interface SupporterRow {
+  userId: string;
+  username: string;
+  diamonds: number;
+}
+
 export interface StoredIdempotencyRecord {
   request: string;
   response: string | null;
@@ -138,6 +144,32 @@ export class WalletRepository {
    * Claims a client idempotency key. On PostgreSQL a concurrent claim of the same key waits here
    * until the first transaction ends, so the loser sees the winner's stored answer.
    */
+  /** Adds to what the viewer spent in the room on `day`; concurrent payments of one viewer both count. */
+  async addRoomSupport(roomId: string, userId: string, day: number, diamonds: number): Promise<void> {
+    await this.db
+      .insertInto('room_support')
+      .values({ room_id: roomId, user_id: userId, day, diamonds })
+      .onConflict((oc) => oc.columns(['room_id', 'day', 'user_id']).doUpdateSet({ diamonds: sql<number>`room_support.diamonds + ${diamonds}` }))
+      .execute();
+  }
+
+  /** The room's biggest supporters from `fromDay` on (all time when null), most diamonds first. */
+  async topSupporters(roomId: string, fromDay: number | null, limit: number): Promise<SupporterRow[]> {
+    let query = this.db
+      .selectFrom('room_support as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select(['s.user_id', 'u.username', (eb) => eb.fn.sum<number>('s.diamonds').as('total')])
+      .where('s.room_id', '=', roomId);
+    if (fromDay !== null) query = query.where('s.day', '>=', fromDay);
+    const rows = await query
+      .groupBy(['s.user_id', 'u.username'])
+      .orderBy('total', 'desc')
+      .orderBy('s.user_id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ userId: row.user_id, username: row.username, diamonds: Number(row.total) }));
+  }
+
   async claimIdempotencyKey(userId: string, key: string, request: string, now: number): Promise<boolean> {
     const inserted = await this.db
       .insertInto('idempotency_records')
@@ -177,6 +209,28 @@ export class WalletRepository {
       .limit(options.limit);
     if (options.before) query = query.where('e.transfer_id', '<', options.before);
     const rows = await query.execute();
+    return rows.map((row) => ({
+      transferId: row.transfer_id,
+      type: row.type,
+      amount: Number(row.amount),
+      balanceAfter: Number(row.balance_after),
+      createdAt: Number(row.created_at),
+      metadata: parseMetadata(row.metadata),
+    }));
+  }
+
+  /** An account's entries created in [from, to), oldest first, at most `limit` of them. */
+  async accountEntriesBetween(account: string, from: number, to: number, limit: number): Promise<AccountEntry[]> {
+    const rows = await this.db
+      .selectFrom('ledger_entries as e')
+      .innerJoin('ledger_transfers as t', 't.id', 'e.transfer_id')
+      .select(['e.transfer_id', 't.type', 't.metadata', 'e.amount', 'e.balance_after', 'e.created_at'])
+      .where('e.account_id', '=', account)
+      .where('e.created_at', '>=', from)
+      .where('e.created_at', '<', to)
+      .orderBy('e.transfer_id')
+      .limit(limit)
+      .execute();
     return rows.map((row) => ({
       transferId: row.transfer_id,
       type: row.type,

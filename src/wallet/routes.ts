@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { okData, responses } from '../http/schemas.js';
+import { RoomLeaderboard as RoomLeaderboardSchema } from '../realtime/index.js';
 import {
   ActiveSubscriptions,
+  GiftCatalogue,
+  GiftSent,
+  LeaderboardQuery,
+  SendGiftBody,
   EarningsSummary,
   IdempotencyHeaders,
   PayVipBody,
@@ -14,13 +19,17 @@ import {
   VipPaymentResult,
   WalletBalance,
 } from './schemas.js';
+import type { GiftService } from './gifts.js';
+import type { RoomLeaderboards } from './leaderboard.js';
 import type { WalletService } from './service.js';
 
 export interface WalletRoutesOptions {
   wallet: WalletService;
+  gifts: GiftService;
+  leaderboards: RoomLeaderboards;
 }
 
-export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = async (app, { wallet }) => {
+export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = async (app, { wallet, gifts, leaderboards }) => {
   app.post(
     '/api/live/pay_vip_coin',
     {
@@ -36,10 +45,10 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
       },
     },
     async (request) => {
-      const { uid, anchor_id, room_id, amount } = request.body;
+      const { uid, user_id, anchor_id, room_id, amount } = request.body;
       const data = await wallet.payVipRoom(
         request.user,
-        { uid, anchorId: anchor_id, roomId: room_id, amount },
+        { uid, userId: user_id, anchorId: anchor_id, roomId: room_id, amount },
         request.headers['idempotency-key'],
       );
       return { code: 0 as const, data };
@@ -59,9 +68,58 @@ export const walletRoutes: FastifyPluginAsyncTypebox<WalletRoutesOptions> = asyn
       },
     },
     async (request) => {
-      const data = await wallet.subscribe(request.user, request.body.anchor_id, request.body.amount, request.headers['idempotency-key']);
+      const { anchor_id, amount, room_id } = request.body;
+      const data = await wallet.subscribe(request.user, { anchorId: anchor_id, expectedPrice: amount, roomId: room_id }, request.headers['idempotency-key']);
       return { code: 0 as const, data };
     },
+  );
+
+  app.get(
+    '/api/live/gifts',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['gifts'],
+        summary: 'The gift catalogue, in the order the gift panel shows it',
+        response: responses(okData(GiftCatalogue)),
+      },
+    },
+    async () => ({ code: 0 as const, data: gifts.catalogue() }),
+  );
+
+  app.post(
+    '/api/live/send_gift',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['gifts'],
+        summary:
+          "Send count gifts to the room's anchor. amount must equal price × count (409 price_changed with the current " +
+          'amount); 402 with too few diamonds; an Idempotency-Key header replays the first answer',
+        headers: IdempotencyHeaders,
+        body: SendGiftBody,
+        response: responses(okData(GiftSent), 400, 401, 402, 403, 404, 409),
+      },
+    },
+    async (request) => {
+      const { room_id, gift_id, count, amount } = request.body;
+      const data = await gifts.send(request.user, { roomId: room_id, giftId: gift_id, count, amount }, request.headers['idempotency-key']);
+      return { code: 0 as const, data };
+    },
+  );
+
+  app.get(
+    '/api/live/leaderboard',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['gifts'],
+        summary: "A room's top 10 supporters today, in the last 30 days and ever (gifts, VIP unlocks, subscriptions from the room)",
+        querystring: LeaderboardQuery,
+        response: responses(okData(RoomLeaderboardSchema)),
+      },
+    },
+    async (request) => ({ code: 0 as const, data: await leaderboards.get(request.query.room_id) }),
   );
 
   app.get(

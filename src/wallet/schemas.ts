@@ -108,6 +108,7 @@ export const IdempotencyHeaders = Type.Object({
 
 export const PayVipBody = Type.Object({
   uid: Type.Optional(Type.String({ maxLength: 64 })),
+  user_id: Type.Optional(Type.String({ maxLength: 64, description: "Legacy clients' name for uid: must match the logged-in user too" })),
   anchor_id: Id,
   room_id: Id,
   room_name: Type.Optional(Type.String({ maxLength: 200 })),
@@ -116,6 +117,7 @@ export const PayVipBody = Type.Object({
 
 export const SubscribeBody = Type.Object({
   anchor_id: Id,
+  room_id: Type.Optional({ ...Id, description: "The anchor's room the viewer subscribes from: counts for that room's leaderboard" }),
   amount: Type.Optional(
     Type.Integer({
       minimum: 1,
@@ -131,3 +133,89 @@ export const TransactionsQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 64 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
+
+// ---- gifts and room leaderboards -----------------------------------------------------------------
+
+export const Gift = Type.Object(
+  {
+    id: Type.String(),
+    label_zh: Type.String(),
+    label_en: Type.String(),
+    price: Type.Integer({ description: 'Diamonds per gift' }),
+    icon: Type.String({ description: "Short code of an emoji in the web app's own set" }),
+  },
+  { $id: 'Gift' },
+);
+export type Gift = Static<typeof Gift>;
+
+export const GiftCatalogue = Type.Object({ gifts: Type.Array(Gift) }, { $id: 'GiftCatalogue' });
+export type GiftCatalogue = Static<typeof GiftCatalogue>;
+
+export const MAX_GIFT_COUNT = 99;
+
+export const SendGiftBody = Type.Object({
+  room_id: Id,
+  gift_id: Type.String({ minLength: 1, maxLength: 32 }),
+  count: Type.Integer({ minimum: 1, maximum: MAX_GIFT_COUNT }),
+  amount: Type.Integer({
+    minimum: 1,
+    maximum: MAX_DIAMONDS,
+    description: 'The total the viewer saw (price × count); a different current total is refused with price_changed',
+  }),
+});
+
+export const GiftSent = Type.Object(
+  {
+    gift_id: Type.String(),
+    count: Type.Integer(),
+    charged: Type.Integer({ description: 'Diamonds taken by this call' }),
+    coin_num: Type.Integer({ description: 'Balance after the gift' }),
+  },
+  { $id: 'GiftSent' },
+);
+export type GiftSent = Static<typeof GiftSent>;
+
+export const LeaderboardQuery = Type.Object({ room_id: Id });
+// ---- anchor earnings over a period ----------------------------------------------------------------
+
+/** One earning as the console lists it: what it was, from which room, how much. */
+export const EarningsLine = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.String({ description: 'vip_room, subscription, …' }),
+    amount: Type.Integer(),
+    balance_after: Type.Integer(),
+    created_at: Type.String({ format: 'date-time' }),
+    room_id: Type.Optional(Type.String()),
+    room_name: Type.Optional(Type.String()),
+    from_uid: Type.Optional(Type.String()),
+  },
+  { $id: 'EarningsLine' },
+);
+export type EarningsLine = Static<typeof EarningsLine>;
+
+export const EarningsLinesPage = Type.Object(
+  { entries: Type.Array(EarningsLine), next_cursor: Type.Union([Type.String(), Type.Null()]) },
+  { $id: 'EarningsLinesPage' },
+);
+export type EarningsLinesPage = Static<typeof EarningsLinesPage>;
+
+const utcDay = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
+
+export const EarningsPeriodQuery = Type.Object({ from: utcDay('First UTC day, YYYY-MM-DD'), to: utcDay('Last UTC day, included, YYYY-MM-DD') });
+
+export const EarningsReport = Type.Object(
+  {
+    from: Type.String(),
+    to: Type.String(),
+    total: Type.Integer(),
+    days: Type.Array(Type.Object({ date: Type.String(), total: Type.Integer(), vip: Type.Integer(), subscription: Type.Integer() }), {
+      description: 'Every day of the period, oldest first, zero days included',
+    }),
+    rooms: Type.Array(Type.Object({ room_id: Type.String(), room_name: Type.String(), total: Type.Integer() }), {
+      description: 'Rooms that earned in the period, highest first (subscriptions are not per room)',
+    }),
+  },
+  { $id: 'EarningsReport' },
+);
+export type EarningsReport = Static<typeof EarningsReport>;

@@ -8,20 +8,14 @@ import type { SessionUser } from '../accounts/index.js';
 import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
 import { transactional, type Executor, type TransactionRunner, type TransactionScope } from '../db/transaction.js';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../http/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import type { EventBus } from '../realtime/index.js';
-import {
-  balanceOf,
-  earningsAccount,
-  InsufficientBalanceError,
-  postTransfer,
-  SYSTEM_ACCOUNTS,
-  walletAccount,
-  type TransferLeg,
-} from './ledger.js';
+import { balanceOf, earningsAccount, walletAccount } from './ledger.js';
+import { chargeViewer, runIdempotent, type Charge, type ChargeResult } from './charge.js';
 import { walletBalance } from './diamonds.js';
 import { assertAmount, MAX_DIAMONDS } from './limits.js';
 import { entryReferences, mapActiveSubscription, mapEarningsEntry, mapTransaction } from './mappers.js';
+import type { RoomLeaderboards } from './leaderboard.js';
 import { WalletRepository } from './repository.js';
 import type {
   ActiveSubscriptions,
@@ -34,7 +28,6 @@ import type {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const SUBSCRIPTION_PERIOD_MS = 30 * DAY_MS;
-const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 const TRANSACTIONS_PAGE_MAX = 100;
 
 export interface WalletOptions {
@@ -42,21 +35,20 @@ export interface WalletOptions {
   eventBus: EventBus;
   platformFeePercent: number;
   defaultSubscriptionPrice: number;
+  /** Told of every payment into a room, so the room's leaderboard follows. */
+  leaderboards: RoomLeaderboards;
   clock?: () => number;
 }
 
 export interface VipPaymentRequest {
   /** The uid the client believes it is; only checked against the session, never trusted. */
   uid?: string;
+  /** The original site's pages send the same claim as `user_id`; it is checked the same way. */
+  userId?: string;
   anchorId: string;
   roomId: string;
   /** The price the viewer agreed to pay. */
   amount: number;
-}
-
-export interface CreditResult {
-  applied: boolean;
-  coin_num: number;
 }
 
 const repositories = (executor: Executor) => ({ wallet: new WalletRepository(executor) });
@@ -85,8 +77,8 @@ export class WalletService {
    * charges nothing; `amount` must equal the current price so a price change is never a surprise.
    */
   async payVipRoom(user: SessionUser, request: VipPaymentRequest, idempotencyKey?: string): Promise<VipPaymentResult> {
-    if (request.uid !== undefined && request.uid !== user.id) {
-      throw forbidden('uid_mismatch', 'uid does not match the logged-in user');
+    for (const claimed of [request.uid, request.userId]) {
+      if (claimed !== undefined && claimed !== user.id) throw forbidden('uid_mismatch', 'uid does not match the logged-in user');
     }
     assertAmount(request.amount);
     const fingerprint = JSON.stringify(['pay_vip_coin', request.roomId, request.anchorId, request.amount]);
@@ -94,6 +86,7 @@ export class WalletService {
       this.idempotent(scope, user.id, idempotencyKey, fingerprint, () => this.unlockRoom(scope, user, request)),
     );
     await this.announceAccess(request.roomId, user.id, request.anchorId);
+    if (result.charged > 0) this.options.leaderboards.changed(request.roomId);
     return result;
   }
 
@@ -124,14 +117,23 @@ export class WalletService {
     // A concurrent identical payment won the race and committed first: this one changes nothing.
     if (!transfer.applied) return unchanged();
     await repo.insertRoomAccess({ userId: user.id, roomId: room.id, transferId: transfer.transferId, amount: room.price, now });
+    await repo.addRoomSupport(room.id, user.id, this.options.leaderboards.today(), room.price);
     return { vip_status: true, charged: room.price, coin_num: transfer.balance };
   }
 
-  /** Buys (or extends by) one 30-day period of access to all of an anchor's paid rooms. */
-  async subscribe(user: SessionUser, anchorId: string, expectedPrice?: number, idempotencyKey?: string): Promise<SubscriptionResult> {
+  /**
+   * Buys (or extends by) one 30-day period of access to all of an anchor's paid rooms. Bought in one
+   * of the anchor's rooms (`roomId`), it counts for that room's leaderboard.
+   */
+  async subscribe(
+    user: SessionUser,
+    request: { anchorId: string; expectedPrice?: number; roomId?: string },
+    idempotencyKey?: string,
+  ): Promise<SubscriptionResult> {
+    const { anchorId, expectedPrice, roomId } = request;
     if (expectedPrice !== undefined) assertAmount(expectedPrice);
     if (anchorId === user.id) throw badRequest('cannot_subscribe_to_self', 'You cannot subscribe to yourself');
-    const fingerprint = JSON.stringify(['subscribe', anchorId, expectedPrice ?? null]);
+    const fingerprint = JSON.stringify(['subscribe', anchorId, expectedPrice ?? null, roomId ?? null]);
     const result = await this.inTransaction((scope) =>
       this.idempotent(scope, user.id, idempotencyKey, fingerprint, async () => {
         const repo = scope.wallet;
@@ -141,6 +143,10 @@ export class WalletService {
         if (expectedPrice !== undefined && expectedPrice !== price) {
           throw conflict('price_changed', `The subscription price is now ${price} diamonds`, { amount: price });
         }
+        const room = roomId === undefined ? undefined : await repo.findRoom(roomId);
+        if (roomId !== undefined && room?.anchorId !== anchorId) {
+          throw badRequest('anchor_mismatch', 'room_id is not a room of this anchor');
+        }
         const now = this.clock();
         const transfer = await this.charge(scope, {
           // Every call buys a period; retries are made safe by the client's Idempotency-Key.
@@ -149,10 +155,11 @@ export class WalletService {
           payerId: user.id,
           anchorId,
           price,
-          metadata: {},
+          metadata: room ? { room_id: room.id, room_name: room.roomName } : {},
           now,
         });
         const expiresAt = await repo.extendSubscription(user.id, anchorId, SUBSCRIPTION_PERIOD_MS, now);
+        if (room) await repo.addRoomSupport(room.id, user.id, this.options.leaderboards.today(), price);
         return {
           subscription_status: true,
           charged: price,
@@ -163,6 +170,7 @@ export class WalletService {
       }),
     );
     await this.announceAccess(null, user.id, anchorId);
+    if (roomId !== undefined) this.options.leaderboards.changed(roomId);
     return result;
   }
 
@@ -227,99 +235,15 @@ export class WalletService {
     };
   }
 
-  /**
-   * Operator correction (the `coins` CLI): positive grants, negative takes back, never below zero.
-   * No HTTP surface: only someone with shell access to the server can run it.
-   */
-  async adjust(userId: string, amount: number, reason: string): Promise<CreditResult & { transfer_id: string }> {
-    if (!Number.isSafeInteger(amount) || amount === 0 || Math.abs(amount) > MAX_DIAMONDS) {
-      throw badRequest('invalid_amount', `amount must be a non-zero integer within ±${MAX_DIAMONDS}`);
-    }
-    if (!reason.trim()) throw badRequest('reason_required', 'A reason is required for every adjustment');
-    return this.inTransaction(async ({ wallet: repo, trx }) => {
-      if (!(await repo.userExists(userId))) throw notFound('user_not_found', `No user ${userId}`);
-      const wallet = walletAccount(userId);
-      const transfer = await postTransfer(trx, {
-        idempotencyKey: `adjustment:${newId()}`,
-        type: 'adjustment',
-        legs: [
-          { account: SYSTEM_ACCOUNTS.adjustments.id, amount: -amount },
-          { account: wallet, amount },
-        ],
-        metadata: { reason: reason.trim() },
-        now: this.clock(),
-      });
-      return { applied: true, coin_num: transfer.balances.get(wallet) ?? 0, transfer_id: transfer.transferId };
-    });
-  }
-
   private async subscriptionPriceWith(repo: WalletRepository, anchorId: string): Promise<number> {
     return (await repo.subscriptionPrice(anchorId)) ?? this.options.defaultSubscriptionPrice;
   }
 
-  /** Moves `price` from the payer's wallet to the anchor's earnings, less the platform fee. */
-  private async charge(
-    { trx }: WalletScope,
-    payment: {
-      idempotencyKey: string;
-      type: string;
-      payerId: string;
-      anchorId: string;
-      price: number;
-      metadata: Record<string, unknown>;
-      now: number;
-    },
-  ): Promise<{ applied: boolean; transferId: string; balance: number }> {
-    const wallet = walletAccount(payment.payerId);
-    const fee = Math.floor((payment.price * this.options.platformFeePercent) / 100);
-    const legs: TransferLeg[] = [
-      { account: wallet, amount: -payment.price },
-      { account: earningsAccount(payment.anchorId), amount: payment.price - fee },
-      { account: SYSTEM_ACCOUNTS.platform.id, amount: fee },
-    ];
-    try {
-      const transfer = await postTransfer(trx, {
-        idempotencyKey: payment.idempotencyKey,
-        type: payment.type,
-        legs,
-        metadata: { ...payment.metadata, payer_id: payment.payerId, anchor_id: payment.anchorId },
-        now: payment.now,
-      });
-      return { applied: transfer.applied, transferId: transfer.transferId, balance: transfer.balances.get(wallet) ?? 0 };
-    } catch (err) {
-      if (!(err instanceof InsufficientBalanceError) || err.account !== wallet) throw err;
-      const balance = await balanceOf(trx, wallet);
-      throw new AppError(402, 'insufficient_balance', `Not enough diamonds: ${payment.price} needed, ${balance} available`, {
-        amount: payment.price,
-        coin_num: balance,
-      });
-    }
+  private charge({ trx }: WalletScope, payment: Charge): Promise<ChargeResult> {
+    return chargeViewer(trx, this.options.platformFeePercent, payment);
   }
 
-  /**
-   * Runs `operation` once per (user, Idempotency-Key): a repeated key returns the stored first answer
-   * without running it again. The record commits with the operation, or not at all.
-   */
-  private async idempotent<T>(
-    { wallet: repo }: WalletScope,
-    userId: string,
-    key: string | undefined,
-    fingerprint: string,
-    operation: () => Promise<T>,
-  ): Promise<T> {
-    if (key === undefined) return operation();
-    if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-      throw badRequest('invalid_idempotency_key', `Idempotency-Key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
-    }
-    if (!(await repo.claimIdempotencyKey(userId, key, fingerprint, this.clock()))) {
-      const record = await repo.findIdempotencyRecord(userId, key);
-      if (!record || record.request !== fingerprint || record.response === null) {
-        throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different request');
-      }
-      return JSON.parse(record.response) as T;
-    }
-    const result = await operation();
-    await repo.storeIdempotentResponse(userId, key, JSON.stringify(result));
-    return result;
+  private idempotent<T>(scope: WalletScope, userId: string, key: string | undefined, fingerprint: string, operation: () => Promise<T>): Promise<T> {
+    return runIdempotent(scope.wallet, { userId, key, fingerprint, now: this.clock() }, operation);
   }
 }

@@ -47,6 +47,9 @@ async function registeredRoutes(): Promise<RouteOptions[]> {
 /** The API's declared access, by "METHOD path" (HEAD twins left out). */
 const API_ACCESS: Record<string, string> = {
   'GET /api/anchor/earnings': 'anchor',
+  'GET /api/anchor/earnings/entries': 'anchor',
+  'GET /api/anchor/earnings/report': 'anchor',
+  'GET /api/anchor/earnings/export': 'anchor',
   'GET /api/anchor/rooms': 'anchor',
   'PATCH /api/anchor/profile': 'anchor',
   'PATCH /api/anchor/rooms/:room_id': 'anchor',
@@ -60,6 +63,10 @@ const API_ACCESS: Record<string, string> = {
   'POST /api/anchor/rooms/:room_id/mute': 'anchor',
   'POST /api/anchor/rooms/:room_id/typing': 'anchor',
   'DELETE /api/anchor/rooms/:room_id/user_messages/:id': 'anchor',
+  'GET /api/anchor/tokens': 'anchor',
+  'POST /api/anchor/tokens': 'anchor',
+  'DELETE /api/anchor/tokens': 'anchor',
+  'DELETE /api/anchor/tokens/:token_id': 'anchor',
   'GET /api/live/get_all_lives': 'public',
   'GET /api/live/get_followed_lives': 'user',
   'GET /api/live/get_live_chat_history': 'viewer',
@@ -67,6 +74,9 @@ const API_ACCESS: Record<string, string> = {
   'GET /api/live/get_live_info': 'viewer',
   'POST /api/live/get_live_info': 'viewer',
   'GET /api/live/get_user_chat_history': 'viewer',
+  'GET /api/live/gifts': 'public',
+  'GET /api/live/leaderboard': 'public',
+  'POST /api/live/send_gift': 'user',
   'POST /api/live/get_user_chat_history': 'viewer',
   'POST /api/live/follow': 'user',
   'POST /api/live/pay_vip_coin': 'user',
@@ -82,6 +92,10 @@ const API_ACCESS: Record<string, string> = {
   'GET /api/users/blocks': 'user',
   'POST /api/users/blocks': 'user',
   'GET /api/users/is_logged_in': 'viewer',
+  'GET /api/users/is_google_logged_in': 'viewer',
+  'POST /api/users/change_password': 'user',
+  'POST /api/users/change_username': 'user',
+  'POST /api/users/delete_account': 'user',
   'POST /api/users/login': 'public',
   'GET,POST /api/users/login_out': 'public',
   'POST /api/users/register': 'public',
@@ -89,6 +103,7 @@ const API_ACCESS: Record<string, string> = {
   'GET /api/wallet/transactions': 'user',
   'GET /api/wallet/subscriptions': 'user',
   'GET /ws/chat/:room_id': 'viewer',
+  'GET /ws/chat/:room_id/:room_name': 'viewer',
 };
 
 describe('route access', () => {

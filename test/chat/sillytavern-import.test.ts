@@ -80,7 +80,7 @@ describe('a SillyTavern chat file, end to end', () => {
     // The system note (floor 3) and the streaming placeholder (floor 6) are stored but not shown.
     expect(transcript.map((m: { floor: number }) => m.floor)).toEqual([0, 1, 2, 4, 5]);
     for (const item of transcript) {
-      expect(keys(item)).toEqual(['floor', 'is_user', 'live_message', 'original_send_date', 'send_date', 'sender_name']);
+      expect(keys(item)).toEqual(['floor', 'is_user', 'live_message', 'live_message_html', 'original_send_date', 'send_date', 'sender_name']);
       expect(item.send_date).toMatch(ISO);
     }
     expect(transcript[1]).toMatchObject({
@@ -216,9 +216,10 @@ describe('a SillyTavern chat file, end to end', () => {
     const page = (await new TestClient(t.app).get('/api/live/get_live_chat_history', { query: { room_id: roomId, before_floor: 100, limit: 30 } })).json();
     expect(page.data.chat_info.map((m: { floor: number }) => m.floor)).toEqual(Array.from({ length: 30 }, (_, i) => 70 + i));
     expect(page.data.has_more).toBe(true);
-    const latest = (await new TestClient(t.app).get('/api/live/get_live_chat_history', { query: { room_id: roomId } })).json();
+    const latest = (await new TestClient(t.app).get('/api/live/get_live_chat_history', { query: { room_id: roomId, limit: 200 } })).json();
     expect(latest.data.chat_info).toHaveLength(200);
     expect(latest.data.chat_info.at(-1).floor).toBe(500);
+    expect(latest.data.has_more).toBe(true);
     const first = (await new TestClient(t.app).post('/api/live/get_live_chat_history', { room_id: roomId, before_floor: 3 })).json();
     expect(first.data.chat_info.map((m: { floor: number }) => m.floor)).toEqual([0, 1, 2]);
     expect(first.data.has_more).toBe(false);

@@ -146,10 +146,55 @@ describe('rate limit', () => {
   });
 });
 
+describe('guests who drop their cookie', () => {
+  /** A guest that keeps no cookie: a new guest name on every request. */
+  const cookieless = (app: TestApp, roomId: string, text: string, from: string) =>
+    new TestClient(app.app).post('/api/live/save_user_chat_history', { room_id: roomId, user_message: text }, { remoteAddress: from });
+
+  it('are rate-limited by network as well, other networks and signed-in viewers are not', async () => {
+    const limited = await createTestApp({ config: { chatGuestMessagesPerNetwork: 3 } });
+    try {
+      const anchor = await registerAnchor(limited.app);
+      const roomId = await openRoom(anchor.client);
+      const codes: number[] = [];
+      for (let i = 0; i < 10; i++) codes.push((await cookieless(limited, roomId, `spam ${i}`, '10.7.0.1')).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429, 429, 429, 429, 429, 429, 429]);
+      expect((await cookieless(limited, roomId, 'hello', '10.7.0.2')).statusCode).toBe(200);
+      const viewer = await registerViewer(limited.app);
+      expect((await viewer.client.post('/api/live/save_user_chat_history', { room_id: roomId, user_message: 'hi' }, { remoteAddress: '10.7.0.1' })).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("a guest's mute covers new guest names from the same network until it is lifted", async () => {
+    const anchor = await registerAnchor(t.app);
+    const roomId = await openRoom(anchor.client);
+    const first = await cookieless(t, roomId, 'rude words', '10.8.0.1');
+    expect(first.statusCode).toBe(200);
+    const guestName = (await userHistory(roomId))[0]!.username;
+    expect((await anchor.client.post(`/api/anchor/rooms/${roomId}/mute`, { guest_name: guestName, minutes: 10 })).statusCode).toBe(200);
+    const again = await cookieless(t, roomId, 'new name, same me', '10.8.0.1');
+    expect(again.statusCode).toBe(403);
+    expect(again.json().error).toBe('muted');
+    expect((await cookieless(t, roomId, 'someone else', '10.8.0.2')).statusCode).toBe(200);
+    const viewer = await registerViewer(t.app);
+    expect((await viewer.client.post('/api/live/save_user_chat_history', { room_id: roomId, user_message: 'signed in' }, { remoteAddress: '10.8.0.1' })).statusCode).toBe(200);
+    await anchor.client.post(`/api/anchor/rooms/${roomId}/mute`, { guest_name: guestName, minutes: 0 });
+    expect((await cookieless(t, roomId, 'behaving now', '10.8.0.1')).statusCode).toBe(200);
+  });
+});
+
 describe('ChatService catch-up API (used by the realtime layer)', () => {
   it('returns what came after a cursor', async () => {
     const rooms = new RoomsService(t.db, { eventBus: t.deps.eventBus, presence: t.deps.presence, roomAccess: freeRoomsOnlyPolicy, liveIdleMinutes: 120 });
-    const chat = new ChatService(t.db, { rooms, eventBus: t.deps.eventBus, rateLimiter: t.deps.rateLimiter, rateLimit: { messages: 100, windowSeconds: 10 } });
+    const chat = new ChatService(t.db, {
+      rooms,
+      eventBus: t.deps.eventBus,
+      rateLimiter: t.deps.rateLimiter,
+      rateLimit: { messages: 100, windowSeconds: 10, guestMessagesPerNetwork: 100 },
+      transcriptFullCap: 10_000,
+    });
     const anchor = await registerAnchor(t.app);
     const roomId = await openRoom(anchor.client);
     expect(await chat.roomCursor(roomId)).toEqual({ last_floor: -1, last_user_message_id: 0 });
@@ -162,12 +207,12 @@ describe('ChatService catch-up API (used by the realtime layer)', () => {
       ],
     });
     const viewer = await registerViewer(t.app);
-    const first = await chat.postViewerMessage({ kind: 'user', user: { id: viewer.uid, username: viewer.username, isAnchor: false } }, roomId, 'one');
-    const second = await chat.postViewerMessage({ kind: 'guest', guestName: '游客ABCDEF' }, roomId, 'two');
+    const first = await chat.postViewerMessage({ kind: 'user', user: { id: viewer.uid, username: viewer.username, isAnchor: false } }, roomId, 'one', '127.0.0.1');
+    const second = await chat.postViewerMessage({ kind: 'guest', guestName: '游客ABCDEF' }, roomId, 'two', '127.0.0.1');
 
     expect(await chat.roomCursor(roomId)).toEqual({ last_floor: 1, last_user_message_id: second.id });
     const after = await chat.liveMessagesAfter(roomId, 0, 10);
-    expect(after).toEqual([{ floor: 1, is_user: false, live_message: 'hello', sender_name: 'Seraphina', send_date: expect.any(String), original_send_date: null }]);
+    expect(after).toEqual([{ floor: 1, is_user: false, live_message: 'hello', live_message_html: 'hello', sender_name: 'Seraphina', send_date: expect.any(String), original_send_date: null }]);
     expect(await chat.userMessagesAfter(roomId, first.id, 10)).toEqual([second]);
     expect(second).toMatchObject({ uid: '', username: '游客ABCDEF', user_message: 'two' });
     rooms.close();

@@ -74,7 +74,7 @@ describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
     await server?.close();
   });
 
-  it('axe-core: no serious or critical violation on home, room, paywall, dialogs, wallet and following, in both themes and languages', async () => {
+  it('axe-core: no serious or critical violation on home, room, paywall, dialogs, wallet, following and account, in both themes and languages', async () => {
     const { cookie } = await registerUser(server.baseUrl, unique('axe'));
     const failures: string[] = [];
     for (const colorScheme of ['dark', 'light'] as const) {
@@ -117,6 +117,9 @@ describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
           await page.goto(`${server.baseUrl}/following`);
           await page.getByRole('heading', { level: 1 }).waitFor();
           await check('following');
+          await page.goto(`${server.baseUrl}/account`);
+          await page.locator('input[name="delete-password"]').waitFor();
+          await check('account');
           await page.goto(`${server.baseUrl}/live/${freeRoom.roomId}`);
           await page.locator('.chat-msg, .chat-empty').first().waitFor();
           await page.getByRole('button', { name: 'Emoji' }).or(page.getByRole('button', { name: '表情' })).click();

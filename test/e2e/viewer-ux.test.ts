@@ -48,9 +48,8 @@ function say(baseUrl: string, cookie: string, roomId: string, text: string) {
 }
 
 async function grant(server: E2eServer, uid: string, coins: number) {
-  const { WalletService } = await import('../../src/wallet/service.js');
-  const { MemoryEventBus } = await import('../../src/realtime/memory-event-bus.js');
-  await new WalletService(server.app.db, { eventBus: new MemoryEventBus(), platformFeePercent: 0, defaultSubscriptionPrice: 100 }).adjust(uid, coins, 'e2e grant');
+  const { adjustDiamonds } = await import('../../src/wallet/index.js');
+  await adjustDiamonds(server.app.db, { userId: uid, amount: coins, reason: 'e2e grant', now: Date.now() });
 }
 
 /** The floor of the first transcript line in view. */

@@ -80,6 +80,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       LOG_LEVEL: 'silent',
       // Cheap password hashes keep tests fast; production uses the default cost.
       PASSWORD_HASH_COST: '10',
+      // Test files sign many users up from one loopback address; the limit tests set their own.
+      REGISTER_MAX_PER_ORIGIN: '100000',
+      LOGIN_MAX_ATTEMPTS_PER_ORIGIN: '100000',
+      CHAT_GUEST_MESSAGES_PER_NETWORK: '100000',
     }),
     ...overrides,
   };

@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 async function appTrusting(trustProxy: Config['trustProxy']): Promise<TestApp> {
-  const t = await createTestApp({ config: { trustProxy, loginMaxFailures: LOGIN_LIMIT } });
+  const t = await createTestApp({ config: { trustProxy, loginMaxAttemptsPerOrigin: LOGIN_LIMIT } });
   apps.push(t);
   return t;
 }

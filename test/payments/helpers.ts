@@ -23,12 +23,14 @@ export interface PaymentsTestOptions {
   ipnDeadlineMs?: number;
   /** Wraps the app's database (e.g. to make it slow). */
   dbPlugin?: KyselyPlugin;
+  /** PostgreSQL pool size: concurrency tests want several real connections. */
+  pgPoolSize?: number;
 }
 
 export async function createPaymentsTestApp(options: PaymentsTestOptions = {}) {
   const fake = new FakeNowPayments();
   await fake.start();
-  const database = await createTestDatabase();
+  const database = await createTestDatabase({ pgPoolSize: options.pgPoolSize });
   const clock = { now: Date.now() };
   const base = testConfig({ publicUrl: PUBLIC_URL });
   const config = testConfig({

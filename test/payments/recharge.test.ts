@@ -124,6 +124,21 @@ describe('POST /api/payment/process_recharge', () => {
     await startRecharge(t, 12);
   });
 
+  it('200 parallel recharges from one user open exactly MAX_OPEN_ORDERS orders, each one provider call', async () => {
+    await t.close();
+    t = await createPaymentsTestApp({ pgPoolSize: 10 });
+    const viewer = await registerViewer(t.app);
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () => viewer.client.post('/api/payment/process_recharge', { crypto_amount: 12 })),
+    );
+    const codes = answers.map((res) => res.statusCode);
+    expect(codes.filter((code) => code === 200)).toHaveLength(t.config.payments.maxOpenOrders);
+    expect(codes.filter((code) => code !== 200).every((code) => code === 429)).toBe(true);
+    expect(t.fake.requests.filter((request) => request.path === '/v1/payment')).toHaveLength(t.config.payments.maxOpenOrders);
+    const orders = await viewer.client.get('/api/payment/orders', { query: { limit: 100 } });
+    expect(orders.json().data.orders).toHaveLength(t.config.payments.maxOpenOrders);
+  });
+
   it.each([
     ['server_error', 'a 5xx'],
     ['malformed', 'a malformed answer'],

@@ -56,7 +56,7 @@ class FakeFeed implements RoomDirectory, ChatFeed {
   }
 
   async addLive(roomId: string, floor: number, text = `line ${floor}`, publish = true): Promise<void> {
-    const item = { floor, is_user: floor % 2 === 0, live_message: text, sender_name: 'Aria', send_date: new Date().toISOString() };
+    const item = { floor, is_user: floor % 2 === 0, live_message: text, live_message_html: text, sender_name: 'Aria', send_date: new Date().toISOString() };
     const lines = this.live.get(roomId)!;
     lines.push(item);
     lines.sort((a, b) => a.floor - b.floor);
@@ -135,11 +135,18 @@ async function startServer(realtime: Partial<RealtimeConfig> = {}): Promise<Serv
   installErrorHandling(app);
   app.addSchema(ErrorBody);
   await app.register(cookie, { secret: config.cookieSecret });
+  const { sessionTtlDays, loginMaxFailures, loginWindowSeconds, loginMaxAttemptsPerOrigin, loginSlowdownMaxMs, registerMaxPerOrigin, registerWindowSeconds, passwordHashCost, passwordHashConcurrency, passwordHashMaxWaiting } = config;
   const accounts = new AccountsService(database.db, new MemoryRateLimiter(), {
-    sessionTtlDays: 1,
-    loginMaxFailures: 5,
-    loginWindowSeconds: 60,
-    passwordHashCost: 10,
+    sessionTtlDays,
+    loginMaxFailures,
+    loginWindowSeconds,
+    loginMaxAttemptsPerOrigin,
+    loginSlowdownMaxMs,
+    registerMaxPerOrigin,
+    registerWindowSeconds,
+    passwordHashCost,
+    passwordHashConcurrency,
+    passwordHashMaxWaiting,
   });
   const bus = new MemoryEventBus();
   const feed = new FakeFeed(bus);
@@ -226,7 +233,7 @@ describe('joining a room', () => {
     await server.gateway.catchUp(Date.now() - 1000);
     await server.gateway.catchUp(Date.now() - 1000);
     // The late live copy of a caught-up line is dropped.
-    await server.bus.publish({ type: 'chat_live_message', room_id: 'free', data: { op: 'add', floor: 2, is_user: true, live_message: 'lost', sender_name: 'Aria', send_date: '' } });
+    await server.bus.publish({ type: 'chat_live_message', room_id: 'free', data: { op: 'add', floor: 2, is_user: true, live_message: 'lost', live_message_html: 'lost', sender_name: 'Aria', send_date: '' } });
     await server.feed.addLive('free', 4);
     await viewer.untilCount('chat_live_message', 4);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -239,8 +246,8 @@ describe('joining a room', () => {
     await server.feed.addLive('free', 1);
     const viewer = await connect(server, '/ws/chat/free');
     await viewer.untilCount('hello', 1);
-    const swipe: LiveMessageData = { op: 'replace', floor: 0, is_user: true, live_message: 'second swipe', sender_name: 'Aria', send_date: '' };
-    const removal: LiveMessageData = { op: 'delete', floor: 1, is_user: false, live_message: '', sender_name: '', send_date: '' };
+    const swipe: LiveMessageData = { op: 'replace', floor: 0, is_user: true, live_message: 'second swipe', live_message_html: 'second swipe', sender_name: 'Aria', send_date: '' };
+    const removal: LiveMessageData = { op: 'delete', floor: 1, is_user: false, live_message: '', live_message_html: '', sender_name: '', send_date: '' };
     server.feed.changes = { live: [swipe, removal], deletedUserMessageIds: [7], complete: true };
     await server.gateway.catchUp(123_000);
     await viewer.untilCount('chat_user_message_deleted', 1);

@@ -107,6 +107,7 @@ describe('WebSocket viewers', () => {
       floor: 1,
       is_user: false,
       live_message: 'line 1',
+      live_message_html: 'line 1',
       sender_name: 'Seraphina',
       send_date: expect.stringMatching(/Z$/),
     });

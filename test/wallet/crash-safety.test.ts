@@ -12,7 +12,7 @@ import { hashToken, newSecretToken } from '../../src/db/ids.js';
 import { balanceOf, verifyLedger, walletAccount } from '../../src/wallet/ledger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/app.js';
 import { freePort } from '../helpers/ports.js';
-import { createRoom, grantDiamonds, insertUser } from './fixtures.js';
+import { createRoom, grantDiamonds, insertUser, ROOM_FREE } from './fixtures.js';
 
 const ROOMS = 40;
 let dir: string;
@@ -109,6 +109,67 @@ describe('crash safety', () => {
     }));
     expect(retried).toEqual(rooms.map((room) => [200, unlockedIds.has(room.id) ? 0 : room.price]));
     expect(await balanceOf(database.db, walletAccount(viewer.id))).toBe(0);
+    expect(await verifyLedger(database.db)).toEqual([]);
+    second.child.kill('SIGTERM');
+  }, 150_000);
+
+  it('keeps gifts whole when the server is killed mid-stream: each one charged with its leaderboard share, retries charge once', async () => {
+    const GIFTS = 40;
+    const PRICE = 10;
+    const anchor = await insertUser(database.db, { anchor: true });
+    const viewer = await insertUser(database.db);
+    const room = await createRoom(database.db, { anchorId: anchor.id, roomType: ROOM_FREE });
+    await grantDiamonds(database.db, viewer.id, GIFTS * PRICE);
+    const token = newSecretToken();
+    await database.db
+      .insertInto('sessions')
+      .values({ token_hash: hashToken(token), user_id: viewer.id, created_at: Date.now(), expires_at: Date.now() + 86_400_000 })
+      .execute();
+    const send = (base: string, key: number) =>
+      fetch(`${base}/api/live/send_gift`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: `${SESSION_COOKIE}=${token}`, 'idempotency-key': `gift-${key}` },
+        body: JSON.stringify({ room_id: room.id, gift_id: 'coffee', count: 1, amount: PRICE }),
+      });
+
+    const first = await startServer();
+    let confirmed = 0;
+    let next = 0;
+    const stream = async () => {
+      while (next < GIFTS) {
+        const key = next++;
+        try {
+          if ((await send(first.base, key)).status === 200) confirmed += 1;
+          if (confirmed >= 10) first.child.kill('SIGKILL');
+        } catch {
+          return;
+        }
+      }
+    };
+    await Promise.all([stream(), stream(), stream(), stream()]);
+    expect(confirmed).toBeGreaterThanOrEqual(10);
+
+    const second = await startServer();
+    expect(await verifyLedger(database.db)).toEqual([]);
+    const supported = async () =>
+      Number(
+        (
+          await database.db
+            .selectFrom('room_support')
+            .select((eb) => eb.fn.sum<number>('diamonds').as('total'))
+            .where('room_id', '=', room.id)
+            .executeTakeFirst()
+        )?.total ?? 0,
+      );
+    // What was charged and what the leaderboard counts committed together, or not at all.
+    const spent = GIFTS * PRICE - (await balanceOf(database.db, walletAccount(viewer.id)));
+    expect(await supported()).toBe(spent);
+    expect(spent).toBeGreaterThanOrEqual(confirmed * PRICE);
+
+    const retried = await Promise.all(Array.from({ length: GIFTS }, async (_, key) => (await send(second.base, key)).status));
+    expect(retried).toEqual(Array(GIFTS).fill(200));
+    expect(await balanceOf(database.db, walletAccount(viewer.id))).toBe(0);
+    expect(await supported()).toBe(GIFTS * PRICE);
     expect(await verifyLedger(database.db)).toEqual([]);
     second.child.kill('SIGTERM');
   }, 150_000);

@@ -6,8 +6,7 @@ import type { Kysely } from 'kysely';
 import type { SessionUser } from '../../src/accounts/service.js';
 import { newId } from '../../src/db/ids.js';
 import type { Database } from '../../src/db/schema.js';
-import { WalletService } from '../../src/wallet/service.js';
-import { MemoryEventBus } from '../../src/realtime/memory-event-bus.js';
+import { adjustDiamonds } from '../../src/wallet/index.js';
 
 export const ROOM_FREE = 0;
 export const ROOM_VIP = 1;
@@ -57,5 +56,5 @@ export async function insertUser(db: Kysely<Database>, options: { anchor?: boole
 
 /** Gives a user diamonds the way an operator would (a ledger adjustment). */
 export async function grantDiamonds(db: Kysely<Database>, userId: string, amount: number): Promise<void> {
-  await new WalletService(db, { eventBus: new MemoryEventBus(), platformFeePercent: 0, defaultSubscriptionPrice: 0 }).adjust(userId, amount, 'test grant');
+  await adjustDiamonds(db, { userId, amount, reason: 'test grant', now: Date.now() });
 }

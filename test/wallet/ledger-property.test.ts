@@ -9,6 +9,10 @@ import { AppError } from '../../src/http/errors.js';
 import { WalletRoomAccessPolicy } from '../../src/wallet/access-policy.js';
 import { balanceOf, earningsAccount, SYSTEM_ACCOUNTS, verifyLedger, walletAccount } from '../../src/wallet/ledger.js';
 import { SUBSCRIPTION_PERIOD_MS, WalletService } from '../../src/wallet/service.js';
+import { GiftService } from '../../src/wallet/gifts.js';
+import { RoomLeaderboards } from '../../src/wallet/leaderboard.js';
+import { adjustDiamonds } from '../../src/wallet/index.js';
+import { DEFAULT_GIFTS } from '../../src/config.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/app.js';
 import { createRoom, insertUser, ROOM_PRIVATE, ROOM_VIP } from './fixtures.js';
 import { MemoryEventBus } from '../../src/realtime/memory-event-bus.js';
@@ -22,7 +26,8 @@ type Op =
   | { kind: 'grant'; amount: number }
   | { kind: 'take'; amount: number }
   | { kind: 'pay'; room: number }
-  | { kind: 'subscribe'; anchor: number };
+  | { kind: 'subscribe'; anchor: number }
+  | { kind: 'gift'; room: number; gift: number; count: number };
 
 interface Phase {
   ops: Op[][];
@@ -34,6 +39,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('take' as const), amount: fc.integer({ min: 1, max: 100 }) }),
   fc.record({ kind: fc.constant('pay' as const), room: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ kind: fc.constant('subscribe' as const), anchor: fc.integer({ min: 0, max: 1 }) }),
+  fc.record({
+    kind: fc.constant('gift' as const),
+    room: fc.integer({ min: 0, max: 3 }),
+    gift: fc.integer({ min: 0, max: 3 }),
+    count: fc.integer({ min: 1, max: 3 }),
+  }),
 );
 const phaseArb: fc.Arbitrary<Phase> = fc.record({
   ops: fc.array(fc.array(opArb, { maxLength: 5 }), { minLength: USERS_PER_RUN, maxLength: USERS_PER_RUN }),
@@ -43,6 +54,8 @@ const phaseArb: fc.Arbitrary<Phase> = fc.record({
 let database: TestDatabase;
 let now = Date.now();
 let wallet: WalletService;
+let gifts: GiftService;
+let leaderboards: RoomLeaderboards;
 let policy: WalletRoomAccessPolicy;
 let anchors: SessionUser[];
 let subscriptionPrices: number[];
@@ -53,7 +66,15 @@ beforeAll(async () => {
   const clock = () => now;
   // Shared, as in the app: the wallet's announcements keep the policy's caches current.
   const eventBus = new MemoryEventBus();
-  wallet = new WalletService(database.db, { eventBus, platformFeePercent: FEE_PERCENT, defaultSubscriptionPrice: DEFAULT_SUBSCRIPTION_PRICE, clock });
+  leaderboards = new RoomLeaderboards(database.db, eventBus, { utcOffsetMinutes: 0, clock });
+  wallet = new WalletService(database.db, {
+    eventBus,
+    platformFeePercent: FEE_PERCENT,
+    defaultSubscriptionPrice: DEFAULT_SUBSCRIPTION_PRICE,
+    leaderboards,
+    clock,
+  });
+  gifts = new GiftService(database.db, { gifts: DEFAULT_GIFTS, platformFeePercent: FEE_PERCENT, eventBus, leaderboards, clock });
   policy = new WalletRoomAccessPolicy(database.db, eventBus, { defaultSubscriptionPrice: DEFAULT_SUBSCRIPTION_PRICE, clock });
   anchors = [await insertUser(database.db, { anchor: true }), await insertUser(database.db, { anchor: true })];
   await wallet.setSubscriptionPrice(anchors[1]!, 40);
@@ -71,6 +92,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
+  leaderboards.close();
   await database.close();
 });
 
@@ -112,6 +134,16 @@ function expectedOutcome(model: UserModel, op: Op, at: number, earnings: number[
       platform.total += fee(price);
       return `charged:${price} until ${new Date(model.subscribedUntil[op.anchor]!).toISOString()}`;
     }
+    case 'gift': {
+      const room = rooms[op.room]!;
+      if (!model.unlocked.has(op.room) && model.subscribedUntil[room.anchorIndex]! <= at) return 'vip_required';
+      const total = DEFAULT_GIFTS[op.gift]!.price * op.count;
+      if (model.balance < total) return 'insufficient_balance';
+      model.balance -= total;
+      earnings[room.anchorIndex]! += total - fee(total);
+      platform.total += fee(total);
+      return `charged:${total}`;
+    }
   }
 }
 
@@ -120,7 +152,7 @@ async function actualOutcome(user: SessionUser, op: Op): Promise<string> {
     switch (op.kind) {
       case 'grant':
       case 'take':
-        await wallet.adjust(user.id, op.kind === 'grant' ? op.amount : -op.amount, 'property test');
+        await adjustDiamonds(database.db, { userId: user.id, amount: op.kind === 'grant' ? op.amount : -op.amount, reason: 'property test', now });
         return 'ok';
       case 'pay': {
         const room = rooms[op.room]!;
@@ -128,8 +160,14 @@ async function actualOutcome(user: SessionUser, op: Op): Promise<string> {
         return `charged:${result.charged}`;
       }
       case 'subscribe': {
-        const result = await wallet.subscribe(user, anchors[op.anchor]!.id);
+        const result = await wallet.subscribe(user, { anchorId: anchors[op.anchor]!.id });
         return `charged:${result.charged} until ${result.expires_at}`;
+      }
+      case 'gift': {
+        const room = rooms[op.room]!;
+        const amount = DEFAULT_GIFTS[op.gift]!.price * op.count;
+        const result = await gifts.send(user, { roomId: room.id, giftId: DEFAULT_GIFTS[op.gift]!.id, count: op.count, amount });
+        return `charged:${result.charged}`;
       }
     }
   } catch (err) {

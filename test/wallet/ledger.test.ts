@@ -58,7 +58,7 @@ describe('ledger', () => {
   it('refuses unbalanced, fractional and empty transfers before touching the database', async () => {
     const user = await insertUser(database.db);
     const attempt = (legs: Array<{ account: string; amount: number }>) =>
-      inTransaction(({ trx }) => postTransfer(trx, { idempotencyKey: `bad:${Math.random()}`, type: 'x', legs }));
+      inTransaction(({ trx }) => postTransfer(trx, { idempotencyKey: `bad:${Math.random()}`, type: 'adjustment', legs }));
     await expect(attempt([{ account: walletAccount(user.id), amount: 5 }])).rejects.toThrow(/Unbalanced/);
     await expect(attempt([{ account: walletAccount(user.id), amount: 0.5 }, { account: 'adjustments', amount: -0.5 }])).rejects.toThrow(/Non-integer/);
     await expect(attempt([{ account: walletAccount(user.id), amount: 0 }])).rejects.toThrow(/moves no diamonds/);
@@ -81,6 +81,14 @@ describe('ledger', () => {
     const problems = await verifyLedger(database.db);
     expect(problems.map((p) => p.kind).sort()).toEqual(expect.arrayContaining(['balance_mismatch', 'unbalanced_transfer']));
     expect(problems.find((p) => p.kind === 'balance_mismatch' && p.id === walletAccount(user.id))).toBeDefined();
+  });
+
+  it('verifyLedger reports a transfer of a type no code writes', async () => {
+    const user = await insertUser(database.db);
+    await grant(user.id, 7, `t:${user.id}`);
+    await database.db.updateTable('ledger_transfers').set({ type: 'mystery' }).where('idempotency_key', '=', `t:${user.id}`).execute();
+    const problems = await verifyLedger(database.db);
+    expect(problems).toContainEqual(expect.objectContaining({ kind: 'unknown_transfer_type', detail: 'type "mystery"' }));
   });
 });
 

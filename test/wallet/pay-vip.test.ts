@@ -94,6 +94,23 @@ describe('POST /api/live/pay_vip_coin', () => {
     expect(await balance(client)).toBe(100);
   });
 
+  it("takes the original site's user_id in place of uid, checked the same way (legacy client support)", async () => {
+    const vip = await createRoom(t.db, { anchorId: anchor.uid, price: 10 });
+    const other = await registerViewer(t.app);
+    const { client, uid } = await viewerWith(100);
+    const { uid: _uid, ...withoutUid } = payBody(uid, vip, 10);
+
+    for (const body of [{ ...withoutUid, user_id: other.uid }, { ...payBody(uid, vip, 10), user_id: other.uid }, { ...payBody(other.uid, vip, 10), user_id: uid }]) {
+      const refused = await client.post('/api/live/pay_vip_coin', body);
+      expect([refused.statusCode, refused.json().error]).toEqual([403, 'uid_mismatch']);
+    }
+    expect(await balance(client)).toBe(100);
+
+    const paid = await client.post('/api/live/pay_vip_coin', { ...withoutUid, user_id: uid });
+    expect(paid.statusCode).toBe(200);
+    expect(await balance(client)).toBe(90);
+  });
+
   it.each([
     ['negative', -50],
     ['zero', 0],

@@ -7,6 +7,10 @@ import * as m0005 from './0005_payments.js';
 import * as m0006 from './0006_rooms_extra.js';
 import * as m0007 from './0007_transcript_changes.js';
 import * as m0008 from './0008_viewer_chat_extras.js';
+import * as m0009 from './0009_room_support.js';
+import * as m0010 from './0010_guest_network.js';
+import * as m0011 from './0011_account_deletion.js';
+import * as m0012 from './0012_console_token_devices.js';
 
 /** Every migration, by name. Listed explicitly so bundlers, tsx and vitest all load the same set. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +22,8 @@ export const migrations: Record<string, Migration> = {
   '0006_rooms_extra': m0006,
   '0007_transcript_changes': m0007,
   '0008_viewer_chat_extras': m0008,
+  '0009_room_support': m0009,
+  '0010_guest_network': m0010,
+  '0011_account_deletion': m0011,
+  '0012_console_token_devices': m0012,
 };

@@ -1,8 +1,11 @@
+import { Suspense } from 'react';
+import { AccountPage } from './AccountPage.tsx';
 import { Header } from './Header.tsx';
 import { HomePage, RoomPage } from '../features/rooms/index.ts';
 import { FollowingPage } from './FollowingPage.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 import { WalletPage } from './WalletPage.tsx';
+import { StudioPage } from '../features/studio/index.ts';
 import { useI18n } from '../shared/i18n/I18nProvider.tsx';
 import { matchRoute, usePathname } from '../shared/router.tsx';
 import { LiveAnnouncer } from '../shared/ui/announcer.tsx';
@@ -21,7 +24,13 @@ export function App() {
         {route.name === 'home' && <HomePage />}
         {route.name === 'room' && <RoomPage key={route.roomId} roomId={route.roomId} />}
         {route.name === 'wallet' && <WalletPage />}
+        {route.name === 'account' && <AccountPage />}
         {route.name === 'following' && <FollowingPage />}
+        {route.name === 'studio' && (
+          <Suspense fallback={<p className="page muted">{t('common.loading')}</p>}>
+            <StudioPage section={route.section} roomId={route.roomId} />
+          </Suspense>
+        )}
         {route.name === 'not_found' && <NotFoundPage />}
       </main>
       <LiveAnnouncer />

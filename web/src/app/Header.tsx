@@ -31,6 +31,9 @@ export function Header() {
           <Link href="/wallet" aria-current={pathname === '/wallet' ? 'page' : undefined}>
             {t('nav.wallet')}
           </Link>
+          <Link href="/studio" className={session.loggedIn ? 'nav-studio nav-studio-signed-in' : 'nav-studio'} aria-current={pathname.startsWith('/studio') ? 'page' : undefined}>
+            {t('nav.studio')}
+          </Link>
         </nav>
         <div className="topbar-actions">
           <button
@@ -58,16 +61,26 @@ export function Header() {
               </span>
             </button>
           )}
-          {user && (
-            <span className="user-chip" title={name}>
-              <span className="user-initial" aria-hidden="true">
-                {Array.from(name)[0]}
+          {user &&
+            (session.loggedIn ? (
+              <Link href="/account" className="user-chip" title={t('settings.title')} aria-current={pathname === '/account' ? 'page' : undefined}>
+                <span className="user-initial" aria-hidden="true">
+                  {Array.from(name)[0]}
+                </span>
+                <span className="user-name" data-testid="header-user">
+                  {name}
+                </span>
+              </Link>
+            ) : (
+              <span className="user-chip" title={name}>
+                <span className="user-initial" aria-hidden="true">
+                  {Array.from(name)[0]}
+                </span>
+                <span className="user-name" data-testid="header-user">
+                  {name}
+                </span>
               </span>
-              <span className="user-name" data-testid="header-user">
-                {name}
-              </span>
-            </span>
-          )}
+            ))}
           {/* Nothing until the session is known: a signed-in viewer never sees "Log in" flash by. */}
           {user &&
             (session.loggedIn ? (

@@ -38,9 +38,17 @@ export function WalletPage() {
         <h1 ref={heading} tabIndex={-1}>
           {t('wallet.title')}
         </h1>
-        <Link href="/following" className="btn btn-small">
-          {t('wallet.followed_link')} →
-        </Link>
+        <div className="page-head-links">
+          <Link href="/following" className="btn btn-small">
+            {t('wallet.followed_link')} →
+          </Link>
+          <Link href="/account" className="btn btn-small">
+            {t('settings.title')} →
+          </Link>
+          <Link href="/studio" className="btn btn-small">
+            {t('nav.studio')} →
+          </Link>
+        </div>
       </div>
       <BalanceCard />
       <div className="wallet-grid">

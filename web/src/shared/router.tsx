@@ -1,13 +1,31 @@
 /** A few client routes on the History API; the server answers every one of them with index.html. */
 import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type RefObject } from 'react';
 
-export type Route = { name: 'home' } | { name: 'room'; roomId: string } | { name: 'wallet' } | { name: 'following' } | { name: 'not_found' };
+export type Route =
+  | { name: 'home' }
+  | { name: 'room'; roomId: string }
+  | { name: 'wallet' }
+  | { name: 'account' }
+  | { name: 'following' }
+  | { name: 'studio'; section: string; roomId?: string }
+  | { name: 'not_found' };
 
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { name: 'home' };
   if (path === '/wallet') return { name: 'wallet' };
+  if (path === '/account') return { name: 'account' };
   if (path === '/following') return { name: 'following' };
+  const studio = /^\/studio(?:\/([a-z]+))?$/.exec(path);
+  if (studio) return { name: 'studio', section: studio[1] ?? 'rooms' };
+  const dashboard = /^\/studio\/rooms\/([^/]+)$/.exec(path);
+  if (dashboard) {
+    try {
+      return { name: 'studio', section: 'dashboard', roomId: decodeURIComponent(dashboard[1]!) };
+    } catch {
+      return { name: 'not_found' };
+    }
+  }
   const room = /^\/live\/([^/]+)$/.exec(path);
   if (room) {
     try {
@@ -21,6 +39,10 @@ export function matchRoute(pathname: string): Route {
 
 export function roomPath(roomId: string): string {
   return `/live/${encodeURIComponent(roomId)}`;
+}
+
+export function studioRoomPath(roomId: string): string {
+  return `/studio/rooms/${encodeURIComponent(roomId)}`;
 }
 
 const NAVIGATE_EVENT = 'pecktra:navigate';

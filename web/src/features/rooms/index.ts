@@ -3,3 +3,5 @@ export { FollowedRooms } from './components/FollowedRooms.tsx';
 export { HomePage } from './components/HomePage.tsx';
 export { RoomPage } from './components/RoomPage.tsx';
 export { prefetchLiveList, prefetchRoom } from './prefetch.ts';
+export { Transcript } from './components/Transcript.tsx';
+export { useLiveRoom, type LiveRoom } from './state/useLiveRoom.ts';

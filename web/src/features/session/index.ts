@@ -2,3 +2,4 @@
 export { prefetchSession, useSession, type UserInfo } from './api/get-session.ts';
 export { useLogout } from './api/login.ts';
 export { openLogin } from './components/LoginDialog.tsx';
+export { useChangePassword, useChangeUsername, useDeleteAccount } from './api/manage-account.ts';

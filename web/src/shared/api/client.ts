@@ -21,7 +21,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'get' | 'post';
+type Method = 'get' | 'post' | 'patch' | 'delete';
 type Path = keyof paths;
 /** The paths that answer `method`. */
 type PathWith<M extends Method> = { [P in Path]: paths[P][M] extends { responses: unknown } ? P : never }[Path];
@@ -45,6 +45,8 @@ interface RequestOptions<P extends Path, M extends Method> {
   params?: PathParams<P, M>;
   query?: QueryParams<P, M>;
   body?: RequestBody<P, M>;
+  /** Extra request headers, e.g. an Idempotency-Key that makes a retried payment safe. */
+  headers?: Record<string, string>;
 }
 
 /** A path of the API with its `{parameters}` filled in and the defined query values appended. */
@@ -67,7 +69,11 @@ export async function request<P extends PathWith<M>, M extends Method>(method: M
     response = await fetch(apiUrl(path, options.params as Record<string, unknown> | undefined, options.query as Record<string, unknown> | undefined), {
       method: method.toUpperCase(),
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...options.headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {

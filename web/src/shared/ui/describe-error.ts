@@ -17,6 +17,8 @@ const KNOWN: Record<string, MessageKey> = {
   username_taken: 'error.username_taken',
   invalid_username: 'error.invalid_username',
   weak_password: 'error.weak_password',
+  wrong_password: 'error.wrong_password',
+  anchor_account: 'error.anchor_account',
   room_not_found: 'error.room_not_found',
   subscriptions_disabled: 'error.subscriptions_disabled',
   invalid_package: 'error.invalid_package',

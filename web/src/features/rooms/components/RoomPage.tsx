@@ -8,6 +8,7 @@ import { Dialog } from '../../../shared/ui/Dialog.tsx';
 import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
 import { EyeIcon, HeartIcon, StarIcon, TheatreIcon } from '../../../shared/ui/Icons.tsx';
 import { useMediaQuery } from '../../../shared/ui/use-media-query.ts';
+import { GiftBurst, GiftButton, Leaderboard } from '../../gifts/index.ts';
 import { openRecharge } from '../../recharge/index.ts';
 import { openLogin, useSession } from '../../session/index.ts';
 import { useSubscribeToAnchor } from '../../wallet/index.ts';
@@ -354,6 +355,7 @@ function RoomBody({ live, liveStatus, restoreFloor, room }: { live: LiveRoom; li
           <ReadingControls textSize={preferences.textSize} theatre={preferences.theatre} onChange={setPreferences} />
         </div>
         {!liveStatus && <p className="room-ended muted small">{t('room.ended')}</p>}
+        <GiftBurst latest={live.state.gifts.lines.at(-1)} />
         {live.loadError !== null && <ErrorText error={live.loadError} />}
         {live.ready ? (
           <Transcript
@@ -378,8 +380,11 @@ function RoomBody({ live, liveStatus, restoreFloor, room }: { live: LiveRoom; li
         aria-labelledby={phone ? 'room-tab-chat' : undefined}
         inert={chatHidden}
       >
+        <Leaderboard roomId={room.room_id} live={live.state.leaderboard} />
         <ViewerChat
           messages={chat}
+          gifts={live.state.gifts.lines}
+          toolbar={<GiftButton roomId={room.room_id} disabled={live.loadError !== null} />}
           hiddenCount={allChat.length - chat.length}
           selfName={selfName}
           selfUid={selfUid}

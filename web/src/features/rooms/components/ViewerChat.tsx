@@ -6,11 +6,12 @@
  * the server's retry_after and keeps Send disabled until then.
  */
 import type { UseMutationResult } from '@tanstack/react-query';
-import { memo, useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
+import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../../../shared/api/client.ts';
 import { EmojiPicker, EmojiText } from '../../../shared/emoji/Emoji.tsx';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
+import { GiftLineItem, type GiftLine } from '../../gifts/index.ts';
 import type { UserMessage } from '../api/get-user-chat-history.ts';
 import type { OutgoingMessage } from '../api/send-user-message.ts';
 import { isLongMessage, mentionPrefix, mentionsOf, mentionTokens } from '../state/mentions.ts';
@@ -75,6 +76,18 @@ const ChatMessage = memo(function ChatMessage({
   );
 });
 
+/** Messages and gift lines in the order they happened (server times); a message first on a tie. */
+function byTime(messages: readonly UserMessage[], gifts: readonly GiftLine[]): Array<{ message: UserMessage } | { gift: GiftLine }> {
+  const rows: Array<{ message: UserMessage } | { gift: GiftLine }> = [];
+  let g = 0;
+  for (const message of messages) {
+    while (g < gifts.length && gifts[g]!.started_at < message.send_date) rows.push({ gift: gifts[g++]! });
+    rows.push({ message });
+  }
+  while (g < gifts.length) rows.push({ gift: gifts[g++]! });
+  return rows;
+}
+
 /** Seconds until the server lets this viewer send again, from a rate-limit refusal. */
 function retryAfterSeconds(error: unknown): number | null {
   if (!(error instanceof ApiError) || error.error !== 'rate_limited') return null;
@@ -89,9 +102,15 @@ export function ViewerChat({
   selfUid,
   send,
   disabled,
+  gifts = [],
+  toolbar,
 }: {
   /** What to show: blocked viewers' messages are already left out. */
   messages: readonly UserMessage[];
+  /** Gift lines, shown among the messages at the time each started. */
+  gifts?: readonly GiftLine[];
+  /** Extra controls in the chat's toolbar (the gift button). */
+  toolbar?: ReactNode;
   /** How many messages were left out for blocked viewers. */
   hiddenCount: number;
   selfName: string;
@@ -115,13 +134,14 @@ export function ViewerChat({
 
   const isMine = (message: UserMessage) => (selfUid ? message.uid === selfUid : message.uid === '' && message.username === selfName);
   const shown = mentionsOnly ? messages.filter((message) => !isMine(message) && mentionsOf(message.user_message, selfName)) : messages;
+  const rows = useMemo(() => (mentionsOnly ? shown.map((message) => ({ message })) : byTime(shown, gifts)), [mentionsOnly, shown, gifts]);
   const lastId = messages[messages.length - 1]?.id ?? null;
   const unseen = atEnd || seenUpTo === null ? 0 : messages.filter((message) => message.id > seenUpTo).length;
 
   useLayoutEffect(() => {
     const list = listRef.current;
     if (list && atEnd) list.scrollTop = list.scrollHeight;
-  }, [shown, atEnd]);
+  }, [rows, atEnd]);
 
   // A rate-limit refusal says when sending works again: count down to it.
   useEffect(() => {
@@ -186,9 +206,12 @@ export function ViewerChat({
         <h2 id="chat-title" className="panel-title">
           {t('chat.title')}
         </h2>
-        <button type="button" className={mentionsOnly ? 'btn btn-small btn-active' : 'btn btn-small'} aria-pressed={mentionsOnly} onClick={() => setMentionsOnly(!mentionsOnly)}>
-          @ {t('chat.mentions_only')}
-        </button>
+        <div className="chat-toolbar-actions">
+          {toolbar}
+          <button type="button" className={mentionsOnly ? 'btn btn-small btn-active' : 'btn btn-small'} aria-pressed={mentionsOnly} onClick={() => setMentionsOnly(!mentionsOnly)}>
+            @ {t('chat.mentions_only')}
+          </button>
+        </div>
       </div>
       <div className="chat-list-wrap">
         <ol
@@ -205,10 +228,14 @@ export function ViewerChat({
             setSeenUpTo(end ? null : lastId);
           }}
         >
-          {shown.length === 0 && <li className="muted chat-empty">{mentionsOnly ? t('chat.mentions_empty') : t('chat.empty')}</li>}
-          {shown.map((message) => (
-            <ChatMessage key={message.id} message={message} selfName={selfName} mine={isMine(message)} onOpenCard={setCard} />
-          ))}
+          {rows.length === 0 && <li className="muted chat-empty">{mentionsOnly ? t('chat.mentions_empty') : t('chat.empty')}</li>}
+          {rows.map((row) =>
+            'message' in row ? (
+              <ChatMessage key={row.message.id} message={row.message} selfName={selfName} mine={isMine(row.message)} onOpenCard={setCard} />
+            ) : (
+              <GiftLineItem key={row.gift.key} line={row.gift} />
+            ),
+          )}
         </ol>
         {!atEnd && (
           <button type="button" className={unseen > 0 ? 'jump-latest jump-latest-new' : 'jump-latest'} onClick={scrollToEnd} aria-label={unseen > 0 ? undefined : t('room.jump_latest')}>

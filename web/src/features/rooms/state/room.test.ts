@@ -29,7 +29,7 @@ describe('room live state', () => {
     expect(resumeCursor(state)).toEqual({ afterFloor: 0, afterUserMessageId: 4 });
     state = roomReducer(state, {
       type: 'frame',
-      frame: { type: 'chat_live_message', data: { op: 'add', floor: 1, is_user: false, live_message: '*waves*', sender_name: 'S', send_date: sendDate } },
+      frame: { type: 'chat_live_message', data: { op: 'add', floor: 1, is_user: false, live_message: '*waves*', live_message_html: '<em>waves</em>', sender_name: 'S', send_date: sendDate } },
     });
     state = roomReducer(state, { type: 'frame', frame: { type: 'chat_user_message', data: { id: 6, uid: 'u', username: 'v', user_message: 'again', send_date: sendDate, badges: [] } } });
     state = roomReducer(state, { type: 'frame', frame: { type: 'chat_user_message_deleted', data: { id: 4 } } });
@@ -53,7 +53,7 @@ describe('room live state', () => {
     state = roomReducer(state, { type: 'history', messages: [line(0, 'old 0'), line(1, 'old 1'), line(2, 'deleted meanwhile')], older: false, hasMore: true });
     state = roomReducer(state, { type: 'viewer_history', messages: [comment(1, 'removed meanwhile'), comment(2, 'kept')] });
     // Arrived live after the fresh pages were read.
-    state = roomReducer(state, { type: 'frame', frame: { type: 'chat_live_message', data: { op: 'add', ...line(9, 'newest') } } });
+    state = roomReducer(state, { type: 'frame', frame: { type: 'chat_live_message', data: { op: 'add', ...line(9, 'newest'), live_message_html: 'newest' } } });
     state = roomReducer(state, { type: 'frame', frame: { type: 'chat_user_message', data: comment(8, 'newest comment') } });
 
     state = roomReducer(state, { type: 'reload', messages: [line(0, 'old 0'), line(1, 'edited 1'), line(5, 'missed 5')], hasMore: false, viewerMessages: [comment(2, 'kept'), comment(4, 'missed')] });

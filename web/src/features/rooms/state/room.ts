@@ -2,6 +2,7 @@
  * Everything live about an open room, as one pure reducer: the transcript, the viewer chat, the
  * viewer count and live status, fed by history pages and WebSocket frames alike.
  */
+import { addGift, emptyGiftFeed, type GiftFeedState, type RoomLeaderboard } from '../../gifts/index.ts';
 import type { LiveLine, LiveTyping, ServerFrame } from '../api/frames.ts';
 import type { UserMessage } from '../api/get-user-chat-history.ts';
 import { applyLiveEvent, emptyTranscript, lineAt, mergeHistory, replaceWithLatest, type TranscriptState } from './transcript.ts';
@@ -19,6 +20,10 @@ export interface RoomLiveState {
   synced: boolean;
   /** The newest line and viewer message of the first histories: what was there when the room opened. */
   baseline: { floor: number; chatId: number } | null;
+  /** Gifts sent since the room opened, combos combined. */
+  gifts: GiftFeedState;
+  /** The newest leaderboard the socket brought; null until a payment changes it. */
+  leaderboard: RoomLeaderboard | null;
 }
 
 export type RoomAction =
@@ -32,7 +37,17 @@ export type RoomAction =
   | { type: 'typing_silence'; bubble: LiveTyping };
 
 export function initialRoomState(liveNum = 0, liveStatus = false): RoomLiveState {
-  return { transcript: emptyTranscript, typing: noTyping, chat: emptyViewerChat, liveNum, liveStatus, synced: false, baseline: null };
+  return {
+    transcript: emptyTranscript,
+    typing: noTyping,
+    chat: emptyViewerChat,
+    liveNum,
+    liveStatus,
+    synced: false,
+    baseline: null,
+    gifts: emptyGiftFeed,
+    leaderboard: null,
+  };
 }
 
 export function roomReducer(state: RoomLiveState, action: RoomAction): RoomLiveState {
@@ -87,6 +102,10 @@ function applyFrame(state: RoomLiveState, frame: ServerFrame): RoomLiveState {
       return { ...state, liveNum: frame.data.live_num };
     case 'live_status':
       return { ...state, liveStatus: frame.data.live_status };
+    case 'gift':
+      return { ...state, gifts: addGift(state.gifts, frame.data) };
+    case 'leaderboard':
+      return { ...state, leaderboard: frame.data };
     case 'error':
     case 'pong':
     case 'heartbeat':

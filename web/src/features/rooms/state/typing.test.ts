@@ -17,7 +17,7 @@ const typing = (floor: number, text: string, done = false): ServerFrame => ({
 });
 const added = (floor: number, text: string, op: 'add' | 'replace' | 'delete' = 'add'): ServerFrame => ({
   type: 'chat_live_message',
-  data: { op, ...line(floor, text) },
+  data: { op, ...line(floor, text), live_message_html: text },
 });
 
 function room(...frames: ServerFrame[]): RoomLiveState {

@@ -6,7 +6,7 @@
  * bare one are measured in alternating slices (`--rounds`), and the ratio is the median of the
  * rounds' ratios, so a moment of machine noise spoils one round rather than the figure.
  *
- *   npm run bench                      # route scenarios, then bench/pay-vip.ts and bench/fanout.ts
+ *   npm run bench                      # route scenarios, then bench/pay-vip.ts, bench/fanout.ts and bench/typing.ts
  *   npm run bench -- --only is_logged_in_guest,get_all_lives --rounds 5   # just those routes
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -217,16 +217,19 @@ async function runCompanion(script: string): Promise<string[]> {
 // A filtered run is for looking at particular routes; the full run adds payments and WebSocket fan-out.
 let payVip: unknown;
 let fanout: unknown;
+let typing: unknown;
 if (!only) {
   await runCompanion('bench/pay-vip.ts');
   payVip = JSON.parse(readFileSync('bench/results/pay-vip.json', 'utf8'));
   const fanoutLine = (await runCompanion('bench/fanout.ts')).find((line) => line.startsWith('FANOUT_RESULT '));
   fanout = fanoutLine ? JSON.parse(fanoutLine.slice('FANOUT_RESULT '.length)) : undefined;
+  const typingLine = (await runCompanion('bench/typing.ts')).find((line) => line.startsWith('TYPING_RESULT '));
+  typing = typingLine ? JSON.parse(typingLine.slice('TYPING_RESULT '.length)) : undefined;
 }
 
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
   'bench/results/latest.json',
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, duration, rounds, connections, results, payVip, fanout }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, duration, rounds, connections, results, payVip, fanout, typing }, null, 2),
 );
 console.log('written bench/results/latest.json');

@@ -18,6 +18,8 @@ type ToClients =
   | { cmd: 'disconnect' };
 
 const MARKER = Buffer.from('"live_message":"');
+/** Typing frames (bench/typing.ts) carry `"text":"typing:<seq>:<sent at>:..."`. */
+const TYPING_MARKER = Buffer.from('"text":"typing:');
 const PONG_EMPTY = Buffer.from([0x8a, 0x80, 0, 0, 0, 0]);
 
 /**
@@ -109,6 +111,7 @@ class ThinSocket {
 export async function runClients(): Promise<void> {
   let sockets: ThinSocket[] = [];
   let latencies: number[] = [];
+  let typingLatencies: number[] = [];
   let received = new Map<number, number>();
   let burstExpected = 0;
   let burstDoneSockets = 0;
@@ -118,6 +121,13 @@ export async function runClients(): Promise<void> {
   /** Payloads hold `"live_message":"bench:<seq>:<sent at>"` or `"burst:..."`, one per line in batch mode. */
   function onText(index: number, payload: Buffer): void {
     const at = now();
+    const typing = payload.indexOf(TYPING_MARKER);
+    if (typing >= 0) {
+      const start = typing + TYPING_MARKER.length;
+      const sentAt = payload.toString('latin1', start, start + 40).split(':')[1];
+      typingLatencies.push(at - Number(sentAt));
+      return;
+    }
     let from = 0;
     for (;;) {
       const found = payload.indexOf(MARKER, from);
@@ -153,6 +163,7 @@ export async function runClients(): Promise<void> {
         sockets.push(...(await Promise.all(batch)));
       }
       latencies = [];
+      typingLatencies = [];
       received = new Map();
       send({ ev: 'connected', open: sockets.filter((s) => s.open).length });
     } else if (message.cmd === 'burst') {
@@ -161,7 +172,10 @@ export async function runClients(): Promise<void> {
       burstExpected = message.expect;
       send({ ev: 'burst-armed' });
     } else if (message.cmd === 'report') {
-      send({ ev: 'report', latencies, received: [...received], open: sockets.filter((s) => !s.closed).length });
+      send({ ev: 'report', latencies, typingLatencies, received: [...received], open: sockets.filter((s) => !s.closed).length });
+      latencies = [];
+      typingLatencies = [];
+      received = new Map();
     } else if (message.cmd === 'disconnect') {
       await Promise.all(sockets.map((socket) => socket.terminate()));
       sockets = [];
@@ -241,6 +255,8 @@ export interface LatencyRound {
   messages: number;
   /** Post → viewer delivery times in ms, ascending. */
   latencies: number[];
+  /** Typing frames' post → viewer times in ms, ascending (bench/typing.ts). */
+  typingLatencies: number[];
   lost: number;
   duplicated: number;
   stillOpen: number;
@@ -278,6 +294,7 @@ export async function measureLatency(
   return {
     messages: total,
     latencies: (report.latencies as number[]).sort((a, b) => a - b),
+    typingLatencies: ((report.typingLatencies as number[] | undefined) ?? []).sort((a, b) => a - b),
     lost,
     duplicated,
     stillOpen: report.open as number,

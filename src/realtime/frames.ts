@@ -11,11 +11,13 @@ export function encodeFrame(frame: ServerFrame): Buffer {
 
 /**
  * The frame for sockets on the original site's path, whose pages append whatever transcript frame
- * arrives and read a viewer message's text as `message`: null for a frame they must not get (edits
- * and deletions), other bytes where their dialect differs, undefined where it does not.
+ * arrives and read a viewer message's text as `message`: null for a frame they must not get (edits,
+ * deletions, typing), other bytes where their dialect differs, undefined where it does not.
  */
 export function encodeLegacyFrame(frame: ServerFrame): Buffer | null | undefined {
   if (frame.type === 'chat_live_message') return frame.data.op === 'add' ? undefined : null;
+  // Those pages know no typing bubble; they get the finished line only.
+  if (frame.type === 'chat_live_typing') return null;
   if (frame.type === 'chat_user_message') {
     return Buffer.from(JSON.stringify({ type: frame.type, data: { ...frame.data, message: frame.data.user_message } }));
   }

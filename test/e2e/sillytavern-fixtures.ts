@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -131,5 +131,55 @@ export class SillyTavernProcess {
     child.kill('SIGTERM');
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
     if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+/**
+ * A TCP proxy standing in for our server as SillyTavern's page sees it: `down()` makes it behave
+ * like a stopped server (open connections reset, new ones refused) until `up()`.
+ */
+export class OutageProxy {
+  private readonly sockets = new Set<Socket>();
+  private isDown = false;
+  private readonly server: NetServer;
+  url = '';
+
+  constructor(target: string) {
+    const { hostname, port } = new URL(target);
+    this.server = createNetServer((client) => {
+      if (this.isDown) {
+        client.resetAndDestroy();
+        return;
+      }
+      const upstream = connect(Number(port), hostname);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
+      }
+      client.pipe(upstream);
+      upstream.pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  down(): void {
+    this.isDown = true;
+    for (const socket of this.sockets) socket.resetAndDestroy();
+  }
+
+  up(): void {
+    this.isDown = false;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

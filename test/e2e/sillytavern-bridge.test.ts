@@ -210,8 +210,9 @@ describe.skipIf(!ready)(`SillyTavern ${SILLYTAVERN_VERSION} with the Pecktra Liv
       await setUpSillyTavern(page);
       await openCharacter(page, 'Seraphina');
       const roomId = await goLiveFromPanel(page);
-      // The chat so far (the character's greeting) is in the room.
-      await waitUntil(async () => (await roomLines(roomId)).length === 1);
+      // The chat so far (the character's greeting) is in the room. Generous: in a full parallel test
+      // run the browser, SillyTavern and our server share two busy cores.
+      await waitUntil(async () => (await roomLines(roomId)).length === 1, 60_000);
 
       const viewer = await WsClient.connect(`${server.baseUrl.replace('http', 'ws')}/ws/chat/${roomId}`, { origin: server.baseUrl });
       sockets.push(viewer);

@@ -9,15 +9,15 @@
  * broadcasting the same bytes to the same number of clients in the same run. The last line is
  * `FANOUT_RESULT {json}` for scripts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocketServer } from 'ws';
-import { buildServer, DIST_SRC, ROOT } from './build.js';
-import { api, Child, freePort, measureLatency, now, percentile, round, rssMiB, runClients, sleep } from './viewers.js';
+import { buildServer } from './build.js';
+import { api, Child, freePort, measureLatency, now, percentile, round, rssMiB, runClients, sleep, startBenchServer } from './viewers.js';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -34,36 +34,6 @@ async function runBareServer(): Promise<void> {
 }
 
 // ---------------------------------------------------------------- parent: orchestration
-
-async function startServer(port: number, dataDir: string): Promise<ChildProcess> {
-  const server = spawn(process.execPath, [join(DIST_SRC, 'main.js')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: '',
-      REDIS_URL: '',
-      SQLITE_PATH: join(dataDir, 'bench.db'),
-      DEMO_DATA: 'false',
-      LOG_LEVEL: 'warn',
-      COOKIE_SECRET: 'bench-secret',
-      PASSWORD_HASH_COST: '10',
-      WS_MAX_CONNECTIONS_PER_IP: '1000000',
-    },
-  });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return server;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || server.exitCode !== null) throw new Error('server did not start');
-    await sleep(100);
-  }
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -88,7 +58,7 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const children: ChildProcess[] = [];
   try {
-    const server = await startServer(port, dataDir);
+    const server = await startBenchServer(port, dataDir);
     children.push(server);
     const clients = Child.fork(SELF, 'clients');
     children.push(clients.process);

@@ -10,46 +10,16 @@
  * is posted; that pacing is the extension's choice and is not part of these figures.) The last line
  * is `TYPING_RESULT {json}` for scripts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildServer, DIST_SRC, ROOT } from './build.js';
-import { api, Child, freePort, measureLatency, now, percentile, round, runClients, sleep } from './viewers.js';
+import { buildServer } from './build.js';
+import { api, Child, freePort, measureLatency, now, percentile, round, runClients, sleep, startBenchServer } from './viewers.js';
 
 const SELF = fileURLToPath(import.meta.url);
-
-async function startServer(port: number, dataDir: string): Promise<ChildProcess> {
-  const server = spawn(process.execPath, [join(DIST_SRC, 'main.js')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: '',
-      REDIS_URL: '',
-      SQLITE_PATH: join(dataDir, 'bench.db'),
-      DEMO_DATA: 'false',
-      LOG_LEVEL: 'warn',
-      COOKIE_SECRET: 'bench-secret',
-      PASSWORD_HASH_COST: '10',
-      WS_MAX_CONNECTIONS_PER_IP: '1000000',
-    },
-  });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return server;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || server.exitCode !== null) throw new Error('server did not start');
-    await sleep(100);
-  }
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -73,7 +43,7 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const children: ChildProcess[] = [];
   try {
-    const server = await startServer(port, dataDir);
+    const server = await startBenchServer(port, dataDir);
     children.push(server);
     const clients = Child.fork(SELF, 'clients');
     children.push(clients.process);

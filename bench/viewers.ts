@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, connect as netConnect, type Socket } from 'node:net';
-import { ROOT } from './build.js';
+import { join } from 'node:path';
+import { DIST_SRC, ROOT } from './build.js';
 
 export const now = (): number => performance.timeOrigin + performance.now();
 
@@ -303,4 +304,35 @@ export async function measureLatency(
 
 export function round(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+/** The built server on a throwaway SQLite file in `dataDir`, without the per-IP socket cap; resolves once it answers /healthz. */
+export async function startBenchServer(port: number, dataDir: string): Promise<ChildProcess> {
+  const server = spawn(process.execPath, [join(DIST_SRC, 'main.js')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      SQLITE_PATH: join(dataDir, 'bench.db'),
+      DEMO_DATA: 'false',
+      LOG_LEVEL: 'warn',
+      COOKIE_SECRET: 'bench-secret',
+      PASSWORD_HASH_COST: '10',
+      WS_MAX_CONNECTIONS_PER_IP: '1000000',
+    },
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return server;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline || server.exitCode !== null) throw new Error('server did not start');
+    await sleep(100);
+  }
 }

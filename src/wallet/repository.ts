@@ -25,7 +25,7 @@ export interface AccountEntry {
 /** What a history entry was for, in words: names of rooms and anchors, the money of recharges. */
 export interface EntryDetails {
   rooms: Map<string, { name: string; title: string }>;
-  anchorNames: Map<string, string>;
+  userNames: Map<string, string>;
   orders: Map<string, { priceAmount: string; priceCurrency: string; payAmount: string | null; payCurrency: string }>;
 }
 
@@ -262,7 +262,7 @@ export class WalletRepository {
     ]);
     return {
       rooms: new Map(rooms.map((row) => [row.id, { name: row.room_name, title: row.title }])),
-      anchorNames: new Map(users.map((row) => [row.id, row.username])),
+      userNames: new Map(users.map((row) => [row.id, row.username])),
       orders: new Map(
         orders.map((row) => [
           row.id,

@@ -4608,9 +4608,15 @@ export interface components {
         EarningsLine: {
             amount: number;
             balance_after: number;
+            /** @description Gifts: how many */
+            count?: number;
             /** Format: date-time */
             created_at: string;
+            /** @description The payer's current name */
+            from_name?: string;
             from_uid?: string;
+            /** @description Gifts: which gift */
+            gift_id?: string;
             id: string;
             room_id?: string;
             room_name?: string;
@@ -4625,6 +4631,7 @@ export interface components {
             /** @description Every day of the period, oldest first, zero days included */
             days: {
                 date: string;
+                gift: number;
                 subscription: number;
                 total: number;
                 vip: number;
@@ -4643,6 +4650,7 @@ export interface components {
             active_subscribers: number;
             /** @description Current earnings balance */
             coin_num: number;
+            gift_total: number;
             recent: components["schemas"]["EarningsEntry"][];
             subscription_price: number;
             subscription_total: number;
@@ -4956,6 +4964,27 @@ export interface components {
                 username: string;
             }[];
         };
+        RoomPayment: {
+            /** @description Diamonds the viewer paid */
+            amount: number;
+            count?: number;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Diamonds credited to the anchor (the amount less the platform fee) */
+            earned: number;
+            gift_id?: string;
+            /** @description The ledger transfer id (the same id as in the earnings entries) */
+            id: string;
+            type: "vip_room" | "gift" | "subscription";
+            /** @description The payer */
+            uid: string;
+            username: string;
+        };
+        RoomPaymentFrame: {
+            data: components["schemas"]["RoomPayment"];
+            /** @enum {string} */
+            type: "room_payment";
+        };
         SavedChatRoom: {
             created: boolean;
             room: components["schemas"]["AnchorRoom"];
@@ -4966,7 +4995,7 @@ export interface components {
             /** @description Same rules as POST /api/live/save_user_chat_history */
             user_message: string;
         };
-        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatLiveTypingFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["GiftFrame"] | components["schemas"]["LeaderboardFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"] | components["schemas"]["HeartbeatFrame"];
+        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatLiveTypingFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["GiftFrame"] | components["schemas"]["LeaderboardFrame"] | components["schemas"]["RoomPaymentFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"] | components["schemas"]["HeartbeatFrame"];
         SimulatedPayment: {
             /** @enum {number} */
             code: 0;

@@ -14,6 +14,7 @@ import type { EventBus } from '../realtime/index.js';
 import { chargeViewer, paymentEvent, runIdempotent, type RoomPaymentMade } from './charge.js';
 import type { RoomLeaderboards } from './leaderboard.js';
 import { WalletRepository } from './repository.js';
+import { roomArchived } from './limits.js';
 import { MAX_GIFT_COUNT, type GiftCatalogue, type GiftSent } from './schemas.js';
 
 export interface GiftRequest {
@@ -66,6 +67,7 @@ export class GiftService {
         const room = await repo.findRoom(request.roomId);
         if (!room) throw notFound('room_not_found', 'No such room');
         if (room.anchorId === user.id) throw badRequest('cannot_gift_self', 'Anchors cannot send gifts in their own rooms');
+        if (room.archived) throw roomArchived();
         if (room.roomType !== 0 && !(await this.mayEnterPaidRoom(repo, user.id, room.id, room.anchorId, now))) {
           throw forbidden('vip_required', 'This room is for paying viewers: unlock it first to send gifts here');
         }

@@ -13,7 +13,7 @@ import type { EventBus } from '../realtime/index.js';
 import { balanceOf, earningsAccount, walletAccount } from './ledger.js';
 import { chargeViewer, paymentEvent, runIdempotent, type Charge, type ChargeResult, type RoomPaymentMade } from './charge.js';
 import { walletBalance } from './diamonds.js';
-import { assertAmount, MAX_DIAMONDS } from './limits.js';
+import { assertAmount, MAX_DIAMONDS, roomArchived } from './limits.js';
 import { entryReferences, mapActiveSubscription, mapEarningsEntry, mapTransaction } from './mappers.js';
 import type { RoomLeaderboards } from './leaderboard.js';
 import { WalletRepository } from './repository.js';
@@ -118,6 +118,7 @@ export class WalletService {
     if (room.price <= 0) throw badRequest('room_not_for_sale', 'This room is open to subscribers only');
     const unchanged = async (): Promise<VipPaymentResult> => ({ vip_status: true, charged: 0, coin_num: await balanceOf(trx, wallet) });
     if (room.anchorId === user.id || (await repo.hasRoomAccess(user.id, room.id))) return unchanged();
+    if (room.archived) throw roomArchived();
     if (request.amount !== room.price) {
       throw conflict('price_changed', `The price of this room is now ${room.price} diamonds`, { amount: room.price });
     }
@@ -177,6 +178,7 @@ export class WalletService {
         if (roomId !== undefined && room?.anchorId !== anchorId) {
           throw badRequest('anchor_mismatch', 'room_id is not a room of this anchor');
         }
+        if (room?.archived) throw roomArchived();
         const now = this.clock();
         const transfer = await this.charge(scope, {
           // Every call buys a period; retries are made safe by the client's Idempotency-Key.

@@ -72,6 +72,24 @@ export function useSetLive() {
   });
 }
 
+export function useArchiveRoom() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ roomId, archived }: { roomId: string; archived: boolean }) =>
+      requestData('post', '/api/anchor/rooms/{room_id}/archive', { params: { room_id: roomId }, body: { archived } }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ROOMS_KEY }),
+  });
+}
+
+/** Deletes a room nobody paid into; the server archives one that someone paid into instead. */
+export function useDeleteRoom() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (roomId: string) => requestData('delete', '/api/anchor/rooms/{room_id}', { params: { room_id: roomId } }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ROOMS_KEY }),
+  });
+}
+
 export function useTokens() {
   return useQuery({ queryKey: TOKENS_KEY, queryFn: async () => (await requestData('get', '/api/anchor/tokens')).tokens, retry: false });
 }

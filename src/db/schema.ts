@@ -74,6 +74,22 @@ export interface RoomsTable {
   last_ai_message_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Set while the room is archived: out of every listing, read-only, open only to its payers. */
+  archived_at: number | null;
+  /** Key of the uploaded cover / character avatar in `images`, or null for the generated look. */
+  cover_image: string | null;
+  avatar_image: string | null;
+}
+
+/** One encoded size of an uploaded image; `image_key` is a hash of the upload, so URLs never change meaning. */
+export interface ImagesTable {
+  image_key: string;
+  variant: string;
+  content_type: string;
+  width: number;
+  height: number;
+  bytes: Buffer;
+  created_at: number;
 }
 
 export interface LiveMessagesTable {
@@ -228,6 +244,7 @@ export interface Database {
   ledger_transfers: LedgerTransfersTable;
   ledger_entries: LedgerEntriesTable;
   rooms: RoomsTable;
+  images: ImagesTable;
   live_messages: LiveMessagesTable;
   live_message_deletions: LiveMessageDeletionsTable;
   user_messages: UserMessagesTable;

@@ -47,6 +47,34 @@ export class RoomsRepository {
       .execute();
   }
 
+  /** Archives (`archivedAt`) or restores (null) a room; an archived room is switched off. */
+  async setArchived(roomId: string, archivedAt: number | null, now: number): Promise<void> {
+    await this.db
+      .updateTable('rooms')
+      .set(archivedAt === null ? { archived_at: null, updated_at: now } : { archived_at: archivedAt, live_status: 0, updated_at: now })
+      .where('id', '=', roomId)
+      .execute();
+  }
+
+  /**
+   * Deletes the room with everything in it (messages, follows, mutes cascade), but only while
+   * nobody has paid into it: no unlock and no payment counted for it. Returns false when someone
+   * has, and the room stays.
+   */
+  async deleteIfUnpaid(roomId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('rooms')
+      .where('id', '=', roomId)
+      .where((eb) =>
+        eb.and([
+          eb.not(eb.exists(eb.selectFrom('room_access').select('room_access.room_id').whereRef('room_access.room_id', '=', 'rooms.id'))),
+          eb.not(eb.exists(eb.selectFrom('room_support').select('room_support.room_id').whereRef('room_support.room_id', '=', 'rooms.id'))),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
   async countByAnchor(anchorId: string): Promise<number> {
     const row = await this.db
       .selectFrom('rooms')
@@ -90,6 +118,7 @@ export class RoomsRepository {
   listLive(activeSince: number): Promise<RoomRecord[]> {
     return this.selectRooms()
       .where('rooms.live_status', '=', 1)
+      .where('rooms.archived_at', 'is', null)
       .where('rooms.last_activity_at', '>', activeSince)
       .execute();
   }
@@ -120,6 +149,7 @@ export class RoomsRepository {
     return this.selectRooms()
       .innerJoin('room_follows', 'room_follows.room_id', 'rooms.id')
       .where('room_follows.user_id', '=', userId)
+      .where('rooms.archived_at', 'is', null)
       .orderBy('room_follows.created_at', 'desc')
       .execute();
   }

@@ -759,7 +759,73 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a room nobody paid into (with its transcript and chat); a room someone paid into is archived instead */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    room_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                /** @description deleted: nobody had paid into it, it is gone with its messages; archived: someone had, so it is kept for them */
+                                outcome: "deleted" | "archived";
+                                room?: components["schemas"]["AnchorRoom"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         /** Change a room's name, title, description, type or price */
@@ -842,6 +908,93 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/anchor/rooms/{room_id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a room (out of every listing, stopped, read-only; kept for its payers) or restore it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    room_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description true archives the room, false restores it */
+                        archived: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                room: components["schemas"]["AnchorRoom"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/anchor/rooms/{room_id}/live": {
         parameters: {
             query?: never;
@@ -913,6 +1066,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1008,6 +1170,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1091,6 +1262,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1268,6 +1448,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2520,6 +2709,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4650,12 +4848,19 @@ export interface components {
             username: string;
         };
         AnchorRoom: {
+            /** @description Archived: out of every listing, read-only, open only to its anchor and those who paid into it */
+            archived: boolean;
             character_date: string;
             character_name: string;
             coin_num: number;
             /** Format: date-time */
             created_at: string;
             describe: string;
+            /**
+             * Format: date-time
+             * @description The anchor's last activity in the room: a posted line, going live or stopping
+             */
+            last_activity_at: string;
             live_message_count?: number;
             live_num: number;
             live_status: boolean;
@@ -4727,9 +4932,15 @@ export interface components {
         EarningsLine: {
             amount: number;
             balance_after: number;
+            /** @description Gifts: how many */
+            count?: number;
             /** Format: date-time */
             created_at: string;
+            /** @description The payer's current name */
+            from_name?: string;
             from_uid?: string;
+            /** @description Gifts: which gift */
+            gift_id?: string;
             id: string;
             room_id?: string;
             room_name?: string;
@@ -4744,6 +4955,7 @@ export interface components {
             /** @description Every day of the period, oldest first, zero days included */
             days: {
                 date: string;
+                gift: number;
                 subscription: number;
                 total: number;
                 vip: number;
@@ -4762,6 +4974,7 @@ export interface components {
             active_subscribers: number;
             /** @description Current earnings balance */
             coin_num: number;
+            gift_total: number;
             recent: components["schemas"]["EarningsEntry"][];
             subscription_price: number;
             subscription_total: number;
@@ -5075,6 +5288,27 @@ export interface components {
                 username: string;
             }[];
         };
+        RoomPayment: {
+            /** @description Diamonds the viewer paid */
+            amount: number;
+            count?: number;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Diamonds credited to the anchor (the amount less the platform fee) */
+            earned: number;
+            gift_id?: string;
+            /** @description The ledger transfer id (the same id as in the earnings entries) */
+            id: string;
+            type: "vip_room" | "gift" | "subscription";
+            /** @description The payer */
+            uid: string;
+            username: string;
+        };
+        RoomPaymentFrame: {
+            data: components["schemas"]["RoomPayment"];
+            /** @enum {string} */
+            type: "room_payment";
+        };
         SavedChatRoom: {
             created: boolean;
             room: components["schemas"]["AnchorRoom"];
@@ -5085,7 +5319,7 @@ export interface components {
             /** @description Same rules as POST /api/live/save_user_chat_history */
             user_message: string;
         };
-        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatLiveTypingFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["GiftFrame"] | components["schemas"]["LeaderboardFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"] | components["schemas"]["HeartbeatFrame"];
+        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatLiveTypingFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["GiftFrame"] | components["schemas"]["LeaderboardFrame"] | components["schemas"]["RoomPaymentFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"] | components["schemas"]["HeartbeatFrame"];
         SimulatedPayment: {
             /** @enum {number} */
             code: 0;

@@ -74,6 +74,10 @@ export interface RoomsTable {
   last_ai_message_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Normalised tags, comma-joined ('' for none); room_tags indexes them. */
+  tags: Generated<string>;
+  /** When followers were last told the room went live (see migration 0014). */
+  live_announced_at: number | null;
 }
 
 export interface LiveMessagesTable {
@@ -220,6 +224,17 @@ export interface RoomSupportTable {
   diamonds: number;
 }
 
+export interface RoomTagsTable {
+  tag: string;
+  room_id: string;
+}
+
+/** A room's search document (search-terms.ts); the engine's full-text index covers it. */
+export interface RoomSearchTable {
+  room_id: string;
+  document: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -242,4 +257,6 @@ export interface Database {
   payment_unmatched: PaymentUnmatchedTable;
   viewer_blocks: ViewerBlocksTable;
   room_support: RoomSupportTable;
+  room_tags: RoomTagsTable;
+  room_search: RoomSearchTable;
 }

@@ -70,6 +70,12 @@ export function parseSearchQuery(text: string): SearchQuery {
   return { terms: [...terms].slice(0, MAX_QUERY_TERMS).map(([term, prefix]) => ({ term, prefix })) };
 }
 
+/** Whether a document's terms (searchDocument, split) satisfy the query: the index's rule, in memory. */
+export function documentMatches(query: SearchQuery, documentTerms: readonly string[]): boolean {
+  if (query.terms.length === 0) return false;
+  return query.terms.every(({ term, prefix }) => (prefix ? documentTerms.some((word) => word.startsWith(term)) : documentTerms.includes(term)));
+}
+
 /** The query in FTS5 syntax: quoted terms (never operators), `*` for prefixes, all required. */
 export function fts5Query(query: SearchQuery): string {
   return query.terms.map(({ term, prefix }) => `"${term}"${prefix ? '*' : ''}`).join(' ');

@@ -69,6 +69,15 @@ export class LiveRoomsSnapshot {
     return this.loading;
   }
 
+  /** The live rooms' rows, with their viewer counts (active ones only, as listed). */
+  async liveRecords(): Promise<Array<{ room: RoomRecord; liveNum: number }>> {
+    if (this.stale) await this.reload();
+    const activeSince = this.clock() - this.idleMs;
+    return [...this.rooms.values()]
+      .filter((room) => room.last_activity_at > activeSince)
+      .map((room) => ({ room, liveNum: this.presence.count(room.id) }));
+  }
+
   private build(now: number): LiveListing[] {
     const activeSince = now - this.idleMs;
     const live = [...this.rooms.values()]

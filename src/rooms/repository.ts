@@ -72,42 +72,39 @@ export class RoomsRepository {
   }
 
   /**
-   * Room ids matching the query (and carrying `tag`, when given), best match first, at most `limit`.
-   * Answered by the engine's full-text index: FTS5 on SQLite, the tsvector GIN index on PostgreSQL.
+   * Rooms matching the query (and carrying `tag`, when given), newest first, at most `limit`.
+   * Answered by the engine's full-text index (FTS5 on SQLite, the tsvector GIN index on PostgreSQL),
+   * in one query with the rows. Newest first rather than by a relevance score: scoring every match
+   * costs ten times the lookup on a common word, and the service puts matching live rooms first.
    */
-  async search(query: SearchQuery, tag: string | undefined, limit: number): Promise<string[]> {
+  async search(query: SearchQuery, tag: string | undefined, limit: number): Promise<RoomRecord[]> {
     const tagJoin = tag === undefined ? sql`` : sql`join room_tags on room_tags.room_id = room_search.room_id and room_tags.tag = ${tag}`;
     const result = isPostgres(this.db as Kysely<unknown>)
-      ? await sql<{ room_id: string }>`
-          select room_search.room_id from room_search ${tagJoin}
+      ? await sql<RoomRecord>`
+          select rooms.*, users.username as anchor_username from room_search ${tagJoin}
+          join rooms on rooms.id = room_search.room_id join users on users.id = rooms.anchor_id
           where room_search.terms @@ to_tsquery('simple', ${tsQuery(query)})
-          order by ts_rank(room_search.terms, to_tsquery('simple', ${tsQuery(query)})) desc, room_search.room_id
+          order by rooms.created_at desc, rooms.id desc
           limit ${limit}`.execute(this.db)
-      : await sql<{ room_id: string }>`
-          select room_search.room_id from room_search_fts
+      : await sql<RoomRecord>`
+          select rooms.*, users.username as anchor_username from room_search_fts
           join room_search on room_search.id = room_search_fts.rowid ${tagJoin}
+          join rooms on rooms.id = room_search.room_id join users on users.id = rooms.anchor_id
           where room_search_fts match ${fts5Query(query)}
-          order by room_search_fts.rank, room_search.room_id
+          order by room_search_fts.rowid desc
           limit ${limit}`.execute(this.db);
-    return result.rows.map((row) => row.room_id);
+    return result.rows;
   }
 
   /** Rooms with this tag, newest first, at most `limit` (the tag's index, no scan). */
-  async withTag(tag: string, limit: number): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('room_tags')
-      .innerJoin('rooms', 'rooms.id', 'room_tags.room_id')
-      .select('rooms.id')
+  withTag(tag: string, limit: number): Promise<RoomRecord[]> {
+    return this.selectRooms()
+      .innerJoin('room_tags', 'room_tags.room_id', 'rooms.id')
       .where('room_tags.tag', '=', tag)
       .orderBy('rooms.created_at', 'desc')
+      .orderBy('rooms.id', 'desc')
       .limit(limit)
       .execute();
-    return rows.map((row) => row.id);
-  }
-
-  findByIds(roomIds: readonly string[]): Promise<RoomRecord[]> {
-    if (roomIds.length === 0) return Promise.resolve([]);
-    return this.selectRooms().where('rooms.id', 'in', roomIds).execute();
   }
 
   /**

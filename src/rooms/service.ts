@@ -11,12 +11,12 @@ import type { Database } from '../db/schema.js';
 import { transactional, type Executor, type TransactionRunner } from '../db/transaction.js';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
-import { parseSearchQuery } from '../infra/search-terms.js';
+import { documentMatches, parseSearchQuery } from '../infra/search-terms.js';
 import type { ChatBadge, DomainEvent, EventBus, Presence } from '../realtime/index.js';
 import type { RoomAccessPolicy, RoomAccessSubject } from './access.js';
 import { LiveRoomsSnapshot } from './live-snapshot.js';
 import { mapAnchorRoom, mapListing, mapLiveInfo, mapRoomView } from './mappers.js';
-import { RoomsRepository, type RoomPatch, type RoomRecord } from './repository.js';
+import { RoomsRepository, roomSearchDocument, type RoomPatch, type RoomRecord } from './repository.js';
 import {
   MAX_LIVE_LIST,
   MAX_SEARCH_RESULTS,
@@ -92,6 +92,7 @@ export class RoomsService {
   private readonly snapshot: LiveRoomsSnapshot;
   private readonly roomCache: ReadThroughCache<RoomRecord>;
   private readonly followCache: ReadThroughCache<boolean>;
+  private readonly liveSearchTerms = new WeakMap<RoomRecord, string[]>();
   private firstLivePage: { of: LiveListing[]; page: LivePage } | undefined;
   private readonly unsubscribe: () => void;
 
@@ -303,32 +304,43 @@ export class RoomsService {
 
   /**
    * Rooms, live or not, whose title, room or character name, anchor name or tags match `q`, and
-   * that carry `tag` when given: live rooms first (most watched first), then by relevance. A query
-   * with nothing searchable in it (only punctuation) finds nothing.
+   * that carry `tag` when given: the live ones first (most watched first, matched in memory against
+   * the live snapshot, so none is lost behind older matches), then the index's matches, newest
+   * first. A query with nothing searchable in it (only punctuation) finds nothing.
    */
   async search(params: { q?: string; tag?: string; limit?: number }): Promise<RoomSearchHit[]> {
     const limit = Math.min(params.limit ?? 50, MAX_SEARCH_RESULTS);
     const tag = params.tag === undefined ? undefined : normalizeTag(params.tag);
     const text = params.q?.trim() ?? '';
     if (text === '' && tag === undefined) throw badRequest('query_required', 'Give q, tag or both');
-    let ids: string[];
-    if (text === '') {
-      ids = tag === '' ? [] : await this.repo.withTag(tag!, limit);
-    } else {
-      const query = parseSearchQuery(text);
-      ids = query.terms.length === 0 || tag === '' ? [] : await this.repo.search(query, tag, limit);
-    }
-    const rows = new Map((await this.repo.findByIds(ids)).map((row) => [row.id, row]));
+    const query = parseSearchQuery(text);
+    if (tag === '' || (text !== '' && query.terms.length === 0)) return [];
+
+    const live = (await this.snapshot.liveRecords())
+      .filter(({ room }) => (tag === undefined || splitTags(room.tags).includes(tag)) && (text === '' || documentMatches(query, this.searchTerms(room))))
+      .sort((a, b) => b.liveNum - a.liveNum || b.room.created_at - a.room.created_at)
+      .slice(0, limit);
+    const indexed = text === '' ? await this.repo.withTag(tag!, limit) : await this.repo.search(query, tag, limit);
     const now = this.clock();
-    const hits = ids.flatMap((id, rank) => {
-      const row = rows.get(id);
-      if (!row) return [];
-      const live = this.isLive(row, now);
-      const liveNum = this.deps.presence.count(row.id);
-      return [{ rank, live, liveNum, hit: { ...mapListing(row, liveNum), live_status: live, created_at: new Date(row.created_at).toISOString() } }];
-    });
-    hits.sort((a, b) => Number(b.live) - Number(a.live) || (a.live ? b.liveNum - a.liveNum : 0) || a.rank - b.rank);
-    return hits.map(({ hit }) => hit);
+    const hits = live.map(({ room, liveNum }) => this.toHit(room, liveNum, true));
+    const shown = new Set(hits.map((hit) => hit.room_id));
+    for (const row of indexed) {
+      if (hits.length >= limit) break;
+      if (shown.has(row.id)) continue;
+      hits.push(this.toHit(row, this.deps.presence.count(row.id), this.isLive(row, now)));
+    }
+    return hits;
+  }
+
+  private toHit(row: RoomRecord, liveNum: number, live: boolean): RoomSearchHit {
+    return { ...mapListing(row, liveNum), live_status: live, created_at: new Date(Number(row.created_at)).toISOString() };
+  }
+
+  /** A live room's search terms, computed once per snapshot row. */
+  private searchTerms(room: RoomRecord): string[] {
+    let terms = this.liveSearchTerms.get(room);
+    if (!terms) this.liveSearchTerms.set(room, (terms = roomSearchDocument(room).split(' ')));
+    return terms;
   }
 
   /** Which of these users follow the room (the go-live notice goes to them). */

@@ -81,6 +81,8 @@ export interface Config {
   realtime: RealtimeConfig;
   /** The built viewer web app (`npm run build`), served at `/`. */
   webDistDir: string;
+  /** The SillyTavern extension's folder, served as a git repository for SillyTavern's installer. */
+  bridgeExtensionDir: string;
   /** "Sign in with Google" (OpenID Connect); off when the client id and secret are unset. */
   google: GoogleSignInConfig;
 }
@@ -412,6 +414,7 @@ export function loadConfig(env: Env = process.env): Config {
       busHeartbeatMs: int(env, 'BUS_HEARTBEAT_MS', 2_000, 50),
     },
     webDistDir: str(env, 'WEB_DIST_DIR', './web/dist'),
+    bridgeExtensionDir: str(env, 'BRIDGE_EXTENSION_DIR', './extensions/sillytavern'),
     google: googleConfig(env),
   };
 }

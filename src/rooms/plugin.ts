@@ -28,7 +28,7 @@ export const roomsFeature = fp<RoomsFeatureOptions>(
     const rooms = new RoomsService(db, deps);
     app.addHook('onClose', async () => rooms.close());
     app.decorate('rooms', rooms);
-    await app.register(roomsRoutes, { rooms });
+    await app.register(roomsRoutes, { rooms, images: app.images });
   },
-  { name: 'rooms', dependencies: ['auth', 'api-docs'] },
+  { name: 'rooms', dependencies: ['auth', 'api-docs', 'images'] },
 );

@@ -18,6 +18,7 @@ import type { Database } from './db/schema.js';
 import { accountsFeature } from './accounts/index.js';
 import { blocksFeature } from './blocks/index.js';
 import { chatFeature } from './chat/index.js';
+import { extensionRepositoryFeature } from './extension-repository/index.js';
 import { installAnchorApiCors } from './http/anchor-cors.js';
 import { imagesFeature } from './images/index.js';
 import { apiDocs } from './http/api-docs.js';
@@ -112,6 +113,7 @@ export const application = fp<AppDependencies>(
       roomAccess,
       liveIdleMinutes: config.liveIdleMinutes,
       maxRoomsPerAnchor: config.maxRoomsPerAnchor,
+      liveAnnouncementCooldownMinutes: config.goLiveNotifyCooldownMinutes,
       clock,
     });
     await app.register(chatFeature, {
@@ -134,6 +136,8 @@ export const application = fp<AppDependencies>(
       eventBus,
       presence,
     });
+
+    await app.register(extensionRepositoryFeature, { directory: config.bridgeExtensionDir });
 
     // Last: its catch-all GET only answers paths no API route claims.
     await app.register(staticSite, { distDir: config.webDistDir, publicUrl: config.publicUrl });

@@ -79,6 +79,10 @@ export interface RoomsTable {
   /** Key of the uploaded cover / character avatar in `images`, or null for the generated look. */
   cover_image: string | null;
   avatar_image: string | null;
+  /** Normalised tags, comma-joined ('' for none); room_tags indexes them. */
+  tags: Generated<string>;
+  /** When followers were last told the room went live (see migration 0014). */
+  live_announced_at: number | null;
 }
 
 /** One encoded size of an uploaded image; `image_key` is a hash of the upload, so URLs never change meaning. */
@@ -236,6 +240,17 @@ export interface RoomSupportTable {
   diamonds: number;
 }
 
+export interface RoomTagsTable {
+  tag: string;
+  room_id: string;
+}
+
+/** A room's search document (search-terms.ts); the engine's full-text index covers it. */
+export interface RoomSearchTable {
+  room_id: string;
+  document: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -259,4 +274,6 @@ export interface Database {
   payment_unmatched: PaymentUnmatchedTable;
   viewer_blocks: ViewerBlocksTable;
   room_support: RoomSupportTable;
+  room_tags: RoomTagsTable;
+  room_search: RoomSearchTable;
 }

@@ -186,6 +186,38 @@ export const RealtimeFrame = Type.Union([ServerFrame, ClientFrame], {
   description: 'Each WebSocket text frame after the upgrade: a ServerFrame from the server or a ClientFrame from the client',
 });
 
+// ---- the notification socket ---------------------------------------------------------------------
+
+/** A followed room went live. */
+export const FollowedLiveData = Type.Object(
+  {
+    room_id: Type.String(),
+    room_name: Type.String(),
+    title: Type.String(),
+    character_name: Type.String(),
+    uid: Type.String({ description: "The anchor's user id" }),
+    username: Type.String({ description: "The anchor's name" }),
+    went_live_at: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'FollowedLiveData' },
+);
+export type FollowedLiveData = Static<typeof FollowedLiveData>;
+
+export const NotificationsHelloFrame = frame(
+  'hello',
+  Type.Object({
+    uid: Type.String(),
+    heartbeat_ms: Type.Integer({ description: 'A silence longer than twice this means the connection is dead' }),
+  }),
+  'NotificationsHelloFrame',
+);
+export const FollowedLiveFrame = frame('followed_live', FollowedLiveData, 'FollowedLiveFrame');
+
+export const NotificationFrame = Type.Union([NotificationsHelloFrame, FollowedLiveFrame, HeartbeatFrame, PongFrame], {
+  $id: 'NotificationFrame',
+});
+export type NotificationFrame = Static<typeof NotificationFrame>;
+
 // ---- the upgrade request -------------------------------------------------------------------------
 
 export const RoomSocketParams = Type.Object({ room_id: Id() });

@@ -3,6 +3,7 @@ import { roomImageUrls } from '../images/index.js';
 import type { RoomRecord } from './repository.js';
 import { ROOM_TYPE_FREE, type AnchorRoom, type LiveInfo, type LiveListing, type SubscriptionInfo } from './schemas.js';
 import type { RoomView } from './service.js';
+import { splitTags } from './tags.js';
 
 /** `live`: the anchor's switch with the idle rule applied. */
 export function mapRoomView(row: RoomRecord, live: boolean): RoomView {
@@ -16,6 +17,7 @@ export function mapRoomView(row: RoomRecord, live: boolean): RoomView {
     character_date: row.character_date,
     title: row.title,
     describe: row.description,
+    tags: splitTags(row.tags),
     room_type: row.room_type,
     coin_num: row.coin_num,
     live_status: live,
@@ -47,6 +49,7 @@ export function mapAnchorRoom(room: RoomView, liveNum: number): AnchorRoom {
     last_activity_at: new Date(room.last_activity_at).toISOString(),
     archived: room.archived,
     ...roomImageUrls(room, 'small'),
+    tags: room.tags,
   };
 }
 
@@ -61,6 +64,7 @@ export function mapListing(room: RoomRecord, liveNum: number): LiveListing {
     character_date: room.character_date,
     room_info: { title: room.title, coin_num: room.coin_num, room_type: room.room_type, describe: room.description },
     ...roomImageUrls(room, 'small'),
+    tags: splitTags(room.tags),
   };
 }
 
@@ -81,6 +85,7 @@ export function mapLiveInfo(
       title: room.title,
       describe: room.describe,
       ...roomImageUrls(room, 'large'),
+      tags: room.tags,
     },
     vip_info: {
       room_type: room.room_type,

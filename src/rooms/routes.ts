@@ -17,8 +17,11 @@ import {
   LivePage,
   LiveRoomsQuery,
   LiveSwitchBody,
+  LiveTags,
   MAX_LIVE_LIST,
   RoomParams,
+  RoomSearchQuery,
+  RoomSearchResults,
   RoomSettings,
   SavedChatRoom,
 } from './schemas.js';
@@ -197,12 +200,43 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
       config: { auth: 'public' },
       schema: {
         tags: ['live'],
-        summary: `Live rooms (contract 3): most watched first, then latest AI message. All (max ${MAX_LIVE_LIST}) unless limit is given`,
+        summary: `Live rooms (contract 3): most watched first, then latest AI message (or newest first); a tag narrows them. All (max ${MAX_LIVE_LIST}) unless limit is given`,
         querystring: LiveRoomsQuery,
-        response: responses(okData(LivePage)),
+        response: responses(okData(LivePage), 400),
       },
     },
-    async (request, reply) => livePages.send(reply, await rooms.liveRooms(request.query)),
+    async (request, reply) => {
+      const { sort, tag } = request.query;
+      if ((sort ?? 'popular') === 'popular' && tag === undefined) return livePages.send(reply, await rooms.liveRooms(request.query));
+      return { code: 0 as const, data: await rooms.discoverLive(request.query) };
+    },
+  );
+
+  app.get(
+    '/api/live/tags',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['live'],
+        summary: "Tags of the live rooms, most used first (the home page's tag filter)",
+        response: responses(okData(LiveTags)),
+      },
+    },
+    async () => ({ code: 0 as const, data: await rooms.liveTags() }),
+  );
+
+  app.get(
+    '/api/live/search',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['live'],
+        summary: 'Search rooms, live or not, by title, room or character name, anchor name and tags (Chinese or English), and/or by tag',
+        querystring: RoomSearchQuery,
+        response: responses(okData(RoomSearchResults), 400),
+      },
+    },
+    async (request) => ({ code: 0 as const, data: { lives_info: await rooms.search(request.query) } }),
   );
 
   contractRoute(app, {

@@ -4,6 +4,9 @@ import { Id } from '../http/schemas.js';
 
 export const MAX_LIVE_LIST = 500;
 export const ROOM_TYPE_FREE = 0;
+export const MAX_SEARCH_RESULTS = 100;
+
+const Tags = Type.Array(Type.String(), { description: 'Normalised tags (NFKC, lower case), at most 5' });
 
 export const RoomInfo = Type.Object(
   {
@@ -26,6 +29,7 @@ const LiveListingFields = {
   room_info: RoomInfo,
   cover_url: Type.Union([Type.String(), Type.Null()], { description: 'Extra: the uploaded cover, 480 × 270 (WebP), or null for the generated look' }),
   avatar_url: Type.Union([Type.String(), Type.Null()], { description: "Extra: the uploaded character avatar, 96 × 96 (WebP), or null" }),
+  tags: Tags,
 };
 
 /** A room in the live list. */
@@ -46,6 +50,29 @@ export const LivePage = Type.Object(
 export type LivePage = Static<typeof LivePage>;
 
 export const FollowedLives = Type.Object({ lives_info: Type.Array(FollowedListing) }, { $id: 'FollowedLives' });
+
+/** A room found by search or tag: live or not, with when it was opened. */
+export const RoomSearchHit = Type.Object(
+  { ...LiveListingFields, live_status: Type.Boolean(), created_at: Type.String({ format: 'date-time' }) },
+  { $id: 'RoomSearchHit' },
+);
+export type RoomSearchHit = Static<typeof RoomSearchHit>;
+
+export const RoomSearchResults = Type.Object(
+  { lives_info: Type.Array(RoomSearchHit, { description: 'Live rooms first, then best match first' }) },
+  { $id: 'RoomSearchResults' },
+);
+export type RoomSearchResults = Static<typeof RoomSearchResults>;
+
+export const LiveTags = Type.Object(
+  {
+    tags: Type.Array(Type.Object({ tag: Type.String(), live_count: Type.Integer({ description: 'Live rooms with the tag' }) }), {
+      description: 'Tags of live rooms, most used first',
+    }),
+  },
+  { $id: 'LiveTags' },
+);
+export type LiveTags = Static<typeof LiveTags>;
 
 /** The viewer's subscription to a room's anchor (get_live_info). */
 export const SubscriptionInfo = Type.Object(
@@ -74,6 +101,7 @@ export const LiveInfo = Type.Object(
       describe: Type.String(),
       cover_url: Type.Union([Type.String(), Type.Null()], { description: 'Extra: the uploaded cover, 1280 × 720 (WebP), or null for the generated look' }),
       avatar_url: Type.Union([Type.String(), Type.Null()], { description: "Extra: the uploaded character avatar, 256 × 256 (WebP), or null" }),
+      tags: Tags,
     }),
     vip_info: Type.Object({ room_type: Type.Integer(), vip_status: Type.Boolean(), amount: Type.Integer() }),
     follow_info: Type.Object({ follow_status: Type.Boolean() }),
@@ -106,7 +134,7 @@ export const AnchorRoom = Type.Object(
     archived: Type.Boolean({ description: 'Archived: out of every listing, read-only, open only to its anchor and those who paid into it' }),
     cover_url: Type.Union([Type.String(), Type.Null()], { description: 'Extra: the uploaded cover, 480 × 270 (WebP), or null for the generated look' }),
     avatar_url: Type.Union([Type.String(), Type.Null()], { description: "Extra: the uploaded character avatar, 96 × 96 (WebP), or null" }),
-
+    tags: Tags,
     live_message_count: Type.Optional(Type.Integer()),
     user_message_count: Type.Optional(Type.Integer()),
   },
@@ -150,6 +178,12 @@ const RoomSettingsFields = {
   describe: Type.Optional(Type.String({ maxLength: 2000 })),
   room_type: Type.Optional(RoomTypeField),
   coin_num: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Price in diamonds; > 0 unless free' })),
+  tags: Type.Optional(
+    Type.Array(Type.String({ maxLength: 64 }), {
+      maxItems: 10,
+      description: 'Replaces the tags: at most 5 after normalising (NFKC, lower case; variants count once), each at most 24 characters',
+    }),
+  ),
 };
 
 export const RoomSettings = Type.Object(RoomSettingsFields);
@@ -173,6 +207,20 @@ export const LiveSwitchBody = Type.Object({ live_status: Type.Union([Type.Litera
 export const LiveRoomsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIVE_LIST })),
   cursor: Type.Optional(Type.String({ maxLength: 16, description: 'next_cursor of the previous page' })),
+  sort: Type.Optional(
+    Type.Union([Type.Literal('popular'), Type.Literal('new')], {
+      description: 'Extra: popular (default: most watched, then latest AI message) or new (newest rooms first)',
+    }),
+  ),
+  tag: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Extra: only rooms with this tag (any case or width)' })),
+});
+
+export const RoomSearchQuery = Type.Object({
+  q: Type.Optional(
+    Type.String({ maxLength: 100, description: 'Words or characters of the title, room or character name, or anchor name (Chinese or English)' }),
+  ),
+  tag: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only rooms with this tag' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SEARCH_RESULTS, default: 50 })),
 });
 
 export const LiveInfoParams = {

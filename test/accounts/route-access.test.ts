@@ -82,6 +82,8 @@ const API_ACCESS: Record<string, string> = {
   'GET /api/live/get_user_chat_history': 'viewer',
   'GET /api/live/gifts': 'public',
   'GET /api/live/leaderboard': 'public',
+  'GET /api/live/search': 'public',
+  'GET /api/live/tags': 'public',
   'POST /api/live/send_gift': 'user',
   'POST /api/live/get_user_chat_history': 'viewer',
   'POST /api/live/follow': 'user',
@@ -110,6 +112,7 @@ const API_ACCESS: Record<string, string> = {
   'GET /api/wallet/subscriptions': 'user',
   'GET /ws/chat/:room_id': 'viewer',
   'GET /ws/chat/:room_id/:room_name': 'viewer',
+  'GET /ws/notifications': 'user',
 };
 
 describe('route access', () => {

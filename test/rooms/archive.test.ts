@@ -82,11 +82,19 @@ describe('an archived room', () => {
     const { anchor, roomId, payer } = await paidRoom();
     await payer.client.post('/api/live/follow', { room_id: roomId, follow_status: true });
     expect(await liveRoomIds()).toContain(roomId);
+    const word = `vault${roomId.slice(0, 8).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+    expect((await anchor.client.patch(`/api/anchor/rooms/${roomId}`, { title: `The ${word}`, tags: [word] })).statusCode).toBe(200);
+    const found = async (query: Record<string, string>) =>
+      ((await new TestClient(t.app).get('/api/live/search', { query })).json().data.lives_info as Array<{ room_id: string }>).map((room) => room.room_id);
+    expect(await found({ q: word })).toContain(roomId);
+    expect(await found({ tag: word })).toContain(roomId);
 
     const archived = await anchor.client.post(`/api/anchor/rooms/${roomId}/archive`, { archived: true });
     expect(archived.statusCode).toBe(200);
     expect(archived.json().data.room).toMatchObject({ archived: true, live_status: false });
     expect(await liveRoomIds()).not.toContain(roomId);
+    expect(await found({ q: word })).not.toContain(roomId);
+    expect(await found({ tag: word })).not.toContain(roomId);
     expect((await payer.client.get('/api/live/get_followed_lives')).json().data.lives_info).toEqual([]);
     expect((await anchorRooms(anchor.client)).map((room) => room.archived)).toEqual([true]);
 

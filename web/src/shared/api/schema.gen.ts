@@ -687,6 +687,8 @@ export interface paths {
                         room_name?: string;
                         /** @description 0 free, 1 VIP (one-off payment of coin_num diamonds), 2 private (gated like VIP) */
                         room_type?: 0 | 1 | 2;
+                        /** @description Replaces the tags: at most 5 after normalising (NFKC, lower case; variants count once), each at most 24 characters */
+                        tags?: string[];
                         title?: string;
                     };
                 };
@@ -848,6 +850,8 @@ export interface paths {
                         room_name?: string;
                         /** @description 0 free, 1 VIP (one-off payment of coin_num diamonds), 2 private (gated like VIP) */
                         room_type?: 0 | 1 | 2;
+                        /** @description Replaces the tags: at most 5 after normalising (NFKC, lower case; variants count once), each at most 24 characters */
+                        tags?: string[];
                         title?: string;
                     };
                 };
@@ -2301,13 +2305,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live rooms (contract 3): most watched first, then latest AI message. All (max 500) unless limit is given */
+        /** Live rooms (contract 3): most watched first, then latest AI message (or newest first); a tag narrows them. All (max 500) unless limit is given */
         get: {
             parameters: {
                 query?: {
                     /** @description next_cursor of the previous page */
                     cursor?: string;
                     limit?: number;
+                    /** @description Extra: popular (default: most watched, then latest AI message) or new (newest rooms first) */
+                    sort?: "popular" | "new";
+                    /** @description Extra: only rooms with this tag (any case or width) */
+                    tag?: string;
                 };
                 header?: never;
                 path?: never;
@@ -3108,6 +3116,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/live/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search rooms, live or not, by title, room or character name, anchor name and tags (Chinese or English), and/or by tag */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description Words or characters of the title, room or character name, or anchor name (Chinese or English) */
+                    q?: string;
+                    /** @description Only rooms with this tag */
+                    tag?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["RoomSearchResults"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/live/send_gift": {
         parameters: {
             query?: never;
@@ -3314,6 +3377,55 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/live/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tags of the live rooms, most used first (the home page's tag filter) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["LiveTags"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4755,6 +4867,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/extensions/pecktra-live.git/git-upload-pack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** git smart-HTTP upload-pack: the extension as a packfile (for git clone / fetch) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description git protocol bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/extensions/pecktra-live.git/info/refs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** git smart-HTTP ref advertisement of the SillyTavern extension (for git clone) */
+        get: {
+            parameters: {
+                query: {
+                    service: "git-upload-pack";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description git protocol bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -5139,6 +5370,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ws/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notification WebSocket: the signed-in viewer's followed rooms going live
+         * @description The signed-in viewer's notification socket (one per tab; connect with `Upgrade: websocket`,
+         *     session cookie required: guests get 401). It carries what concerns the viewer wherever they are on the site.
+         *
+         *     **Server → client** text frames `{"type":...,"data":{...}}`:
+         *     - `hello` first: `{uid, heartbeat_ms}` (from here on nothing is missed while connected)
+         *     - `followed_live`: `{room_id, room_name, title, character_name, uid, username, went_live_at}`: a room the viewer
+         *       follows went live. Sent to every open socket of the viewer, on any instance, once per go-live: a room switched
+         *       on again within GO_LIVE_NOTIFY_COOLDOWN_MINUTES of its last notice sends none
+         *     - `{"type":"heartbeat"}` after `heartbeat_ms` of silence; `{"type":"pong"}` answering any client frame
+         *
+         *     **Client → server**: `{"type":"ping"}` (optional). **Close codes**: 1001 server shutting down (reconnect),
+         *     4029 too many sockets for this user or too many messages.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                101: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationsHelloFrame"] | components["schemas"]["FollowedLiveFrame"] | components["schemas"]["HeartbeatFrame"] | components["schemas"]["PongFrame"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                426: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5183,6 +5509,8 @@ export interface components {
             room_id: string;
             room_name: string;
             room_type: number;
+            /** @description Normalised tags (NFKC, lower case), at most 5 */
+            tags: string[];
             title: string;
             uid: string;
             user_message_count?: number;
@@ -5326,10 +5654,29 @@ export interface components {
             room_id: string;
             room_info: components["schemas"]["RoomInfo"];
             room_name: string;
+            /** @description Normalised tags (NFKC, lower case), at most 5 */
+            tags: string[];
             /** @description The anchor's user id */
             uid: string;
             /** @description The anchor's name */
             username: string;
+        };
+        FollowedLiveData: {
+            character_name: string;
+            room_id: string;
+            room_name: string;
+            title: string;
+            /** @description The anchor's user id */
+            uid: string;
+            /** @description The anchor's name */
+            username: string;
+            /** Format: date-time */
+            went_live_at: string;
+        };
+        FollowedLiveFrame: {
+            data: components["schemas"]["FollowedLiveData"];
+            /** @enum {string} */
+            type: "followed_live";
         };
         FollowedLives: {
             lives_info: components["schemas"]["FollowedListing"][];
@@ -5436,6 +5783,8 @@ export interface components {
                 live_status: boolean;
                 room_id: string;
                 room_name: string;
+                /** @description Normalised tags (NFKC, lower case), at most 5 */
+                tags: string[];
                 title: string;
                 uid: string;
                 username: string;
@@ -5459,6 +5808,8 @@ export interface components {
             room_id: string;
             room_info: components["schemas"]["RoomInfo"];
             room_name: string;
+            /** @description Normalised tags (NFKC, lower case), at most 5 */
+            tags: string[];
             /** @description The anchor's user id */
             uid: string;
             /** @description The anchor's name */
@@ -5500,6 +5851,14 @@ export interface components {
             /** @enum {string} */
             type: "live_status";
         };
+        LiveTags: {
+            /** @description Tags of live rooms, most used first */
+            tags: {
+                /** @description Live rooms with the tag */
+                live_count: number;
+                tag: string;
+            }[];
+        };
         LiveTypingData: {
             /** @description true: generation ended or stopped; remove the bubble */
             done: boolean;
@@ -5513,6 +5872,15 @@ export interface components {
         MuteResult: {
             /** Format: date-time */
             muted_until: string | null;
+        };
+        NotificationsHelloFrame: {
+            data: {
+                /** @description A silence longer than twice this means the connection is dead */
+                heartbeat_ms: number;
+                uid: string;
+            };
+            /** @enum {string} */
+            type: "hello";
         };
         PaymentOrder: {
             actually_paid: number | null;
@@ -5636,6 +6004,32 @@ export interface components {
             data: components["schemas"]["RoomPayment"];
             /** @enum {string} */
             type: "room_payment";
+        };
+        RoomSearchHit: {
+            /** @description Extra: the uploaded character avatar, 96 × 96 (WebP), or null */
+            avatar_url: string | null;
+            character_date: string;
+            character_name: string;
+            /** @description Extra: the uploaded cover, 480 × 270 (WebP), or null for the generated look */
+            cover_url: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Viewers watching now */
+            live_num: number;
+            live_status: boolean;
+            room_id: string;
+            room_info: components["schemas"]["RoomInfo"];
+            room_name: string;
+            /** @description Normalised tags (NFKC, lower case), at most 5 */
+            tags: string[];
+            /** @description The anchor's user id */
+            uid: string;
+            /** @description The anchor's name */
+            username: string;
+        };
+        RoomSearchResults: {
+            /** @description Live rooms first, then best match first */
+            lives_info: components["schemas"]["RoomSearchHit"][];
         };
         SavedChatRoom: {
             created: boolean;

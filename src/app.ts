@@ -20,6 +20,7 @@ import { blocksFeature } from './blocks/index.js';
 import { chatFeature } from './chat/index.js';
 import { extensionRepositoryFeature } from './extension-repository/index.js';
 import { installAnchorApiCors } from './http/anchor-cors.js';
+import { imagesFeature } from './images/index.js';
 import { apiDocs } from './http/api-docs.js';
 import { installCompression } from './http/compression.js';
 import { answerClientError, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
@@ -101,6 +102,7 @@ export const application = fp<AppDependencies>(
     });
     await app.register(paymentsFeature, { config, db, clock, clusterLock: deps.clusterLock, ...deps.payments });
 
+    await app.register(imagesFeature, { db, clock });
     const roomAccess =
       deps.roomAccess ?? new WalletRoomAccessPolicy(db, eventBus, { defaultSubscriptionPrice: config.subscriptionPrice, clock });
     app.addHook('onClose', async () => roomAccess.close?.());

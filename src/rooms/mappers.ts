@@ -1,4 +1,5 @@
 /** Room rows to what the rest of the server and the wire see. */
+import { roomImageUrls } from '../images/index.js';
 import type { RoomRecord } from './repository.js';
 import { ROOM_TYPE_FREE, type AnchorRoom, type LiveInfo, type LiveListing, type SubscriptionInfo } from './schemas.js';
 import type { RoomView } from './service.js';
@@ -25,6 +26,8 @@ export function mapRoomView(row: RoomRecord, live: boolean): RoomView {
     last_ai_message_at: row.last_ai_message_at,
     created_at: row.created_at,
     archived: row.archived_at !== null,
+    cover_image: row.cover_image,
+    avatar_image: row.avatar_image,
   };
 }
 
@@ -45,6 +48,7 @@ export function mapAnchorRoom(room: RoomView, liveNum: number): AnchorRoom {
     created_at: new Date(room.created_at).toISOString(),
     last_activity_at: new Date(room.last_activity_at).toISOString(),
     archived: room.archived,
+    ...roomImageUrls(room, 'small'),
     tags: room.tags,
   };
 }
@@ -59,6 +63,7 @@ export function mapListing(room: RoomRecord, liveNum: number): LiveListing {
     character_name: room.character_name,
     character_date: room.character_date,
     room_info: { title: room.title, coin_num: room.coin_num, room_type: room.room_type, describe: room.description },
+    ...roomImageUrls(room, 'small'),
     tags: splitTags(room.tags),
   };
 }
@@ -79,6 +84,7 @@ export function mapLiveInfo(
       live_status: room.live_status,
       title: room.title,
       describe: room.describe,
+      ...roomImageUrls(room, 'large'),
       tags: room.tags,
     },
     vip_info: {

@@ -30,7 +30,7 @@ export const roomsFeature = fp<RoomsFeatureOptions>(
     app.addHook('onClose', async () => rooms.close());
     app.accounts.addRenameStep((executor, userId) => rooms.reindexAnchor(executor, userId));
     app.decorate('rooms', rooms);
-    await app.register(roomsRoutes, { rooms });
+    await app.register(roomsRoutes, { rooms, images: app.images });
   },
-  { name: 'rooms', dependencies: ['accounts', 'auth', 'api-docs'] },
+  { name: 'rooms', dependencies: ['accounts', 'auth', 'api-docs', 'images'] },
 );

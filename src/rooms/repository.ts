@@ -142,6 +142,14 @@ export class RoomsRepository {
       .execute();
   }
 
+  async setImage(roomId: string, kind: 'cover' | 'avatar', imageKey: string | null, now: number): Promise<void> {
+    await this.db
+      .updateTable('rooms')
+      .set(kind === 'cover' ? { cover_image: imageKey, updated_at: now } : { avatar_image: imageKey, updated_at: now })
+      .where('id', '=', roomId)
+      .execute();
+  }
+
   /** Archives (`archivedAt`) or restores (null) a room; an archived room is switched off. */
   async setArchived(roomId: string, archivedAt: number | null, now: number): Promise<void> {
     await this.db

@@ -26,12 +26,22 @@ import {
   SavedChatRoom,
 } from './schemas.js';
 import type { RoomsService } from './service.js';
+import { MAX_IMAGE_BYTES, type ImageService } from '../images/index.js';
+import { AppError } from '../http/errors.js';
 
 export interface RoomsRoutesOptions {
   rooms: RoomsService;
+  images: ImageService;
 }
 
-export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async (app, { rooms }) => {
+/** Image uploads arrive as the raw file; its real format is read from its bytes, not this header. */
+const IMAGE_UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'];
+
+export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async (app, { rooms, images }) => {
+  app.addContentTypeParser(IMAGE_UPLOAD_TYPES, { parseAs: 'buffer', bodyLimit: MAX_IMAGE_BYTES }, (_request, body, done) => {
+    done(null, body);
+  });
+
   // ---- anchor side -------------------------------------------------------------------------
 
   app.post(
@@ -118,6 +128,52 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
       return { code: 0 as const, data: { room: await rooms.setArchived(request.user, request.params.room_id, request.body.archived) } };
     },
   );
+
+  for (const kind of ['cover', 'avatar'] as const) {
+    const what = kind === 'cover' ? 'cover (16:9; 1280 × 720 and 480 × 270)' : 'character avatar (1:1; 256 × 256 and 96 × 96)';
+    app.put(
+      `/api/anchor/rooms/:room_id/${kind}`,
+      {
+        bodyLimit: MAX_IMAGE_BYTES,
+        config: { auth: 'anchor' },
+        schema: {
+          tags: ['anchor'],
+          summary: `Upload the room's ${what}: the raw PNG, JPEG or WebP file as the body (≤ 5 MB)`,
+          description:
+            'Content-Type image/png, image/jpeg, image/webp or application/octet-stream; the format is read from the bytes. ' +
+            'Re-encoded to WebP at fixed sizes, metadata stripped (a SillyTavern character card is just its picture). ' +
+            '413 over 5 MB, 415 not a PNG/JPEG/WebP (or another Content-Type), 422 undecodable or over 40 megapixels, 503 too many at once.',
+          params: RoomParams,
+          response: responses(okData(AnchorRoomBody), 401, 403, 404, 413, 415, 422, 503),
+        },
+      },
+      async (request) => {
+        // Whose room first: another anchor learns nothing about the room, and nobody decodes images into it.
+        await rooms.requireOwnRoom(request.user, request.params.room_id);
+        if (!Buffer.isBuffer(request.body)) {
+          throw new AppError(415, 'unsupported_image_type', 'Send the image file itself as the body (image/png, image/jpeg or image/webp)');
+        }
+        const imageKey = await images.store(kind, request.body);
+        return { code: 0 as const, data: { room: await rooms.setRoomImage(request.user, request.params.room_id, kind, imageKey) } };
+      },
+    );
+
+    app.delete(
+      `/api/anchor/rooms/:room_id/${kind}`,
+      {
+        config: { auth: 'anchor' },
+        schema: {
+          tags: ['anchor'],
+          summary: `Remove the room's ${kind === 'cover' ? 'cover' : 'character avatar'} (back to the generated look)`,
+          params: RoomParams,
+          response: responses(okData(AnchorRoomBody), 401, 403, 404),
+        },
+      },
+      async (request) => {
+        return { code: 0 as const, data: { room: await rooms.setRoomImage(request.user, request.params.room_id, kind, null) } };
+      },
+    );
+  }
 
   app.delete(
     '/api/anchor/rooms/:room_id',

@@ -27,6 +27,8 @@ const LiveListingFields = {
   character_name: Type.String(),
   character_date: Type.String(),
   room_info: RoomInfo,
+  cover_url: Type.Union([Type.String(), Type.Null()], { description: 'Extra: the uploaded cover, 480 × 270 (WebP), or null for the generated look' }),
+  avatar_url: Type.Union([Type.String(), Type.Null()], { description: "Extra: the uploaded character avatar, 96 × 96 (WebP), or null" }),
   tags: Tags,
 };
 
@@ -97,6 +99,8 @@ export const LiveInfo = Type.Object(
       live_status: Type.Boolean(),
       title: Type.String(),
       describe: Type.String(),
+      cover_url: Type.Union([Type.String(), Type.Null()], { description: 'Extra: the uploaded cover, 1280 × 720 (WebP), or null for the generated look' }),
+      avatar_url: Type.Union([Type.String(), Type.Null()], { description: "Extra: the uploaded character avatar, 256 × 256 (WebP), or null" }),
       tags: Tags,
     }),
     vip_info: Type.Object({ room_type: Type.Integer(), vip_status: Type.Boolean(), amount: Type.Integer() }),
@@ -128,6 +132,8 @@ export const AnchorRoom = Type.Object(
     created_at: Type.String({ format: 'date-time' }),
     last_activity_at: Type.String({ format: 'date-time', description: "The anchor's last activity in the room: a posted line, going live or stopping" }),
     archived: Type.Boolean({ description: 'Archived: out of every listing, read-only, open only to its anchor and those who paid into it' }),
+    cover_url: Type.Union([Type.String(), Type.Null()], { description: 'Extra: the uploaded cover, 480 × 270 (WebP), or null for the generated look' }),
+    avatar_url: Type.Union([Type.String(), Type.Null()], { description: "Extra: the uploaded character avatar, 96 × 96 (WebP), or null" }),
     tags: Tags,
     live_message_count: Type.Optional(Type.Integer()),
     user_message_count: Type.Optional(Type.Integer()),

@@ -67,6 +67,8 @@ export interface RoomView extends RoomAccessSubject {
   last_ai_message_at: number | null;
   created_at: number;
   archived: boolean;
+  cover_image: string | null;
+  avatar_image: string | null;
 }
 
 export interface RoomsServiceDeps {
@@ -273,6 +275,14 @@ export class RoomsService {
     if (live && room.archived) throw conflict('room_archived', 'An archived room cannot go live: restore it first');
     await this.repo.setLiveStatus(roomId, live, this.clock());
     await this.publish({ type: 'live_status', room_id: roomId, data: { live_status: live } });
+    return this.toAnchorRoom(await this.mustFind(roomId));
+  }
+
+  /** Sets (an image key from the images feature) or removes (null) the room's cover or avatar. */
+  async setRoomImage(anchor: SessionUser, roomId: string, kind: 'cover' | 'avatar', imageKey: string | null): Promise<AnchorRoom> {
+    await this.requireOwnRoom(anchor, roomId);
+    await this.repo.setImage(roomId, kind, imageKey, this.clock());
+    await this.publish({ type: 'room_updated', room_id: roomId, data: {} });
     return this.toAnchorRoom(await this.mustFind(roomId));
   }
 

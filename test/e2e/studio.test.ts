@@ -4,6 +4,7 @@
  * 401). Also writes the console's screenshots (desktop and phone).
  */
 import { mkdirSync } from 'node:fs';
+import sharp from 'sharp';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,12 @@ async function createRoom(page: Page, room: { character: string; title: string; 
   if (room.price) await form.getByLabel('Price (diamonds)').fill(room.price);
   await form.getByRole('button', { name: 'Create room' }).click();
   await page.getByTestId('studio-room').filter({ hasText: room.title }).waitFor();
+}
+
+/** A picture to upload as a cover: a gradient-free solid PNG is enough to prove the path. */
+async function coverFile(colour: string) {
+  const buffer = await sharp({ create: { width: 1600, height: 900, channels: 3, background: colour } }).png().toBuffer();
+  return { name: 'cover.png', mimeType: 'image/png', buffer };
 }
 
 async function bearerCall(token: string, method: string, url: string, body?: unknown): Promise<Response> {
@@ -207,6 +214,56 @@ describe.skipIf(!hasChromium)('anchor console', () => {
   );
 
   it(
+    "a VIP room with a cover: a viewer's payment appears live in the dashboard, then in the earnings; the cover shows on the home card",
+    async () => {
+      const context = await newContext(browser);
+      try {
+        const page = await context.newPage();
+        await signUpAsAnchor(page, uniqueAnchor('live'));
+        await createRoom(page, { character: 'Lumen', title: 'Lighthouse at dusk', type: 'VIP', price: '40' });
+        const row = page.getByTestId('studio-room').filter({ hasText: 'Lighthouse at dusk' });
+        await row.getByTestId('upload-cover').setInputFiles(await coverFile('#305080'));
+        const coverImage = row.getByRole('img', { name: 'Cover' });
+        await coverImage.waitFor();
+        expect(await coverImage.getAttribute('src')).toMatch(/^\/media\/[0-9a-f]{32}\/cover-480\.webp$/);
+        await row.getByRole('button', { name: 'Go live' }).click();
+        await row.getByText('LIVE', { exact: true }).waitFor();
+
+        const home = await context.newPage();
+        await home.goto(server.baseUrl);
+        const card = home.getByTestId('room-card').filter({ hasText: 'Lighthouse at dusk' });
+        expect(await card.locator('img.room-cover-image').getAttribute('src')).toMatch(/\/cover-480\.webp$/);
+        await home.close();
+
+        await row.getByRole('link', { name: 'Dashboard' }).click();
+        await page.getByRole('heading', { name: 'Latest payments' }).waitFor();
+        // The dashboard's own socket has joined (it counts the anchor as watching): payments now arrive live.
+        await page.locator('.studio-dashboard .studio-room-head').getByText('1 watching').waitFor();
+        const room = ((await (await page.request.get(`${server.baseUrl}/api/anchor/rooms`)).json()) as { data: { rooms: Array<{ room_id: string; uid: string; room_name: string }> } }).data.rooms[0]!;
+        const fanName = uniqueAnchor('fan');
+        const fan = await registerUser(server.baseUrl, fanName);
+        await grantDiamonds(server.app.db, fan.uid, 100);
+        const paid = await fetch(`${server.baseUrl}/api/live/pay_vip_coin`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: fan.cookie },
+          body: JSON.stringify({ uid: fan.uid, anchor_id: room.uid, room_id: room.room_id, room_name: room.room_name, amount: 40 }),
+        });
+        expect(paid.status).toBe(200);
+        const earned = String(40 - Math.floor((40 * server.app.config.platformFeePercent) / 100));
+        const payment = page.getByTestId('dashboard-payment').filter({ hasText: fanName });
+        await payment.filter({ hasText: 'unlocked the room' }).filter({ hasText: `+${earned} diamonds` }).waitFor({ timeout: 10_000 });
+
+        await page.getByRole('link', { name: 'Earnings', exact: true }).click();
+        await page.getByTestId('earnings-balance').filter({ hasText: `${earned} diamonds` }).waitFor();
+        await page.getByTestId('earning-row').filter({ hasText: 'VIP unlock · Lumen' }).waitFor();
+      } finally {
+        await context.close();
+      }
+    },
+    120_000,
+  );
+
+  it(
     'a failed save keeps what the anchor typed and says what to fix, in Chinese too',
     async () => {
       const context = await newContext(browser, { locale: 'zh-CN' });
@@ -279,6 +336,8 @@ describe.skipIf(!hasChromium)('anchor console', () => {
           await createRoom(page, { character: 'Seraphina', title: 'Moonlit glade · 月光林地', type: 'VIP', price: '30' });
           await page.getByTestId('studio-room').getByRole('button', { name: 'Go live' }).click();
           await page.getByTestId('studio-room').getByText('LIVE', { exact: true }).waitFor();
+          await page.getByTestId('studio-room').filter({ hasText: 'Moonlit' }).getByTestId('upload-cover').setInputFiles(await coverFile('#4a2f6e'));
+          await page.getByTestId('studio-room').filter({ hasText: 'Moonlit' }).getByRole('img', { name: 'Cover' }).waitFor();
           await createRoom(page, { character: 'Aria', title: 'Starship bridge: first contact', type: 'Free' });
           await page.screenshot({ path: path.join(SCREENSHOTS, `studio-rooms-${label}.png`), fullPage: true });
           violations[`rooms ${label}`] = await seriousAxeViolations(page);
@@ -308,6 +367,13 @@ describe.skipIf(!hasChromium)('anchor console', () => {
             });
           }
           await page.getByTestId('dashboard-chat-message').filter({ hasText: 'love the mood' }).waitFor();
+          await grantDiamonds(server.app.db, fan.uid, 100);
+          await fetch(`${server.baseUrl}/api/live/send_gift`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', cookie: fan.cookie },
+            body: JSON.stringify({ room_id: roomId, gift_id: 'coffee', count: 2, amount: 20 }),
+          });
+          await page.getByTestId('dashboard-payment').first().waitFor();
           await page.locator('.msg', { hasText: 'lower your shields' }).waitFor();
           await page.screenshot({ path: path.join(SCREENSHOTS, `studio-dashboard-${label}.png`), fullPage: true });
           violations[`dashboard ${label}`] = await seriousAxeViolations(page);

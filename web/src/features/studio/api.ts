@@ -1,7 +1,7 @@
 /** The console's calls: the same anchor API the bridge and scripts use, signed in by the session cookie. */
 import { useCallback } from 'react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { request, requestData, type OkData, type RequestBody } from '../../shared/api/client.ts';
+import { ApiError, apiUrl, request, requestData, type OkData, type RequestBody } from '../../shared/api/client.ts';
 import type { components } from '../../shared/api/schema.gen.ts';
 
 export type AnchorRoom = components['schemas']['AnchorRoom'];
@@ -177,4 +177,39 @@ export function useEarningsChanged() {
     () => queryClient.invalidateQueries({ predicate: (query) => query.queryKey[0] === 'studio' && String(query.queryKey[1]).startsWith('earnings') }),
     [queryClient],
   );
+}
+
+export type RoomImageKind = 'cover' | 'avatar';
+
+/** The file goes as the raw body (the request core speaks JSON only); refusals come back in the envelope. */
+async function uploadRoomImage(roomId: string, kind: RoomImageKind, file: File): Promise<AnchorRoom> {
+  let response: Response;
+  try {
+    response = await fetch(apiUrl(`/api/anchor/rooms/{room_id}/${kind}`, { room_id: roomId }), {
+      method: 'PUT',
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', 'content-type': file.type || 'application/octet-stream' },
+      body: file,
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'Network error');
+  }
+  const answer = (await response.json().catch(() => undefined)) as { code?: number; data?: { room: AnchorRoom }; error?: string; message?: string } | undefined;
+  if (!response.ok || answer?.code !== 0 || !answer.data) {
+    throw new ApiError(response.status, answer?.error ?? `http_${response.status}`, answer?.message ?? response.statusText);
+  }
+  return answer.data.room;
+}
+
+export function useRoomImage(roomId: string, kind: RoomImageKind) {
+  const queryClient = useQueryClient();
+  const upload = useMutation({
+    mutationFn: (file: File) => uploadRoomImage(roomId, kind, file),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ROOMS_KEY }),
+  });
+  const remove = useMutation({
+    mutationFn: () => requestData('delete', kind === 'cover' ? '/api/anchor/rooms/{room_id}/cover' : '/api/anchor/rooms/{room_id}/avatar', { params: { room_id: roomId } }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ROOMS_KEY }),
+  });
+  return { upload, remove };
 }

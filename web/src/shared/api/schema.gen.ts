@@ -999,6 +999,372 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/anchor/rooms/{room_id}/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload the room's character avatar (1:1; 256 × 256 and 96 × 96): the raw PNG, JPEG or WebP file as the body (≤ 5 MB)
+         * @description Content-Type image/png, image/jpeg, image/webp or application/octet-stream; the format is read from the bytes. Re-encoded to WebP at fixed sizes, metadata stripped (a SillyTavern character card is just its picture). 413 over 5 MB, 415 not a PNG/JPEG/WebP (or another Content-Type), 422 undecodable or over 40 megapixels, 503 too many at once.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    room_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                room: components["schemas"]["AnchorRoom"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the room's character avatar (back to the generated look) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    room_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                room: components["schemas"]["AnchorRoom"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/anchor/rooms/{room_id}/cover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload the room's cover (16:9; 1280 × 720 and 480 × 270): the raw PNG, JPEG or WebP file as the body (≤ 5 MB)
+         * @description Content-Type image/png, image/jpeg, image/webp or application/octet-stream; the format is read from the bytes. Re-encoded to WebP at fixed sizes, metadata stripped (a SillyTavern character card is just its picture). 413 over 5 MB, 415 not a PNG/JPEG/WebP (or another Content-Type), 422 undecodable or over 40 megapixels, 503 too many at once.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    room_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                room: components["schemas"]["AnchorRoom"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the room's cover (back to the generated look) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    room_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                room: components["schemas"]["AnchorRoom"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/anchor/rooms/{room_id}/live": {
         parameters: {
             query?: never;
@@ -5110,6 +5476,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/media/{image_key}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A room cover or avatar at one of its fixed sizes (WebP); immutable, with an ETag */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The size, e.g. cover-480.webp */
+                    file: string;
+                    image_key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description image/webp */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Not modified (If-None-Match matched the ETag) */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/readyz": {
         parameters: {
             query?: never;
@@ -5506,9 +5937,13 @@ export interface components {
         AnchorRoom: {
             /** @description Archived: out of every listing, read-only, open only to its anchor and those who paid into it */
             archived: boolean;
+            /** @description Extra: the uploaded character avatar, 96 × 96 (WebP), or null */
+            avatar_url: string | null;
             character_date: string;
             character_name: string;
             coin_num: number;
+            /** @description Extra: the uploaded cover, 480 × 270 (WebP), or null for the generated look */
+            cover_url: string | null;
             /** Format: date-time */
             created_at: string;
             describe: string;
@@ -5656,8 +6091,12 @@ export interface components {
             type: "error";
         };
         FollowedListing: {
+            /** @description Extra: the uploaded character avatar, 96 × 96 (WebP), or null */
+            avatar_url: string | null;
             character_date: string;
             character_name: string;
+            /** @description Extra: the uploaded cover, 480 × 270 (WebP), or null for the generated look */
+            cover_url: string | null;
             /** @description Viewers watching now */
             live_num: number;
             live_status: boolean;
@@ -5791,7 +6230,11 @@ export interface components {
                 follow_status: boolean;
             };
             live_info: {
+                /** @description Extra: the uploaded character avatar, 256 × 256 (WebP), or null */
+                avatar_url: string | null;
                 character_name: string;
+                /** @description Extra: the uploaded cover, 1280 × 720 (WebP), or null for the generated look */
+                cover_url: string | null;
                 describe: string;
                 live_num: number;
                 live_status: boolean;
@@ -5811,8 +6254,12 @@ export interface components {
             };
         };
         LiveListing: {
+            /** @description Extra: the uploaded character avatar, 96 × 96 (WebP), or null */
+            avatar_url: string | null;
             character_date: string;
             character_name: string;
+            /** @description Extra: the uploaded cover, 480 × 270 (WebP), or null for the generated look */
+            cover_url: string | null;
             /** @description Viewers watching now */
             live_num: number;
             room_id: string;
@@ -6016,8 +6463,12 @@ export interface components {
             type: "room_payment";
         };
         RoomSearchHit: {
+            /** @description Extra: the uploaded character avatar, 96 × 96 (WebP), or null */
+            avatar_url: string | null;
             character_date: string;
             character_name: string;
+            /** @description Extra: the uploaded cover, 480 × 270 (WebP), or null for the generated look */
+            cover_url: string | null;
             /** Format: date-time */
             created_at: string;
             /** @description Viewers watching now */

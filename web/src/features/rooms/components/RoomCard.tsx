@@ -37,9 +37,13 @@ export function RoomCard({ room, headingLevel = 2 }: { room: LiveSummary & Parti
   return (
     <Link href={roomPath(room.room_id)} className="room-card" data-testid="room-card">
       <div className="room-cover" style={{ '--hue': hue } as CSSProperties}>
-        <span className="room-initial" aria-hidden="true">
-          {Array.from(room.character_name || room.room_name)[0] ?? '?'}
-        </span>
+        {room.cover_url || room.avatar_url ? (
+          <img className={room.cover_url ? 'room-cover-image' : 'room-cover-avatar'} src={room.cover_url ?? room.avatar_url ?? undefined} alt="" loading="lazy" decoding="async" />
+        ) : (
+          <span className="room-initial" aria-hidden="true">
+            {Array.from(room.character_name || room.room_name)[0] ?? '?'}
+          </span>
+        )}
         {live ? <span className="live-dot">{t('room.live')}</span> : <span className="offline-dot">{t('room.offline')}</span>}
         <span className="room-viewers">
           <EyeIcon width={14} height={14} />

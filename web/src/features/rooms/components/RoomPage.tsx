@@ -158,8 +158,9 @@ function Room({ info, reload, live, restoreFloor }: { info: LiveInfo; reload(): 
   return (
     <div className="room">
       <section className="room-header panel" aria-labelledby="room-title">
+        {room.cover_url && <img className="room-header-cover" src={room.cover_url} alt="" decoding="async" />}
         <div className="room-avatar" style={{ '--hue': coverHue(room.room_id) } as CSSProperties} aria-hidden="true">
-          {Array.from(room.character_name || room.room_name)[0] ?? '?'}
+          {room.avatar_url ? <img src={room.avatar_url} alt="" decoding="async" /> : (Array.from(room.character_name || room.room_name)[0] ?? '?')}
         </div>
         <div className="room-header-text">
           <h1 id="room-title" ref={heading} tabIndex={-1}>

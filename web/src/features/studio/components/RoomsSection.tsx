@@ -4,6 +4,7 @@ import { Link, roomPath, studioRoomPath } from '../../../shared/router.tsx';
 import { useArchiveRoom, useDeleteRoom, useSetLive, type AnchorRoom } from '../api.ts';
 import { useStudioText } from '../use-studio-text.ts';
 import { RoomForm } from './RoomForm.tsx';
+import { RoomImages } from './RoomImages.tsx';
 import { StudioError } from './StudioError.tsx';
 
 /** The anchor's rooms: live state and counts at a glance, go live / stop, edit, create. */
@@ -98,6 +99,7 @@ function RoomRow({ room, onEdit, onLive, onArchive, onDelete, busy }: RoomRowPro
           <bdi>{room.title}</bdi>
         </p>
       )}
+      <RoomImages room={room} />
       <p className="muted studio-room-stats">
         <span>{st('rooms.viewers', { count: formatNumber(room.live_num) })}</span>
         <span>{st('rooms.lines', { count: formatNumber(room.live_message_count ?? 0) })}</span>

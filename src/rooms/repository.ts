@@ -86,13 +86,17 @@ export class RoomsRepository {
           where room_search.terms @@ to_tsquery('simple', ${tsQuery(query)})
           order by rooms.created_at desc, rooms.id desc
           limit ${limit}`.execute(this.db)
-      : await sql<RoomRecord>`
-          select rooms.*, users.username as anchor_username from room_search_fts
-          join room_search on room_search.id = room_search_fts.rowid ${tagJoin}
-          join rooms on rooms.id = room_search.room_id join users on users.id = rooms.anchor_id
-          where room_search_fts match ${fts5Query(query)}
-          order by room_search_fts.rowid desc
-          limit ${limit}`.execute(this.db);
+      : // The page of matches first (FTS5 walks its index newest first and stops), then their rows.
+        await sql<RoomRecord>`
+          select rooms.*, users.username as anchor_username from (
+            select room_search.room_id, room_search_fts.rowid as position from room_search_fts
+            join room_search on room_search.id = room_search_fts.rowid ${tagJoin}
+            where room_search_fts match ${fts5Query(query)}
+            order by room_search_fts.rowid desc
+            limit ${limit}
+          ) hits
+          join rooms on rooms.id = hits.room_id join users on users.id = rooms.anchor_id
+          order by hits.position desc`.execute(this.db);
     return result.rows;
   }
 

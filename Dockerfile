@@ -50,6 +50,8 @@ WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/web/dist ./web/dist
+# Served as a git repository at /extensions/pecktra-live.git for SillyTavern's "Install extension".
+COPY --chown=node:node extensions/sillytavern ./extensions/sillytavern
 COPY --chown=node:node package.json ./
 COPY --chown=node:node scripts/build-if-stale.mjs ./scripts/
 # SQLite lives here when DATABASE_URL is not set; mount a volume to keep it.

@@ -18,6 +18,7 @@ import type { Database } from './db/schema.js';
 import { accountsFeature } from './accounts/index.js';
 import { blocksFeature } from './blocks/index.js';
 import { chatFeature } from './chat/index.js';
+import { extensionRepositoryFeature } from './extension-repository/index.js';
 import { installAnchorApiCors } from './http/anchor-cors.js';
 import { apiDocs } from './http/api-docs.js';
 import { installCompression } from './http/compression.js';
@@ -133,6 +134,8 @@ export const application = fp<AppDependencies>(
       eventBus,
       presence,
     });
+
+    await app.register(extensionRepositoryFeature, { directory: config.bridgeExtensionDir });
 
     // Last: its catch-all GET only answers paths no API route claims.
     await app.register(staticSite, { distDir: config.webDistDir, publicUrl: config.publicUrl });

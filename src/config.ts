@@ -83,6 +83,8 @@ export interface Config {
   realtime: RealtimeConfig;
   /** The built viewer web app (`npm run build`), served at `/`. */
   webDistDir: string;
+  /** The SillyTavern extension's folder, served as a git repository for SillyTavern's installer. */
+  bridgeExtensionDir: string;
 }
 
 export interface RealtimeConfig {
@@ -383,5 +385,6 @@ export function loadConfig(env: Env = process.env): Config {
       busHeartbeatMs: int(env, 'BUS_HEARTBEAT_MS', 2_000, 50),
     },
     webDistDir: str(env, 'WEB_DIST_DIR', './web/dist'),
+    bridgeExtensionDir: str(env, 'BRIDGE_EXTENSION_DIR', './extensions/sillytavern'),
   };
 }

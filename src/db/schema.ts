@@ -78,6 +78,22 @@ export interface RoomsTable {
   tags: Generated<string>;
   /** When followers were last told the room went live (see migration 0014). */
   live_announced_at: number | null;
+  /** Set while the room is archived: out of every listing, read-only, open only to its payers. */
+  archived_at: number | null;
+  /** Key of the uploaded cover / character avatar in `images`, or null for the generated look. */
+  cover_image: string | null;
+  avatar_image: string | null;
+}
+
+/** One encoded size of an uploaded image; `image_key` is a hash of the upload, so URLs never change meaning. */
+export interface ImagesTable {
+  image_key: string;
+  variant: string;
+  content_type: string;
+  width: number;
+  height: number;
+  bytes: Buffer;
+  created_at: number;
 }
 
 export interface LiveMessagesTable {
@@ -243,6 +259,7 @@ export interface Database {
   ledger_transfers: LedgerTransfersTable;
   ledger_entries: LedgerEntriesTable;
   rooms: RoomsTable;
+  images: ImagesTable;
   live_messages: LiveMessagesTable;
   live_message_deletions: LiveMessageDeletionsTable;
   user_messages: UserMessagesTable;

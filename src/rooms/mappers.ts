@@ -24,6 +24,7 @@ export function mapRoomView(row: RoomRecord, live: boolean): RoomView {
     last_activity_at: row.last_activity_at,
     last_ai_message_at: row.last_ai_message_at,
     created_at: row.created_at,
+    archived: row.archived_at !== null,
   };
 }
 
@@ -42,6 +43,8 @@ export function mapAnchorRoom(room: RoomView, liveNum: number): AnchorRoom {
     live_status: room.live_status,
     live_num: liveNum,
     created_at: new Date(room.created_at).toISOString(),
+    last_activity_at: new Date(room.last_activity_at).toISOString(),
+    archived: room.archived,
     tags: room.tags,
   };
 }

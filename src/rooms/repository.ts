@@ -72,7 +72,8 @@ export class RoomsRepository {
   }
 
   /**
-   * Rooms matching the query (and carrying `tag`, when given), newest first, at most `limit`.
+   * Rooms matching the query (and carrying `tag`, when given), newest first, at most `limit`;
+   * archived rooms are left out (an archived match on SQLite takes a place of the page: rare).
    * Answered by the engine's full-text index (FTS5 on SQLite, the tsvector GIN index on PostgreSQL),
    * in one query with the rows. Newest first rather than by a relevance score: scoring every match
    * costs ten times the lookup on a common word, and the service puts matching live rooms first.
@@ -83,7 +84,7 @@ export class RoomsRepository {
       ? await sql<RoomRecord>`
           select rooms.*, users.username as anchor_username from room_search ${tagJoin}
           join rooms on rooms.id = room_search.room_id join users on users.id = rooms.anchor_id
-          where room_search.terms @@ to_tsquery('simple', ${tsQuery(query)})
+          where room_search.terms @@ to_tsquery('simple', ${tsQuery(query)}) and rooms.archived_at is null
           order by rooms.created_at desc, rooms.id desc
           limit ${limit}`.execute(this.db)
       : // The page of matches first (FTS5 walks its index newest first and stops), then their rows.
@@ -96,6 +97,7 @@ export class RoomsRepository {
             limit ${limit}
           ) hits
           join rooms on rooms.id = hits.room_id join users on users.id = rooms.anchor_id
+          where rooms.archived_at is null
           order by hits.position desc`.execute(this.db);
     return result.rows;
   }
@@ -105,6 +107,7 @@ export class RoomsRepository {
     return this.selectRooms()
       .innerJoin('room_tags', 'room_tags.room_id', 'rooms.id')
       .where('room_tags.tag', '=', tag)
+      .where('rooms.archived_at', 'is', null)
       .orderBy('rooms.created_at', 'desc')
       .orderBy('rooms.id', 'desc')
       .limit(limit)
@@ -143,6 +146,34 @@ export class RoomsRepository {
       .set({ live_status: live ? 1 : 0, last_activity_at: now, updated_at: now })
       .where('id', '=', roomId)
       .execute();
+  }
+
+  /** Archives (`archivedAt`) or restores (null) a room; an archived room is switched off. */
+  async setArchived(roomId: string, archivedAt: number | null, now: number): Promise<void> {
+    await this.db
+      .updateTable('rooms')
+      .set(archivedAt === null ? { archived_at: null, updated_at: now } : { archived_at: archivedAt, live_status: 0, updated_at: now })
+      .where('id', '=', roomId)
+      .execute();
+  }
+
+  /**
+   * Deletes the room with everything in it (messages, follows, mutes cascade), but only while
+   * nobody has paid into it: no unlock and no payment counted for it. Returns false when someone
+   * has, and the room stays.
+   */
+  async deleteIfUnpaid(roomId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('rooms')
+      .where('id', '=', roomId)
+      .where((eb) =>
+        eb.and([
+          eb.not(eb.exists(eb.selectFrom('room_access').select('room_access.room_id').whereRef('room_access.room_id', '=', 'rooms.id'))),
+          eb.not(eb.exists(eb.selectFrom('room_support').select('room_support.room_id').whereRef('room_support.room_id', '=', 'rooms.id'))),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 
   async countByAnchor(anchorId: string): Promise<number> {
@@ -188,6 +219,7 @@ export class RoomsRepository {
   listLive(activeSince: number): Promise<RoomRecord[]> {
     return this.selectRooms()
       .where('rooms.live_status', '=', 1)
+      .where('rooms.archived_at', 'is', null)
       .where('rooms.last_activity_at', '>', activeSince)
       .execute();
   }
@@ -218,6 +250,7 @@ export class RoomsRepository {
     return this.selectRooms()
       .innerJoin('room_follows', 'room_follows.room_id', 'rooms.id')
       .where('room_follows.user_id', '=', userId)
+      .where('rooms.archived_at', 'is', null)
       .orderBy('room_follows.created_at', 'desc')
       .execute();
   }

@@ -6,7 +6,9 @@ import {
   AnchorRoomBody,
   AnchorRooms,
   AnchorRoomsQuery,
+  ArchiveBody,
   ChatRoomBody,
+  DeletedRoom,
   FollowBody,
   FollowedLives,
   FollowStatus,
@@ -91,12 +93,45 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
         summary: 'Start or stop broadcasting the room',
         params: RoomParams,
         body: LiveSwitchBody,
-        response: responses(okData(AnchorRoomBody), 401, 403, 404),
+        response: responses(okData(AnchorRoomBody), 401, 403, 404, 409),
       },
     },
     async (request) => {
       const room = await rooms.setLive(request.user, request.params.room_id, request.body.live_status === 'start');
       return { code: 0 as const, data: { room } };
+    },
+  );
+
+  app.post(
+    '/api/anchor/rooms/:room_id/archive',
+    {
+      config: { auth: 'anchor' },
+      schema: {
+        tags: ['anchor'],
+        summary: 'Archive a room (out of every listing, stopped, read-only; kept for its payers) or restore it',
+        params: RoomParams,
+        body: ArchiveBody,
+        response: responses(okData(AnchorRoomBody), 401, 403, 404),
+      },
+    },
+    async (request) => {
+      return { code: 0 as const, data: { room: await rooms.setArchived(request.user, request.params.room_id, request.body.archived) } };
+    },
+  );
+
+  app.delete(
+    '/api/anchor/rooms/:room_id',
+    {
+      config: { auth: 'anchor' },
+      schema: {
+        tags: ['anchor'],
+        summary: 'Delete a room nobody paid into (with its transcript and chat); a room someone paid into is archived instead',
+        params: RoomParams,
+        response: responses(okData(DeletedRoom), 401, 403, 404),
+      },
+    },
+    async (request) => {
+      return { code: 0 as const, data: await rooms.deleteRoom(request.user, request.params.room_id) };
     },
   );
 

@@ -126,6 +126,8 @@ export const AnchorRoom = Type.Object(
     live_status: Type.Boolean(),
     live_num: Type.Integer(),
     created_at: Type.String({ format: 'date-time' }),
+    last_activity_at: Type.String({ format: 'date-time', description: "The anchor's last activity in the room: a posted line, going live or stopping" }),
+    archived: Type.Boolean({ description: 'Archived: out of every listing, read-only, open only to its anchor and those who paid into it' }),
     tags: Tags,
     live_message_count: Type.Optional(Type.Integer()),
     user_message_count: Type.Optional(Type.Integer()),
@@ -142,6 +144,16 @@ export const AnchorRooms = Type.Object({
   next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'With limit: pass as cursor for the next page; null on the last' }),
 });
 export const AnchorRoomBody = Type.Object({ room: AnchorRoom });
+
+export const ArchiveBody = Type.Object({ archived: Type.Boolean({ description: 'true archives the room, false restores it' }) });
+
+export const DeletedRoom = Type.Object({
+  outcome: Type.Union([Type.Literal('deleted'), Type.Literal('archived')], {
+    description: 'deleted: nobody had paid into it, it is gone with its messages; archived: someone had, so it is kept for them',
+  }),
+  room: Type.Optional(AnchorRoom),
+});
+export type DeletedRoom = Static<typeof DeletedRoom>;
 
 // ---- requests ------------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ import {
   ROOM_TYPE_FREE,
   type AnchorRoom,
   type ChatRoomInput,
+  type DeletedRoom,
   type FollowedListing,
   type FollowStatus,
   type LiveInfo,
@@ -65,6 +66,7 @@ export interface RoomView extends RoomAccessSubject {
   last_activity_at: number;
   last_ai_message_at: number | null;
   created_at: number;
+  archived: boolean;
 }
 
 export interface RoomsServiceDeps {
@@ -143,11 +145,25 @@ export class RoomsService {
 
   /** The room if this viewer may watch it; 404 `room_not_found` or 403 `vip_required` otherwise. */
   async assertCanEnter(viewer: Viewer, roomId: string): Promise<RoomView> {
-    const room = await this.getRoom(roomId);
+    const room = await this.getVisibleRoom(viewer, roomId);
     if (!(await this.deps.roomAccess.canEnter(viewer, room))) {
       throw forbidden('vip_required', 'This room is for paying viewers: unlock it first');
     }
     return room;
+  }
+
+  /**
+   * The room, unless it is archived and the viewer is not among those it is kept for: its anchor,
+   * whoever paid into it, and (paid rooms) its anchor's subscribers. To everyone else an archived
+   * room is 404, as if deleted.
+   */
+  async getVisibleRoom(viewer: Viewer, roomId: string): Promise<RoomView> {
+    const room = await this.getRoom(roomId);
+    if (!room.archived || (viewer.kind === 'user' && viewer.user.id === room.anchor_id)) return room;
+    const { roomAccess } = this.deps;
+    if (await roomAccess.paidInto(viewer, room.id)) return room;
+    if (room.room_type !== ROOM_TYPE_FREE && (await roomAccess.canEnter(viewer, room))) return room;
+    throw notFound('room_not_found', 'Room not found');
   }
 
   /**
@@ -170,6 +186,13 @@ export class RoomsService {
     const row = await this.repo.findById(roomId);
     if (!row || row.anchor_id !== anchor.id) throw notFound('room_not_found', 'Room not found');
     return this.toView(row);
+  }
+
+  /** The anchor's own room, if it takes new lines and settings: an archived room is read-only (409). */
+  async requireWritableRoom(anchor: SessionUser, roomId: string): Promise<RoomView> {
+    const room = await this.requireOwnRoom(anchor, roomId);
+    if (room.archived) throw conflict('room_archived', 'This room is archived: restore it first');
+    return room;
   }
 
   /** One chat = one room: the same anchor + character + chat stamp returns (and updates) the same room. */
@@ -246,10 +269,37 @@ export class RoomsService {
   }
 
   async setLive(anchor: SessionUser, roomId: string, live: boolean): Promise<AnchorRoom> {
-    await this.requireOwnRoom(anchor, roomId);
+    const room = await this.requireOwnRoom(anchor, roomId);
+    if (live && room.archived) throw conflict('room_archived', 'An archived room cannot go live: restore it first');
     await this.repo.setLiveStatus(roomId, live, this.clock());
     await this.publish({ type: 'live_status', room_id: roomId, data: { live_status: live } });
     return this.toAnchorRoom(await this.mustFind(roomId));
+  }
+
+  /**
+   * Archives a room (out of every listing, switched off, read-only, kept for those who paid into
+   * it) or restores it.
+   */
+  async setArchived(anchor: SessionUser, roomId: string, archived: boolean): Promise<AnchorRoom> {
+    const room = await this.requireOwnRoom(anchor, roomId);
+    if (room.archived !== archived) {
+      await this.repo.setArchived(roomId, archived ? this.clock() : null, this.clock());
+      if (archived && room.live_switched_on) await this.publish({ type: 'live_status', room_id: roomId, data: { live_status: false } });
+      await this.publish({ type: 'room_updated', room_id: roomId, data: {} });
+    }
+    return this.toAnchorRoom(await this.mustFind(roomId));
+  }
+
+  /**
+   * Deletes a room nobody paid into, with its transcript and chat. A room someone paid into is
+   * archived instead, so they keep what they paid for; the answer says which happened.
+   */
+  async deleteRoom(anchor: SessionUser, roomId: string): Promise<DeletedRoom> {
+    const room = await this.requireOwnRoom(anchor, roomId);
+    if (!(await this.repo.deleteIfUnpaid(roomId))) return { outcome: 'archived', room: await this.setArchived(anchor, roomId, true) };
+    if (room.live_switched_on) await this.publish({ type: 'live_status', room_id: roomId, data: { live_status: false } });
+    await this.publish({ type: 'room_updated', room_id: roomId, data: {} });
+    return { outcome: 'deleted' };
   }
 
   /**
@@ -268,7 +318,7 @@ export class RoomsService {
   }
 
   async liveInfo(viewer: Viewer, roomId: string): Promise<LiveInfo> {
-    const room = await this.getRoom(roomId);
+    const room = await this.getVisibleRoom(viewer, roomId);
     const [vipStatus, subscription, following] = await Promise.all([
       this.deps.roomAccess.canEnter(viewer, room),
       this.deps.roomAccess.subscriptionInfo(viewer, room.anchor_id),
@@ -354,7 +404,7 @@ export class RoomsService {
   }
 
   async setFollow(user: SessionUser, roomId: string, follow: boolean): Promise<FollowStatus> {
-    await this.getRoom(roomId);
+    await this.getVisibleRoom({ kind: 'user', user }, roomId);
     if (follow) await this.repo.follow(user.id, roomId, this.clock());
     else await this.repo.unfollow(user.id, roomId);
     this.followCache.invalidate(followKey(user.id, roomId));

@@ -53,6 +53,8 @@ const API_ACCESS: Record<string, string> = {
   'GET /api/anchor/rooms': 'anchor',
   'PATCH /api/anchor/profile': 'anchor',
   'PATCH /api/anchor/rooms/:room_id': 'anchor',
+  'DELETE /api/anchor/rooms/:room_id': 'anchor',
+  'POST /api/anchor/rooms/:room_id/archive': 'anchor',
   'POST /api/anchor/login': 'public',
   'POST /api/anchor/logout': 'anchor',
   'POST /api/anchor/register': 'public',

@@ -1,12 +1,11 @@
 /**
  * The bridge end to end with real, unmodified SillyTavern (installed from the npm registry by
  * scripts/install-sillytavern.sh, which CI runs): SillyTavern streams replies from a fake
- * OpenAI-compatible backend, the extension (installed with `npm run bridge:install`) signs in and
+ * OpenAI-compatible backend, the extension (installed by SillyTavern's own installer from our server's git URL) signs in and
  * goes live from its panel, and the room follows the chat — checked through our API, a viewer's
  * WebSocket and the viewer web app — through edits, swipes, a deletion, a chat switch and our
  * server going away for a few seconds.
  */
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,9 +43,6 @@ beforeAll(async () => {
   proxy = new OutageProxy(server.baseUrl);
   await proxy.start();
   sillyTavern = new SillyTavernProcess(await freePort());
-  // The documented install: copy the extension into the SillyTavern user's extensions folder.
-  const installed = spawnSync(process.execPath, ['scripts/install-bridge.mjs', sillyTavern.dataRoot], { encoding: 'utf8' });
-  if (installed.status !== 0) throw new Error(`bridge:install failed: ${installed.stderr}`);
   await sillyTavern.start();
   browser = await launchBrowser();
   anchor = new ApiClient(server.baseUrl);
@@ -87,6 +83,20 @@ async function sillyTavernLines(page: Page): Promise<Line[]> {
 /** First run: the persona popup blocks SillyTavern until saved; then the Custom (OpenAI-compatible) source, streaming. */
 async function setUpSillyTavern(page: Page): Promise<void> {
   await page.goto(sillyTavern.url, { timeout: 120_000 });
+  // The documented install: SillyTavern's "Install extension" (its /api/extensions/install, which
+  // git-clones the URL) from our server's git URL, then a reload to load it.
+  await page.waitForFunction(
+    () => Boolean((globalThis as unknown as { SillyTavern?: { getContext(): { getRequestHeaders(): Record<string, string> } } }).SillyTavern?.getContext().getRequestHeaders()['X-CSRF-Token']),
+    undefined,
+    { timeout: 60_000 },
+  );
+  const installed = await page.evaluate(async (url) => {
+    const context = (globalThis as unknown as { SillyTavern: { getContext(): { getRequestHeaders(): Record<string, string> } } }).SillyTavern.getContext();
+    const response = await fetch('/api/extensions/install', { method: 'POST', headers: context.getRequestHeaders(), body: JSON.stringify({ url }) });
+    return { status: response.status, body: await response.text() };
+  }, `${server.baseUrl}/extensions/pecktra-live.git`);
+  if (installed.status !== 200) throw new Error(`Install extension failed: ${installed.status} ${installed.body}\n${sillyTavern.log}`);
+  await page.reload({ timeout: 120_000 });
   const onboarding = page.locator('.popup .onboarding');
   await onboarding.waitFor({ timeout: 60_000 });
   await page.locator('.popup textarea').fill('Traveler');

@@ -28,7 +28,7 @@ describe('anchor room management', () => {
     const room = first.json().data.room;
     expect(first.json().data.created).toBe(true);
     expect(keys(room)).toEqual([
-      'character_date', 'character_name', 'coin_num', 'created_at', 'describe', 'live_num', 'live_status',
+      'archived', 'character_date', 'character_name', 'coin_num', 'created_at', 'describe', 'last_activity_at', 'live_num', 'live_status',
       'room_id', 'room_name', 'room_type', 'tags', 'title', 'uid', 'username',
     ]);
     expect(room).toMatchObject({ room_name: '赛菲娜', title: '', describe: '', room_type: 0, coin_num: 0, live_status: false, uid: anchor.uid });
@@ -224,6 +224,7 @@ describe('with a wallet-style access policy', () => {
         viewer.kind === 'user'
           ? { subscription_status: true, amount: 300, expires_at: '2026-02-01T00:00:00.000Z' }
           : { subscription_status: false, amount: 300, expires_at: null },
+      paidInto: async () => false,
     };
     const paid = await createTestApp({ deps: { roomAccess: policy } });
     try {

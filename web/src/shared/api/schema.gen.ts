@@ -761,7 +761,73 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a room nobody paid into (with its transcript and chat); a room someone paid into is archived instead */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    room_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                /** @description deleted: nobody had paid into it, it is gone with its messages; archived: someone had, so it is kept for them */
+                                outcome: "deleted" | "archived";
+                                room?: components["schemas"]["AnchorRoom"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         /** Change a room's name, title, description, type or price */
@@ -846,6 +912,93 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/anchor/rooms/{room_id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a room (out of every listing, stopped, read-only; kept for its payers) or restore it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    room_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description true archives the room, false restores it */
+                        archived: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                room: components["schemas"]["AnchorRoom"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/anchor/rooms/{room_id}/live": {
         parameters: {
             query?: never;
@@ -917,6 +1070,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1012,6 +1174,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1095,6 +1266,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1272,6 +1452,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2528,6 +2717,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4303,6 +4501,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/extensions/pecktra-live.git/git-upload-pack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** git smart-HTTP upload-pack: the extension as a packfile (for git clone / fetch) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description git protocol bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/extensions/pecktra-live.git/info/refs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** git smart-HTTP ref advertisement of the SillyTavern extension (for git clone) */
+        get: {
+            parameters: {
+                query: {
+                    service: "git-upload-pack";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description git protocol bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -4738,12 +5055,19 @@ export interface components {
             username: string;
         };
         AnchorRoom: {
+            /** @description Archived: out of every listing, read-only, open only to its anchor and those who paid into it */
+            archived: boolean;
             character_date: string;
             character_name: string;
             coin_num: number;
             /** Format: date-time */
             created_at: string;
             describe: string;
+            /**
+             * Format: date-time
+             * @description The anchor's last activity in the room: a posted line, going live or stopping
+             */
+            last_activity_at: string;
             live_message_count?: number;
             live_num: number;
             live_status: boolean;
@@ -4817,9 +5141,15 @@ export interface components {
         EarningsLine: {
             amount: number;
             balance_after: number;
+            /** @description Gifts: how many */
+            count?: number;
             /** Format: date-time */
             created_at: string;
+            /** @description The payer's current name */
+            from_name?: string;
             from_uid?: string;
+            /** @description Gifts: which gift */
+            gift_id?: string;
             id: string;
             room_id?: string;
             room_name?: string;
@@ -4834,6 +5164,7 @@ export interface components {
             /** @description Every day of the period, oldest first, zero days included */
             days: {
                 date: string;
+                gift: number;
                 subscription: number;
                 total: number;
                 vip: number;
@@ -4852,6 +5183,7 @@ export interface components {
             active_subscribers: number;
             /** @description Current earnings balance */
             coin_num: number;
+            gift_total: number;
             recent: components["schemas"]["EarningsEntry"][];
             subscription_price: number;
             subscription_total: number;
@@ -5205,6 +5537,27 @@ export interface components {
                 username: string;
             }[];
         };
+        RoomPayment: {
+            /** @description Diamonds the viewer paid */
+            amount: number;
+            count?: number;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Diamonds credited to the anchor (the amount less the platform fee) */
+            earned: number;
+            gift_id?: string;
+            /** @description The ledger transfer id (the same id as in the earnings entries) */
+            id: string;
+            type: "vip_room" | "gift" | "subscription";
+            /** @description The payer */
+            uid: string;
+            username: string;
+        };
+        RoomPaymentFrame: {
+            data: components["schemas"]["RoomPayment"];
+            /** @enum {string} */
+            type: "room_payment";
+        };
         RoomSearchHit: {
             character_date: string;
             character_name: string;
@@ -5237,7 +5590,7 @@ export interface components {
             /** @description Same rules as POST /api/live/save_user_chat_history */
             user_message: string;
         };
-        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatLiveTypingFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["GiftFrame"] | components["schemas"]["LeaderboardFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"] | components["schemas"]["HeartbeatFrame"];
+        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatLiveTypingFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["GiftFrame"] | components["schemas"]["LeaderboardFrame"] | components["schemas"]["RoomPaymentFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"] | components["schemas"]["HeartbeatFrame"];
         SimulatedPayment: {
             /** @enum {number} */
             code: 0;

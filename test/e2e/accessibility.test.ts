@@ -160,7 +160,7 @@ describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
       expect(await login.evaluate((element) => element === document.activeElement)).toBe(true);
 
       // Following a room card by keyboard lands on the room's heading.
-      await page.getByRole('link', { name: /Moonlit glade/ }).focus();
+      await page.getByRole('link', { name: /Moonlit glade/ }).first().focus();
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'Moonlit glade' }).waitFor();
       await waitUntil(async () => (await page.evaluate('document.activeElement.id')) === 'room-title');

@@ -137,7 +137,7 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
         const page = await context.newPage();
         const problems = watchPageProblems(page);
         await page.goto(`${server.baseUrl}/`);
-        await page.getByRole('link', { name: /Moonlit glade/ }).click();
+        await page.getByRole('link', { name: /Moonlit glade/ }).first().click();
         await page.waitForURL(`**/live/${roomId}`);
         await page.getByText('Who are you?').waitFor();
         expect(await page.locator('.msg-ai em').first().textContent()).toContain('Seraphina kneels');
@@ -361,7 +361,7 @@ describe.skipIf(!hasChromium)('viewer web app in Chromium', () => {
         try {
           const page = await context.newPage();
           await page.goto(`${server.baseUrl}/`);
-          await page.getByRole('link', { name: /月光林地/ }).waitFor();
+          await page.getByRole('link', { name: /月光林地/ }).first().waitFor();
           await page.screenshot({ path: path.join(SCREENSHOTS, `home-${label}.png`) });
 
           await page.goto(`${server.baseUrl}/live/${showcase.roomId}`);

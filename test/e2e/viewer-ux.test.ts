@@ -363,7 +363,7 @@ describe.skipIf(!hasChromium)('viewer experience in Chromium', () => {
         if (name) events.push(`end ${name}`);
       });
       await page.goto(`${server.baseUrl}/`);
-      await page.getByRole('link', { name: /The long tale/ }).click();
+      await page.getByRole('link', { name: /The long tale/ }).first().click();
       await page.getByText('Line 399:').waitFor();
       await page.getByTestId('connection-state').filter({ hasText: 'Connected' }).waitFor();
       expect(events.filter((event) => event === 'start get_live_info')).toHaveLength(1);
@@ -485,7 +485,7 @@ describe.skipIf(!hasChromium)('viewer experience in Chromium', () => {
       // The followed rooms page, from the header.
       await page.getByRole('link', { name: 'Following' }).click();
       await page.getByRole('heading', { level: 1, name: 'Followed rooms' }).waitFor();
-      await page.getByRole('link', { name: /Midnight masquerade/ }).waitFor();
+      await page.getByRole('link', { name: /Midnight masquerade/ }).first().waitFor();
       await page.screenshot({ path: path.join(SCREENSHOTS, 'following-desktop.png') });
 
       await page.getByRole('link', { name: 'Wallet', exact: true }).click();

@@ -72,7 +72,8 @@ export class RoomsRepository {
   }
 
   /**
-   * Rooms matching the query (and carrying `tag`, when given), newest first, at most `limit`.
+   * Rooms matching the query (and carrying `tag`, when given), newest first, at most `limit`;
+   * archived rooms are left out (an archived match on SQLite takes a place of the page: rare).
    * Answered by the engine's full-text index (FTS5 on SQLite, the tsvector GIN index on PostgreSQL),
    * in one query with the rows. Newest first rather than by a relevance score: scoring every match
    * costs ten times the lookup on a common word, and the service puts matching live rooms first.
@@ -86,13 +87,18 @@ export class RoomsRepository {
           where room_search.terms @@ to_tsquery('simple', ${tsQuery(query)}) and rooms.archived_at is null
           order by rooms.created_at desc, rooms.id desc
           limit ${limit}`.execute(this.db)
-      : await sql<RoomRecord>`
-          select rooms.*, users.username as anchor_username from room_search_fts
-          join room_search on room_search.id = room_search_fts.rowid ${tagJoin}
-          join rooms on rooms.id = room_search.room_id join users on users.id = rooms.anchor_id
-          where room_search_fts match ${fts5Query(query)} and rooms.archived_at is null
-          order by room_search_fts.rowid desc
-          limit ${limit}`.execute(this.db);
+      : // The page of matches first (FTS5 walks its index newest first and stops), then their rows.
+        await sql<RoomRecord>`
+          select rooms.*, users.username as anchor_username from (
+            select room_search.room_id, room_search_fts.rowid as position from room_search_fts
+            join room_search on room_search.id = room_search_fts.rowid ${tagJoin}
+            where room_search_fts match ${fts5Query(query)}
+            order by room_search_fts.rowid desc
+            limit ${limit}
+          ) hits
+          join rooms on rooms.id = hits.room_id join users on users.id = rooms.anchor_id
+          where rooms.archived_at is null
+          order by hits.position desc`.execute(this.db);
     return result.rows;
   }
 

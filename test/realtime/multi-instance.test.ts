@@ -161,6 +161,37 @@ describe.skipIf(!TEST_DATABASE_URL || !hasRedisServerBinary)('two instances behi
     await onA.until((s) => s.of('live_num').at(-1)?.live_num === 1, 'live_num 1 on A');
   }, 120_000);
 
+  it("a room going live through A reaches its follower's tabs on A and on B within 2 s, once", async () => {
+    const b = await startInstance();
+    const anchor = await call(a.base, 'POST', '/api/anchor/register', { body: { username: `anchor_n${process.pid}_${Date.now() % 100000}`, password: 'correct horse battery' } });
+    const token = String(anchor.data.token);
+    const room = await call(a.base, 'POST', '/api/anchor/rooms', { token, body: { character_name: 'Seraphina', character_date: `${prefix}-notify` } });
+    const roomId = (room.data.room as { room_id: string }).room_id;
+    const fan = await call(b.base, 'POST', '/api/users/register', { body: { username: `fan_${process.pid}_${Date.now() % 100000}`, password: 'correct horse battery' } });
+    await call(b.base, 'POST', '/api/live/follow', { cookie: fan.cookie, body: { room_id: roomId, follow_status: true } });
+    const tabs = await Promise.all(
+      [a, b].map(async (instance) => {
+        const socket = await WsClient.connect(`${instance.ws}/ws/notifications`, { cookie: fan.cookie });
+        sockets.push(socket);
+        await socket.untilCount('hello', 1);
+        return socket;
+      }),
+    );
+
+    const started = Date.now();
+    await call(a.base, 'POST', `/api/anchor/rooms/${roomId}/live`, { token, body: { live_status: 'start' } });
+    for (const tab of tabs) await tab.untilCount('followed_live', 1, 2_000);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(tabs[1]!.of('followed_live')[0]).toMatchObject({ room_id: roomId, uid: anchor.data.uid });
+
+    // Toggled again through B at once: both instances race for the announcement and neither wins.
+    await call(b.base, 'POST', `/api/anchor/rooms/${roomId}/live`, { token, body: { live_status: 'stop' } });
+    await call(b.base, 'POST', `/api/anchor/rooms/${roomId}/live`, { token, body: { live_status: 'start' } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(tabs.map((tab) => tab.of('followed_live').length)).toEqual([1, 1]);
+    b.child.kill('SIGKILL');
+  }, 120_000);
+
   it("a payment taken by A reaches the room owner's console socket on B, and no viewer's", async () => {
     const b = await startInstance();
     const stamp = uniquePrefix().slice(5, 17).replace(/:/g, '_');

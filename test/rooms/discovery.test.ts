@@ -142,6 +142,13 @@ describe('search', () => {
     expect(await searchIds('café')).toContain(roomId);
     expect(await searchIds('coffee', { tag: 'café' })).toEqual([roomId]);
     expect(await searchIds('coffee', { tag: 'horror' })).toEqual([]);
+
+    // An archived room is out of every listing, search included, until restored.
+    expect((await anchor.client.post(`/api/anchor/rooms/${roomId}/archive`, { archived: true })).statusCode).toBe(200);
+    expect(await searchIds('coffee')).not.toContain(roomId);
+    expect((await search({ tag: 'café' })).map((hit) => hit.room_id)).not.toContain(roomId);
+    await anchor.client.post(`/api/anchor/rooms/${roomId}/archive`, { archived: false });
+    expect(await searchIds('coffee')).toContain(roomId);
   });
 
   it('puts live rooms first and says which are live', async () => {

@@ -3,7 +3,7 @@
  * link to the room and, when they opted in and the tab is in the background, a browser
  * notification (one per go-live across tabs: the notification's tag collapses duplicates).
  */
-import { useEffect, useReducer, useRef } from 'react';
+import { useEffect, useReducer, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useSession } from '../../session/index.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
@@ -26,20 +26,34 @@ export function GoLiveNotifications() {
     browserAlerts.current = preferences.browserNotifications;
   }, [preferences.browserNotifications]);
   const uid = loggedIn ? user?.uid : undefined;
+  /** The socket the server greeted, for the user: everything from here on reaches this tab. */
+  const [connectedAs, setConnectedAs] = useState<string | null>(null);
 
   useEffect(() => {
     if (!uid) return;
-    return openNotificationSocket((frame) => {
+    const close = openNotificationSocket((frame) => {
+      if (frame.type === 'hello') setConnectedAs(frame.data.uid);
       if (frame.type !== 'followed_live') return;
       dispatch({ type: 'went_live', notice: frame.data });
-      // The home page's "Following, live now" and the followed list show it at once.
+      // The home page's sections and the followed list show it at once, not at their next refresh.
       void queryClient.invalidateQueries({ queryKey: ['followed-lives'] });
+      void queryClient.invalidateQueries({ queryKey: ['lives'] });
       if (browserAlerts.current) showBrowserNotification(frame.data, t('notify.went_live', { anchor: frame.data.username }));
     });
+    return () => {
+      close();
+      setConnectedAs(null);
+    };
   }, [uid, queryClient, t]);
 
   return (
-    <section className="toast-stack" aria-label={t('notify.region')} aria-live="polite">
+    <section
+      className="toast-stack"
+      aria-label={t('notify.region')}
+      aria-live="polite"
+      data-testid="notifications"
+      data-connected={uid !== undefined && connectedAs === uid}
+    >
       {state.toasts.map((toast) => (
         <GoLiveToast key={toast.key} toast={toast} onDismiss={() => dispatch({ type: 'dismiss', key: toast.key })} />
       ))}

@@ -75,6 +75,20 @@ export function RoomForm({ room, onDone }: { room?: AnchorRoom; onDone: () => vo
         <span>{st('form.describe')}</span>
         <textarea name="describe" maxLength={2000} rows={3} value={values.describe} onChange={(event) => set('describe', event.target.value)} />
       </label>
+      <div className="field">
+        <label htmlFor={`${id}-tags`}>{st('form.tags')}</label>
+        <input
+          id={`${id}-tags`}
+          aria-describedby={`${id}-tags-hint`}
+          name="tags"
+          maxLength={200}
+          value={values.tags}
+          onChange={(event) => set('tags', event.target.value)}
+        />
+        <small id={`${id}-tags-hint`} className="muted">
+          {st('form.tags_hint')}
+        </small>
+      </div>
       <fieldset className="field room-type">
         <legend>{st('form.type')}</legend>
         {([0, 1, 2] as RoomType[]).map((type) => (

@@ -29,6 +29,11 @@ describe('room form', () => {
       describe: '',
       room_type: 1,
       coin_num: 30,
+      tags: [],
     });
+  });
+
+  it('tags are split on Western and Chinese commas, blanks dropped', () => {
+    expect(editBody({ ...EMPTY_ROOM_FORM, characterName: 'Seraphina', tags: ' RPG, 恋爱，治愈、 ,' }).tags).toEqual(['RPG', '恋爱', '治愈']);
   });
 });

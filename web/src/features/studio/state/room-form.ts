@@ -11,9 +11,19 @@ export interface RoomFormValues {
   roomType: RoomType;
   /** As typed, so a half-typed number is never lost. */
   price: string;
+  /** Comma-separated, as typed (Chinese commas too); the server normalises them. */
+  tags: string;
 }
 
-export const EMPTY_ROOM_FORM: RoomFormValues = { characterName: '', roomName: '', title: '', describe: '', roomType: 0, price: '' };
+export const EMPTY_ROOM_FORM: RoomFormValues = { characterName: '', roomName: '', title: '', describe: '', roomType: 0, price: '', tags: '' };
+
+/** The tags the field names: split on commas (， too), blanks dropped. */
+export function formTags(values: RoomFormValues): string[] {
+  return values.tags
+    .split(/[,，、]/)
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== '');
+}
 
 export function formFromRoom(room: AnchorRoom): RoomFormValues {
   return {
@@ -23,6 +33,7 @@ export function formFromRoom(room: AnchorRoom): RoomFormValues {
     describe: room.describe,
     roomType: (room.room_type === 1 || room.room_type === 2 ? room.room_type : 0) as RoomType,
     price: room.room_type === 0 ? '' : String(room.coin_num),
+    tags: room.tags.join(', '),
   };
 }
 
@@ -41,6 +52,7 @@ export function editBody(values: RoomFormValues): EditRoomBody {
     describe: values.describe.trim(),
     room_type: values.roomType,
     coin_num: formPrice(values),
+    tags: formTags(values),
   };
 }
 

@@ -1,4 +1,5 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { isPostgres } from '../db/dialect.js';
 import type { RoomsTable } from '../db/schema.js';
 import type { Executor } from '../db/transaction.js';
 
@@ -45,6 +46,16 @@ export class RoomsRepository {
       .set({ live_status: live ? 1 : 0, last_activity_at: now, updated_at: now })
       .where('id', '=', roomId)
       .execute();
+  }
+
+  /**
+   * Inside a transaction: makes this anchor's concurrent room creations take turns until commit, so
+   * counting their rooms and inserting one is atomic. PostgreSQL gets a transaction-scoped advisory
+   * lock keyed by the anchor; SQLite runs one write transaction at a time already.
+   */
+  async lockAnchorRooms(anchorId: string): Promise<void> {
+    if (!isPostgres(this.db as unknown as Kysely<unknown>)) return;
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`rooms:${anchorId}`}, 0))`.execute(this.db);
   }
 
   async countByAnchor(anchorId: string): Promise<number> {

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { SessionUser, Viewer } from '../accounts/index.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { newId } from '../db/ids.js';
+import { transactional, type Executor, type TransactionRunner } from '../db/transaction.js';
 import type { Database } from '../db/schema.js';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
@@ -67,8 +68,11 @@ export interface RoomsServiceDeps {
 
 const DEFAULT_MAX_ROOMS_PER_ANCHOR = 1000;
 
+const roomRepositories = (executor: Executor) => ({ rooms: new RoomsRepository(executor) });
+
 export class RoomsService {
   private readonly repo: RoomsRepository;
+  private readonly inTransaction: TransactionRunner<ReturnType<typeof roomRepositories>>;
   private readonly clock: () => number;
   private readonly idleMs: number;
   private readonly snapshot: LiveRoomsSnapshot;
@@ -82,6 +86,7 @@ export class RoomsService {
     private readonly deps: RoomsServiceDeps,
   ) {
     this.repo = new RoomsRepository(db);
+    this.inTransaction = transactional(db, roomRepositories);
     this.clock = deps.clock ?? Date.now;
     this.idleMs = deps.liveIdleMinutes * 60_000;
     this.snapshot = new LiveRoomsSnapshot(this.repo, deps.presence, this.clock, this.idleMs);
@@ -160,28 +165,32 @@ export class RoomsService {
     if (existing) return { room: await this.applySettings(existing, input), created: false };
 
     const maxRooms = this.deps.maxRoomsPerAnchor ?? DEFAULT_MAX_ROOMS_PER_ANCHOR;
-    if ((await this.repo.countByAnchor(anchor.id)) >= maxRooms) {
-      throw conflict('room_limit_reached', `An anchor can have at most ${maxRooms} rooms`, { limit: maxRooms });
-    }
     const now = this.clock();
     const settings = resolveSettings({ room_type: ROOM_TYPE_FREE, coin_num: 0 }, input);
     const id = newId();
     try {
-      await this.repo.insert({
-        id,
-        anchor_id: anchor.id,
-        character_name: characterName,
-        character_date: characterDate,
-        room_name: settings.room_name ?? characterName,
-        title: settings.title ?? '',
-        description: settings.description ?? '',
-        room_type: settings.room_type ?? ROOM_TYPE_FREE,
-        coin_num: settings.coin_num ?? 0,
-        live_status: 0,
-        last_activity_at: now,
-        last_ai_message_at: null,
-        created_at: now,
-        updated_at: now,
+      // Count and insert under the anchor's lock: parallel creations cannot all see room for one more.
+      await this.inTransaction(async ({ rooms }) => {
+        await rooms.lockAnchorRooms(anchor.id);
+        if ((await rooms.countByAnchor(anchor.id)) >= maxRooms) {
+          throw conflict('room_limit_reached', `An anchor can have at most ${maxRooms} rooms`, { limit: maxRooms });
+        }
+        await rooms.insert({
+          id,
+          anchor_id: anchor.id,
+          character_name: characterName,
+          character_date: characterDate,
+          room_name: settings.room_name ?? characterName,
+          title: settings.title ?? '',
+          description: settings.description ?? '',
+          room_type: settings.room_type ?? ROOM_TYPE_FREE,
+          coin_num: settings.coin_num ?? 0,
+          live_status: 0,
+          last_activity_at: now,
+          last_ai_message_at: null,
+          created_at: now,
+          updated_at: now,
+        });
       });
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RealtimeConfig } from '../config.js';
 import { notFound } from '../http/errors.js';
+import { NO_TELEMETRY, type Telemetry } from '../infra/telemetry.js';
 import type { OriginPolicy } from '../http/origin.js';
 import type { EventBus } from './events.js';
 import type { ChatFeed, RoomDirectory } from './feed.js';
@@ -21,6 +22,7 @@ export interface RealtimeFeatureOptions {
   chat: ChatFeed;
   eventBus: EventBus;
   presence: Presence;
+  telemetry?: Telemetry;
 }
 
 declare module 'fastify' {
@@ -48,8 +50,8 @@ function refuseUpgradesOutsideSocketRoutes(app: FastifyInstance): void {
 
 /** Closing the app closes every socket with 1001, so clients reconnect to another instance. */
 export const realtimeFeature = fp<RealtimeFeatureOptions>(
-  async (app, { config, originPolicy, rooms, chat, eventBus, presence }) => {
-    const gateway = new RealtimeGateway({ rooms, chat, eventBus, presence, config, log: app.log });
+  async (app, { config, originPolicy, rooms, chat, eventBus, presence, telemetry = NO_TELEMETRY }) => {
+    const gateway = new RealtimeGateway({ rooms, chat, eventBus, presence, config, log: app.log, telemetry });
     await app.register(websocket, {
       // Deflate costs CPU and memory per socket for little gain on short chat frames.
       options: { maxPayload: config.maxPayloadBytes, perMessageDeflate: false, clientTracking: false },

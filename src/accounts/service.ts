@@ -76,6 +76,8 @@ export type AccountDeletionStep = (executor: Executor, userId: string) => Promis
 
 /** Tries at a free generated username before giving up (each try is a fresh random suffix). */
 const GENERATED_USERNAME_TRIES = 8;
+/** Another feature's part of a rename (re-indexing what it shows the name in), inside the rename's transaction. */
+export type AccountRenameStep = (executor: Executor, userId: string, username: string) => Promise<void>;
 
 /** What a deleted account's chat messages show instead of its name; nobody can register it. */
 export const DELETED_ACCOUNT_NAME = '已注销用户';
@@ -90,6 +92,7 @@ export class AccountsService {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly inTransaction: TransactionRunner<ReturnType<typeof repositories>>;
   private readonly deletionSteps: AccountDeletionStep[] = [];
+  private readonly renameSteps: AccountRenameStep[] = [];
   /** The anchor's API tokens (devices): issued here at login, managed through the tokens routes. */
   readonly tokens: AnchorTokens;
 
@@ -200,7 +203,10 @@ export class AccountsService {
   async rename(user: SessionUser, username: string, currentSessionToken: string): Promise<SessionUser> {
     const name = normaliseUsername(username);
     try {
-      await this.repo.rename(user.id, name, usernameKey(name));
+      await this.inTransaction(async ({ accounts, trx }) => {
+        await accounts.rename(user.id, name, usernameKey(name));
+        for (const step of this.renameSteps) await step(trx, user.id, name);
+      });
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict('username_taken', 'This username is already taken');
       throw err;
@@ -212,6 +218,10 @@ export class AccountsService {
 
   addDeletionStep(step: AccountDeletionStep): void {
     this.deletionSteps.push(step);
+  }
+
+  addRenameStep(step: AccountRenameStep): void {
+    this.renameSteps.push(step);
   }
 
   /**

@@ -45,6 +45,8 @@ const ROUTES: Record<string, Row> = {
   'GET /api/anchor/rooms': {},
   'PATCH /api/anchor/profile': {},
   'PATCH /api/anchor/rooms/:room_id': { owner: 'anchor' },
+  'DELETE /api/anchor/rooms/:room_id': { owner: 'anchor' },
+  'POST /api/anchor/rooms/:room_id/archive': { owner: 'anchor', body: () => ({ archived: true }) },
   'POST /api/anchor/login': { body: (w) => ({ username: w.anchorName, password: PASSWORD }) },
   'POST /api/anchor/logout': {},
   'POST /api/anchor/register': { body: () => ({ username: `matrix_${++registrations}`, password: PASSWORD }) },
@@ -68,6 +70,8 @@ const ROUTES: Record<string, Row> = {
   'GET /api/live/get_user_chat_history': {},
   'POST /api/live/get_user_chat_history': {},
   'GET /api/live/gifts': {},
+  'GET /api/live/search': {},
+  'GET /api/live/tags': {},
   'GET /api/live/leaderboard': {},
   'POST /api/live/send_gift': { body: (w) => ({ room_id: w.roomId, gift_id: 'heart', count: 1, amount: 1 }) },
   'POST /api/live/follow': { body: (w) => ({ room_id: w.roomId, follow_status: true }) },
@@ -103,6 +107,7 @@ const ROUTES: Record<string, Row> = {
   'GET /api/wallet/subscriptions': {},
   'GET /ws/chat/:room_id': {},
   'GET /ws/chat/:room_id/:room_name': {},
+  'GET /ws/notifications': {},
 };
 let registrations = 0;
 

@@ -32,6 +32,7 @@ import { validateWithTypeBox } from './http/validator.js';
 import type { ClusterLock } from './infra/cluster-lock.js';
 import type { RateLimiter } from './infra/rate-limiter.js';
 import type { RedisClient } from './infra/redis.js';
+import { NO_TELEMETRY } from './infra/telemetry.js';
 import { paymentsFeature, type PaymentProvider } from './payments/index.js';
 import { realtimeFeature, type EventBus, type Presence } from './realtime/index.js';
 import { roomsFeature, type RoomAccessPolicy } from './rooms/index.js';
@@ -83,8 +84,12 @@ export const application = fp<AppDependencies>(
       await app.register(metrics, {
         token: config.metricsToken,
         openSockets: () => (app.hasDecorator('realtime') ? app.realtime.connectionCount() : 0),
+        db,
       });
     }
+    const telemetry = app.hasDecorator('telemetry') ? app.telemetry : NO_TELEMETRY;
+    const stopCountingGaps = eventBus.onGap?.(() => telemetry.count('event_bus_gaps'));
+    if (stopCountingGaps) app.addHook('onClose', async () => stopCountingGaps());
 
     await app.register(accountsFeature, { db, rateLimiter, config, clock });
     await app.register(healthRoutes, { db, redis: deps.redis });

@@ -61,8 +61,8 @@ export class Connection {
     readonly socket: WebSocket,
     readonly request: JoinRequest,
     private readonly config: RealtimeConfig,
-    /** Called once when the connection starts closing, so it stops counting and receiving at once. */
-    private readonly onClosing: (connection: Connection) => void,
+    /** Called once when the connection starts closing (with the close code when the server closes it), so it stops counting and receiving at once. */
+    private readonly onClosing: (connection: Connection, code?: number) => void,
   ) {
     this.viewerKey = viewerKey(request.viewer);
   }
@@ -109,7 +109,7 @@ export class Connection {
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    this.onClosing(this);
+    this.onClosing(this, code);
     this.socket.close(code, reason);
     // A client that stopped reading never completes the close handshake.
     setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();

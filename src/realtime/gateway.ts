@@ -8,6 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { RealtimeConfig } from '../config.js';
 import { AppError } from '../http/errors.js';
+import type { Telemetry } from '../infra/telemetry.js';
 import { CloseCode, Connection, type JoinRequest } from './connection.js';
 import type { DomainEvent, EventBus } from './events.js';
 import type { ChatFeed, RoomDirectory } from './feed.js';
@@ -29,6 +30,7 @@ export interface GatewayDependencies {
   presence: Presence;
   config: RealtimeConfig;
   log: FastifyBaseLogger;
+  telemetry?: Telemetry;
 }
 
 export class RealtimeGateway {
@@ -68,7 +70,10 @@ export class RealtimeGateway {
   /** Takes over an upgraded socket. Listeners are attached synchronously so no client frame is missed. */
   accept(socket: WebSocket, request: JoinRequest): void {
     this.nextConnectionId += 1;
-    const connection = new Connection(String(this.nextConnectionId), socket, request, this.deps.config, (closing) => this.detach(closing));
+    const connection = new Connection(String(this.nextConnectionId), socket, request, this.deps.config, (closing, code) => {
+      if (code === CloseCode.tooSlow) this.deps.telemetry?.count('websocket_slow_clients_dropped');
+      this.detach(closing);
+    });
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       if (!connection.joining) {
         this.onClientFrame(connection, data, isBinary);
@@ -229,6 +234,7 @@ export class RealtimeGateway {
   private onClientFrame(connection: Connection, data: Buffer, isBinary: boolean): void {
     if (connection.closed) return;
     const verdict = connection.countInbound(Date.now());
+    if (verdict !== 'ok') this.deps.telemetry?.count('websocket_rate_limited');
     if (verdict === 'flood') {
       connection.close(CloseCode.tooManyMessages, 'too many messages');
       return;

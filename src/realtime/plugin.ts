@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RealtimeConfig } from '../config.js';
 import { notFound } from '../http/errors.js';
+import { NO_TELEMETRY, type Telemetry } from '../infra/telemetry.js';
 import type { OriginPolicy } from '../http/origin.js';
 import type { EventBus } from './events.js';
 import type { ChatFeed, FollowerDirectory, RoomDirectory } from './feed.js';
@@ -22,6 +23,7 @@ export interface RealtimeFeatureOptions {
   chat: ChatFeed;
   eventBus: EventBus;
   presence: Presence;
+  telemetry?: Telemetry;
 }
 
 declare module 'fastify' {
@@ -51,8 +53,8 @@ function refuseUpgradesOutsideSocketRoutes(app: FastifyInstance): void {
 
 /** Closing the app closes every socket with 1001, so clients reconnect to another instance. */
 export const realtimeFeature = fp<RealtimeFeatureOptions>(
-  async (app, { config, originPolicy, rooms, chat, eventBus, presence }) => {
-    const gateway = new RealtimeGateway({ rooms, chat, eventBus, presence, config, log: app.log });
+  async (app, { config, originPolicy, rooms, chat, eventBus, presence, telemetry = NO_TELEMETRY }) => {
+    const gateway = new RealtimeGateway({ rooms, chat, eventBus, presence, config, log: app.log, telemetry });
     const userChannels = new UserChannels({ followers: rooms, eventBus, config, log: app.log });
     await app.register(websocket, {
       // Deflate costs CPU and memory per socket for little gain on short chat frames.

@@ -156,6 +156,16 @@ export class RoomsRepository {
       .execute();
   }
 
+  /**
+   * Inside a transaction: makes this anchor's concurrent room creations take turns until commit, so
+   * counting their rooms and inserting one is atomic. PostgreSQL gets a transaction-scoped advisory
+   * lock keyed by the anchor; SQLite runs one write transaction at a time already.
+   */
+  async lockAnchorRooms(anchorId: string): Promise<void> {
+    if (!isPostgres(this.db as unknown as Kysely<unknown>)) return;
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`rooms:${anchorId}`}, 0))`.execute(this.db);
+  }
+
   /** Archives (`archivedAt`) or restores (null) a room; an archived room is switched off. */
   async setArchived(roomId: string, archivedAt: number | null, now: number): Promise<void> {
     await this.db

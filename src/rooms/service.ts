@@ -7,8 +7,8 @@ import type { Kysely } from 'kysely';
 import type { SessionUser, Viewer } from '../accounts/index.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { newId } from '../db/ids.js';
-import type { Database } from '../db/schema.js';
 import { transactional, type Executor, type TransactionRunner } from '../db/transaction.js';
+import type { Database } from '../db/schema.js';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
 import { documentMatches, parseSearchQuery } from '../infra/search-terms.js';
@@ -205,15 +205,17 @@ export class RoomsService {
     if (existing) return { room: await this.applySettings(existing, input), created: false };
 
     const maxRooms = this.deps.maxRoomsPerAnchor ?? DEFAULT_MAX_ROOMS_PER_ANCHOR;
-    if ((await this.repo.countByAnchor(anchor.id)) >= maxRooms) {
-      throw conflict('room_limit_reached', `An anchor can have at most ${maxRooms} rooms`, { limit: maxRooms });
-    }
     const now = this.clock();
     const settings = resolveSettings({ room_type: ROOM_TYPE_FREE, coin_num: 0 }, input);
     const id = newId();
     const tags = input.tags === undefined ? [] : normalizeTags(input.tags);
     try {
+      // Count and insert under the anchor's lock: parallel creations cannot all see room for one more.
       await this.inTransaction(async ({ rooms }) => {
+        await rooms.lockAnchorRooms(anchor.id);
+        if ((await rooms.countByAnchor(anchor.id)) >= maxRooms) {
+          throw conflict('room_limit_reached', `An anchor can have at most ${maxRooms} rooms`, { limit: maxRooms });
+        }
         await rooms.insert({
           id,
           anchor_id: anchor.id,

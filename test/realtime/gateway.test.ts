@@ -15,6 +15,7 @@ import { installErrorHandling } from '../../src/http/error-handler.js';
 import { forbidden, notFound, tooManyRequests } from '../../src/http/errors.js';
 import { ErrorBody } from '../../src/http/schemas.js';
 import { MemoryRateLimiter } from '../../src/infra/rate-limiter.js';
+import type { TelemetryCounter } from '../../src/infra/telemetry.js';
 import type { LiveMessageData, UserMessageData } from '../../src/realtime/schemas.js';
 import type { ChatFeed, LiveMessageItem, RoomDirectory, TranscriptChanges } from '../../src/realtime/feed.js';
 import type { RealtimeGateway } from '../../src/realtime/gateway.js';
@@ -116,6 +117,7 @@ interface Server {
   feed: FakeFeed;
   bus: MemoryEventBus;
   gateway: RealtimeGateway;
+  counted: TelemetryCounter[];
 }
 
 let database: TestDatabase;
@@ -155,6 +157,8 @@ async function startServer(realtime: Partial<RealtimeConfig> = {}): Promise<Serv
   });
   const bus = new MemoryEventBus();
   const feed = new FakeFeed(bus);
+  /** What the gateway counted for /metrics. */
+  const counted: TelemetryCounter[] = [];
   feed.addRoom('free');
   feed.addRoom('vip', 1);
   await app.register(apiDocs);
@@ -166,12 +170,13 @@ async function startServer(realtime: Partial<RealtimeConfig> = {}): Promise<Serv
     chat: feed,
     eventBus: bus,
     presence: new MemoryPresence(),
+    telemetry: { count: (counter) => counted.push(counter) },
   });
   const gateway = app.realtime;
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || !address) throw new Error('no address');
-  const server = { app, url: `ws://127.0.0.1:${address.port}`, feed, bus, gateway };
+  const server = { app, url: `ws://127.0.0.1:${address.port}`, feed, bus, gateway, counted };
   servers.push(server);
   return server;
 }
@@ -304,6 +309,7 @@ describe('protecting the server', () => {
     for (let i = 0; i < 7; i++) bad.send({ type: 'ping' });
     expect((await bad.closed).code).toBe(4029);
     expect(bad.of('error').some((e) => e.error === 'rate_limited')).toBe(true);
+    expect(server.counted.filter((counter) => counter === 'websocket_rate_limited').length).toBeGreaterThanOrEqual(2);
 
     const huge = await connect(server, '/ws/chat/free');
     await huge.untilCount('hello', 1);
@@ -331,6 +337,7 @@ describe('protecting the server', () => {
     (slow.socket as unknown as { _socket: { resume(): void } })._socket.resume();
     const closed = await slow.closed;
     expect(closed.code).toBe(4008);
+    expect(server.counted).toEqual(['websocket_slow_clients_dropped']);
     await healthy.until((c) => c.of('chat_live_message').length === server.feed.live.get('free')!.length, 'all lines');
   });
 

@@ -287,4 +287,20 @@ describe("an anchor's rooms are bounded", () => {
       await capped.close();
     }
   });
+
+  it('holds MAX_ROOMS_PER_ANCHOR against 100 parallel creations (counted and inserted atomically, PostgreSQL too)', async () => {
+    const capped = await createTestApp({ config: { maxRoomsPerAnchor: 5 }, pgPoolSize: 10 });
+    try {
+      const { client: anchor } = await registerAnchor(capped.app);
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, () => anchor.post('/api/anchor/rooms', { character_name: 'Seraphina', character_date: uniqueChatDate() })),
+      );
+      const codes = answers.map((res) => res.statusCode);
+      expect(codes.filter((code) => code === 200)).toHaveLength(5);
+      expect(codes.filter((code) => code !== 200).every((code) => code === 409)).toBe(true);
+      expect((await anchor.get('/api/anchor/rooms')).json().data.rooms).toHaveLength(5);
+    } finally {
+      await capped.close();
+    }
+  });
 });

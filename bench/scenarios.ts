@@ -94,6 +94,47 @@ export async function buildWorld(base: string): Promise<World> {
   return { liveRoomIds, historyRoomId, longHistoryRoomId };
 }
 
+const SEARCH_ROOMS = 10_000;
+/** An anchor may own 1,000 rooms (MAX_ROOMS_PER_ANCHOR); the search world spreads them over several. */
+const ROOMS_PER_SEARCH_ANCHOR = 1_000;
+const SEARCH_CHARACTERS = ['Seraphina', 'Aqua', 'Lilith', 'Morgana', 'Yuki', 'Astrid', 'Celeste', 'Nyx', 'Rin', 'Ivy'];
+const SEARCH_TITLES = ['深夜电台', '小雪的冒险', '森林的故事', '星空下的约定', '早安打卡', 'Evening tales', 'Dragon quest', 'Slow burn romance', '咖啡时间', 'Campfire stories'];
+let searchWorld: Promise<void> | undefined;
+
+/**
+ * 10,000 rooms (offline, as most of a site's rooms are), titles and characters in Chinese and
+ * English drawn from pools of ten, so each query below matches about a tenth of them: the engine
+ * has ~1,000 matches to rank for each request, not a handful.
+ */
+function buildSearchWorld(base: string): Promise<void> {
+  searchWorld ??= (async () => {
+    for (let a = 0; a < SEARCH_ROOMS / ROOMS_PER_SEARCH_ANCHOR; a++) {
+      const anchor = new HttpSession(base);
+      const registered = await anchor.call<{ data: { token: string } }>('POST', '/api/anchor/register', {
+        username: `bench_search_${process.pid}_${a}`,
+        password: PASSWORD,
+      });
+      anchor.bearer = registered.data.token;
+      let next = 0;
+      // A few at once: set-up time, not the measurement.
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          for (let i = next++; i < ROOMS_PER_SEARCH_ANCHOR; i = next++) {
+            const n = a * ROOMS_PER_SEARCH_ANCHOR + i;
+            await anchor.call('POST', '/api/anchor/rooms', {
+              character_name: SEARCH_CHARACTERS[n % 10],
+              character_date: `2025-07-11@${n}`,
+              title: `${SEARCH_TITLES[Math.floor(n / 10) % 10]} #${n}`,
+              tags: [n % 2 ? 'rpg' : '恋爱'],
+            });
+          }
+        }),
+      );
+    }
+  })();
+  return searchWorld;
+}
+
 /**
  * A returning guest, as the web app is: its first call (is_logged_in) gets the signed guest cookie,
  * which every later request sends back. (A cookieless request is a first visit and is answered
@@ -161,6 +202,24 @@ export const scenarios: Scenario[] = [
       const { historyRoomId } = await world();
       await visitAsGuest(session);
       return { method: 'GET', path: `/api/live/get_user_chat_history?room_id=${historyRoomId}`, headers: session.headers() };
+    },
+  },
+  {
+    // Search-as-you-type: an English prefix (a character name) over 10,000 rooms.
+    name: 'search_10000_rooms_en_prefix',
+    async prepare(session) {
+      await buildSearchWorld(session.base);
+      await visitAsGuest(session);
+      return { method: 'GET', path: '/api/live/search?q=sera', headers: session.headers() };
+    },
+  },
+  {
+    // Two Chinese characters (a CJK pair) over the same rooms.
+    name: 'search_10000_rooms_zh',
+    async prepare(session) {
+      await buildSearchWorld(session.base);
+      await visitAsGuest(session);
+      return { method: 'GET', path: `/api/live/search?q=${encodeURIComponent('小雪')}`, headers: session.headers() };
     },
   },
   {

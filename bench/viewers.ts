@@ -19,7 +19,10 @@ type ToClients =
   | { cmd: 'disconnect' };
 
 const MARKER = Buffer.from('"live_message":"');
-/** Typing frames (bench/typing.ts) carry `"text":"typing:<seq>:<sent at>:..."`. */
+/**
+ * Typing frames (bench/typing.ts) carry the reply so far as `"text":"typing:R<reply>,<t1>,<t2>,..."`:
+ * one token per emitted time, so every token new in a frame gives one emitted → received latency.
+ */
 const TYPING_MARKER = Buffer.from('"text":"typing:');
 const PONG_EMPTY = Buffer.from([0x8a, 0x80, 0, 0, 0, 0]);
 
@@ -113,6 +116,9 @@ export async function runClients(): Promise<void> {
   let sockets: ThinSocket[] = [];
   let latencies: number[] = [];
   let typingLatencies: number[] = [];
+  /** Per socket: the reply being typed (its `R<n>` tag) and how much of its text was already seen. */
+  let typingReply: string[] = [];
+  let typingSeen: number[] = [];
   let received = new Map<number, number>();
   let burstExpected = 0;
   let burstDoneSockets = 0;
@@ -125,8 +131,14 @@ export async function runClients(): Promise<void> {
     const typing = payload.indexOf(TYPING_MARKER);
     if (typing >= 0) {
       const start = typing + TYPING_MARKER.length;
-      const sentAt = payload.toString('latin1', start, start + 40).split(':')[1];
-      typingLatencies.push(at - Number(sentAt));
+      const text = payload.toString('latin1', start, payload.indexOf(0x22, start));
+      const reply = text.slice(0, text.indexOf(','));
+      if (reply !== typingReply[index]) {
+        typingReply[index] = reply;
+        typingSeen[index] = reply.length + 1;
+      }
+      for (const token of text.slice(typingSeen[index]).split(',')) if (token) typingLatencies.push(at - Number(token));
+      typingSeen[index] = text.length;
       return;
     }
     let from = 0;
@@ -165,6 +177,8 @@ export async function runClients(): Promise<void> {
       }
       latencies = [];
       typingLatencies = [];
+      typingReply = sockets.map(() => '');
+      typingSeen = sockets.map(() => 0);
       received = new Map();
       send({ ev: 'connected', open: sockets.filter((s) => s.open).length });
     } else if (message.cmd === 'burst') {
@@ -256,7 +270,7 @@ export interface LatencyRound {
   messages: number;
   /** Post → viewer delivery times in ms, ascending. */
   latencies: number[];
-  /** Typing frames' post → viewer times in ms, ascending (bench/typing.ts). */
+  /** Typing tokens' emitted → viewer times in ms, ascending (bench/typing.ts). */
   typingLatencies: number[];
   lost: number;
   duplicated: number;

@@ -111,6 +111,7 @@ export const application = fp<AppDependencies>(
       roomAccess,
       liveIdleMinutes: config.liveIdleMinutes,
       maxRoomsPerAnchor: config.maxRoomsPerAnchor,
+      liveAnnouncementCooldownMinutes: config.goLiveNotifyCooldownMinutes,
       clock,
     });
     await app.register(chatFeature, {

@@ -60,6 +60,8 @@ export interface Config {
   liveIdleMinutes: number;
   /** Rooms one anchor may own (each chat opens one). */
   maxRoomsPerAnchor: number;
+  /** After a room's followers were told it went live, going live again within this sends no new notice. */
+  goLiveNotifyCooldownMinutes: number;
   /** Viewer chat limit: at most this many messages per sender per room per window. */
   chatRateLimitMessages: number;
   chatRateLimitWindowSeconds: number;
@@ -359,6 +361,7 @@ export function loadConfig(env: Env = process.env): Config {
     passwordHashMaxWaiting: int(env, 'PASSWORD_HASH_MAX_WAITING', 100, 0),
     liveIdleMinutes: int(env, 'LIVE_IDLE_MINUTES', 120, 1),
     maxRoomsPerAnchor: int(env, 'MAX_ROOMS_PER_ANCHOR', 1000, 1),
+    goLiveNotifyCooldownMinutes: int(env, 'GO_LIVE_NOTIFY_COOLDOWN_MINUTES', 10, 0),
     chatRateLimitMessages: int(env, 'CHAT_RATE_LIMIT_MESSAGES', 5, 1),
     chatRateLimitWindowSeconds: int(env, 'CHAT_RATE_LIMIT_WINDOW_SECONDS', 10, 1),
     chatGuestMessagesPerNetwork: int(env, 'CHAT_GUEST_MESSAGES_PER_NETWORK', 10, 1),

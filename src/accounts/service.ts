@@ -72,6 +72,9 @@ type SessionRow = NonNullable<Awaited<ReturnType<AccountsRepository['findSession
  */
 export type AccountDeletionStep = (executor: Executor, userId: string) => Promise<void>;
 
+/** Another feature's part of a rename (re-indexing what it shows the name in), inside the rename's transaction. */
+export type AccountRenameStep = (executor: Executor, userId: string, username: string) => Promise<void>;
+
 /** What a deleted account's chat messages show instead of its name; nobody can register it. */
 export const DELETED_ACCOUNT_NAME = '已注销用户';
 
@@ -85,6 +88,7 @@ export class AccountsService {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly inTransaction: TransactionRunner<ReturnType<typeof repositories>>;
   private readonly deletionSteps: AccountDeletionStep[] = [];
+  private readonly renameSteps: AccountRenameStep[] = [];
   /** The anchor's API tokens (devices): issued here at login, managed through the tokens routes. */
   readonly tokens: AnchorTokens;
 
@@ -194,7 +198,10 @@ export class AccountsService {
   async rename(user: SessionUser, username: string, currentSessionToken: string): Promise<SessionUser> {
     const name = normaliseUsername(username);
     try {
-      await this.repo.rename(user.id, name, usernameKey(name));
+      await this.inTransaction(async ({ accounts, trx }) => {
+        await accounts.rename(user.id, name, usernameKey(name));
+        for (const step of this.renameSteps) await step(trx, user.id, name);
+      });
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict('username_taken', 'This username is already taken');
       throw err;
@@ -206,6 +213,10 @@ export class AccountsService {
 
   addDeletionStep(step: AccountDeletionStep): void {
     this.deletionSteps.push(step);
+  }
+
+  addRenameStep(step: AccountRenameStep): void {
+    this.renameSteps.push(step);
   }
 
   /**

@@ -53,7 +53,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
           `mes <= ${MAX_MESSAGE_CHARS} characters. A malformed line rejects the whole file (error.line).`,
         params: RoomParams,
         body: LiveMessagesBody,
-        response: responses(okData(IngestResult), 401, 403, 404, 413),
+        response: responses(okData(IngestResult), 401, 403, 404, 409, 413),
       },
     },
     async (request) => {
@@ -80,7 +80,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
           'ends or stops; then post the final line to /messages. Too many updates per room per second: 429.',
         params: RoomParams,
         body: TypingBody,
-        response: responses(okData(TypingResult), 401, 403, 404, 413, 429),
+        response: responses(okData(TypingResult), 401, 403, 404, 409, 413, 429),
       },
     },
     async (request) => {
@@ -97,7 +97,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
         tags: ['anchor'],
         summary: 'Remove one transcript message',
         params: FloorParams,
-        response: responses(okData(Deleted), 401, 403, 404),
+        response: responses(okData(Deleted), 401, 403, 404, 409),
       },
     },
     async (request) => {
@@ -186,7 +186,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<ChatRoutesOptions> = async (a
         tags: ['live'],
         summary: 'Post a viewer chat message (contract 7) as the logged-in user or the guest; the body username is ignored',
         body: SaveUserMessageBody,
-        response: responses(okData(PostedUserMessage), 403, 404, 429),
+        response: responses(okData(PostedUserMessage), 403, 404, 409, 429),
       },
     },
     async (request) => {

@@ -30,7 +30,7 @@ export class TranscriptIngestion {
 
   /** Messages posted one by one or in a batch: a floor replaces that floor, no floor appends. */
   async postLiveMessages(anchor: SessionUser, roomId: string, messages: IncomingLiveMessage[]): Promise<IngestResult> {
-    const room = await this.deps.rooms.requireOwnRoom(anchor, roomId);
+    const room = await this.deps.rooms.requireWritableRoom(anchor, roomId);
     return this.ingest(room, messages, false);
   }
 
@@ -39,7 +39,7 @@ export class TranscriptIngestion {
    * file only writes (and announces) the lines that changed.
    */
   async importChatFile(anchor: SessionUser, roomId: string, file: ChatFile): Promise<IngestResult> {
-    const room = await this.deps.rooms.requireOwnRoom(anchor, roomId);
+    const room = await this.deps.rooms.requireWritableRoom(anchor, roomId);
     if (file.header.character_name !== undefined && file.header.character_name !== room.character_name) {
       throw badRequest(
         'chat_mismatch',
@@ -51,7 +51,7 @@ export class TranscriptIngestion {
   }
 
   async deleteLiveMessage(anchor: SessionUser, roomId: string, floor: number): Promise<void> {
-    const room = await this.deps.rooms.requireOwnRoom(anchor, roomId);
+    const room = await this.deps.rooms.requireWritableRoom(anchor, roomId);
     const now = this.deps.clock();
     const removed = await this.deps.inTransaction(async ({ chat }) => {
       await chat.touchRoomActivity(roomId, now, null);

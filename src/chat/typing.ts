@@ -38,7 +38,7 @@ export class LiveTyping {
   constructor(private readonly deps: LiveTypingDeps) {}
 
   async update(anchor: SessionUser, roomId: string, update: TypingUpdate): Promise<LiveTypingData> {
-    const room = await this.deps.rooms.requireOwnRoom(anchor, roomId);
+    const room = await this.deps.rooms.requireWritableRoom(anchor, roomId);
     if (update.text.length > MAX_TYPING_CHARS) {
       throw new AppError(413, 'typing_too_long', `Typing text is at most ${MAX_TYPING_CHARS} characters`);
     }

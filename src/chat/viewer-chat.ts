@@ -1,7 +1,7 @@
 /** Viewers' own chat: the one path a viewer message takes, over HTTP or the room WebSocket. */
 import type { Viewer } from '../accounts/index.js';
 import { clientNetwork } from '../http/client-network.js';
-import { badRequest, forbidden, tooManyRequests } from '../http/errors.js';
+import { badRequest, conflict, forbidden, tooManyRequests } from '../http/errors.js';
 import { consume, type RateLimiter } from '../infra/rate-limiter.js';
 import type { EventBus, UserMessageData } from '../realtime/index.js';
 import type { RoomsService } from '../rooms/index.js';
@@ -32,6 +32,7 @@ export class ViewerChat {
    */
   async post(viewer: Viewer, roomId: string, text: string, ip: string): Promise<UserMessageData> {
     const room = await this.deps.rooms.assertCanEnter(viewer, roomId);
+    if (room.archived) throw conflict('room_archived', 'This room is archived: its chat is closed');
     const message = validateUserMessage(text);
     const network = viewer.kind === 'guest' ? clientNetwork(ip) : null;
     const subjects = [viewerSubject(viewer), ...(network ? [guestNetworkSubject(network)] : [])];

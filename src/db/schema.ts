@@ -74,6 +74,26 @@ export interface RoomsTable {
   last_ai_message_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Set while the room is archived: out of every listing, read-only, open only to its payers. */
+  archived_at: number | null;
+  /** Key of the uploaded cover / character avatar in `images`, or null for the generated look. */
+  cover_image: string | null;
+  avatar_image: string | null;
+  /** Normalised tags, comma-joined ('' for none); room_tags indexes them. */
+  tags: Generated<string>;
+  /** When followers were last told the room went live (see migration 0014). */
+  live_announced_at: number | null;
+}
+
+/** One encoded size of an uploaded image; `image_key` is a hash of the upload, so URLs never change meaning. */
+export interface ImagesTable {
+  image_key: string;
+  variant: string;
+  content_type: string;
+  width: number;
+  height: number;
+  bytes: Buffer;
+  created_at: number;
 }
 
 export interface LiveMessagesTable {
@@ -220,6 +240,17 @@ export interface RoomSupportTable {
   diamonds: number;
 }
 
+export interface RoomTagsTable {
+  tag: string;
+  room_id: string;
+}
+
+/** A room's search document (search-terms.ts); the engine's full-text index covers it. */
+export interface RoomSearchTable {
+  room_id: string;
+  document: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -228,6 +259,7 @@ export interface Database {
   ledger_transfers: LedgerTransfersTable;
   ledger_entries: LedgerEntriesTable;
   rooms: RoomsTable;
+  images: ImagesTable;
   live_messages: LiveMessagesTable;
   live_message_deletions: LiveMessageDeletionsTable;
   user_messages: UserMessagesTable;
@@ -242,4 +274,6 @@ export interface Database {
   payment_unmatched: PaymentUnmatchedTable;
   viewer_blocks: ViewerBlocksTable;
   room_support: RoomSupportTable;
+  room_tags: RoomTagsTable;
+  room_search: RoomSearchTable;
 }

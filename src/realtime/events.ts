@@ -4,7 +4,7 @@
  * `{"type":...,"data":...}` unchanged, and the read caches (rooms snapshot, histories, access)
  * use them to drop what changed, on every instance.
  */
-import type { ServerFrame } from './schemas.js';
+import type { FollowedLiveData, RoomPayment, ServerFrame } from './schemas.js';
 
 /** A room event viewers receive: the frame of the same type, for the room `room_id`. */
 type ViewerEvent = Extract<
@@ -29,7 +29,14 @@ export type DomainEvent =
    * A viewer unlocked a room (`room_id`) or subscribed to an anchor (`uid` set, `room_id` null), or
    * an anchor changed their subscription price (`uid` and `room_id` null). Never sent to viewers.
    */
-  | { type: 'access_changed'; room_id: string | null; data: { uid: string | null; anchor_id: string } };
+  | { type: 'access_changed'; room_id: string | null; data: { uid: string | null; anchor_id: string } }
+  /** A payment into the room; delivered as a `room_payment` frame to the sockets of `owner_id` only. */
+  | { type: 'room_payment'; room_id: string; owner_id: string; data: RoomPayment }
+  /**
+   * The room went live and its followers are to be told (once per go-live, see RoomsService):
+   * delivered on the notification sockets of the room's followers, not to the room.
+   */
+  | { type: 'followed_live'; room_id: string; data: FollowedLiveData };
 
 export type DomainEventHandler = (event: DomainEvent) => void;
 

@@ -26,6 +26,12 @@ export interface RoomDirectory {
   assertCanEnter(viewer: Viewer, roomId: string): Promise<unknown>;
 }
 
+/** Who follows a room, for the notification sockets (RoomsService implements it). */
+export interface FollowerDirectory {
+  /** Which of these users follow the room. */
+  followersAmong(roomId: string, userIds: readonly string[]): Promise<string[]>;
+}
+
 export interface ChatFeed {
   /** The single path for viewer chat: access, validation, mute, rate limit, store, publish. */
   /** `ip`: the sender's address, for guest limits and mutes that outlive a guest name. */

@@ -9,15 +9,16 @@ import type { RealtimeConfig } from '../config.js';
 import { notFound } from '../http/errors.js';
 import type { OriginPolicy } from '../http/origin.js';
 import type { EventBus } from './events.js';
-import type { ChatFeed, RoomDirectory } from './feed.js';
+import type { ChatFeed, FollowerDirectory, RoomDirectory } from './feed.js';
 import { RealtimeGateway } from './gateway.js';
 import type { Presence } from './presence.js';
 import { realtimeRoutes } from './routes.js';
+import { UserChannels } from './user-channels.js';
 
 export interface RealtimeFeatureOptions {
   config: RealtimeConfig;
   originPolicy: OriginPolicy;
-  rooms: RoomDirectory;
+  rooms: RoomDirectory & FollowerDirectory;
   chat: ChatFeed;
   eventBus: EventBus;
   presence: Presence;
@@ -26,6 +27,8 @@ export interface RealtimeFeatureOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     realtime: RealtimeGateway;
+    /** The per-user notification sockets (followed rooms going live). */
+    userChannels: UserChannels;
   }
 }
 
@@ -50,16 +53,18 @@ function refuseUpgradesOutsideSocketRoutes(app: FastifyInstance): void {
 export const realtimeFeature = fp<RealtimeFeatureOptions>(
   async (app, { config, originPolicy, rooms, chat, eventBus, presence }) => {
     const gateway = new RealtimeGateway({ rooms, chat, eventBus, presence, config, log: app.log });
+    const userChannels = new UserChannels({ followers: rooms, eventBus, config, log: app.log });
     await app.register(websocket, {
       // Deflate costs CPU and memory per socket for little gain on short chat frames.
       options: { maxPayload: config.maxPayloadBytes, perMessageDeflate: false, clientTracking: false },
       preClose: async () => {
-        await gateway.close();
+        await Promise.all([gateway.close(), userChannels.close()]);
       },
     });
     app.decorate('realtime', gateway);
+    app.decorate('userChannels', userChannels);
     refuseUpgradesOutsideSocketRoutes(app);
-    await app.register(realtimeRoutes, { gateway, originPolicy });
+    await app.register(realtimeRoutes, { gateway, userChannels, originPolicy });
   },
   { name: 'realtime', dependencies: ['auth', 'api-docs'] },
 );

@@ -14,7 +14,7 @@ import type { ServerFrame } from './schemas.js';
 export const REPLAY_LIMIT = 500;
 
 /** Room events that become viewer frames; the others only concern caches. */
-export type ViewerEvent = Exclude<DomainEvent, { type: 'room_updated' | 'access_changed' }>;
+export type ViewerEvent = Exclude<DomainEvent, { type: 'room_updated' | 'access_changed' | 'room_payment' | 'followed_live' }>;
 
 /** Additions remembered per room to deduplicate a catch-up. */
 const RECENT_LIMIT = 1_000;
@@ -96,6 +96,21 @@ export class RoomHub {
       this.highestUserMessageId = Math.max(this.highestUserMessageId, event.data.id);
     }
     this.deliver(pending);
+  }
+
+  /**
+   * A frame for the sockets of one signed-in user (the room's owner) only: sent directly, never
+   * batched or queued for others. A socket still joining gets it after its replay, like any event.
+   */
+  deliverToUser(userId: string, frame: ServerFrame): void {
+    let bytes: Buffer | undefined;
+    for (const connection of this.connections) {
+      const { viewer, legacy } = connection.request;
+      if (legacy || viewer.kind !== 'user' || viewer.user.id !== userId) continue;
+      bytes ??= encodeFrame(frame);
+      if (connection.joining) connection.pending.push({ bytes });
+      else connection.send(bytes);
+    }
   }
 
   deliver(pending: Pending): void {

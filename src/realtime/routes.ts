@@ -8,14 +8,17 @@ import { AppError, forbidden, tooManyRequests } from '../http/errors.js';
 import { isSameSiteOrigin, type OriginPolicy } from '../http/origin.js';
 import type { RealtimeGateway } from './gateway.js';
 import { REPLAY_LIMIT } from './room-hub.js';
-import { LegacyRoomSocketParams, RealtimeFrame, RoomSocketParams, RoomSocketQuery } from './schemas.js';
+import { LegacyRoomSocketParams, NotificationFrame, RealtimeFrame, RoomSocketParams, RoomSocketQuery } from './schemas.js';
+import type { UserChannels } from './user-channels.js';
 
 /** Every WebSocket path the server serves: the room socket, and the original site's path for the same room. */
 export const ROOM_SOCKET_PATH = '/ws/chat/:room_id';
 export const LEGACY_ROOM_SOCKET_PATH = '/ws/chat/:room_id/:room_name';
+export const NOTIFICATIONS_SOCKET_PATH = '/ws/notifications';
 
 export interface RealtimeRoutesOptions {
   gateway: RealtimeGateway;
+  userChannels: UserChannels;
   originPolicy: OriginPolicy;
 }
 
@@ -53,8 +56,21 @@ only (no replace or delete), \`chat_user_message\` data also carries \`message\`
 client frames \`{message, username}\` are ignored (those pages post through save_user_chat_history too), and
 \`?batch\` is not offered. Everything else as on /ws/chat/{room_id}.`;
 
+const NOTIFICATIONS_PROTOCOL = `The signed-in viewer's notification socket (one per tab; connect with \`Upgrade: websocket\`,
+session cookie required: guests get 401). It carries what concerns the viewer wherever they are on the site.
+
+**Server → client** text frames \`{"type":...,"data":{...}}\`:
+- \`hello\` first: \`{uid, heartbeat_ms}\` (from here on nothing is missed while connected)
+- \`followed_live\`: \`{room_id, room_name, title, character_name, uid, username, went_live_at}\`: a room the viewer
+  follows went live. Sent to every open socket of the viewer, on any instance, once per go-live: a room switched
+  on again within GO_LIVE_NOTIFY_COOLDOWN_MINUTES of its last notice sends none
+- \`{"type":"heartbeat"}\` after \`heartbeat_ms\` of silence; \`{"type":"pong"}\` answering any client frame
+
+**Client → server**: \`{"type":"ping"}\` (optional). **Close codes**: 1001 server shutting down (reconnect),
+4029 too many sockets for this user or too many messages.`;
+
 export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = async (app, options) => {
-  const { gateway, originPolicy } = options;
+  const { gateway, userChannels, originPolicy } = options;
 
   const upgradeResponses = {
     101: RealtimeFrame,
@@ -111,4 +127,28 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = 
       },
     });
   }
+
+  app.route({
+    method: 'GET',
+    url: NOTIFICATIONS_SOCKET_PATH,
+    config: { auth: 'user' },
+    schema: {
+      tags: ['realtime'],
+      summary: "Notification WebSocket: the signed-in viewer's followed rooms going live",
+      description: NOTIFICATIONS_PROTOCOL,
+      response: {
+        101: NotificationFrame,
+        401: { $ref: 'ErrorBody#' },
+        403: { $ref: 'ErrorBody#' },
+        426: { $ref: 'ErrorBody#' },
+        429: { $ref: 'ErrorBody#' },
+        503: { $ref: 'ErrorBody#' },
+      },
+    },
+    preValidation,
+    handler,
+    wsHandler: (socket, request) => {
+      userChannels.accept(socket, request.user.id);
+    },
+  });
 };

@@ -75,6 +75,26 @@ export const GiftEvent = Type.Object(
 );
 export type GiftEvent = Static<typeof GiftEvent>;
 
+/**
+ * A payment into a room, as its anchor's console sees it: a VIP unlock, a gift, or a subscription
+ * bought from the room. Sent only to the room owner's own sockets, never to viewers.
+ */
+export const RoomPayment = Type.Object(
+  {
+    id: Type.String({ description: 'The ledger transfer id (the same id as in the earnings entries)' }),
+    type: Type.Union([Type.Literal('vip_room'), Type.Literal('gift'), Type.Literal('subscription')]),
+    uid: Type.String({ description: 'The payer' }),
+    username: Type.String(),
+    amount: Type.Integer({ description: 'Diamonds the viewer paid' }),
+    earned: Type.Integer({ description: 'Diamonds credited to the anchor (the amount less the platform fee)' }),
+    gift_id: Type.Optional(Type.String()),
+    count: Type.Optional(Type.Integer()),
+    created_at: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'RoomPayment' },
+);
+export type RoomPayment = Static<typeof RoomPayment>;
+
 // No $id: a schema may name a nested schema only once, and a board holds three lists of these.
 export const Supporter = Type.Object({ uid: Type.String(), username: Type.String(), diamonds: Type.Integer() });
 export type Supporter = Static<typeof Supporter>;
@@ -122,6 +142,8 @@ export const LiveStatusFrame = frame('live_status', Type.Object({ live_status: T
 export const GiftFrame = frame('gift', GiftEvent, 'GiftFrame');
 /** The room's leaderboard after a change (a gift, an unlock, a subscription): replaces the one shown. */
 export const LeaderboardFrame = frame('leaderboard', RoomLeaderboard, 'LeaderboardFrame');
+/** Owner only: a payment into the room, after it committed (see RoomPayment). */
+export const RoomPaymentFrame = frame('room_payment', RoomPayment, 'RoomPaymentFrame');
 export const ErrorFrame = frame('error', Type.Object({ error: Type.String(), message: Type.String() }), 'ErrorFrame');
 export const PongFrame = Type.Object({ type: Type.Literal('pong') }, { $id: 'PongFrame' });
 /** Sent to a socket the server has had nothing else to say to for `heartbeat_ms` (browsers never see WebSocket pings). */
@@ -138,6 +160,7 @@ export const ServerFrame = Type.Union(
     LiveStatusFrame,
     GiftFrame,
     LeaderboardFrame,
+    RoomPaymentFrame,
     ErrorFrame,
     PongFrame,
     HeartbeatFrame,
@@ -162,6 +185,38 @@ export type ClientFrame = Static<typeof ClientFrame>;
 export const RealtimeFrame = Type.Union([ServerFrame, ClientFrame], {
   description: 'Each WebSocket text frame after the upgrade: a ServerFrame from the server or a ClientFrame from the client',
 });
+
+// ---- the notification socket ---------------------------------------------------------------------
+
+/** A followed room went live. */
+export const FollowedLiveData = Type.Object(
+  {
+    room_id: Type.String(),
+    room_name: Type.String(),
+    title: Type.String(),
+    character_name: Type.String(),
+    uid: Type.String({ description: "The anchor's user id" }),
+    username: Type.String({ description: "The anchor's name" }),
+    went_live_at: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'FollowedLiveData' },
+);
+export type FollowedLiveData = Static<typeof FollowedLiveData>;
+
+export const NotificationsHelloFrame = frame(
+  'hello',
+  Type.Object({
+    uid: Type.String(),
+    heartbeat_ms: Type.Integer({ description: 'A silence longer than twice this means the connection is dead' }),
+  }),
+  'NotificationsHelloFrame',
+);
+export const FollowedLiveFrame = frame('followed_live', FollowedLiveData, 'FollowedLiveFrame');
+
+export const NotificationFrame = Type.Union([NotificationsHelloFrame, FollowedLiveFrame, HeartbeatFrame, PongFrame], {
+  $id: 'NotificationFrame',
+});
+export type NotificationFrame = Static<typeof NotificationFrame>;
 
 // ---- the upgrade request -------------------------------------------------------------------------
 

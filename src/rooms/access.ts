@@ -15,6 +15,8 @@ export interface RoomAccessSubject {
 export interface RoomAccessPolicy {
   canEnter(viewer: Viewer, room: RoomAccessSubject): Promise<boolean>;
   subscriptionInfo(viewer: Viewer, anchorId: string): Promise<SubscriptionInfo>;
+  /** Whether the viewer ever paid into the room (an unlock, a gift, a subscription bought there). */
+  paidInto(viewer: Viewer, roomId: string): Promise<boolean>;
   /** Stops listening for changes (the app calls it on close). */
   close?(): void;
 }
@@ -27,4 +29,5 @@ export function isOpenWithoutPayment(viewer: Viewer, room: RoomAccessSubject): b
 export const freeRoomsOnlyPolicy: RoomAccessPolicy = {
   canEnter: async (viewer, room) => isOpenWithoutPayment(viewer, room),
   subscriptionInfo: async () => ({ subscription_status: false, amount: 0, expires_at: null }),
+  paidInto: async () => false,
 };

@@ -14,7 +14,7 @@ export class LiveRoomsSnapshot {
   private rooms = new Map<string, RoomRecord>();
   private stale = true;
   private loading: Promise<void> | undefined;
-  private built: { at: number; listings: LiveListing[] } | undefined;
+  private built: { at: number; listings: LiveListing[]; newest: LiveListing[] } | undefined;
 
   constructor(
     private readonly repo: RoomsRepository,
@@ -38,12 +38,17 @@ export class LiveRoomsSnapshot {
     this.built = undefined;
   }
 
-  /** Live rooms, most watched first, then by latest AI message. */
-  async listings(): Promise<LiveListing[]> {
+  /** Live rooms, most watched first, then by latest AI message; or (`new`) newest rooms first. */
+  async listings(sort: 'popular' | 'new' = 'popular'): Promise<LiveListing[]> {
     if (this.stale) await this.reload();
     const now = this.clock();
-    if (!this.built || now - this.built.at >= MAX_STALENESS_MS) this.built = { at: now, listings: this.build(now) };
-    return this.built.listings;
+    if (!this.built || now - this.built.at >= MAX_STALENESS_MS) {
+      const listings = this.build(now);
+      const created = new Map(listings.map((listing) => [listing, this.rooms.get(listing.room_id)?.created_at ?? 0]));
+      const newest = [...listings].sort((a, b) => created.get(b)! - created.get(a)! || (a.room_id < b.room_id ? -1 : 1));
+      this.built = { at: now, listings, newest };
+    }
+    return sort === 'new' ? this.built.newest : this.built.listings;
   }
 
   private reload(): Promise<void> {
@@ -62,6 +67,15 @@ export class LiveRoomsSnapshot {
       }
     })();
     return this.loading;
+  }
+
+  /** The live rooms' rows, with their viewer counts (active ones only, as listed). */
+  async liveRecords(): Promise<Array<{ room: RoomRecord; liveNum: number }>> {
+    if (this.stale) await this.reload();
+    const activeSince = this.clock() - this.idleMs;
+    return [...this.rooms.values()]
+      .filter((room) => room.last_activity_at > activeSince)
+      .map((room) => ({ room, liveNum: this.presence.count(room.id) }));
   }
 
   private build(now: number): LiveListing[] {

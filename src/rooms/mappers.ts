@@ -2,6 +2,7 @@
 import type { RoomRecord } from './repository.js';
 import { ROOM_TYPE_FREE, type AnchorRoom, type LiveInfo, type LiveListing, type SubscriptionInfo } from './schemas.js';
 import type { RoomView } from './service.js';
+import { splitTags } from './tags.js';
 
 /** `live`: the anchor's switch with the idle rule applied. */
 export function mapRoomView(row: RoomRecord, live: boolean): RoomView {
@@ -15,6 +16,7 @@ export function mapRoomView(row: RoomRecord, live: boolean): RoomView {
     character_date: row.character_date,
     title: row.title,
     describe: row.description,
+    tags: splitTags(row.tags),
     room_type: row.room_type,
     coin_num: row.coin_num,
     live_status: live,
@@ -22,6 +24,7 @@ export function mapRoomView(row: RoomRecord, live: boolean): RoomView {
     last_activity_at: row.last_activity_at,
     last_ai_message_at: row.last_ai_message_at,
     created_at: row.created_at,
+    archived: row.archived_at !== null,
   };
 }
 
@@ -40,6 +43,9 @@ export function mapAnchorRoom(room: RoomView, liveNum: number): AnchorRoom {
     live_status: room.live_status,
     live_num: liveNum,
     created_at: new Date(room.created_at).toISOString(),
+    last_activity_at: new Date(room.last_activity_at).toISOString(),
+    archived: room.archived,
+    tags: room.tags,
   };
 }
 
@@ -53,6 +59,7 @@ export function mapListing(room: RoomRecord, liveNum: number): LiveListing {
     character_name: room.character_name,
     character_date: room.character_date,
     room_info: { title: room.title, coin_num: room.coin_num, room_type: room.room_type, describe: room.description },
+    tags: splitTags(room.tags),
   };
 }
 
@@ -72,6 +79,7 @@ export function mapLiveInfo(
       live_status: room.live_status,
       title: room.title,
       describe: room.describe,
+      tags: room.tags,
     },
     vip_info: {
       room_type: room.room_type,

@@ -14,6 +14,7 @@ export interface RoomsFeatureOptions {
   roomAccess: RoomAccessPolicy;
   liveIdleMinutes: number;
   maxRoomsPerAnchor: number;
+  liveAnnouncementCooldownMinutes: number;
   clock?: () => number;
 }
 
@@ -25,10 +26,11 @@ declare module 'fastify' {
 
 export const roomsFeature = fp<RoomsFeatureOptions>(
   async (app, { db, ...deps }) => {
-    const rooms = new RoomsService(db, deps);
+    const rooms = new RoomsService(db, { ...deps, log: app.log });
     app.addHook('onClose', async () => rooms.close());
+    app.accounts.addRenameStep((executor, userId) => rooms.reindexAnchor(executor, userId));
     app.decorate('rooms', rooms);
     await app.register(roomsRoutes, { rooms });
   },
-  { name: 'rooms', dependencies: ['auth', 'api-docs'] },
+  { name: 'rooms', dependencies: ['accounts', 'auth', 'api-docs'] },
 );

@@ -6,7 +6,9 @@ import {
   AnchorRoomBody,
   AnchorRooms,
   AnchorRoomsQuery,
+  ArchiveBody,
   ChatRoomBody,
+  DeletedRoom,
   FollowBody,
   FollowedLives,
   FollowStatus,
@@ -15,8 +17,11 @@ import {
   LivePage,
   LiveRoomsQuery,
   LiveSwitchBody,
+  LiveTags,
   MAX_LIVE_LIST,
   RoomParams,
+  RoomSearchQuery,
+  RoomSearchResults,
   RoomSettings,
   SavedChatRoom,
 } from './schemas.js';
@@ -88,12 +93,45 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
         summary: 'Start or stop broadcasting the room',
         params: RoomParams,
         body: LiveSwitchBody,
-        response: responses(okData(AnchorRoomBody), 401, 403, 404),
+        response: responses(okData(AnchorRoomBody), 401, 403, 404, 409),
       },
     },
     async (request) => {
       const room = await rooms.setLive(request.user, request.params.room_id, request.body.live_status === 'start');
       return { code: 0 as const, data: { room } };
+    },
+  );
+
+  app.post(
+    '/api/anchor/rooms/:room_id/archive',
+    {
+      config: { auth: 'anchor' },
+      schema: {
+        tags: ['anchor'],
+        summary: 'Archive a room (out of every listing, stopped, read-only; kept for its payers) or restore it',
+        params: RoomParams,
+        body: ArchiveBody,
+        response: responses(okData(AnchorRoomBody), 401, 403, 404),
+      },
+    },
+    async (request) => {
+      return { code: 0 as const, data: { room: await rooms.setArchived(request.user, request.params.room_id, request.body.archived) } };
+    },
+  );
+
+  app.delete(
+    '/api/anchor/rooms/:room_id',
+    {
+      config: { auth: 'anchor' },
+      schema: {
+        tags: ['anchor'],
+        summary: 'Delete a room nobody paid into (with its transcript and chat); a room someone paid into is archived instead',
+        params: RoomParams,
+        response: responses(okData(DeletedRoom), 401, 403, 404),
+      },
+    },
+    async (request) => {
+      return { code: 0 as const, data: await rooms.deleteRoom(request.user, request.params.room_id) };
     },
   );
 
@@ -106,12 +144,43 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
       config: { auth: 'public' },
       schema: {
         tags: ['live'],
-        summary: `Live rooms (contract 3): most watched first, then latest AI message. All (max ${MAX_LIVE_LIST}) unless limit is given`,
+        summary: `Live rooms (contract 3): most watched first, then latest AI message (or newest first); a tag narrows them. All (max ${MAX_LIVE_LIST}) unless limit is given`,
         querystring: LiveRoomsQuery,
-        response: responses(okData(LivePage)),
+        response: responses(okData(LivePage), 400),
       },
     },
-    async (request, reply) => livePages.send(reply, await rooms.liveRooms(request.query)),
+    async (request, reply) => {
+      const { sort, tag } = request.query;
+      if ((sort ?? 'popular') === 'popular' && tag === undefined) return livePages.send(reply, await rooms.liveRooms(request.query));
+      return { code: 0 as const, data: await rooms.discoverLive(request.query) };
+    },
+  );
+
+  app.get(
+    '/api/live/tags',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['live'],
+        summary: "Tags of the live rooms, most used first (the home page's tag filter)",
+        response: responses(okData(LiveTags)),
+      },
+    },
+    async () => ({ code: 0 as const, data: await rooms.liveTags() }),
+  );
+
+  app.get(
+    '/api/live/search',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['live'],
+        summary: 'Search rooms, live or not, by title, room or character name, anchor name and tags (Chinese or English), and/or by tag',
+        querystring: RoomSearchQuery,
+        response: responses(okData(RoomSearchResults), 400),
+      },
+    },
+    async (request) => ({ code: 0 as const, data: { lives_info: await rooms.search(request.query) } }),
   );
 
   contractRoute(app, {

@@ -4,6 +4,9 @@ import { Id } from '../http/schemas.js';
 
 export const MAX_LIVE_LIST = 500;
 export const ROOM_TYPE_FREE = 0;
+export const MAX_SEARCH_RESULTS = 100;
+
+const Tags = Type.Array(Type.String(), { description: 'Normalised tags (NFKC, lower case), at most 5' });
 
 export const RoomInfo = Type.Object(
   {
@@ -24,6 +27,7 @@ const LiveListingFields = {
   character_name: Type.String(),
   character_date: Type.String(),
   room_info: RoomInfo,
+  tags: Tags,
 };
 
 /** A room in the live list. */
@@ -44,6 +48,29 @@ export const LivePage = Type.Object(
 export type LivePage = Static<typeof LivePage>;
 
 export const FollowedLives = Type.Object({ lives_info: Type.Array(FollowedListing) }, { $id: 'FollowedLives' });
+
+/** A room found by search or tag: live or not, with when it was opened. */
+export const RoomSearchHit = Type.Object(
+  { ...LiveListingFields, live_status: Type.Boolean(), created_at: Type.String({ format: 'date-time' }) },
+  { $id: 'RoomSearchHit' },
+);
+export type RoomSearchHit = Static<typeof RoomSearchHit>;
+
+export const RoomSearchResults = Type.Object(
+  { lives_info: Type.Array(RoomSearchHit, { description: 'Live rooms first, then best match first' }) },
+  { $id: 'RoomSearchResults' },
+);
+export type RoomSearchResults = Static<typeof RoomSearchResults>;
+
+export const LiveTags = Type.Object(
+  {
+    tags: Type.Array(Type.Object({ tag: Type.String(), live_count: Type.Integer({ description: 'Live rooms with the tag' }) }), {
+      description: 'Tags of live rooms, most used first',
+    }),
+  },
+  { $id: 'LiveTags' },
+);
+export type LiveTags = Static<typeof LiveTags>;
 
 /** The viewer's subscription to a room's anchor (get_live_info). */
 export const SubscriptionInfo = Type.Object(
@@ -70,6 +97,7 @@ export const LiveInfo = Type.Object(
       live_status: Type.Boolean(),
       title: Type.String(),
       describe: Type.String(),
+      tags: Tags,
     }),
     vip_info: Type.Object({ room_type: Type.Integer(), vip_status: Type.Boolean(), amount: Type.Integer() }),
     follow_info: Type.Object({ follow_status: Type.Boolean() }),
@@ -98,6 +126,9 @@ export const AnchorRoom = Type.Object(
     live_status: Type.Boolean(),
     live_num: Type.Integer(),
     created_at: Type.String({ format: 'date-time' }),
+    last_activity_at: Type.String({ format: 'date-time', description: "The anchor's last activity in the room: a posted line, going live or stopping" }),
+    archived: Type.Boolean({ description: 'Archived: out of every listing, read-only, open only to its anchor and those who paid into it' }),
+    tags: Tags,
     live_message_count: Type.Optional(Type.Integer()),
     user_message_count: Type.Optional(Type.Integer()),
   },
@@ -113,6 +144,16 @@ export const AnchorRooms = Type.Object({
   next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'With limit: pass as cursor for the next page; null on the last' }),
 });
 export const AnchorRoomBody = Type.Object({ room: AnchorRoom });
+
+export const ArchiveBody = Type.Object({ archived: Type.Boolean({ description: 'true archives the room, false restores it' }) });
+
+export const DeletedRoom = Type.Object({
+  outcome: Type.Union([Type.Literal('deleted'), Type.Literal('archived')], {
+    description: 'deleted: nobody had paid into it, it is gone with its messages; archived: someone had, so it is kept for them',
+  }),
+  room: Type.Optional(AnchorRoom),
+});
+export type DeletedRoom = Static<typeof DeletedRoom>;
 
 // ---- requests ------------------------------------------------------------------------------------
 
@@ -131,6 +172,12 @@ const RoomSettingsFields = {
   describe: Type.Optional(Type.String({ maxLength: 2000 })),
   room_type: Type.Optional(RoomTypeField),
   coin_num: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Price in diamonds; > 0 unless free' })),
+  tags: Type.Optional(
+    Type.Array(Type.String({ maxLength: 64 }), {
+      maxItems: 10,
+      description: 'Replaces the tags: at most 5 after normalising (NFKC, lower case; variants count once), each at most 24 characters',
+    }),
+  ),
 };
 
 export const RoomSettings = Type.Object(RoomSettingsFields);
@@ -154,6 +201,20 @@ export const LiveSwitchBody = Type.Object({ live_status: Type.Union([Type.Litera
 export const LiveRoomsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIVE_LIST })),
   cursor: Type.Optional(Type.String({ maxLength: 16, description: 'next_cursor of the previous page' })),
+  sort: Type.Optional(
+    Type.Union([Type.Literal('popular'), Type.Literal('new')], {
+      description: 'Extra: popular (default: most watched, then latest AI message) or new (newest rooms first)',
+    }),
+  ),
+  tag: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Extra: only rooms with this tag (any case or width)' })),
+});
+
+export const RoomSearchQuery = Type.Object({
+  q: Type.Optional(
+    Type.String({ maxLength: 100, description: 'Words or characters of the title, room or character name, or anchor name (Chinese or English)' }),
+  ),
+  tag: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only rooms with this tag' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SEARCH_RESULTS, default: 50 })),
 });
 
 export const LiveInfoParams = {

@@ -2,31 +2,43 @@
  * Rooms: one per anchor chat. Anchors create and manage them; viewers list, open and follow them.
  * Whether a viewer may enter a paid room is the injected RoomAccessPolicy's call.
  */
+import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { SessionUser, Viewer } from '../accounts/index.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
+import { transactional, type Executor, type TransactionRunner } from '../db/transaction.js';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
+import { documentMatches, parseSearchQuery } from '../infra/search-terms.js';
 import type { ChatBadge, DomainEvent, EventBus, Presence } from '../realtime/index.js';
 import type { RoomAccessPolicy, RoomAccessSubject } from './access.js';
 import { LiveRoomsSnapshot } from './live-snapshot.js';
 import { mapAnchorRoom, mapListing, mapLiveInfo, mapRoomView } from './mappers.js';
-import { RoomsRepository, type RoomPatch, type RoomRecord } from './repository.js';
+import { RoomsRepository, roomSearchDocument, type RoomPatch, type RoomRecord } from './repository.js';
 import {
   MAX_LIVE_LIST,
+  MAX_SEARCH_RESULTS,
   ROOM_TYPE_FREE,
   type AnchorRoom,
   type ChatRoomInput,
+  type DeletedRoom,
   type FollowedListing,
   type FollowStatus,
   type LiveInfo,
   type LiveListing,
   type LivePage,
+  type LiveTags,
+  type RoomSearchHit,
   type RoomSettings,
   type SavedChatRoom,
 } from './schemas.js';
+import { joinTags, normalizeTag, normalizeTags, splitTags } from './tags.js';
+
+const repositories = (executor: Executor) => ({ rooms: new RoomsRepository(executor) });
+/** Tags listed for the home page's filter. */
+const LIVE_TAGS_SHOWN = 30;
 
 /** Longest a viewer read path may act on a room row older than its latest change (missed event). */
 const ROOM_CACHE_MAX_AGE_MS = 1000;
@@ -47,12 +59,14 @@ export interface RoomView extends RoomAccessSubject {
   character_date: string;
   title: string;
   describe: string;
+  tags: string[];
   live_status: boolean;
   /** The anchor's start/stop switch, before the idle rule. */
   live_switched_on: boolean;
   last_activity_at: number;
   last_ai_message_at: number | null;
   created_at: number;
+  archived: boolean;
 }
 
 export interface RoomsServiceDeps {
@@ -62,18 +76,25 @@ export interface RoomsServiceDeps {
   liveIdleMinutes: number;
   /** Rooms one anchor may own; opening another is refused (409 room_limit_reached). */
   maxRoomsPerAnchor?: number;
+  /** After a room's followers were told it went live, further go-lives within this stay quiet. */
+  liveAnnouncementCooldownMinutes?: number;
+  log?: FastifyBaseLogger;
   clock?: () => number;
 }
+
+const DEFAULT_LIVE_ANNOUNCEMENT_COOLDOWN_MINUTES = 10;
 
 const DEFAULT_MAX_ROOMS_PER_ANCHOR = 1000;
 
 export class RoomsService {
   private readonly repo: RoomsRepository;
+  private readonly inTransaction: TransactionRunner<ReturnType<typeof repositories>>;
   private readonly clock: () => number;
   private readonly idleMs: number;
   private readonly snapshot: LiveRoomsSnapshot;
   private readonly roomCache: ReadThroughCache<RoomRecord>;
   private readonly followCache: ReadThroughCache<boolean>;
+  private readonly liveSearchTerms = new WeakMap<RoomRecord, string[]>();
   private firstLivePage: { of: LiveListing[]; page: LivePage } | undefined;
   private readonly unsubscribe: () => void;
 
@@ -82,6 +103,7 @@ export class RoomsService {
     private readonly deps: RoomsServiceDeps,
   ) {
     this.repo = new RoomsRepository(db);
+    this.inTransaction = transactional(db, repositories);
     this.clock = deps.clock ?? Date.now;
     this.idleMs = deps.liveIdleMinutes * 60_000;
     this.snapshot = new LiveRoomsSnapshot(this.repo, deps.presence, this.clock, this.idleMs);
@@ -123,11 +145,25 @@ export class RoomsService {
 
   /** The room if this viewer may watch it; 404 `room_not_found` or 403 `vip_required` otherwise. */
   async assertCanEnter(viewer: Viewer, roomId: string): Promise<RoomView> {
-    const room = await this.getRoom(roomId);
+    const room = await this.getVisibleRoom(viewer, roomId);
     if (!(await this.deps.roomAccess.canEnter(viewer, room))) {
       throw forbidden('vip_required', 'This room is for paying viewers: unlock it first');
     }
     return room;
+  }
+
+  /**
+   * The room, unless it is archived and the viewer is not among those it is kept for: its anchor,
+   * whoever paid into it, and (paid rooms) its anchor's subscribers. To everyone else an archived
+   * room is 404, as if deleted.
+   */
+  async getVisibleRoom(viewer: Viewer, roomId: string): Promise<RoomView> {
+    const room = await this.getRoom(roomId);
+    if (!room.archived || (viewer.kind === 'user' && viewer.user.id === room.anchor_id)) return room;
+    const { roomAccess } = this.deps;
+    if (await roomAccess.paidInto(viewer, room.id)) return room;
+    if (room.room_type !== ROOM_TYPE_FREE && (await roomAccess.canEnter(viewer, room))) return room;
+    throw notFound('room_not_found', 'Room not found');
   }
 
   /**
@@ -152,6 +188,13 @@ export class RoomsService {
     return this.toView(row);
   }
 
+  /** The anchor's own room, if it takes new lines and settings: an archived room is read-only (409). */
+  async requireWritableRoom(anchor: SessionUser, roomId: string): Promise<RoomView> {
+    const room = await this.requireOwnRoom(anchor, roomId);
+    if (room.archived) throw conflict('room_archived', 'This room is archived: restore it first');
+    return room;
+  }
+
   /** One chat = one room: the same anchor + character + chat stamp returns (and updates) the same room. */
   async saveChatRoom(anchor: SessionUser, input: ChatRoomInput): Promise<SavedChatRoom> {
     const characterName = requiredText(input.character_name, 'character_name');
@@ -166,22 +209,28 @@ export class RoomsService {
     const now = this.clock();
     const settings = resolveSettings({ room_type: ROOM_TYPE_FREE, coin_num: 0 }, input);
     const id = newId();
+    const tags = input.tags === undefined ? [] : normalizeTags(input.tags);
     try {
-      await this.repo.insert({
-        id,
-        anchor_id: anchor.id,
-        character_name: characterName,
-        character_date: characterDate,
-        room_name: settings.room_name ?? characterName,
-        title: settings.title ?? '',
-        description: settings.description ?? '',
-        room_type: settings.room_type ?? ROOM_TYPE_FREE,
-        coin_num: settings.coin_num ?? 0,
-        live_status: 0,
-        last_activity_at: now,
-        last_ai_message_at: null,
-        created_at: now,
-        updated_at: now,
+      await this.inTransaction(async ({ rooms }) => {
+        await rooms.insert({
+          id,
+          anchor_id: anchor.id,
+          character_name: characterName,
+          character_date: characterDate,
+          room_name: settings.room_name ?? characterName,
+          title: settings.title ?? '',
+          description: settings.description ?? '',
+          room_type: settings.room_type ?? ROOM_TYPE_FREE,
+          coin_num: settings.coin_num ?? 0,
+          live_status: 0,
+          last_activity_at: now,
+          last_ai_message_at: null,
+          created_at: now,
+          updated_at: now,
+          tags: joinTags(tags),
+        });
+        await rooms.setTags(id, tags);
+        await rooms.indexForSearch(id);
       });
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
@@ -220,10 +269,37 @@ export class RoomsService {
   }
 
   async setLive(anchor: SessionUser, roomId: string, live: boolean): Promise<AnchorRoom> {
-    await this.requireOwnRoom(anchor, roomId);
+    const room = await this.requireOwnRoom(anchor, roomId);
+    if (live && room.archived) throw conflict('room_archived', 'An archived room cannot go live: restore it first');
     await this.repo.setLiveStatus(roomId, live, this.clock());
     await this.publish({ type: 'live_status', room_id: roomId, data: { live_status: live } });
     return this.toAnchorRoom(await this.mustFind(roomId));
+  }
+
+  /**
+   * Archives a room (out of every listing, switched off, read-only, kept for those who paid into
+   * it) or restores it.
+   */
+  async setArchived(anchor: SessionUser, roomId: string, archived: boolean): Promise<AnchorRoom> {
+    const room = await this.requireOwnRoom(anchor, roomId);
+    if (room.archived !== archived) {
+      await this.repo.setArchived(roomId, archived ? this.clock() : null, this.clock());
+      if (archived && room.live_switched_on) await this.publish({ type: 'live_status', room_id: roomId, data: { live_status: false } });
+      await this.publish({ type: 'room_updated', room_id: roomId, data: {} });
+    }
+    return this.toAnchorRoom(await this.mustFind(roomId));
+  }
+
+  /**
+   * Deletes a room nobody paid into, with its transcript and chat. A room someone paid into is
+   * archived instead, so they keep what they paid for; the answer says which happened.
+   */
+  async deleteRoom(anchor: SessionUser, roomId: string): Promise<DeletedRoom> {
+    const room = await this.requireOwnRoom(anchor, roomId);
+    if (!(await this.repo.deleteIfUnpaid(roomId))) return { outcome: 'archived', room: await this.setArchived(anchor, roomId, true) };
+    if (room.live_switched_on) await this.publish({ type: 'live_status', room_id: roomId, data: { live_status: false } });
+    await this.publish({ type: 'room_updated', room_id: roomId, data: {} });
+    return { outcome: 'deleted' };
   }
 
   /**
@@ -242,7 +318,7 @@ export class RoomsService {
   }
 
   async liveInfo(viewer: Viewer, roomId: string): Promise<LiveInfo> {
-    const room = await this.getRoom(roomId);
+    const room = await this.getVisibleRoom(viewer, roomId);
     const [vipStatus, subscription, following] = await Promise.all([
       this.deps.roomAccess.canEnter(viewer, room),
       this.deps.roomAccess.subscriptionInfo(viewer, room.anchor_id),
@@ -251,8 +327,84 @@ export class RoomsService {
     return mapLiveInfo(room, { liveNum: this.deps.presence.count(room.room_id), vipStatus, following, subscription });
   }
 
+  /**
+   * Live rooms for the home page's sections: `popular` (most watched) or `new`, optionally only
+   * those with a tag. Served from the snapshot like get_all_lives.
+   */
+  async discoverLive(page: { limit?: number; cursor?: string; sort?: 'popular' | 'new'; tag?: string }): Promise<LivePage> {
+    if ((page.sort ?? 'popular') === 'popular' && page.tag === undefined) return this.liveRooms(page);
+    let all = await this.snapshot.listings(page.sort ?? 'popular');
+    if (page.tag !== undefined) {
+      const tag = normalizeTag(page.tag);
+      all = all.filter((listing) => listing.tags.includes(tag));
+    }
+    const offset = page.cursor ? parseCursor(page.cursor) : 0;
+    return livePage(all, offset, Math.min(page.limit ?? MAX_LIVE_LIST, MAX_LIVE_LIST));
+  }
+
+  /** Tags of the live rooms, most used first: the home page's filter. */
+  async liveTags(): Promise<LiveTags> {
+    const counts = new Map<string, number>();
+    for (const listing of await this.snapshot.listings()) {
+      for (const tag of listing.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+    }
+    const tags = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, LIVE_TAGS_SHOWN);
+    return { tags: tags.map(([tag, live_count]) => ({ tag, live_count })) };
+  }
+
+  /**
+   * Rooms, live or not, whose title, room or character name, anchor name or tags match `q`, and
+   * that carry `tag` when given: the live ones first (most watched first, matched in memory against
+   * the live snapshot, so none is lost behind older matches), then the index's matches, newest
+   * first. A query with nothing searchable in it (only punctuation) finds nothing.
+   */
+  async search(params: { q?: string; tag?: string; limit?: number }): Promise<RoomSearchHit[]> {
+    const limit = Math.min(params.limit ?? 50, MAX_SEARCH_RESULTS);
+    const tag = params.tag === undefined ? undefined : normalizeTag(params.tag);
+    const text = params.q?.trim() ?? '';
+    if (text === '' && tag === undefined) throw badRequest('query_required', 'Give q, tag or both');
+    const query = parseSearchQuery(text);
+    if (tag === '' || (text !== '' && query.terms.length === 0)) return [];
+
+    const live = (await this.snapshot.liveRecords())
+      .filter(({ room }) => (tag === undefined || splitTags(room.tags).includes(tag)) && (text === '' || documentMatches(query, this.searchTerms(room))))
+      .sort((a, b) => b.liveNum - a.liveNum || b.room.created_at - a.room.created_at)
+      .slice(0, limit);
+    const indexed = text === '' ? await this.repo.withTag(tag!, limit) : await this.repo.search(query, tag, limit);
+    const now = this.clock();
+    const hits = live.map(({ room, liveNum }) => this.toHit(room, liveNum, true));
+    const shown = new Set(hits.map((hit) => hit.room_id));
+    for (const row of indexed) {
+      if (hits.length >= limit) break;
+      if (shown.has(row.id)) continue;
+      hits.push(this.toHit(row, this.deps.presence.count(row.id), this.isLive(row, now)));
+    }
+    return hits;
+  }
+
+  private toHit(row: RoomRecord, liveNum: number, live: boolean): RoomSearchHit {
+    return { ...mapListing(row, liveNum), live_status: live, created_at: new Date(Number(row.created_at)).toISOString() };
+  }
+
+  /** A live room's search terms, computed once per snapshot row. */
+  private searchTerms(room: RoomRecord): string[] {
+    let terms = this.liveSearchTerms.get(room);
+    if (!terms) this.liveSearchTerms.set(room, (terms = roomSearchDocument(room).split(' ')));
+    return terms;
+  }
+
+  /** Which of these users follow the room (the go-live notice goes to them). */
+  followersAmong(roomId: string, userIds: readonly string[]): Promise<string[]> {
+    return this.repo.followersAmong(roomId, userIds);
+  }
+
+  /** After an anchor's rename, inside its transaction: their rooms are found by the new name. */
+  async reindexAnchor(executor: Executor, anchorId: string): Promise<void> {
+    await new RoomsRepository(executor).reindexAnchorRooms(anchorId);
+  }
+
   async setFollow(user: SessionUser, roomId: string, follow: boolean): Promise<FollowStatus> {
-    await this.getRoom(roomId);
+    await this.getVisibleRoom({ kind: 'user', user }, roomId);
     if (follow) await this.repo.follow(user.id, roomId, this.clock());
     else await this.repo.unfollow(user.id, roomId);
     this.followCache.invalidate(followKey(user.id, roomId));
@@ -280,12 +432,48 @@ export class RoomsService {
     } else if (event.type === 'live_status' || event.type === 'room_updated') {
       this.snapshot.invalidate();
     }
+    if (event.type === 'live_status' && event.data.live_status) {
+      this.announceGoLive(event.room_id).catch((err: unknown) => this.deps.log?.error({ err, roomId: event.room_id }, 'go-live announcement failed'));
+    }
+  }
+
+  /**
+   * Every instance hears a room go live and races to claim its announcement; the one that wins
+   * publishes `followed_live` once, and every instance then tells its own sockets of the room's
+   * followers. A room toggled on and off again within the cooldown stays quiet.
+   */
+  private async announceGoLive(roomId: string): Promise<void> {
+    const now = this.clock();
+    const cooldownMs = (this.deps.liveAnnouncementCooldownMinutes ?? DEFAULT_LIVE_ANNOUNCEMENT_COOLDOWN_MINUTES) * 60_000;
+    if (!(await this.repo.claimLiveAnnouncement(roomId, now, cooldownMs))) return;
+    const room = await this.repo.findById(roomId);
+    if (!room) return;
+    await this.publish({
+      type: 'followed_live',
+      room_id: roomId,
+      data: {
+        room_id: room.id,
+        room_name: room.room_name,
+        title: room.title,
+        character_name: room.character_name,
+        uid: room.anchor_id,
+        username: room.anchor_username,
+        went_live_at: new Date(now).toISOString(),
+      },
+    });
   }
 
   private async applySettings(room: RoomRecord, input: RoomSettings): Promise<AnchorRoom> {
     const patch = resolveSettings(room, input);
-    if (Object.keys(patch).length > 0) {
-      await this.repo.update(room.id, { ...patch, updated_at: this.clock() });
+    const tags = input.tags === undefined ? undefined : normalizeTags(input.tags);
+    const tagsChanged = tags !== undefined && joinTags(tags) !== joinTags(splitTags(room.tags));
+    if (Object.keys(patch).length > 0 || tagsChanged) {
+      const searched = tagsChanged || patch.title !== undefined || patch.room_name !== undefined;
+      await this.inTransaction(async ({ rooms }) => {
+        await rooms.update(room.id, { ...patch, updated_at: this.clock() });
+        if (tagsChanged) await rooms.setTags(room.id, tags);
+        if (searched) await rooms.indexForSearch(room.id);
+      });
       await this.publish({ type: 'room_updated', room_id: room.id, data: {} });
     }
     return this.toAnchorRoom(await this.mustFind(room.id));

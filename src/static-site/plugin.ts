@@ -97,7 +97,9 @@ export const staticSite = fp<StaticSiteOptions>(
       } catch {
         roomId = undefined;
       }
-      const room = roomId === undefined ? undefined : await app.rooms.findRoom(roomId);
+      const found = roomId === undefined ? undefined : await app.rooms.findRoom(roomId);
+      // An archived room is shown to those it is kept for, never previewed to link crawlers.
+      const room = found?.archived ? undefined : found;
       const head = room && roomHead(roomPreview(room), `${publicUrl}${pathname}`, language);
       return renderPage(document, language, head, firstRequests(pathname, room ? roomId : undefined));
     }

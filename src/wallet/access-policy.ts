@@ -69,6 +69,12 @@ export class WalletRoomAccessPolicy implements RoomAccessPolicy {
     return { subscription_status: active, amount, expires_at: active ? new Date(expiresAt).toISOString() : null };
   }
 
+  /** Asked only for archived rooms, which few open: read directly, not cached. */
+  async paidInto(viewer: Viewer, roomId: string): Promise<boolean> {
+    if (viewer.kind !== 'user') return false;
+    return this.repo.hasPaidInto(viewer.user.id, roomId);
+  }
+
   close(): void {
     this.unsubscribe();
   }

@@ -6,6 +6,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { AppError, badRequest, conflict } from '../http/errors.js';
+import type { DomainEvent } from '../realtime/index.js';
 import {
   balanceOf,
   earningsAccount,
@@ -36,6 +37,40 @@ export interface ChargeResult {
   transferId: string;
   /** The payer's balance after the charge. */
   balance: number;
+  /** What the anchor received: the price less the platform fee. */
+  earned: number;
+}
+
+/** A payment into a room that committed, as the room's owner hears of it (see paymentEvent). */
+export interface RoomPaymentMade {
+  roomId: string;
+  anchorId: string;
+  payer: { id: string; username: string };
+  type: Charge['type'];
+  transferId: string;
+  amount: number;
+  earned: number;
+  gift?: { id: string; count: number };
+  now: number;
+}
+
+/** The owner-only `room_payment` event; publish it after the payment's transaction committed. */
+export function paymentEvent(payment: RoomPaymentMade): DomainEvent {
+  return {
+    type: 'room_payment',
+    room_id: payment.roomId,
+    owner_id: payment.anchorId,
+    data: {
+      id: payment.transferId,
+      type: payment.type,
+      uid: payment.payer.id,
+      username: payment.payer.username,
+      amount: payment.amount,
+      earned: payment.earned,
+      ...(payment.gift ? { gift_id: payment.gift.id, count: payment.gift.count } : {}),
+      created_at: new Date(payment.now).toISOString(),
+    },
+  };
 }
 
 /** One ledger transfer inside `trx`; too few diamonds is a 402 carrying the price and the balance. */
@@ -55,7 +90,7 @@ export async function chargeViewer(trx: Transaction<Database>, platformFeePercen
       metadata: { ...payment.metadata, payer_id: payment.payerId, anchor_id: payment.anchorId },
       now: payment.now,
     });
-    return { applied: transfer.applied, transferId: transfer.transferId, balance: transfer.balances.get(wallet) ?? 0 };
+    return { applied: transfer.applied, transferId: transfer.transferId, balance: transfer.balances.get(wallet) ?? 0, earned: payment.price - fee };
   } catch (err) {
     if (!(err instanceof InsufficientBalanceError) || err.account !== wallet) throw err;
     const balance = await balanceOf(trx, wallet);

@@ -56,8 +56,8 @@ export class AnchorEarnings {
 
   /** Entries with the room's current name (or the one recorded when paid). */
   private async lines(entries: readonly AccountEntry[]): Promise<EarningsLine[]> {
-    const roomIds = [...new Set(entries.flatMap((entry) => (typeof entry.metadata.room_id === 'string' ? [entry.metadata.room_id] : [])))];
-    const details = await this.repo.entryDetails(roomIds, [], []);
+    const distinct = (key: string) => [...new Set(entries.flatMap((entry) => (typeof entry.metadata[key] === 'string' ? [entry.metadata[key]] : [])))];
+    const details = await this.repo.entryDetails(distinct('room_id'), distinct('payer_id'), []);
     return entries.map((entry) => {
       const roomId = typeof entry.metadata.room_id === 'string' ? entry.metadata.room_id : undefined;
       const recordedName = typeof entry.metadata.room_name === 'string' ? entry.metadata.room_name : undefined;
@@ -71,6 +71,11 @@ export class AnchorEarnings {
         ...(roomId ? { room_id: roomId } : {}),
         ...(roomName ? { room_name: roomName } : {}),
         ...(typeof entry.metadata.payer_id === 'string' ? { from_uid: entry.metadata.payer_id } : {}),
+        ...(typeof entry.metadata.payer_id === 'string' && details.userNames.has(entry.metadata.payer_id)
+          ? { from_name: details.userNames.get(entry.metadata.payer_id) }
+          : {}),
+        ...(typeof entry.metadata.gift_id === 'string' ? { gift_id: entry.metadata.gift_id } : {}),
+        ...(typeof entry.metadata.count === 'number' ? { count: entry.metadata.count } : {}),
       };
     });
   }
@@ -86,13 +91,14 @@ function sum(lines: readonly EarningsLine[]): number {
 
 /** Totals for every UTC day from `start`, zero days included, so a chart has no gaps. */
 export function dailyTotals(lines: readonly EarningsLine[], start: number, days: number): EarningsReport['days'] {
-  const result = Array.from({ length: days }, (_, i) => ({ date: new Date(start + i * DAY_MS).toISOString().slice(0, 10), total: 0, vip: 0, subscription: 0 }));
+  const result = Array.from({ length: days }, (_, i) => ({ date: new Date(start + i * DAY_MS).toISOString().slice(0, 10), total: 0, vip: 0, subscription: 0, gift: 0 }));
   for (const line of lines) {
     const day = result[Math.floor((Date.parse(line.created_at) - start) / DAY_MS)];
     if (!day) continue;
     day.total += line.amount;
     if (line.type === 'vip_room') day.vip += line.amount;
     if (line.type === 'subscription') day.subscription += line.amount;
+    if (line.type === 'gift') day.gift += line.amount;
   }
   return result;
 }

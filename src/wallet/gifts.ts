@@ -11,9 +11,10 @@ import type { Database } from '../db/schema.js';
 import { transactional, type Executor, type TransactionRunner } from '../db/transaction.js';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import type { EventBus } from '../realtime/index.js';
-import { chargeViewer, runIdempotent } from './charge.js';
+import { chargeViewer, paymentEvent, runIdempotent, type RoomPaymentMade } from './charge.js';
 import type { RoomLeaderboards } from './leaderboard.js';
 import { WalletRepository } from './repository.js';
+import { roomArchived } from './limits.js';
 import { MAX_GIFT_COUNT, type GiftCatalogue, type GiftSent } from './schemas.js';
 
 export interface GiftRequest {
@@ -59,13 +60,14 @@ export class GiftService {
     const total = gift.price * request.count;
     const fingerprint = JSON.stringify(['send_gift', request.roomId, request.giftId, request.count, request.amount]);
     const now = this.options.clock();
-    let sent: { result: GiftSent; fresh: boolean } | undefined;
+    let sent: { result: GiftSent; fresh: boolean; payment: RoomPaymentMade } | undefined;
     const result = await this.inTransaction(async ({ wallet: repo, trx }) => {
       sent = undefined;
       return runIdempotent(repo, { userId: user.id, key: idempotencyKey, fingerprint, now }, async () => {
         const room = await repo.findRoom(request.roomId);
         if (!room) throw notFound('room_not_found', 'No such room');
         if (room.anchorId === user.id) throw badRequest('cannot_gift_self', 'Anchors cannot send gifts in their own rooms');
+        if (room.archived) throw roomArchived();
         if (room.roomType !== 0 && !(await this.mayEnterPaidRoom(repo, user.id, room.id, room.anchorId, now))) {
           throw forbidden('vip_required', 'This room is for paying viewers: unlock it first to send gifts here');
         }
@@ -84,7 +86,21 @@ export class GiftService {
         });
         await repo.addRoomSupport(room.id, user.id, this.options.leaderboards.today(), total);
         const answer: GiftSent = { gift_id: gift.id, count: request.count, charged: total, coin_num: charge.balance };
-        sent = { result: answer, fresh: true };
+        sent = {
+          result: answer,
+          fresh: true,
+          payment: {
+            roomId: room.id,
+            anchorId: room.anchorId,
+            payer: { id: user.id, username: user.username },
+            type: 'gift',
+            transferId: charge.transferId,
+            amount: total,
+            earned: charge.earned,
+            gift: { id: gift.id, count: request.count },
+            now,
+          },
+        };
         return answer;
       });
     });
@@ -102,6 +118,7 @@ export class GiftService {
           send_date: new Date(now).toISOString(),
         },
       });
+      await this.options.eventBus.publish(paymentEvent(sent.payment));
       this.options.leaderboards.changed(request.roomId);
     }
     return result;

@@ -20,7 +20,7 @@ export function mapTransaction(entry: AccountEntry, details: EntryDetails): Wall
     ...pickStrings(entry.metadata, ['room_id', 'anchor_id', 'order_id', 'reason', 'room_name']),
   };
   const room = tx.room_id === undefined ? undefined : details.rooms.get(tx.room_id);
-  const anchorName = tx.anchor_id === undefined ? undefined : details.anchorNames.get(tx.anchor_id);
+  const anchorName = tx.anchor_id === undefined ? undefined : details.userNames.get(tx.anchor_id);
   const order = tx.order_id === undefined ? undefined : details.orders.get(tx.order_id);
   return {
     ...tx,

@@ -11,6 +11,8 @@ export interface PricedRoom {
   roomName: string;
   roomType: number;
   price: number;
+  /** Archived rooms take no new payments. */
+  archived: boolean;
 }
 
 export interface AccountEntry {
@@ -25,7 +27,7 @@ export interface AccountEntry {
 /** What a history entry was for, in words: names of rooms and anchors, the money of recharges. */
 export interface EntryDetails {
   rooms: Map<string, { name: string; title: string }>;
-  anchorNames: Map<string, string>;
+  userNames: Map<string, string>;
   orders: Map<string, { priceAmount: string; priceCurrency: string; payAmount: string | null; payCurrency: string }>;
 }
 
@@ -52,11 +54,18 @@ export class WalletRepository {
   async findRoom(roomId: string): Promise<PricedRoom | undefined> {
     const row = await this.db
       .selectFrom('rooms')
-      .select(['id', 'anchor_id', 'room_name', 'room_type', 'coin_num'])
+      .select(['id', 'anchor_id', 'room_name', 'room_type', 'coin_num', 'archived_at'])
       .where('id', '=', roomId)
       .executeTakeFirst();
     return row
-      ? { id: row.id, anchorId: row.anchor_id, roomName: row.room_name, roomType: Number(row.room_type), price: Number(row.coin_num) }
+      ? {
+          id: row.id,
+          anchorId: row.anchor_id,
+          roomName: row.room_name,
+          roomType: Number(row.room_type),
+          price: Number(row.coin_num),
+          archived: row.archived_at !== null,
+        }
       : undefined;
   }
 
@@ -76,6 +85,19 @@ export class WalletRepository {
       .select('room_id')
       .where('user_id', '=', userId)
       .where('room_id', '=', roomId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** An unlock of the room, or any payment counted for it (gifts, subscriptions bought there). */
+  async hasPaidInto(userId: string, roomId: string): Promise<boolean> {
+    if (await this.hasRoomAccess(userId, roomId)) return true;
+    const row = await this.db
+      .selectFrom('room_support')
+      .select('room_id')
+      .where('room_id', '=', roomId)
+      .where('user_id', '=', userId)
+      .where('diamonds', '>', 0)
       .executeTakeFirst();
     return row !== undefined;
   }
@@ -262,7 +284,7 @@ export class WalletRepository {
     ]);
     return {
       rooms: new Map(rooms.map((row) => [row.id, { name: row.room_name, title: row.title }])),
-      anchorNames: new Map(users.map((row) => [row.id, row.username])),
+      userNames: new Map(users.map((row) => [row.id, row.username])),
       orders: new Map(
         orders.map((row) => [
           row.id,

@@ -86,6 +86,7 @@ export const EarningsSummary = Type.Object(
     total_earned: Type.Integer(),
     vip_total: Type.Integer(),
     subscription_total: Type.Integer(),
+    gift_total: Type.Integer(),
     subscription_price: Type.Integer(),
     active_subscribers: Type.Integer(),
     recent: Type.Array(EarningsEntry),
@@ -189,6 +190,9 @@ export const EarningsLine = Type.Object(
     room_id: Type.Optional(Type.String()),
     room_name: Type.Optional(Type.String()),
     from_uid: Type.Optional(Type.String()),
+    from_name: Type.Optional(Type.String({ description: "The payer's current name" })),
+    gift_id: Type.Optional(Type.String({ description: 'Gifts: which gift' })),
+    count: Type.Optional(Type.Integer({ description: 'Gifts: how many' })),
   },
   { $id: 'EarningsLine' },
 );
@@ -209,7 +213,7 @@ export const EarningsReport = Type.Object(
     from: Type.String(),
     to: Type.String(),
     total: Type.Integer(),
-    days: Type.Array(Type.Object({ date: Type.String(), total: Type.Integer(), vip: Type.Integer(), subscription: Type.Integer() }), {
+    days: Type.Array(Type.Object({ date: Type.String(), total: Type.Integer(), vip: Type.Integer(), subscription: Type.Integer(), gift: Type.Integer() }), {
       description: 'Every day of the period, oldest first, zero days included',
     }),
     rooms: Type.Array(Type.Object({ room_id: Type.String(), room_name: Type.String(), total: Type.Integer() }), {

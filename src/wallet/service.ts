@@ -11,9 +11,9 @@ import { transactional, type Executor, type TransactionRunner, type TransactionS
 import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import type { EventBus } from '../realtime/index.js';
 import { balanceOf, earningsAccount, walletAccount } from './ledger.js';
-import { chargeViewer, runIdempotent, type Charge, type ChargeResult } from './charge.js';
+import { chargeViewer, paymentEvent, runIdempotent, type Charge, type ChargeResult, type RoomPaymentMade } from './charge.js';
 import { walletBalance } from './diamonds.js';
-import { assertAmount, MAX_DIAMONDS } from './limits.js';
+import { assertAmount, MAX_DIAMONDS, roomArchived } from './limits.js';
 import { entryReferences, mapActiveSubscription, mapEarningsEntry, mapTransaction } from './mappers.js';
 import type { RoomLeaderboards } from './leaderboard.js';
 import { WalletRepository } from './repository.js';
@@ -90,15 +90,25 @@ export class WalletService {
     }
     assertAmount(request.amount);
     const fingerprint = JSON.stringify(['pay_vip_coin', request.roomId, request.anchorId, request.amount]);
-    const result = await this.inTransaction((scope) =>
-      this.idempotent(scope, user.id, idempotencyKey, fingerprint, () => this.unlockRoom(scope, user, request)),
-    );
+    let payment: RoomPaymentMade | undefined;
+    const result = await this.inTransaction((scope) => {
+      payment = undefined;
+      return this.idempotent(scope, user.id, idempotencyKey, fingerprint, () =>
+        this.unlockRoom(scope, user, request, (made) => (payment = made)),
+      );
+    });
     await this.announceAccess(request.roomId, user.id, request.anchorId);
+    if (payment) await this.options.eventBus.publish(paymentEvent(payment));
     if (result.charged > 0) this.options.leaderboards.changed(request.roomId);
     return result;
   }
 
-  private async unlockRoom(scope: WalletScope, user: SessionUser, request: VipPaymentRequest): Promise<VipPaymentResult> {
+  private async unlockRoom(
+    scope: WalletScope,
+    user: SessionUser,
+    request: VipPaymentRequest,
+    paid: (payment: RoomPaymentMade) => void,
+  ): Promise<VipPaymentResult> {
     const { wallet: repo, trx } = scope;
     const wallet = walletAccount(user.id);
     const room = await repo.findRoom(request.roomId);
@@ -108,6 +118,7 @@ export class WalletService {
     if (room.price <= 0) throw badRequest('room_not_for_sale', 'This room is open to subscribers only');
     const unchanged = async (): Promise<VipPaymentResult> => ({ vip_status: true, charged: 0, coin_num: await balanceOf(trx, wallet) });
     if (room.anchorId === user.id || (await repo.hasRoomAccess(user.id, room.id))) return unchanged();
+    if (room.archived) throw roomArchived();
     if (request.amount !== room.price) {
       throw conflict('price_changed', `The price of this room is now ${room.price} diamonds`, { amount: room.price });
     }
@@ -126,6 +137,16 @@ export class WalletService {
     if (!transfer.applied) return unchanged();
     await repo.insertRoomAccess({ userId: user.id, roomId: room.id, transferId: transfer.transferId, amount: room.price, now });
     await repo.addRoomSupport(room.id, user.id, this.options.leaderboards.today(), room.price);
+    paid({
+      roomId: room.id,
+      anchorId: room.anchorId,
+      payer: { id: user.id, username: user.username },
+      type: 'vip_room',
+      transferId: transfer.transferId,
+      amount: room.price,
+      earned: transfer.earned,
+      now,
+    });
     return { vip_status: true, charged: room.price, coin_num: transfer.balance };
   }
 
@@ -142,8 +163,10 @@ export class WalletService {
     if (expectedPrice !== undefined) assertAmount(expectedPrice);
     if (anchorId === user.id) throw badRequest('cannot_subscribe_to_self', 'You cannot subscribe to yourself');
     const fingerprint = JSON.stringify(['subscribe', anchorId, expectedPrice ?? null, roomId ?? null]);
-    const result = await this.inTransaction((scope) =>
-      this.idempotent(scope, user.id, idempotencyKey, fingerprint, async () => {
+    let payment: RoomPaymentMade | undefined;
+    const result = await this.inTransaction((scope) => {
+      payment = undefined;
+      return this.idempotent(scope, user.id, idempotencyKey, fingerprint, async () => {
         const repo = scope.wallet;
         if (!(await repo.isAnchor(anchorId))) throw notFound('anchor_not_found', 'No such anchor');
         const price = await this.subscriptionPriceWith(repo, anchorId);
@@ -155,6 +178,7 @@ export class WalletService {
         if (roomId !== undefined && room?.anchorId !== anchorId) {
           throw badRequest('anchor_mismatch', 'room_id is not a room of this anchor');
         }
+        if (room?.archived) throw roomArchived();
         const now = this.clock();
         const transfer = await this.charge(scope, {
           // Every call buys a period; retries are made safe by the client's Idempotency-Key.
@@ -167,7 +191,19 @@ export class WalletService {
           now,
         });
         const expiresAt = await repo.extendSubscription(user.id, anchorId, SUBSCRIPTION_PERIOD_MS, now);
-        if (room) await repo.addRoomSupport(room.id, user.id, this.options.leaderboards.today(), price);
+        if (room) {
+          await repo.addRoomSupport(room.id, user.id, this.options.leaderboards.today(), price);
+          payment = {
+            roomId: room.id,
+            anchorId,
+            payer: { id: user.id, username: user.username },
+            type: 'subscription',
+            transferId: transfer.transferId,
+            amount: price,
+            earned: transfer.earned,
+            now,
+          };
+        }
         return {
           subscription_status: true,
           charged: price,
@@ -175,9 +211,10 @@ export class WalletService {
           expires_at: new Date(expiresAt).toISOString(),
           coin_num: transfer.balance,
         };
-      }),
-    );
+      });
+    });
     await this.announceAccess(null, user.id, anchorId);
+    if (payment) await this.options.eventBus.publish(paymentEvent(payment));
     if (roomId !== undefined) this.options.leaderboards.changed(roomId);
     return result;
   }
@@ -237,6 +274,7 @@ export class WalletService {
       total_earned: [...totals.values()].filter((total) => total > 0).reduce((a, b) => a + b, 0),
       vip_total: totals.get('vip_room') ?? 0,
       subscription_total: totals.get('subscription') ?? 0,
+      gift_total: totals.get('gift') ?? 0,
       subscription_price: price,
       active_subscribers: subscribers,
       recent: recent.map(mapEarningsEntry),

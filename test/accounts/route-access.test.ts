@@ -53,6 +53,8 @@ const API_ACCESS: Record<string, string> = {
   'GET /api/anchor/rooms': 'anchor',
   'PATCH /api/anchor/profile': 'anchor',
   'PATCH /api/anchor/rooms/:room_id': 'anchor',
+  'DELETE /api/anchor/rooms/:room_id': 'anchor',
+  'POST /api/anchor/rooms/:room_id/archive': 'anchor',
   'POST /api/anchor/login': 'public',
   'POST /api/anchor/logout': 'anchor',
   'POST /api/anchor/register': 'public',
@@ -76,6 +78,8 @@ const API_ACCESS: Record<string, string> = {
   'GET /api/live/get_user_chat_history': 'viewer',
   'GET /api/live/gifts': 'public',
   'GET /api/live/leaderboard': 'public',
+  'GET /api/live/search': 'public',
+  'GET /api/live/tags': 'public',
   'POST /api/live/send_gift': 'user',
   'POST /api/live/get_user_chat_history': 'viewer',
   'POST /api/live/follow': 'user',
@@ -104,6 +108,7 @@ const API_ACCESS: Record<string, string> = {
   'GET /api/wallet/subscriptions': 'user',
   'GET /ws/chat/:room_id': 'viewer',
   'GET /ws/chat/:room_id/:room_name': 'viewer',
+  'GET /ws/notifications': 'user',
 };
 
 describe('route access', () => {

@@ -13,7 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const LIVE_KEYS = ['character_date', 'character_name', 'live_num', 'room_id', 'room_info', 'room_name', 'uid', 'username'];
+// The contract's fields, plus tags (an extra).
+const LIVE_KEYS = ['character_date', 'character_name', 'live_num', 'room_id', 'room_info', 'room_name', 'tags', 'uid', 'username'];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 async function importedRoom() {
@@ -54,6 +55,7 @@ describe('a SillyTavern chat file, end to end', () => {
       character_name: 'Seraphina',
       character_date: '2025-07-11@17h51m03s',
       room_info: { title: '森林里的守护者 · Forest guardian', coin_num: 0, room_type: 0, describe: 'A slow-burn fantasy role-play' },
+      tags: [],
     });
 
     const info = (await viewer.get('/api/live/get_live_info', { query: { room_id: roomId } })).json();
@@ -68,6 +70,7 @@ describe('a SillyTavern chat file, end to end', () => {
       live_status: true,
       title: '森林里的守护者 · Forest guardian',
       describe: 'A slow-burn fantasy role-play',
+      tags: [],
     });
     expect(info.data.vip_info).toEqual({ room_type: 0, vip_status: true, amount: 0 });
     expect(info.data.follow_info).toEqual({ follow_status: false });

@@ -34,6 +34,11 @@ class FakeFeed implements RoomDirectory, ChatFeed {
 
   constructor(private readonly bus: MemoryEventBus) {}
 
+  /** This gateway test has no notification sockets' followers. */
+  async followersAmong(): Promise<string[]> {
+    return [];
+  }
+
   async getRoom(roomId: string) {
     const room = this.rooms.get(roomId);
     if (!room) throw notFound('room_not_found', 'Room not found');

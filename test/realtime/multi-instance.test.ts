@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../helpers/app.js';
 import { freePort } from '../helpers/ports.js';
 import { hasRedisServerBinary, PrivateRedis, uniquePrefix } from '../helpers/redis.js';
+import { adjustDiamonds } from '../../src/wallet/index.js';
 import { WsClient } from './ws-client.js';
 
 const PRESENCE_TTL_MS = 1_500;
@@ -158,6 +159,32 @@ describe.skipIf(!TEST_DATABASE_URL || !hasRedisServerBinary)('two instances behi
     await onB.closed;
     await expect.poll(() => liveNum(a, roomId), { timeout: 30_000, interval: 200 }).toBe(1);
     await onA.until((s) => s.of('live_num').at(-1)?.live_num === 1, 'live_num 1 on A');
+  }, 120_000);
+
+  it("a payment taken by A reaches the room owner's console socket on B, and no viewer's", async () => {
+    const b = await startInstance();
+    const stamp = uniquePrefix().slice(5, 17).replace(/:/g, '_');
+    const anchorName = `owner_${stamp}`;
+    const anchor = await call(a.base, 'POST', '/api/anchor/register', { body: { username: anchorName, password: 'correct horse battery', session: true } });
+    const anchorId = String(anchor.data.uid);
+    const room = await call(a.base, 'POST', '/api/anchor/rooms', { cookie: anchor.cookie, body: { character_name: 'Vault', character_date: stamp, room_type: 1, coin_num: 30 } });
+    const roomId = (room.data.room as { room_id: string }).room_id;
+    const payer = await call(a.base, 'POST', '/api/users/register', { body: { username: `payer_${stamp}`, password: 'correct horse battery' } });
+    const payerId = String((payer.data.user_info as { uid: string }).uid);
+    await adjustDiamonds(database.db, { userId: payerId, amount: 100, reason: 'test grant', now: Date.now() });
+
+    const consoleSocket = await watch(b, roomId, '', anchor.cookie);
+    await call(a.base, 'POST', '/api/live/pay_vip_coin', { cookie: payer.cookie, body: { anchor_id: anchorId, room_id: roomId, room_name: 'Vault', amount: 30 } });
+    const viewerOnB = await watch(b, roomId, '', payer.cookie);
+    await call(a.base, 'POST', '/api/live/send_gift', { cookie: payer.cookie, body: { room_id: roomId, gift_id: 'heart', count: 2, amount: 2 } });
+
+    await consoleSocket.untilCount('room_payment', 2);
+    expect(consoleSocket.of('room_payment')).toMatchObject([
+      { type: 'vip_room', uid: payerId, amount: 30 },
+      { type: 'gift', uid: payerId, amount: 2, gift_id: 'heart', count: 2 },
+    ]);
+    await viewerOnB.untilCount('gift', 1);
+    expect(viewerOnB.of('room_payment')).toEqual([]);
   }, 120_000);
 
   it('a Redis restart loses no message for a client that resumes', async () => {

@@ -27,6 +27,7 @@ const paidViewers = new Set<string>();
 const roomAccess: RoomAccessPolicy = {
   canEnter: async (viewer, room) => room.room_type === 0 || (viewer.kind === 'user' && paidViewers.has(viewer.user.id)),
   subscriptionInfo: async () => ({ subscription_status: false, amount: 0, expires_at: null }),
+  paidInto: async (viewer) => viewer.kind === 'user' && paidViewers.has(viewer.user.id),
 };
 
 async function sharedStateDeps(): Promise<Partial<AppDependencies>> {

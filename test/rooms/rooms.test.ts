@@ -28,8 +28,8 @@ describe('anchor room management', () => {
     const room = first.json().data.room;
     expect(first.json().data.created).toBe(true);
     expect(keys(room)).toEqual([
-      'character_date', 'character_name', 'coin_num', 'created_at', 'describe', 'live_num', 'live_status',
-      'room_id', 'room_name', 'room_type', 'title', 'uid', 'username',
+      'archived', 'character_date', 'character_name', 'coin_num', 'created_at', 'describe', 'last_activity_at', 'live_num', 'live_status',
+      'room_id', 'room_name', 'room_type', 'tags', 'title', 'uid', 'username',
     ]);
     expect(room).toMatchObject({ room_name: '赛菲娜', title: '', describe: '', room_type: 0, coin_num: 0, live_status: false, uid: anchor.uid });
 
@@ -205,7 +205,7 @@ describe('get_live_info and follows', () => {
     const followed = (await client.get('/api/live/get_followed_lives')).json().data.lives_info;
     expect(followed).toHaveLength(1);
     expect(keys(followed[0])).toEqual([
-      'character_date', 'character_name', 'live_num', 'live_status', 'room_id', 'room_info', 'room_name', 'uid', 'username',
+      'character_date', 'character_name', 'live_num', 'live_status', 'room_id', 'room_info', 'room_name', 'tags', 'uid', 'username',
     ]);
     expect(followed[0]).toMatchObject({ room_id: roomId, live_status: false });
 
@@ -224,6 +224,7 @@ describe('with a wallet-style access policy', () => {
         viewer.kind === 'user'
           ? { subscription_status: true, amount: 300, expires_at: '2026-02-01T00:00:00.000Z' }
           : { subscription_status: false, amount: 300, expires_at: null },
+      paidInto: async () => false,
     };
     const paid = await createTestApp({ deps: { roomAccess: policy } });
     try {

@@ -54,20 +54,28 @@ describe('anchor earnings for the console', () => {
 
   it('totals a period per day (zero days included) and per room, and exports it as CSV', async () => {
     const anchor = await registerAnchor(t.app);
-    await paidBy(anchor.uid, [
+    const { viewer, rooms } = await paidBy(anchor.uid, [
       { name: 'Glade', price: 50 },
       { name: 'Ball', price: 100 },
     ]);
+    // A gift in Glade: 2 coffees, 20 diamonds, 18 for the anchor.
+    const gift = await viewer.client.post('/api/live/send_gift', { room_id: rooms[0]!.id, gift_id: 'coffee', count: 2, amount: 20 });
+    expect(gift.statusCode, gift.body).toBe(200);
+    const entries = (await anchor.client.get('/api/anchor/earnings/entries')).json().data.entries;
+    expect(entries[0]).toMatchObject({ type: 'gift', amount: 18, from_uid: viewer.uid, from_name: viewer.username, gift_id: 'coffee', count: 2 });
+    expect(entries[1]).toMatchObject({ type: 'vip_room', from_name: viewer.username });
+    expect(entries[1]).not.toHaveProperty('gift_id');
+    expect((await anchor.client.get('/api/anchor/earnings')).json().data).toMatchObject({ vip_total: 135, gift_total: 18, total_earned: 153 });
     const report = await anchor.client.get('/api/anchor/earnings/report', { query: { from: daysAgo(6), to: today() } });
     expect(report.statusCode).toBe(200);
     const data = report.json().data;
-    expect(data.total).toBe(135);
+    expect(data.total).toBe(153);
     expect(data.days).toHaveLength(7);
-    expect(data.days.at(-1)).toEqual({ date: today(), total: 135, vip: 135, subscription: 0 });
+    expect(data.days.at(-1)).toEqual({ date: today(), total: 153, vip: 135, subscription: 0, gift: 18 });
     expect(data.days.slice(0, 6).every((d: { total: number }) => d.total === 0)).toBe(true);
     expect(data.rooms.map((r: { room_name: string; total: number }) => [r.room_name, r.total])).toEqual([
       ['Ball', 90],
-      ['Glade', 45],
+      ['Glade', 63],
     ]);
     // A period before the payments holds nothing.
     const before = (await anchor.client.get('/api/anchor/earnings/report', { query: { from: daysAgo(10), to: daysAgo(8) } })).json().data;
@@ -79,8 +87,8 @@ describe('anchor earnings for the console', () => {
     expect(csv.headers['content-disposition']).toContain(`earnings-${today()}-${today()}.csv`);
     const rows = csv.body.trim().split('\r\n');
     expect(rows[0]).toBe('time_utc,type,amount,balance_after,room_id,room_name,from_uid,transfer_id');
-    expect(rows).toHaveLength(3);
-    expect(rows.slice(1).map((row) => row.split(',')[2])).toEqual(['45', '90']);
+    expect(rows).toHaveLength(4);
+    expect(rows.slice(1).map((row) => row.split(',')[2])).toEqual(['45', '90', '18']);
   });
 
   it('CSV cells never run as spreadsheet formulas and keep commas and quotes', () => {

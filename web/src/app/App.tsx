@@ -6,6 +6,7 @@ import { FollowingPage } from './FollowingPage.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 import { WalletPage } from './WalletPage.tsx';
 import { StudioPage } from '../features/studio/index.ts';
+import { GoLiveNotifications } from '../features/notifications/index.ts';
 import { useI18n } from '../shared/i18n/I18nProvider.tsx';
 import { matchRoute, usePathname } from '../shared/router.tsx';
 import { LiveAnnouncer } from '../shared/ui/announcer.tsx';
@@ -33,6 +34,7 @@ export function App() {
         )}
         {route.name === 'not_found' && <NotFoundPage />}
       </main>
+      <GoLiveNotifications />
       <LiveAnnouncer />
       <ModalOutlet />
     </>

@@ -1,5 +1,6 @@
 /** The rooms the viewer follows, live or not, on a page of their own (linked from the header). */
 import { useRef } from 'react';
+import { BrowserNotificationsToggle } from '../features/notifications/index.ts';
 import { FollowedRooms } from '../features/rooms/index.ts';
 import { openLogin, useSession } from '../features/session/index.ts';
 import { useI18n } from '../shared/i18n/I18nProvider.tsx';
@@ -27,7 +28,10 @@ export function FollowingPage() {
           </button>
         </div>
       ) : (
-        <FollowedRooms />
+        <>
+          <BrowserNotificationsToggle />
+          <FollowedRooms />
+        </>
       )}
     </div>
   );

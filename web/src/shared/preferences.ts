@@ -1,6 +1,7 @@
 /**
  * How the viewer likes to read, kept in this browser: the transcript's text size, theatre mode (the
- * transcript full width) and which new chat lines the screen reader announces.
+ * transcript full width), which new chat lines the screen reader announces, and whether followed
+ * rooms going live raise browser notifications.
  */
 import { useCallback, useSyncExternalStore } from 'react';
 
@@ -11,13 +12,15 @@ export interface Preferences {
   textSize: number;
   theatre: boolean;
   announce: AnnounceMode;
+  /** Followed rooms going live also raise a browser notification (while a tab is open). */
+  browserNotifications: boolean;
 }
 
 /** Reading sizes of the transcript, in rem. */
 export const TEXT_SIZES = [0.94, 1.06, 1.2, 1.4] as const;
 
 const STORAGE_KEY = 'pecktra.preferences';
-const DEFAULTS: Preferences = { textSize: 1, theatre: false, announce: 'all' };
+const DEFAULTS: Preferences = { textSize: 1, theatre: false, announce: 'all', browserNotifications: false };
 
 function read(): Preferences {
   try {
@@ -26,6 +29,7 @@ function read(): Preferences {
       textSize: Number.isInteger(saved.textSize) && saved.textSize! >= 0 && saved.textSize! < TEXT_SIZES.length ? saved.textSize! : DEFAULTS.textSize,
       theatre: typeof saved.theatre === 'boolean' ? saved.theatre : DEFAULTS.theatre,
       announce: saved.announce === 'all' || saved.announce === 'mentions' || saved.announce === 'off' ? saved.announce : DEFAULTS.announce,
+      browserNotifications: saved.browserNotifications === true,
     };
   } catch {
     return DEFAULTS;

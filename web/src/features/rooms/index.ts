@@ -4,4 +4,4 @@ export { HomePage } from './components/HomePage.tsx';
 export { RoomPage } from './components/RoomPage.tsx';
 export { prefetchLiveList, prefetchRoom } from './prefetch.ts';
 export { Transcript } from './components/Transcript.tsx';
-export { useLiveRoom, type LiveRoom } from './state/useLiveRoom.ts';
+export { useLiveRoom, type LiveRoom, type LiveRoomOptions } from './state/useLiveRoom.ts';

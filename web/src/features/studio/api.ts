@@ -1,4 +1,5 @@
 /** The console's calls: the same anchor API the bridge and scripts use, signed in by the session cookie. */
+import { useCallback } from 'react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request, requestData, type OkData, type RequestBody } from '../../shared/api/client.ts';
 import type { components } from '../../shared/api/schema.gen.ts';
@@ -67,6 +68,24 @@ export function useSetLive() {
   return useMutation({
     mutationFn: ({ roomId, live }: { roomId: string; live: boolean }) =>
       requestData('post', '/api/anchor/rooms/{room_id}/live', { params: { room_id: roomId }, body: { live_status: live ? 'start' : 'stop' } }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ROOMS_KEY }),
+  });
+}
+
+export function useArchiveRoom() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ roomId, archived }: { roomId: string; archived: boolean }) =>
+      requestData('post', '/api/anchor/rooms/{room_id}/archive', { params: { room_id: roomId }, body: { archived } }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ROOMS_KEY }),
+  });
+}
+
+/** Deletes a room nobody paid into; the server archives one that someone paid into instead. */
+export function useDeleteRoom() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (roomId: string) => requestData('delete', '/api/anchor/rooms/{room_id}', { params: { room_id: roomId } }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ROOMS_KEY }),
   });
 }
@@ -141,4 +160,21 @@ export function useSetSubscriptionPrice() {
     mutationFn: (price: number) => requestData('patch', '/api/anchor/profile', { body: { subscription_price: price } }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['studio', 'earnings'] }),
   });
+}
+
+/** The anchor's latest earnings, for the dashboard's payments into one room before live ones arrive. */
+export function useRecentEarnings() {
+  return useQuery({
+    queryKey: ['studio', 'earnings-recent'],
+    queryFn: async () => (await requestData('get', '/api/anchor/earnings/entries', { query: { limit: 100 } })).entries,
+  });
+}
+
+/** A payment just came in: every earnings figure the console holds is out of date. */
+export function useEarningsChanged() {
+  const queryClient = useQueryClient();
+  return useCallback(
+    () => queryClient.invalidateQueries({ predicate: (query) => query.queryKey[0] === 'studio' && String(query.queryKey[1]).startsWith('earnings') }),
+    [queryClient],
+  );
 }

@@ -687,6 +687,8 @@ export interface paths {
                         room_name?: string;
                         /** @description 0 free, 1 VIP (one-off payment of coin_num diamonds), 2 private (gated like VIP) */
                         room_type?: 0 | 1 | 2;
+                        /** @description Replaces the tags: at most 5 after normalising (NFKC, lower case; variants count once), each at most 24 characters */
+                        tags?: string[];
                         title?: string;
                     };
                 };
@@ -759,7 +761,73 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a room nobody paid into (with its transcript and chat); a room someone paid into is archived instead */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    room_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                /** @description deleted: nobody had paid into it, it is gone with its messages; archived: someone had, so it is kept for them */
+                                outcome: "deleted" | "archived";
+                                room?: components["schemas"]["AnchorRoom"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         /** Change a room's name, title, description, type or price */
@@ -782,6 +850,8 @@ export interface paths {
                         room_name?: string;
                         /** @description 0 free, 1 VIP (one-off payment of coin_num diamonds), 2 private (gated like VIP) */
                         room_type?: 0 | 1 | 2;
+                        /** @description Replaces the tags: at most 5 after normalising (NFKC, lower case; variants count once), each at most 24 characters */
+                        tags?: string[];
                         title?: string;
                     };
                 };
@@ -840,6 +910,93 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/anchor/rooms/{room_id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a room (out of every listing, stopped, read-only; kept for its payers) or restore it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    room_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description true archives the room, false restores it */
+                        archived: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                room: components["schemas"]["AnchorRoom"];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/anchor/rooms/{room_id}/live": {
@@ -913,6 +1070,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1008,6 +1174,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1091,6 +1266,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1268,6 +1452,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1746,13 +1939,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live rooms (contract 3): most watched first, then latest AI message. All (max 500) unless limit is given */
+        /** Live rooms (contract 3): most watched first, then latest AI message (or newest first); a tag narrows them. All (max 500) unless limit is given */
         get: {
             parameters: {
                 query?: {
                     /** @description next_cursor of the previous page */
                     cursor?: string;
                     limit?: number;
+                    /** @description Extra: popular (default: most watched, then latest AI message) or new (newest rooms first) */
+                    sort?: "popular" | "new";
+                    /** @description Extra: only rooms with this tag (any case or width) */
+                    tag?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2528,6 +2725,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2538,6 +2744,61 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/live/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search rooms, live or not, by title, room or character name, anchor name and tags (Chinese or English), and/or by tag */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description Words or characters of the title, room or character name, or anchor name (Chinese or English) */
+                    q?: string;
+                    /** @description Only rooms with this tag */
+                    tag?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["RoomSearchResults"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2750,6 +3011,55 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/live/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tags of the live rooms, most used first (the home page's tag filter) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["LiveTags"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4629,6 +4939,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ws/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notification WebSocket: the signed-in viewer's followed rooms going live
+         * @description The signed-in viewer's notification socket (one per tab; connect with `Upgrade: websocket`,
+         *     session cookie required: guests get 401). It carries what concerns the viewer wherever they are on the site.
+         *
+         *     **Server → client** text frames `{"type":...,"data":{...}}`:
+         *     - `hello` first: `{uid, heartbeat_ms}` (from here on nothing is missed while connected)
+         *     - `followed_live`: `{room_id, room_name, title, character_name, uid, username, went_live_at}`: a room the viewer
+         *       follows went live. Sent to every open socket of the viewer, on any instance, once per go-live: a room switched
+         *       on again within GO_LIVE_NOTIFY_COOLDOWN_MINUTES of its last notice sends none
+         *     - `{"type":"heartbeat"}` after `heartbeat_ms` of silence; `{"type":"pong"}` answering any client frame
+         *
+         *     **Client → server**: `{"type":"ping"}` (optional). **Close codes**: 1001 server shutting down (reconnect),
+         *     4029 too many sockets for this user or too many messages.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                101: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationsHelloFrame"] | components["schemas"]["FollowedLiveFrame"] | components["schemas"]["HeartbeatFrame"] | components["schemas"]["PongFrame"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                426: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4650,18 +5055,27 @@ export interface components {
             username: string;
         };
         AnchorRoom: {
+            /** @description Archived: out of every listing, read-only, open only to its anchor and those who paid into it */
+            archived: boolean;
             character_date: string;
             character_name: string;
             coin_num: number;
             /** Format: date-time */
             created_at: string;
             describe: string;
+            /**
+             * Format: date-time
+             * @description The anchor's last activity in the room: a posted line, going live or stopping
+             */
+            last_activity_at: string;
             live_message_count?: number;
             live_num: number;
             live_status: boolean;
             room_id: string;
             room_name: string;
             room_type: number;
+            /** @description Normalised tags (NFKC, lower case), at most 5 */
+            tags: string[];
             title: string;
             uid: string;
             user_message_count?: number;
@@ -4727,9 +5141,15 @@ export interface components {
         EarningsLine: {
             amount: number;
             balance_after: number;
+            /** @description Gifts: how many */
+            count?: number;
             /** Format: date-time */
             created_at: string;
+            /** @description The payer's current name */
+            from_name?: string;
             from_uid?: string;
+            /** @description Gifts: which gift */
+            gift_id?: string;
             id: string;
             room_id?: string;
             room_name?: string;
@@ -4744,6 +5164,7 @@ export interface components {
             /** @description Every day of the period, oldest first, zero days included */
             days: {
                 date: string;
+                gift: number;
                 subscription: number;
                 total: number;
                 vip: number;
@@ -4762,6 +5183,7 @@ export interface components {
             active_subscribers: number;
             /** @description Current earnings balance */
             coin_num: number;
+            gift_total: number;
             recent: components["schemas"]["EarningsEntry"][];
             subscription_price: number;
             subscription_total: number;
@@ -4793,10 +5215,29 @@ export interface components {
             room_id: string;
             room_info: components["schemas"]["RoomInfo"];
             room_name: string;
+            /** @description Normalised tags (NFKC, lower case), at most 5 */
+            tags: string[];
             /** @description The anchor's user id */
             uid: string;
             /** @description The anchor's name */
             username: string;
+        };
+        FollowedLiveData: {
+            character_name: string;
+            room_id: string;
+            room_name: string;
+            title: string;
+            /** @description The anchor's user id */
+            uid: string;
+            /** @description The anchor's name */
+            username: string;
+            /** Format: date-time */
+            went_live_at: string;
+        };
+        FollowedLiveFrame: {
+            data: components["schemas"]["FollowedLiveData"];
+            /** @enum {string} */
+            type: "followed_live";
         };
         FollowedLives: {
             lives_info: components["schemas"]["FollowedListing"][];
@@ -4899,6 +5340,8 @@ export interface components {
                 live_status: boolean;
                 room_id: string;
                 room_name: string;
+                /** @description Normalised tags (NFKC, lower case), at most 5 */
+                tags: string[];
                 title: string;
                 uid: string;
                 username: string;
@@ -4918,6 +5361,8 @@ export interface components {
             room_id: string;
             room_info: components["schemas"]["RoomInfo"];
             room_name: string;
+            /** @description Normalised tags (NFKC, lower case), at most 5 */
+            tags: string[];
             /** @description The anchor's user id */
             uid: string;
             /** @description The anchor's name */
@@ -4959,6 +5404,14 @@ export interface components {
             /** @enum {string} */
             type: "live_status";
         };
+        LiveTags: {
+            /** @description Tags of live rooms, most used first */
+            tags: {
+                /** @description Live rooms with the tag */
+                live_count: number;
+                tag: string;
+            }[];
+        };
         LiveTypingData: {
             /** @description true: generation ended or stopped; remove the bubble */
             done: boolean;
@@ -4972,6 +5425,15 @@ export interface components {
         MuteResult: {
             /** Format: date-time */
             muted_until: string | null;
+        };
+        NotificationsHelloFrame: {
+            data: {
+                /** @description A silence longer than twice this means the connection is dead */
+                heartbeat_ms: number;
+                uid: string;
+            };
+            /** @enum {string} */
+            type: "hello";
         };
         PaymentOrder: {
             actually_paid: number | null;
@@ -5075,6 +5537,49 @@ export interface components {
                 username: string;
             }[];
         };
+        RoomPayment: {
+            /** @description Diamonds the viewer paid */
+            amount: number;
+            count?: number;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Diamonds credited to the anchor (the amount less the platform fee) */
+            earned: number;
+            gift_id?: string;
+            /** @description The ledger transfer id (the same id as in the earnings entries) */
+            id: string;
+            type: "vip_room" | "gift" | "subscription";
+            /** @description The payer */
+            uid: string;
+            username: string;
+        };
+        RoomPaymentFrame: {
+            data: components["schemas"]["RoomPayment"];
+            /** @enum {string} */
+            type: "room_payment";
+        };
+        RoomSearchHit: {
+            character_date: string;
+            character_name: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Viewers watching now */
+            live_num: number;
+            live_status: boolean;
+            room_id: string;
+            room_info: components["schemas"]["RoomInfo"];
+            room_name: string;
+            /** @description Normalised tags (NFKC, lower case), at most 5 */
+            tags: string[];
+            /** @description The anchor's user id */
+            uid: string;
+            /** @description The anchor's name */
+            username: string;
+        };
+        RoomSearchResults: {
+            /** @description Live rooms first, then best match first */
+            lives_info: components["schemas"]["RoomSearchHit"][];
+        };
         SavedChatRoom: {
             created: boolean;
             room: components["schemas"]["AnchorRoom"];
@@ -5085,7 +5590,7 @@ export interface components {
             /** @description Same rules as POST /api/live/save_user_chat_history */
             user_message: string;
         };
-        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatLiveTypingFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["GiftFrame"] | components["schemas"]["LeaderboardFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"] | components["schemas"]["HeartbeatFrame"];
+        ServerFrame: components["schemas"]["HelloFrame"] | components["schemas"]["ChatLiveMessageFrame"] | components["schemas"]["ChatLiveTypingFrame"] | components["schemas"]["ChatUserMessageFrame"] | components["schemas"]["ChatUserMessageDeletedFrame"] | components["schemas"]["LiveNumFrame"] | components["schemas"]["LiveStatusFrame"] | components["schemas"]["GiftFrame"] | components["schemas"]["LeaderboardFrame"] | components["schemas"]["RoomPaymentFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"] | components["schemas"]["HeartbeatFrame"];
         SimulatedPayment: {
             /** @enum {number} */
             code: 0;

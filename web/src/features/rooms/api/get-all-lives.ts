@@ -17,3 +17,20 @@ export const livesQuery = { queryKey: ['lives'], queryFn: getAllLives, staleTime
 export function useAllLives() {
   return useQuery({ ...livesQuery, refetchInterval: LIVES_REFRESH_MS, refetchOnWindowFocus: true });
 }
+
+export type LiveSort = 'popular' | 'new';
+
+/** A home page section: live rooms most watched or newest first, only those with `tag` when given. */
+export function useLiveSection(sort: LiveSort, tag: string | null) {
+  const plain = sort === 'popular' && tag === null;
+  return useQuery({
+    // The plain list shares its cache with useAllLives and the prefetch.
+    queryKey: plain ? livesQuery.queryKey : ['lives', sort, tag],
+    queryFn: plain
+      ? getAllLives
+      : async () => (await requestData('get', '/api/live/get_all_lives', { query: { sort, ...(tag === null ? {} : { tag }) } })).lives_info,
+    staleTime: 5_000,
+    refetchInterval: LIVES_REFRESH_MS,
+    refetchOnWindowFocus: true,
+  });
+}

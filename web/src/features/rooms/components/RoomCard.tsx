@@ -56,6 +56,15 @@ export function RoomCard({ room, headingLevel = 2 }: { room: LiveSummary & Parti
           <bdi title={t('home.anchor')}>@{room.username}</bdi>
         </p>
         <RoomTypeBadge roomType={room.room_info.room_type} price={room.room_info.coin_num} />
+        {room.tags.length > 0 && (
+          <p className="room-tags" aria-label={t('discover.tags')}>
+            {room.tags.map((tag) => (
+              <span key={tag}>
+                #<bdi>{tag}</bdi>
+              </span>
+            ))}
+          </p>
+        )}
       </div>
     </Link>
   );

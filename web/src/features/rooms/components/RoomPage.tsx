@@ -137,7 +137,7 @@ function Room({ info, reload, live, restoreFloor }: { info: LiveInfo; reload(): 
     follow.reset();
     const price = info.subscription_info.amount;
     subscription.mutate(
-      { anchorId: room.uid, amount: price },
+      { anchorId: room.uid, amount: price, roomId: room.room_id },
       {
         onSuccess: (result) => {
           setNotice(t('room.subscribe_done', { date: formatDateTime(result.expires_at) }));

@@ -14,6 +14,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../../shared/api/client.ts';
 import { getLiveChatHistory } from '../api/get-live-chat-history.ts';
 import type { UserMessage } from '../api/get-user-chat-history.ts';
+import type { ServerFrame } from '../api/frames.ts';
 import { RoomSocket, type ConnectionState } from '../api/room-socket.ts';
 import { HISTORY_PAGE_SIZE, loadHistories, peekPrimed, takePrimed, type Histories } from './primed-histories.ts';
 import { initialRoomState, resumeCursor, roomReducer, type RoomAction, type RoomLiveState } from './room.ts';
@@ -44,7 +45,12 @@ function fromHistories([live, viewers]: Histories): { state: RoomLiveState; read
   return { state, readAt: Math.min(live.server_time, viewers.server_time) };
 }
 
-export function useLiveRoom(roomId: string, access: RoomAccess, restoreFloor: number | null): LiveRoom {
+export interface LiveRoomOptions {
+  /** Every frame as it arrives, after the room state took it (the console reads its owner-only frames here). */
+  onFrame?(frame: ServerFrame): void;
+}
+
+export function useLiveRoom(roomId: string, access: RoomAccess, restoreFloor: number | null, options: LiveRoomOptions = {}): LiveRoom {
   // Histories that arrived before the first render (preloaded with the page) draw the room at once,
   // unless the reader's place lies further back and older pages must come first.
   const [first] = useState(() => {
@@ -60,6 +66,10 @@ export function useLiveRoom(roomId: string, access: RoomAccess, restoreFloor: nu
   /** Server time the histories were read at; set once they are in, which lets the socket open. */
   const [historyReadAt, setHistoryReadAt] = useState<number | null>(first?.readAt ?? null);
   const restoreFrom = useRef(restoreFloor);
+  const onFrame = useRef(options.onFrame);
+  useEffect(() => {
+    onFrame.current = options.onFrame;
+  });
 
   const apply = useCallback((action: RoomAction) => {
     current.current = roomReducer(current.current, action);
@@ -123,6 +133,7 @@ export function useLiveRoom(roomId: string, access: RoomAccess, restoreFloor: nu
       {
         onFrame: (frame) => {
           apply({ type: 'frame', frame });
+          onFrame.current?.(frame);
           if (frame.type === 'hello' && frame.data.resume_complete === false) reload();
         },
         onState: setConnection,

@@ -147,6 +147,9 @@ function PeriodReport({ report }: { report: EarningsReport }) {
           <thead>
             <tr>
               <th scope="col">{st('earnings.day')}</th>
+              <th scope="col">{st('earnings.type_vip')}</th>
+              <th scope="col">{st('earnings.type_subscription')}</th>
+              <th scope="col">{st('earnings.type_gift')}</th>
               <th scope="col">{st('earnings.amount')}</th>
             </tr>
           </thead>
@@ -157,6 +160,9 @@ function PeriodReport({ report }: { report: EarningsReport }) {
               .map((day) => (
                 <tr key={day.date}>
                   <td>{day.date}</td>
+                  <td>{formatNumber(day.vip)}</td>
+                  <td>{formatNumber(day.subscription)}</td>
+                  <td>{formatNumber(day.gift)}</td>
                   <td>{formatNumber(day.total)}</td>
                 </tr>
               ))}

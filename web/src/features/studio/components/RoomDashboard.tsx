@@ -2,14 +2,16 @@
  * One room while it is on: the transcript as viewers see it (the viewer page's own component and
  * live connection), the viewer chat with mute and delete, and viewers over time.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { components } from '../../../shared/api/schema.gen.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 import { Link, roomPath } from '../../../shared/router.tsx';
-import { Transcript, useLiveRoom } from '../../rooms/index.ts';
-import { useDeleteViewerMessage, useMuteViewer, useSetLive, type AnchorRoom } from '../api.ts';
+import { Transcript, useLiveRoom, type LiveRoomOptions } from '../../rooms/index.ts';
+import { useDeleteViewerMessage, useEarningsChanged, useMuteViewer, useRecentEarnings, useSetLive, type AnchorRoom } from '../api.ts';
+import { fromEarnings, fromFrame, mergePayments, type RoomPaymentItem } from '../state/room-payments.ts';
 import { addSample, chartPoints, type ViewerSample } from '../state/viewer-samples.ts';
 import { useStudioText } from '../use-studio-text.ts';
+import { RoomPayments } from './RoomPayments.tsx';
 import { StudioError } from './StudioError.tsx';
 
 type UserMessage = components['schemas']['UserMessage'];
@@ -21,7 +23,22 @@ const CHART_HEIGHT = 60;
 export function RoomDashboard({ room }: { room: AnchorRoom }) {
   const { t, formatNumber } = useI18n();
   const st = useStudioText();
-  const live = useLiveRoom(room.room_id, 'open', null);
+  const recent = useRecentEarnings();
+  const earningsChanged = useEarningsChanged();
+  const [livePayments, setLivePayments] = useState<RoomPaymentItem[]>([]);
+  const onFrame = useCallback<NonNullable<LiveRoomOptions['onFrame']>>(
+    (frame) => {
+      if (frame.type !== 'room_payment') return;
+      setLivePayments((current) => mergePayments(current, [fromFrame(frame.data)]));
+      void earningsChanged();
+    },
+    [earningsChanged],
+  );
+  const live = useLiveRoom(room.room_id, 'open', null, { onFrame });
+  const payments = useMemo(
+    () => mergePayments(fromEarnings(recent.data ?? [], room.room_id), livePayments),
+    [recent.data, room.room_id, livePayments],
+  );
   const setLive = useSetLive();
   const liveNow = live.state.synced ? live.state.liveStatus : room.live_status;
   const viewers = live.state.synced ? live.state.liveNum : room.live_num;
@@ -70,6 +87,7 @@ export function RoomDashboard({ room }: { room: AnchorRoom }) {
           )}
         </section>
         <div className="studio-dashboard-side">
+          <RoomPayments payments={payments} loading={recent.isPending} />
           <ViewerChart viewers={viewers} />
           <ModeratedChat roomId={room.room_id} messages={live.state.chat.messages} />
         </div>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 import { Link, roomPath, studioRoomPath } from '../../../shared/router.tsx';
-import { useSetLive, type AnchorRoom } from '../api.ts';
+import { useArchiveRoom, useDeleteRoom, useSetLive, type AnchorRoom } from '../api.ts';
 import { useStudioText } from '../use-studio-text.ts';
 import { RoomForm } from './RoomForm.tsx';
 import { StudioError } from './StudioError.tsx';
@@ -11,6 +11,9 @@ export function RoomsSection({ rooms }: { rooms: AnchorRoom[] }) {
   const st = useStudioText();
   const [editing, setEditing] = useState<string | 'new' | null>(null);
   const setLive = useSetLive();
+  const archive = useArchiveRoom();
+  const remove = useDeleteRoom();
+  const [notice, setNotice] = useState<string | null>(null);
   const editedRoom = rooms.find((room) => room.room_id === editing);
 
   return (
@@ -21,7 +24,12 @@ export function RoomsSection({ rooms }: { rooms: AnchorRoom[] }) {
         </button>
       </div>
       {editing === 'new' && <RoomForm onDone={() => setEditing(null)} />}
-      <StudioError error={setLive.error} />
+      <StudioError error={setLive.error ?? archive.error ?? remove.error} />
+      {notice && (
+        <p className="muted" role="status">
+          {notice}
+        </p>
+      )}
       {rooms.length === 0 && editing !== 'new' && <p className="muted studio-empty">{st('rooms.empty')}</p>}
       <ul className="studio-rooms">
         {rooms.map((room) =>
@@ -35,7 +43,19 @@ export function RoomsSection({ rooms }: { rooms: AnchorRoom[] }) {
                 room={room}
                 onEdit={() => setEditing(room.room_id)}
                 onLive={(live) => setLive.mutate({ roomId: room.room_id, live })}
-                busy={setLive.isPending && setLive.variables.roomId === room.room_id}
+                onArchive={(archived) => archive.mutate({ roomId: room.room_id, archived })}
+                onDelete={() => {
+                  if (!window.confirm(st('rooms.delete_confirm', { name: room.room_name }))) return;
+                  remove.mutate(room.room_id, {
+                    onSuccess: (result) =>
+                      setNotice(st(result.outcome === 'deleted' ? 'rooms.deleted' : 'rooms.archived_instead', { name: room.room_name })),
+                  });
+                }}
+                busy={
+                  (setLive.isPending && setLive.variables.roomId === room.room_id) ||
+                  (archive.isPending && archive.variables.roomId === room.room_id) ||
+                  (remove.isPending && remove.variables === room.room_id)
+                }
               />
             </li>
           ),
@@ -45,14 +65,27 @@ export function RoomsSection({ rooms }: { rooms: AnchorRoom[] }) {
   );
 }
 
-function RoomRow({ room, onEdit, onLive, busy }: { room: AnchorRoom; onEdit: () => void; onLive: (live: boolean) => void; busy: boolean }) {
+interface RoomRowProps {
+  room: AnchorRoom;
+  onEdit: () => void;
+  onLive: (live: boolean) => void;
+  onArchive: (archived: boolean) => void;
+  onDelete: () => void;
+  busy: boolean;
+}
+
+function RoomRow({ room, onEdit, onLive, onArchive, onDelete, busy }: RoomRowProps) {
   const { formatNumber, formatDateTime } = useI18n();
   const st = useStudioText();
   const price = formatNumber(room.coin_num);
   return (
-    <article className="studio-card studio-room" data-testid="studio-room">
+    <article className={room.archived ? 'studio-card studio-room studio-archived' : 'studio-card studio-room'} data-testid="studio-room">
       <div className="studio-room-head">
-        <span className={room.live_status ? 'badge studio-live' : 'badge studio-stopped'}>{room.live_status ? st('rooms.live') : st('rooms.stopped')}</span>
+        {room.archived ? (
+          <span className="badge studio-stopped">{st('rooms.archived')}</span>
+        ) : (
+          <span className={room.live_status ? 'badge studio-live' : 'badge studio-stopped'}>{room.live_status ? st('rooms.live') : st('rooms.stopped')}</span>
+        )}
         <h3 className="studio-room-name">
           <bdi>{room.room_name}</bdi>
         </h3>
@@ -69,12 +102,15 @@ function RoomRow({ room, onEdit, onLive, busy }: { room: AnchorRoom; onEdit: () 
         <span>{st('rooms.viewers', { count: formatNumber(room.live_num) })}</span>
         <span>{st('rooms.lines', { count: formatNumber(room.live_message_count ?? 0) })}</span>
         <span>{st('rooms.chats', { count: formatNumber(room.user_message_count ?? 0) })}</span>
+        <span>{st('rooms.last_activity', { time: formatDateTime(room.last_activity_at) })}</span>
         <span>{st('rooms.created', { time: formatDateTime(room.created_at) })}</span>
       </p>
       <div className="studio-actions">
-        <button type="button" className={room.live_status ? 'btn' : 'btn btn-primary'} onClick={() => onLive(!room.live_status)} disabled={busy}>
-          {room.live_status ? st('rooms.stop') : st('rooms.go_live')}
-        </button>
+        {!room.archived && (
+          <button type="button" className={room.live_status ? 'btn' : 'btn btn-primary'} onClick={() => onLive(!room.live_status)} disabled={busy}>
+            {room.live_status ? st('rooms.stop') : st('rooms.go_live')}
+          </button>
+        )}
         <Link href={studioRoomPath(room.room_id)} className="btn btn-ghost">
           {st('rooms.dashboard')}
         </Link>
@@ -84,6 +120,12 @@ function RoomRow({ room, onEdit, onLive, busy }: { room: AnchorRoom; onEdit: () 
         <a className="btn btn-ghost" href={roomPath(room.room_id)} target="_blank" rel="noopener">
           {st('rooms.open_public')} ↗
         </a>
+        <button type="button" className="btn btn-ghost" onClick={() => onArchive(!room.archived)} disabled={busy}>
+          {room.archived ? st('rooms.restore') : st('rooms.archive')}
+        </button>
+        <button type="button" className="btn btn-ghost btn-danger" onClick={onDelete} disabled={busy}>
+          {st('rooms.delete')}
+        </button>
       </div>
     </article>
   );

@@ -32,6 +32,8 @@ export default {
   ignorePatterns: ['docs', 'dist', 'data', 'test-results', 'reports', 'bench/results'],
   concurrency: 2,
   timeoutMS: 30_000,
+  // The first, unmutated run of all the money tests takes minutes on a busy machine.
+  dryRunTimeoutMinutes: 30,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

@@ -85,6 +85,38 @@ export interface Config {
   webDistDir: string;
   /** The SillyTavern extension's folder, served as a git repository for SillyTavern's installer. */
   bridgeExtensionDir: string;
+  /** "Sign in with Google" (OpenID Connect); off when the client id and secret are unset. */
+  google: GoogleSignInConfig;
+}
+
+export interface GoogleSignInConfig {
+  clientId: string;
+  clientSecret: string;
+  /** The OpenID issuer; Google's own unless a test points it at a local provider. */
+  issuerUrl: string;
+}
+
+export const GOOGLE_ISSUER_URL = 'https://accounts.google.com';
+
+/** Google sign-in needs both halves of the client credentials; one without the other is a mistake. */
+function googleConfig(env: Env): GoogleSignInConfig {
+  const clientId = str(env, 'GOOGLE_CLIENT_ID', '');
+  const clientSecret = str(env, 'GOOGLE_CLIENT_SECRET', '');
+  if ((clientId === '') !== (clientSecret === '')) {
+    throw new Error('GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET go together: set both to offer Google sign-in, or neither');
+  }
+  const issuerUrl = str(env, 'GOOGLE_ISSUER_URL', GOOGLE_ISSUER_URL).replace(/\/+$/, '');
+  try {
+    new URL(issuerUrl);
+  } catch {
+    throw new Error(`Invalid GOOGLE_ISSUER_URL: "${issuerUrl}"`);
+  }
+  return { clientId, clientSecret, issuerUrl };
+}
+
+/** True when the viewer sign-in dialog offers Google. */
+export function googleSignInEnabled(google: GoogleSignInConfig): boolean {
+  return google.clientId !== '' && google.clientSecret !== '';
 }
 
 export interface RealtimeConfig {
@@ -386,5 +418,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     webDistDir: str(env, 'WEB_DIST_DIR', './web/dist'),
     bridgeExtensionDir: str(env, 'BRIDGE_EXTENSION_DIR', './extensions/sillytavern'),
+    google: googleConfig(env),
   };
 }

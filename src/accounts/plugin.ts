@@ -1,10 +1,12 @@
 /** The accounts feature: sign-up, login and sessions, and the access check every route declares. */
 import type { Kysely } from 'kysely';
 import fp from 'fastify-plugin';
-import type { Config } from '../config.js';
+import { googleSignInEnabled, type Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import type { RateLimiter } from '../infra/rate-limiter.js';
 import { RequestAuth } from './auth.js';
+import { GOOGLE_CALLBACK_PATH, googleRoutes } from './google-routes.js';
+import { GoogleSignIn } from './google-sign-in.js';
 import { routeAuth } from './route-auth.js';
 import { accountsRoutes } from './routes.js';
 import { AccountsService } from './service.js';
@@ -26,6 +28,8 @@ export interface AccountsFeatureOptions {
     | 'passwordHashConcurrency'
     | 'passwordHashMaxWaiting'
     | 'cookieSecure'
+    | 'google'
+    | 'publicUrl'
   >;
   clock?: () => number;
 }
@@ -39,13 +43,17 @@ declare module 'fastify' {
 
 export const accountsFeature = fp<AccountsFeatureOptions>(
   async (app, { db, rateLimiter, config, clock }) => {
-    const { cookieSecure, ...accountOptions } = config;
+    const { cookieSecure, google: googleConfig, publicUrl, ...accountOptions } = config;
     const accounts = new AccountsService(db, rateLimiter, { ...accountOptions, clock });
     app.decorate('accounts', accounts);
     const auth = new RequestAuth(accounts, { cookieSecure });
     await app.register(routeAuth, { auth });
     await app.register(accountsRoutes, { accounts, auth });
     await app.register(anchorTokenRoutes, { accounts });
+    const google = googleSignInEnabled(googleConfig)
+      ? new GoogleSignIn(googleConfig, `${publicUrl}${GOOGLE_CALLBACK_PATH}`, clock)
+      : undefined;
+    await app.register(googleRoutes, { accounts, auth, google, issuer: googleConfig.issuerUrl, cookieSecure });
   },
   { name: 'accounts', dependencies: ['@fastify/cookie', 'api-docs'] },
 );

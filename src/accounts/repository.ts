@@ -1,9 +1,10 @@
 import type { Insertable, Selectable } from 'kysely';
-import type { AnchorTokensTable, UsersTable } from '../db/schema.js';
+import type { AnchorTokensTable, LinkedIdentitiesTable, UsersTable } from '../db/schema.js';
 import type { Executor } from '../db/transaction.js';
 
 export type UserRow = Selectable<UsersTable>;
 export type AnchorTokenRow = Selectable<AnchorTokensTable>;
+export type LinkedIdentityRow = Selectable<LinkedIdentitiesTable>;
 
 export class AccountsRepository {
   constructor(private readonly db: Executor) {}
@@ -46,6 +47,39 @@ export class AccountsRepository {
 
   async markAnchor(userId: string): Promise<void> {
     await this.db.updateTable('users').set({ is_anchor: 1 }).where('id', '=', userId).execute();
+  }
+
+  /** The live account an OpenID identity signs in to, if any. */
+  findIdentityUser(issuer: string, subject: string) {
+    return this.db
+      .selectFrom('linked_identities')
+      .innerJoin('users', 'users.id', 'linked_identities.user_id')
+      .select(['users.id', 'users.username', 'users.is_anchor'])
+      .where('linked_identities.issuer', '=', issuer)
+      .where('linked_identities.subject', '=', subject)
+      .where('users.deleted_at', 'is', null)
+      .executeTakeFirst();
+  }
+
+  findIdentity(issuer: string, subject: string): Promise<LinkedIdentityRow | undefined> {
+    return this.db.selectFrom('linked_identities').selectAll().where('issuer', '=', issuer).where('subject', '=', subject).executeTakeFirst();
+  }
+
+  async insertIdentity(identity: LinkedIdentityRow): Promise<void> {
+    await this.db.insertInto('linked_identities').values(identity).execute();
+  }
+
+  listIdentities(userId: string): Promise<LinkedIdentityRow[]> {
+    return this.db.selectFrom('linked_identities').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+  }
+
+  async deleteIdentity(userId: string, issuer: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('linked_identities').where('user_id', '=', userId).where('issuer', '=', issuer).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async deleteIdentitiesOf(userId: string): Promise<void> {
+    await this.db.deleteFrom('linked_identities').where('user_id', '=', userId).execute();
   }
 
   async insertSession(session: { token_hash: string; user_id: string; created_at: number; expires_at: number }) {

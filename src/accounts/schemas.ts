@@ -90,3 +90,37 @@ export const CreateAnchorToken = Type.Object({ name: Type.String({ minLength: 1,
 export const AnchorTokenParams = Type.Object({ token_id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 export const RevokedAnchorTokens = Type.Object({ revoked: Type.Integer({ description: 'How many tokens were revoked' }) });
+
+// ---- sign-in methods and linked identities -------------------------------------------------------
+
+export const SignInMethods = Type.Object({
+  password: Type.Boolean(),
+  google: Type.Boolean({ description: 'true when "Sign in with Google" is configured (GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET)' }),
+});
+
+export const LinkedIdentity = Type.Object(
+  {
+    provider: Type.Literal('google'),
+    email: Type.Union([Type.String(), Type.Null()], { description: 'As the provider gave it; shown only, never used to find an account' }),
+    linked_at: Type.Integer({ description: 'Milliseconds since the epoch' }),
+  },
+  { $id: 'LinkedIdentity' },
+);
+
+export const LinkedIdentities = Type.Object({
+  has_password: Type.Boolean({ description: 'false for an account made by Google sign-in until it sets a password' }),
+  identities: Type.Array(LinkedIdentity),
+});
+export type LinkedIdentities = Static<typeof LinkedIdentities>;
+
+export const GoogleCallbackQuery = Type.Object({
+  code: Type.Optional(Type.String({ maxLength: 2048 })),
+  state: Type.Optional(Type.String({ maxLength: 512 })),
+  error: Type.Optional(Type.String({ maxLength: 256 })),
+  error_description: Type.Optional(Type.String({ maxLength: 1024 })),
+  scope: Type.Optional(Type.String({ maxLength: 1024 })),
+  authuser: Type.Optional(Type.String({ maxLength: 64 })),
+  prompt: Type.Optional(Type.String({ maxLength: 64 })),
+  hd: Type.Optional(Type.String({ maxLength: 256 })),
+  iss: Type.Optional(Type.String({ maxLength: 512 })),
+});

@@ -4,11 +4,12 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { randomInt } from 'node:crypto';
 import { hashToken, newId, newSecretToken } from '../db/ids.js';
 import { transactional, type Executor, type TransactionRunner } from '../db/transaction.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { clientNetwork } from '../http/client-network.js';
-import { AppError, badRequest, conflict, forbidden, tooManyRequests, unauthorized } from '../http/errors.js';
+import { AppError, badRequest, conflict, forbidden, notFound, tooManyRequests, unauthorized } from '../http/errors.js';
 import { consume, type RateLimiter } from '../infra/rate-limiter.js';
 import { ReadThroughCache } from '../infra/read-through-cache.js';
 import { PasswordHasher } from '../infra/password.js';
@@ -18,7 +19,8 @@ import { GUEST_UNAME } from './guests.js';
 import { mapSessionUser, mapUserInfo } from './mappers.js';
 import { AnchorTokens, LOGIN_TOKEN_NAME, type AnchorTokenUser } from './anchor-tokens.js';
 import { AccountsRepository } from './repository.js';
-import type { UserInfo } from './schemas.js';
+import type { VerifiedIdentity } from './google-sign-in.js';
+import type { LinkedIdentities, UserInfo } from './schemas.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const USERNAME_PATTERN = /^[\p{L}\p{N}_]{3,32}$/u;
@@ -74,6 +76,9 @@ export type AccountDeletionStep = (executor: Executor, userId: string) => Promis
 
 /** Another feature's part of a rename (re-indexing what it shows the name in), inside the rename's transaction. */
 export type AccountRenameStep = (executor: Executor, userId: string, username: string) => Promise<void>;
+
+/** Tries at a free generated username before giving up (each try is a fresh random suffix). */
+const GENERATED_USERNAME_TRIES = 8;
 
 /** What a deleted account's chat messages show instead of its name; nobody can register it. */
 export const DELETED_ACCOUNT_NAME = '已注销用户';
@@ -182,7 +187,8 @@ export class AccountsService {
   /** A new password (the current one required); every other session of the account ends. */
   async changePassword(user: SessionUser, currentPassword: string, newPassword: string, currentSessionToken: string): Promise<void> {
     validatePassword(newPassword);
-    await this.confirmPassword(user, currentPassword);
+    // An account made by Google sign-in has no password yet: its first one needs none.
+    if (await this.hasPassword(user)) await this.confirmPassword(user, currentPassword);
     const hash = await this.passwordWork(() => this.passwords.hash(newPassword));
     const ended = await this.inTransaction(async ({ accounts }) => {
       await accounts.setPasswordHash(user.id, hash);
@@ -229,14 +235,88 @@ export class AccountsService {
     if (user.isAnchor) {
       throw conflict('anchor_account', 'Anchor accounts cannot be deleted here: their rooms are public broadcasts; ask an operator');
     }
-    await this.confirmPassword(user, password);
+    if (await this.hasPassword(user)) await this.confirmPassword(user, password);
     const ended = await this.inTransaction(async ({ accounts, trx }) => {
       await accounts.markDeleted(user.id, this.clock());
       await accounts.deleteAnchorTokensOf(user.id);
+      // The Google account may sign up afresh later; it never reaches the deleted one.
+      await accounts.deleteIdentitiesOf(user.id);
       for (const step of this.deletionSteps) await step(trx, user.id);
       return accounts.deleteSessionsOf(user.id);
     });
     for (const tokenHash of ended) this.sessions.invalidate(tokenHash);
+  }
+
+  private async hasPassword(user: SessionUser): Promise<boolean> {
+    const row = await this.repo.findUserById(user.id);
+    return row?.password_hash !== '';
+  }
+
+  // ---- OpenID identities (Google sign-in) ----------------------------------------------------
+
+  /**
+   * Signs in with a verified identity: the account it is linked to, or on its first sign-in a new
+   * account with a generated username (changeable later) and no password. An account is never found
+   * by e-mail: a password account gets Google only by linking it while signed in.
+   */
+  async signInWithIdentity(identity: VerifiedIdentity, ip: string): Promise<SessionUser> {
+    const linked = await this.repo.findIdentityUser(identity.issuer, identity.subject);
+    if (linked) return mapSessionUser(linked);
+    const limit = await consume(this.rateLimiter, `register:${clientNetwork(ip)}`, this.options.registerMaxPerOrigin, this.options.registerWindowSeconds);
+    if (!limit.allowed) throw tooManyRequests('Too many sign-ups from your network, try again later', limit.retryAfterSeconds, 'too_many_registrations');
+    const base = usernameBase(identity.name);
+    for (let attempt = 0; attempt < GENERATED_USERNAME_TRIES; attempt++) {
+      const username = `${base}_${randomSuffix(attempt < 4 ? 4 : 8)}`;
+      const now = this.clock();
+      const user = { id: newId(), username, username_key: usernameKey(username), password_hash: '', is_anchor: 0, created_at: now };
+      try {
+        await this.inTransaction(async ({ accounts }) => {
+          await accounts.insertUser(user);
+          await accounts.insertIdentity({ issuer: identity.issuer, subject: identity.subject, user_id: user.id, email: identity.email, created_at: now });
+        });
+        return mapSessionUser(user);
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        // The same identity's first sign-in in another tab won the race: that account it is.
+        const raced = await this.repo.findIdentityUser(identity.issuer, identity.subject);
+        if (raced) return mapSessionUser(raced);
+      }
+    }
+    throw new AppError(503, 'server_busy', 'Could not find a free username, try again in a moment', { retry_after: 1 });
+  }
+
+  /** Links a verified identity to the signed-in account, which must not have one from this provider. */
+  async linkIdentity(user: SessionUser, identity: VerifiedIdentity): Promise<void> {
+    const existing = await this.repo.findIdentity(identity.issuer, identity.subject);
+    if (existing?.user_id === user.id) return;
+    if (existing) throw conflict('google_account_in_use', 'This Google account already signs in to another account');
+    try {
+      await this.repo.insertIdentity({ issuer: identity.issuer, subject: identity.subject, user_id: user.id, email: identity.email, created_at: this.clock() });
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const now = await this.repo.findIdentity(identity.issuer, identity.subject);
+      if (now?.user_id === user.id) return;
+      if (now) throw conflict('google_account_in_use', 'This Google account already signs in to another account');
+      throw conflict('google_already_linked', 'This account is already linked to another Google account; unlink it first');
+    }
+  }
+
+  /** How the account can sign in: whether it has a password, and its linked identities. */
+  async linkedIdentities(user: SessionUser): Promise<LinkedIdentities> {
+    const [hasPassword, rows] = await Promise.all([this.hasPassword(user), this.repo.listIdentities(user.id)]);
+    return {
+      has_password: hasPassword,
+      // Google is the one provider offered, whatever issuer URL it is configured with.
+      identities: rows.map((row) => ({ provider: 'google' as const, email: row.email, linked_at: Number(row.created_at) })),
+    };
+  }
+
+  /** Unlinks the account's Google identity; an account without a password would be locked out, so it must set one first. */
+  async unlinkIdentity(user: SessionUser, issuer: string): Promise<void> {
+    if (!(await this.hasPassword(user))) {
+      throw conflict('password_required', 'Set a password first: without Google or a password nobody could sign in to this account');
+    }
+    if (!(await this.repo.deleteIdentity(user.id, issuer))) throw notFound('not_linked', 'No Google account is linked');
   }
 
   private slowdownMs(attempts: number): number {
@@ -330,6 +410,21 @@ function normaliseUsername(username: string): string {
   if (name.startsWith(GUEST_UNAME)) throw badRequest('invalid_username', `Usernames may not start with ${GUEST_UNAME}`);
   if (name.startsWith(DELETED_ACCOUNT_NAME)) throw badRequest('invalid_username', `Usernames may not start with ${DELETED_ACCOUNT_NAME}`);
   return name;
+}
+
+/** A username to start from: the provider's display name reduced to what usernames allow, else "viewer". */
+function usernameBase(name: string | null): string {
+  const cleaned = (name ?? '').normalize('NFKC').replace(/[^\p{L}\p{N}_]+/gu, '_').replace(/^_+|_+$/g, '');
+  const base = [...cleaned].slice(0, 20).join('');
+  if (base.length < 2 || base.startsWith(GUEST_UNAME) || base.startsWith(DELETED_ACCOUNT_NAME)) return 'viewer';
+  return base;
+}
+
+const SUFFIX_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+function randomSuffix(length: number): string {
+  let suffix = '';
+  for (let i = 0; i < length; i++) suffix += SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)];
+  return suffix;
 }
 
 function usernameKey(username: string): string {

@@ -15,6 +15,16 @@ export interface UsersTable {
   deleted_at: number | null;
 }
 
+/** An OpenID identity (Google's issuer and subject) that signs in to an account. */
+export interface LinkedIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  /** Shown on the account page only; never used to find an account. */
+  email: string | null;
+  created_at: number;
+}
+
 export interface SessionsTable {
   token_hash: string;
   user_id: string;
@@ -254,6 +264,7 @@ export interface RoomSearchTable {
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
+  linked_identities: LinkedIdentitiesTable;
   anchor_tokens: AnchorTokensTable;
   ledger_accounts: LedgerAccountsTable;
   ledger_transfers: LedgerTransfersTable;

@@ -9,7 +9,7 @@ export interface PeriodicJobOptions<T> {
   name: string;
   intervalMs: number;
   lock: ClusterLock;
-  logger: FastifyBaseLogger;
+  logger: Pick<FastifyBaseLogger, 'info' | 'error'>;
   run: () => Promise<T>;
   /** Logs the result of a pass that did something; quiet passes are not logged. */
   report?: (result: T) => Record<string, unknown> | undefined;

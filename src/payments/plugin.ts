@@ -9,7 +9,7 @@ import type { Database } from '../db/schema.js';
 import type { ClusterLock } from '../infra/cluster-lock.js';
 import { createPaymentsService } from './factory.js';
 import type { PaymentProvider } from './provider.js';
-import { ReconciliationJob } from './reconciliation.js';
+import { reconciliationJob } from './reconciliation.js';
 import { paymentsRoutes } from './routes.js';
 import { sharedSchemas } from './schemas.js';
 import type { PaymentsService } from './service.js';
@@ -48,7 +48,7 @@ export const paymentsFeature = fp<PaymentsFeatureOptions>(
     await app.register(paymentsRoutes, { payments });
 
     if (clusterLock) {
-      const reconciliation = new ReconciliationJob(payments, clusterLock, {
+      const reconciliation = reconciliationJob(payments, clusterLock, {
         intervalMs: config.payments.reconcileIntervalSeconds * 1000,
         logger: app.log,
       });

@@ -48,12 +48,22 @@ export interface E2eServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Partial<Config> = {}): Promise<E2eServer> {
+/** `port`: listen there (from freePort) when the config must name the server's own address, e.g. PUBLIC_URL. */
+export async function startServer(config: Partial<Config> = {}, port = 0): Promise<E2eServer> {
   const app = await createTestApp({ config: { webDistDir: WEB_DIST, ...config } });
-  await app.app.listen({ port: 0, host: '127.0.0.1' });
+  await app.app.listen({ port, host: '127.0.0.1' });
   const address = app.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not listen on a TCP port');
   return { app, baseUrl: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+}
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
 
 export function launchBrowser(): Promise<Browser> {

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalClusterLock, PostgresClusterLock, RedisClusterLock, type ClusterLock } from '../../src/infra/cluster-lock.js';
-import { ReconciliationJob } from '../../src/payments/reconciliation.js';
+import { reconciliationJob } from '../../src/payments/reconciliation.js';
 import { PaymentsRepository } from '../../src/payments/repository.js';
 import { dialectUnderTest } from '../helpers/app.js';
 import { registerViewer } from '../helpers/client.js';
@@ -120,11 +120,11 @@ describe('one reconciliation pass at a time', () => {
     // The provider hangs (until the client's timeout), so the first pass is still running.
     app.fake.mode = 'hang';
     const logger = pino({ level: 'silent' });
-    const a = new ReconciliationJob(app.payments, first, { intervalMs: 60_000, logger });
-    const b = new ReconciliationJob(app.payments, second, { intervalMs: 60_000, logger });
+    const a = reconciliationJob(app.payments, first, { intervalMs: 60_000, logger });
+    const b = reconciliationJob(app.payments, second, { intervalMs: 60_000, logger });
     const running = a.runOnce();
     await expect.poll(() => statusPolls(app).length).toBe(1);
-    expect(await b.runOnce()).toBeNull();
+    expect(await b.runOnce()).toBeUndefined();
     expect(await running).toMatchObject({ checked: 1, failures: 1 });
     app.clock.now += 10 * MINUTE;
     app.fake.mode = 'ok';

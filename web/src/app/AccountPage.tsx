@@ -1,6 +1,17 @@
-/** The signed-in viewer's account settings: name, password, and deleting the account. */
+/** The signed-in viewer's account settings: name, password, the linked Google account, and deleting the account. */
 import { useRef, useState, type FormEvent } from 'react';
-import { openLogin, useChangePassword, useChangeUsername, useDeleteAccount, useSession } from '../features/session/index.ts';
+import {
+  GOOGLE_LINK_URL,
+  openLogin,
+  useChangePassword,
+  useChangeUsername,
+  useDeleteAccount,
+  useGoogleSignInOffered,
+  useLinkedIdentities,
+  useRefreshIdentities,
+  useSession,
+  useUnlinkGoogle,
+} from '../features/session/index.ts';
 import { useI18n } from '../shared/i18n/I18nProvider.tsx';
 import { useDocumentTitle, useFocusOnArrival } from '../shared/router.tsx';
 import { ErrorText } from '../shared/ui/ErrorText.tsx';
@@ -10,6 +21,11 @@ export function AccountPage() {
   const { user, loggedIn } = useSession();
   const heading = useRef<HTMLHeadingElement>(null);
   const deleteAccount = useDeleteAccount();
+  const googleOffered = useGoogleSignInOffered();
+  const identities = useLinkedIdentities(loggedIn);
+  // An account made by Google sign-in has no password until it sets one; until the answer, assume one.
+  const hasPassword = identities.data?.has_password ?? true;
+  const google = identities.data?.identities.find((identity) => identity.provider === 'google');
   useDocumentTitle(t('settings.title'));
   useFocusOnArrival(heading);
 
@@ -39,8 +55,9 @@ export function AccountPage() {
         </h1>
       </div>
       {user && <NameForm key={user.uid} current={user.uname} />}
-      <PasswordForm />
-      <DeleteForm mutation={deleteAccount} />
+      <PasswordForm hasPassword={hasPassword} />
+      {(googleOffered || google) && <GoogleCard email={google ? (google.email ?? '') : undefined} hasPassword={hasPassword} />}
+      <DeleteForm mutation={deleteAccount} hasPassword={hasPassword} />
     </div>
   );
 }
@@ -87,19 +104,67 @@ function NameForm({ current }: { current: string }) {
   );
 }
 
-function PasswordForm() {
+/** Linked: the Google e-mail and an unlink button. Not linked: a link to Google, which comes back here. */
+function GoogleCard({ email, hasPassword }: { email: string | undefined; hasPassword: boolean }) {
+  const { t } = useI18n();
+  const unlink = useUnlinkGoogle();
+  const justLinked = new URLSearchParams(window.location.search).get('linked') === 'google';
+  return (
+    <section className="panel account-card" aria-labelledby="account-google">
+      <h2 id="account-google" className="panel-title">{t('settings.google')}</h2>
+      {email !== undefined ? (
+        <>
+          {justLinked && (
+            <p className="form-ok" role="status">
+              {t('settings.google_just_linked')}
+            </p>
+          )}
+          <p className="muted">{t('settings.google_linked', { email })}</p>
+          {hasPassword ? (
+            <div className="account-google">
+              <button type="button" className="btn" disabled={unlink.isPending} onClick={() => unlink.mutate()}>
+                {t('settings.google_unlink')}
+              </button>
+            </div>
+          ) : (
+            <p className="muted">{t('settings.google_needs_password')}</p>
+          )}
+          <ErrorText error={unlink.error} />
+        </>
+      ) : (
+        <>
+          <p className="muted">{t('settings.google_not_linked')}</p>
+          <div className="account-google">
+            <a className="btn btn-google" href={GOOGLE_LINK_URL}>
+              <span className="google-mark" aria-hidden="true">
+                G
+              </span>
+              {t('settings.google_link')}
+            </a>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function PasswordForm({ hasPassword }: { hasPassword: boolean }) {
   const { t } = useI18n();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
+  const [wasSet, setWasSet] = useState(false);
   const change = useChangePassword();
+  const refreshIdentities = useRefreshIdentities();
   const submit = (event: FormEvent) => {
     event.preventDefault();
     change.mutate(
-      { current_password: current, new_password: next },
+      { current_password: hasPassword ? current : '', new_password: next },
       {
         onSuccess: () => {
+          setWasSet(!hasPassword);
           setCurrent('');
           setNext('');
+          void refreshIdentities();
         },
       },
     );
@@ -108,18 +173,21 @@ function PasswordForm() {
     <section className="panel account-card" aria-labelledby="account-password">
       <h2 id="account-password" className="panel-title">{t('settings.password')}</h2>
       <form className="form" onSubmit={submit}>
-        <label className="field">
-          <span>{t('settings.current_password')}</span>
-          <input
-            name="current-password"
-            type="password"
-            autoComplete="current-password"
-            required
-            maxLength={256}
-            value={current}
-            onChange={(event) => setCurrent(event.target.value)}
-          />
-        </label>
+        {!hasPassword && <p className="muted">{t('settings.set_password_hint')}</p>}
+        {hasPassword && (
+          <label className="field">
+            <span>{t('settings.current_password')}</span>
+            <input
+              name="current-password"
+              type="password"
+              autoComplete="current-password"
+              required
+              maxLength={256}
+              value={current}
+              onChange={(event) => setCurrent(event.target.value)}
+            />
+          </label>
+        )}
         <label className="field">
           <span>{t('settings.new_password')}</span>
           <input
@@ -140,18 +208,18 @@ function PasswordForm() {
         <ErrorText error={change.error} />
         {change.isSuccess && (
           <p className="form-ok" role="status">
-            {t('settings.password_saved')}
+            {wasSet ? t('settings.password_set') : t('settings.password_saved')}
           </p>
         )}
         <button type="submit" className="btn btn-primary" disabled={change.isPending}>
-          {t('settings.save_password')}
+          {hasPassword ? t('settings.save_password') : t('settings.set_password')}
         </button>
       </form>
     </section>
   );
 }
 
-function DeleteForm({ mutation }: { mutation: ReturnType<typeof useDeleteAccount> }) {
+function DeleteForm({ mutation, hasPassword }: { mutation: ReturnType<typeof useDeleteAccount>; hasPassword: boolean }) {
   const { t } = useI18n();
   const [password, setPassword] = useState('');
   const submit = (event: FormEvent) => {
@@ -165,19 +233,23 @@ function DeleteForm({ mutation }: { mutation: ReturnType<typeof useDeleteAccount
         {t('settings.delete_explained')}
       </p>
       <form className="form" onSubmit={submit}>
-        <label className="field">
-          <span>{t('settings.delete_confirm')}</span>
-          <input
-            name="delete-password"
-            type="password"
-            autoComplete="current-password"
-            required
-            maxLength={256}
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-            aria-describedby="account-delete-explained"
-          />
-        </label>
+        {hasPassword ? (
+          <label className="field">
+            <span>{t('settings.delete_confirm')}</span>
+            <input
+              name="delete-password"
+              type="password"
+              autoComplete="current-password"
+              required
+              maxLength={256}
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+              aria-describedby="account-delete-explained"
+            />
+          </label>
+        ) : (
+          <p className="muted">{t('settings.delete_no_password')}</p>
+        )}
         <ErrorText error={mutation.error} />
         <button type="submit" className="btn btn-danger" disabled={mutation.isPending}>
           {t('settings.delete_submit')}

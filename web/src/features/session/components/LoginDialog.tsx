@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { googleSignInUrl, useGoogleSignInOffered } from '../api/google.ts';
 import { useLogin, useRegister } from '../api/login.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
 import { Dialog } from '../../../shared/ui/Dialog.tsx';
@@ -18,6 +19,7 @@ function LoginDialog() {
   const signIn = useLogin();
   const signUp = useRegister();
   const current = mode === 'login' ? signIn : signUp;
+  const googleOffered = useGoogleSignInOffered();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -27,6 +29,20 @@ function LoginDialog() {
   return (
     <Dialog title={mode === 'login' ? t('account.login') : t('account.register')} onClose={closeModal}>
       <p className="muted">{t('account.welcome')}</p>
+      {googleOffered && (
+        <>
+          {/* A page load, not a fetch: Google's pages take over, then send the viewer back here. */}
+          <a className="btn btn-google btn-block" href={googleSignInUrl(window.location.pathname + window.location.search)}>
+            <span className="google-mark" aria-hidden="true">
+              G
+            </span>
+            {t('account.google')}
+          </a>
+          <p className="form-divider" aria-hidden="true">
+            {t('account.or')}
+          </p>
+        </>
+      )}
       <form className="form" onSubmit={submit}>
         <label className="field">
           <span>{t('account.username')}</span>

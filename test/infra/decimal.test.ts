@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { normaliseDecimal, parseDecimal, proRataFloor, sameAmount } from '../../src/infra/decimal.js';
+import { compareDecimal, normaliseDecimal, parseDecimal, proRataFloor, sameAmount } from '../../src/infra/decimal.js';
 
 describe('decimal amounts', () => {
   it('compares amounts exactly whatever their spelling', () => {
@@ -33,5 +33,71 @@ describe('RECHARGE_PACKAGES', () => {
     expect(() => loadConfig({ RECHARGE_PACKAGES: '12:60,12.0:70' })).toThrow(/duplicate/);
     expect(() => loadConfig({ NOWPAYMENTS_API_KEY: 'k' })).toThrow(/NOWPAYMENTS_IPN_SECRET/);
     expect(loadConfig({ NOWPAYMENTS_SANDBOX: 'true' }).payments.nowpaymentsBaseUrl).toBe('https://api-sandbox.nowpayments.io');
+  });
+});
+
+describe('decimal amounts: spelling and limits', () => {
+  const text = (value: string | number) => normaliseDecimal(value);
+
+  it('writes amounts below one with their leading zero, so they read back (a 0.5 USDT payment stays 0.5)', () => {
+    expect(text('0.5')).toBe('0.5');
+    expect(text(0.05)).toBe('0.05');
+    expect(text('0.000001')).toBe('0.000001');
+    expect(text('-0.5')).toBe('-0.5');
+    expect(text('5e-1')).toBe('0.5');
+    for (const value of ['0.5', '0.05', '-0.25', '1.5', '10', '0']) expect(text(text(value))).toBe(text(value));
+  });
+
+  it('reads whole numbers, fractions, signs and exponents exactly', () => {
+    expect(text('123')).toBe('123');
+    expect(text('100')).toBe('100');
+    expect(text('12.345')).toBe('12.345');
+    expect(text('+7')).toBe('7');
+    expect(text('-12.50')).toBe('-12.5');
+    expect(text('1.5E3')).toBe('1500');
+    expect(text('15e-1')).toBe('1.5');
+    expect(text('2e+2')).toBe('200');
+    expect(text(' 20 ')).toBe('20');
+    expect(text(-3)).toBe('-3');
+  });
+
+  it('refuses anything that is not a plain decimal number', () => {
+    for (const value of ['abc12', 'x1', '12abc', '.5', '5.', '1.2.3', '--1', '1e', 'e5', '1 000', '0x10', '', ' ', 'Infinity']) {
+      expect(parseDecimal(value), JSON.stringify(value)).toBeNull();
+    }
+    expect(parseDecimal(Number.POSITIVE_INFINITY)).toBeNull();
+    expect(parseDecimal(null)).toBeNull();
+    expect(parseDecimal({ units: 1n, scale: 0 })).toBeNull();
+    expect(() => normaliseDecimal('twelve')).toThrow(/Not a decimal amount: twelve/);
+  });
+
+  it('refuses more than 60 digits or an exponent beyond ±60, instead of computing a huge power', () => {
+    const sixty = '9'.repeat(60);
+    expect(text(sixty)).toBe(sixty);
+    expect(text(`${'1'.repeat(30)}.${'2'.repeat(30)}`)).toBe(`${'1'.repeat(30)}.${'2'.repeat(30)}`);
+    expect(parseDecimal('9'.repeat(61))).toBeNull();
+    expect(parseDecimal(`${'1'.repeat(31)}.${'2'.repeat(30)}`)).toBeNull();
+    expect(text('1e60')).toBe(`1${'0'.repeat(60)}`);
+    expect(text('1e-60')).toBe(`0.${'0'.repeat(59)}1`);
+    for (const value of ['1e61', '1e-61', '1e999999999', '1e-999999999']) expect(parseDecimal(value), value).toBeNull();
+  });
+
+  it('orders amounts, whatever their spelling', () => {
+    const d = (v: string) => parseDecimal(v)!;
+    expect(compareDecimal(d('1.5'), d('2'))).toBe(-1);
+    expect(compareDecimal(d('2'), d('1.50'))).toBe(1);
+    expect(compareDecimal(d('2.0'), d('2'))).toBe(0);
+    expect(compareDecimal(d('-3'), d('0.1'))).toBe(-1);
+    expect(sameAmount('abc', 'abc')).toBe(false);
+    expect(sameAmount('1', 'abc')).toBe(false);
+  });
+
+  it('gives no diamonds for nothing paid and refuses a pro-rata share of nothing expected', () => {
+    const d = (v: string) => parseDecimal(v)!;
+    expect(proRataFloor(100, d('-1'), d('10'))).toBe(0);
+    expect(proRataFloor(100, d('10'), d('10'))).toBe(100);
+    expect(proRataFloor(100, d('0.5'), d('1'))).toBe(50);
+    expect(() => proRataFloor(100, d('1'), d('0'))).toThrow(/non-positive/);
+    expect(() => proRataFloor(100, d('1'), d('-1'))).toThrow(/non-positive/);
   });
 });

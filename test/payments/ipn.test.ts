@@ -1,6 +1,7 @@
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from 'kysely';
+import { InsertQueryNode, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signIpnBody } from '../../src/payments/ipn-signature.js';
+import { runPaymentsCommand } from '../../src/payments/operator.js';
 import {
   balance,
   createPaymentsTestApp,
@@ -108,6 +109,31 @@ describe('IPN crediting', () => {
     expect(await balance(order.client)).toBe(100);
   });
 
+  it('with CREDIT_ON=confirmed credits an order that jumps straight to sending, and only once', async () => {
+    const app = await setup({ payments: { creditOn: 'confirmed' } });
+    const order = await startRecharge(app);
+    expect((await postIpn(app, ipnBody(order, 'sending'))).json().outcome).toBe('credited');
+    expect((await postIpn(app, ipnBody(order, 'finished'))).json().outcome).toBe('applied');
+    expect(await balance(order.client)).toBe(100);
+  });
+
+  it('credits nothing before finished with the default CREDIT_ON, even at sending', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    expect((await postIpn(app, ipnBody(order, 'sending'))).json().outcome).toBe('applied');
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'sending', coin_num_credited: 0 });
+    expect(await balance(order.client)).toBe(0);
+  });
+
+  it.each(['failed', 'refunded'])('credits nothing for a finished that arrives after %s', async (status) => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    expect((await postIpn(app, ipnBody(order, status))).json().outcome).toBe('applied');
+    expect((await postIpn(app, ipnBody(order, 'finished'))).json().outcome).toBe('unchanged');
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status, coin_num_credited: 0 });
+    expect(await balance(order.client)).toBe(0);
+  });
+
   it('matches payment_id given as a number or a string, and amounts given as strings', async () => {
     const app = await setup();
     const order = await startRecharge(app);
@@ -178,13 +204,47 @@ describe('IPN refusals', () => {
     expect(unmatched.map((u) => u.reason)).toEqual(['mismatch', 'mismatch']);
   });
 
-  it('rejects an IPN for an unknown order with 404', async () => {
+  it('a signed IPN in another price currency credits nothing', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    const res = await postIpn(app, ipnBody(order, 'finished', { price_currency: 'eur' }));
+    expect([res.statusCode, res.json().error]).toEqual([400, 'ipn_mismatch']);
+    expect(await balance(order.client)).toBe(0);
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'waiting', coin_num_credited: 0 });
+  });
+
+  it('a signed IPN without the price credits nothing', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    const res = await postIpn(app, ipnBody(order, 'finished', { price_amount: null }));
+    expect([res.statusCode, res.json().error]).toEqual([400, 'ipn_mismatch']);
+    expect(await balance(order.client)).toBe(0);
+  });
+
+  it('rejects an IPN for an unknown order with 404 and lists it for operators under `payments unmatched`', async () => {
     const app = await setup();
     const order = await startRecharge(app);
     const res = await postIpn(app, ipnBody(order, 'finished', { order_id: '00000000-0000-4000-8000-000000000000', payment_id: 99 }));
     expect(res.statusCode).toBe(404);
     expect(res.json().error).toBe('unknown_order');
     expect(await balance(order.client)).toBe(0);
+    const lines: string[] = [];
+    expect(await runPaymentsCommand(['unmatched'], app.payments, (line) => lines.push(line))).toBe(0);
+    expect(lines[0]).toBe('Unmatched payments: 1');
+    expect(lines.join('\n')).toMatch(/payment 99 {2}unknown_order {2}status=finished/);
+  });
+
+  it('refuses a correct signature with anything but whitespace around its 128 hex digits with 401, not 500', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    const body = ipnBody(order, 'finished');
+    const signature = signIpnBody(body, IPN_SECRET);
+    for (const junk of [`zz${signature}`, `${signature}zz`, `${signature}${signature}`, `sha512=${signature}`]) {
+      const res = await postIpn(app, body, junk);
+      expect([res.statusCode, res.json().error], junk).toEqual([401, 'invalid_signature']);
+    }
+    expect(await balance(order.client)).toBe(0);
+    expect(await eventOutcomes(app, order.orderId)).toEqual([]);
   });
 
   it('answers 400 to a body that is not JSON', async () => {
@@ -312,5 +372,38 @@ describe('IPN response time', () => {
     const resent = await postIpn(app, body);
     expect(resent.json()).toEqual({ code: 0, outcome: 'unchanged' });
     expect(await balance(order.client)).toBe(100);
+  });
+});
+
+/** Fails the first ledger entry insert once with a serialization failure, as PostgreSQL may under load. */
+class OneSerializationFailure implements KyselyPlugin {
+  failed = 0;
+
+  transformQuery(args: PluginTransformQueryArgs) {
+    const node = args.node;
+    if (this.failed === 0 && InsertQueryNode.is(node) && node.into?.table.identifier.name === 'ledger_entries') {
+      this.failed += 1;
+      throw Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' });
+    }
+    return node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs) {
+    return args.result;
+  }
+}
+
+describe('IPN under a database conflict', () => {
+  it('re-runs the whole crediting after a serialization failure: credited exactly once, recorded once', async () => {
+    const conflict = new OneSerializationFailure();
+    const app = await setup({ dbPlugin: conflict });
+    const order = await startRecharge(app);
+    const res = await postIpn(app, ipnBody(order, 'finished'));
+    expect(conflict.failed).toBe(1);
+    expect(res.json()).toEqual({ code: 0, outcome: 'credited' });
+    expect(await balance(order.client)).toBe(100);
+    expect(await eventOutcomes(app, order.orderId)).toEqual(['credited']);
+    const credits = await app.db.selectFrom('ledger_transfers').select('id').where('type', '=', 'recharge').execute();
+    expect(credits).toHaveLength(1);
   });
 });

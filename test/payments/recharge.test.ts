@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerViewer, TestClient } from '../helpers/client.js';
 import { FAKE_API_KEY } from './fake-nowpayments.js';
-import { createPaymentsTestApp, ledgerProblems, orderStatus, PUBLIC_URL, startRecharge, type PaymentsTestApp } from './helpers.js';
+import { createPaymentsTestApp, ipnBody, ledgerProblems, orderStatus, postIpn, PUBLIC_URL, startRecharge, type PaymentsTestApp } from './helpers.js';
 
 let t: PaymentsTestApp;
 
@@ -123,6 +123,27 @@ describe('POST /api/payment/process_recharge', () => {
     // Another user is not affected.
     await startRecharge(t, 12);
   });
+
+  it.each(['confirming', 'confirmed', 'sending'])(
+    'an order %s on the chain still holds its open-order slot and is still polled, until it ends',
+    async (status) => {
+      await t.close();
+      t = await createPaymentsTestApp({ payments: { maxOpenOrders: 1 } });
+      const viewer = await registerViewer(t.app);
+      const order = await startRecharge(t, 12, viewer);
+      expect((await postIpn(t, ipnBody(order, status))).json().outcome).toBe('applied');
+      const refused = await viewer.client.post('/api/payment/process_recharge', { crypto_amount: 12 });
+      expect([refused.statusCode, refused.json().error]).toEqual([429, 'too_many_open_orders']);
+      expect((await viewer.client.get('/api/payment/orders')).json().data.orders[0].qr_code).toEqual(expect.any(String));
+
+      t.fake.setStatus(order.paymentId, 'finished', order.payAmount);
+      t.clock.now += 3 * 60 * 1000;
+      expect(await t.payments.reconcile()).toMatchObject({ checked: 1, changed: 1 });
+      expect(await orderStatus(viewer.client, order.orderId)).toMatchObject({ status: 'finished', coin_num_credited: 60 });
+      expect((await viewer.client.get('/api/payment/orders')).json().data.orders[0].qr_code).toBeNull();
+      expect((await viewer.client.post('/api/payment/process_recharge', { crypto_amount: 12 })).statusCode).toBe(200);
+    },
+  );
 
   it('200 parallel recharges from one user open exactly MAX_OPEN_ORDERS orders, each one provider call', async () => {
     await t.close();

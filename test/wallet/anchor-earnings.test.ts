@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { earningsCsv } from '../../src/wallet/earnings.js';
 import { verifyLedger } from '../../src/wallet/ledger.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -9,8 +9,10 @@ let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp({ config: { platformFeePercent: 10 } });
 });
-afterAll(async () => {
+afterEach(async () => {
   expect(await verifyLedger(t.db)).toEqual([]);
+});
+afterAll(async () => {
   await t.close();
 });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { balanceOf, verifyLedger, walletAccount } from '../../src/wallet/ledger.js';
 import { SUBSCRIPTION_PERIOD_MS } from '../../src/wallet/service.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -10,8 +10,10 @@ let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp({ pgPoolSize: 8, config: { platformFeePercent: 5 } });
 });
-afterAll(async () => {
+afterEach(async () => {
   expect(await verifyLedger(t.db)).toEqual([]);
+});
+afterAll(async () => {
   await t.close();
 });
 

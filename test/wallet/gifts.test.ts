@@ -3,7 +3,7 @@
  * idempotent retries, parallel sends against one balance, and the room leaderboard by period.
  * With TEST_REDIS_URL the events travel through Redis (and PostgreSQL with TEST_DATABASE_URL).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDependencies } from '../../src/app.js';
 import type { RedisClient } from '../../src/infra/redis.js';
 import { RedisEventBus } from '../../src/realtime/redis-event-bus.js';
@@ -32,8 +32,10 @@ beforeAll(async () => {
   base = `127.0.0.1:${address.port}`;
 });
 
-afterAll(async () => {
+afterEach(async () => {
   expect(await verifyLedger(t.db)).toEqual([]);
+});
+afterAll(async () => {
   for (const socket of sockets) socket.socket.terminate();
   await t.close();
   await t.deps.eventBus.close();

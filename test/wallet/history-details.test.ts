@@ -2,7 +2,7 @@
  * The wallet page's words for each movement (room and anchor names, a recharge's USD and USDT
  * amounts, all extra fields) and the list of running subscriptions with their expiry.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/wallet/ledger.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { registerAnchor, registerViewer, TestClient } from '../helpers/client.js';
@@ -14,8 +14,10 @@ let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp({ config: { subscriptionPrice: 40, sessionTtlDays: 365 }, deps: { clock: () => now } });
 });
-afterAll(async () => {
+afterEach(async () => {
   expect(await verifyLedger(t.db)).toEqual([]);
+});
+afterAll(async () => {
   await t.close();
 });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../src/accounts/service.js';
 import { WalletRoomAccessPolicy } from '../../src/wallet/access-policy.js';
 import { verifyLedger } from '../../src/wallet/ledger.js';
@@ -17,8 +17,10 @@ beforeAll(async () => {
   t = await createTestApp({ config: { subscriptionPrice: 100, sessionTtlDays: 365 }, deps: { clock: () => now } });
   policy = new WalletRoomAccessPolicy(t.db, t.deps.eventBus, { defaultSubscriptionPrice: 100, clock: () => now });
 });
-afterAll(async () => {
+afterEach(async () => {
   expect(await verifyLedger(t.db)).toEqual([]);
+});
+afterAll(async () => {
   await t.close();
 });
 

@@ -1,0 +1,99 @@
+/**
+ * The reconciliation job on its timer, with the payments' clock injected (it stands still unless the
+ * test moves it) and the fake NOWPayments as the provider: nobody calls reconcile() by hand here.
+ */
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalClusterLock } from '../../src/infra/cluster-lock.js';
+import type { PeriodicJob } from '../../src/infra/periodic-job.js';
+import { reconciliationJob } from '../../src/payments/reconciliation.js';
+import type { ReconcileSummary } from '../../src/payments/service.js';
+import { balance, createPaymentsTestApp, ledgerProblems, orderStatus, startRecharge, type PaymentsTestApp } from './helpers.js';
+
+const MINUTE = 60_000;
+const TICK_MS = 25;
+let t: PaymentsTestApp | undefined;
+let job: PeriodicJob<ReconcileSummary> | undefined;
+
+afterEach(async () => {
+  await job?.stop();
+  job = undefined;
+  if (!t) return;
+  expect(t.fake.problems).toEqual([]);
+  expect(await ledgerProblems(t)).toEqual([]);
+  await t.close();
+  t = undefined;
+});
+
+/** The job every TICK_MS, logging into `logged`. */
+function startJob(app: PaymentsTestApp) {
+  const logged: Array<{ level: number; msg: string; changed?: number; failures?: number }> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logged.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  });
+  job = reconciliationJob(app.payments, new LocalClusterLock(), { intervalMs: TICK_MS, logger: pino({ level: 'info' }, sink) });
+  job.start();
+  return logged;
+}
+
+const polls = (app: PaymentsTestApp) => app.fake.requests.filter((r) => r.method === 'GET').length;
+
+describe('reconciliation on its timer', () => {
+  it('credits a payment whose IPN was lost, by itself, once the order is two minutes old', async () => {
+    t = await createPaymentsTestApp();
+    const order = await startRecharge(t);
+    t.fake.setStatus(order.paymentId, 'finished', order.payAmount);
+    const logged = startJob(t);
+
+    // Passes run, but a young order is left to its IPN.
+    await new Promise((resolve) => setTimeout(resolve, 10 * TICK_MS));
+    expect(polls(t)).toBe(0);
+    t.clock.now += 2 * MINUTE;
+    await expect.poll(() => balance(order.client)).toBe(100);
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'finished', coin_num_credited: 100 });
+    await expect.poll(() => logged.filter((line) => line.changed === 1)).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ msg: 'payments:reconcile pass', checked: 1, changed: 1, failures: 0 });
+    // A finished order is not polled again.
+    const after = polls(t);
+    t.clock.now += 60 * MINUTE;
+    await new Promise((resolve) => setTimeout(resolve, 10 * TICK_MS));
+    expect(polls(t)).toBe(after);
+    expect(await balance(order.client)).toBe(100);
+  });
+
+  it('rides out a provider outage: logs the failed poll, backs off, and credits once the provider is back', async () => {
+    t = await createPaymentsTestApp();
+    const order = await startRecharge(t);
+    t.fake.mode = 'server_error';
+    t.clock.now += 3 * MINUTE;
+    const logged = startJob(t);
+
+    await expect.poll(() => logged.filter((line) => line.failures === 1)).toHaveLength(1);
+    // Backoff: while the clock stands still, the many passes that follow do not poll the order again.
+    await new Promise((resolve) => setTimeout(resolve, 10 * TICK_MS));
+    expect(polls(t)).toBe(1);
+
+    t.fake.mode = 'ok';
+    t.fake.setStatus(order.paymentId, 'finished', order.payAmount);
+    // The next poll is due four minutes after the failed one.
+    t.clock.now += 4 * MINUTE;
+    await expect.poll(() => balance(order.client)).toBe(100);
+    expect(polls(t)).toBe(2);
+  });
+
+  it('runs no pass after stop()', async () => {
+    t = await createPaymentsTestApp();
+    const order = await startRecharge(t);
+    startJob(t);
+    await job!.stop();
+    t.fake.setStatus(order.paymentId, 'finished', order.payAmount);
+    t.clock.now += 3 * MINUTE;
+    await new Promise((resolve) => setTimeout(resolve, 10 * TICK_MS));
+    expect(polls(t)).toBe(0);
+    expect(await balance(order.client)).toBe(0);
+  });
+});

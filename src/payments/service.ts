@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { BaseLogger } from 'pino';
 import QRCode from 'qrcode';
-import type { SessionUser } from '../accounts/index.js';
+import { assertNotBanned, type SessionUser } from '../accounts/index.js';
 import type { PaymentsConfig } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { transactional, type Executor, type TransactionRunner, type TransactionScope } from '../db/transaction.js';
@@ -113,6 +113,7 @@ export class PaymentsService {
   }
 
   async createRecharge(user: SessionUser, input: RechargeInput): Promise<RechargeCreated> {
+    assertNotBanned(user);
     if (input.userId !== undefined && String(input.userId).trim() !== user.id) {
       throw forbidden('uid_mismatch', 'user_id does not match the logged-in user');
     }

@@ -122,6 +122,8 @@ export const LiveStatusFrame = frame('live_status', Type.Object({ live_status: T
 export const GiftFrame = frame('gift', GiftEvent, 'GiftFrame');
 /** The room's leaderboard after a change (a gift, an unlock, a subscription): replaces the one shown. */
 export const LeaderboardFrame = frame('leaderboard', RoomLeaderboard, 'LeaderboardFrame');
+/** The site's operators took the room down (true: show the notice instead of the chat) or restored it. */
+export const RoomTakenDownFrame = frame('room_taken_down', Type.Object({ taken_down: Type.Boolean() }), 'RoomTakenDownFrame');
 export const ErrorFrame = frame('error', Type.Object({ error: Type.String(), message: Type.String() }), 'ErrorFrame');
 export const PongFrame = Type.Object({ type: Type.Literal('pong') }, { $id: 'PongFrame' });
 /** Sent to a socket the server has had nothing else to say to for `heartbeat_ms` (browsers never see WebSocket pings). */
@@ -138,6 +140,7 @@ export const ServerFrame = Type.Union(
     LiveStatusFrame,
     GiftFrame,
     LeaderboardFrame,
+    RoomTakenDownFrame,
     ErrorFrame,
     PongFrame,
     HeartbeatFrame,

@@ -22,6 +22,7 @@ export function mapRoomView(row: RoomRecord, live: boolean): RoomView {
     last_activity_at: row.last_activity_at,
     last_ai_message_at: row.last_ai_message_at,
     created_at: row.created_at,
+    taken_down: row.taken_down_at === null ? null : { at: Number(row.taken_down_at), reason: row.takedown_reason ?? '' },
   };
 }
 
@@ -40,6 +41,7 @@ export function mapAnchorRoom(room: RoomView, liveNum: number): AnchorRoom {
     live_status: room.live_status,
     live_num: liveNum,
     created_at: new Date(room.created_at).toISOString(),
+    ...(room.taken_down ? { taken_down: { at: new Date(room.taken_down.at).toISOString(), reason: room.taken_down.reason } } : {}),
   };
 }
 
@@ -72,6 +74,7 @@ export function mapLiveInfo(
       live_status: room.live_status,
       title: room.title,
       describe: room.describe,
+      ...(room.taken_down ? { taken_down: true } : {}),
     },
     vip_info: {
       room_type: room.room_type,

@@ -47,6 +47,19 @@ export class RoomsRepository {
       .execute();
   }
 
+  /** Taking down also switches the room off; restoring leaves it off until its anchor goes live. */
+  async setTakenDown(roomId: string, takedown: { at: number; reason: string } | null): Promise<void> {
+    await this.db
+      .updateTable('rooms')
+      .set(
+        takedown
+          ? { taken_down_at: takedown.at, takedown_reason: takedown.reason, live_status: 0, updated_at: takedown.at }
+          : { taken_down_at: null, takedown_reason: null },
+      )
+      .where('id', '=', roomId)
+      .execute();
+  }
+
   async countByAnchor(anchorId: string): Promise<number> {
     const row = await this.db
       .selectFrom('rooms')
@@ -91,6 +104,7 @@ export class RoomsRepository {
     return this.selectRooms()
       .where('rooms.live_status', '=', 1)
       .where('rooms.last_activity_at', '>', activeSince)
+      .where('rooms.taken_down_at', 'is', null)
       .execute();
   }
 
@@ -120,6 +134,7 @@ export class RoomsRepository {
     return this.selectRooms()
       .innerJoin('room_follows', 'room_follows.room_id', 'rooms.id')
       .where('room_follows.user_id', '=', userId)
+      .where('rooms.taken_down_at', 'is', null)
       .orderBy('room_follows.created_at', 'desc')
       .execute();
   }

@@ -11,6 +11,7 @@ import * as m0009 from './0009_room_support.js';
 import * as m0010 from './0010_guest_network.js';
 import * as m0011 from './0011_account_deletion.js';
 import * as m0012 from './0012_console_token_devices.js';
+import * as m0015 from './0015_operator_console.js';
 
 /** Every migration, by name. Listed explicitly so bundlers, tsx and vitest all load the same set. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010_guest_network': m0010,
   '0011_account_deletion': m0011,
   '0012_console_token_devices': m0012,
+  '0015_operator_console': m0015,
 };

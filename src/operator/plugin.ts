@@ -15,8 +15,8 @@ export interface OperatorFeatureOptions {
 
 export const operatorFeature = fp<OperatorFeatureOptions>(
   async (app, { db, clock, rateLimiter, reportLimit }) => {
-    const operators = new OperatorService(db, { rateLimiter, reportLimit, accounts: app.accounts, rooms: app.rooms, chat: app.chat, wallet: app.wallet, clock });
+    const operators = new OperatorService(db, { rateLimiter, reportLimit, accounts: app.accounts, payments: app.payments, rooms: app.rooms, chat: app.chat, wallet: app.wallet, clock });
     await app.register(operatorRoutes, { operators, accounts: app.accounts, auth: app.requestAuth });
   },
-  { name: 'operator', dependencies: ['accounts', 'auth', 'api-docs', 'rooms', 'chat', 'wallet'] },
+  { name: 'operator', dependencies: ['accounts', 'auth', 'api-docs', 'rooms', 'chat', 'wallet', 'payments'] },
 );

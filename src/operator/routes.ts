@@ -9,6 +9,14 @@ import {
   AuditPage,
   AuditQuery,
   LineParams,
+  CreditPartialDone,
+  LedgerStatus,
+  MoneyQuery,
+  MoneySummary,
+  OrderList,
+  OrderParams,
+  OrderQuery,
+  PaymentsAttention,
   ReasonBody,
   ReportBody,
   ReportDecision,
@@ -209,6 +217,80 @@ export const operatorRoutes: FastifyPluginAsyncTypebox<OperatorRoutesOptions> = 
     async (request) => {
       const { room_id: roomId, target, outcome, reason } = request.body;
       return done(await operators.decideReports(request.user, roomId, target, outcome, reason));
+    },
+  );
+
+  // ---- money ---------------------------------------------------------------------------------
+
+  app.get(
+    '/api/admin/payments/orders',
+    {
+      ...operatorRoute,
+      schema: { tags: TAGS, summary: "Recharge orders in every status, newest first, each with the provider's latest answer", querystring: OrderQuery, response: responses(okData(OrderList), 401, 403) },
+    },
+    async (request) => ({ code: 0 as const, data: { orders: await operators.orders(request.query) } }),
+  );
+
+  app.get(
+    '/api/admin/payments/attention',
+    {
+      ...operatorRoute,
+      schema: { tags: TAGS, summary: 'Payments no order explains, and partially paid orders awaiting credit-partial', response: responses(okData(PaymentsAttention), 401, 403) },
+    },
+    async () => ({ code: 0 as const, data: await operators.paymentsAttention() }),
+  );
+
+  app.post(
+    '/api/admin/payments/orders/:order_id/credit_partial',
+    {
+      ...operatorRoute,
+      schema: {
+        tags: TAGS,
+        summary: 'Credit a partially paid order pro rata to what arrived, once (sensitive; as `npm run payments -- credit-partial`)',
+        params: OrderParams,
+        body: ReasonBody,
+        response: responses(okData(CreditPartialDone), 401, 403, 404, 409),
+      },
+    },
+    async (request) => {
+      const { auditId, result } = await operators.creditPartial(request.user, request.params.order_id, request.body.reason);
+      return { code: 0 as const, data: { audit_id: auditId, coins: result?.coins ?? 0 } };
+    },
+  );
+
+  app.get(
+    '/api/admin/money/summary',
+    {
+      ...operatorRoute,
+      schema: {
+        tags: TAGS,
+        summary: 'Per UTC day, from the ledger: diamonds recharged, spent per type, platform fee, anchor earnings, adjustments',
+        querystring: MoneyQuery,
+        response: responses(okData(MoneySummary), 401, 403),
+      },
+    },
+    async (request) => ({ code: 0 as const, data: { days: await operators.moneySummary(request.query.days ?? 30) } }),
+  );
+
+  app.get(
+    '/api/admin/ledger',
+    { ...operatorRoute, schema: { tags: TAGS, summary: 'The last ledger check from the console: when, by whom, its problems', response: responses(okData(LedgerStatus), 401, 403) } },
+    async () => ({ code: 0 as const, data: await operators.ledgerStatus() }),
+  );
+
+  app.post(
+    '/api/admin/ledger/verify',
+    {
+      ...operatorRoute,
+      schema: {
+        tags: TAGS,
+        summary: 'Run ledger:verify now (every balance recomputed from its entries); the result is kept on the audit trail',
+        response: responses(okData(LedgerStatus), 401, 403),
+      },
+    },
+    async (request) => {
+      await operators.verifyLedger(request.user);
+      return { code: 0 as const, data: await operators.ledgerStatus() };
     },
   );
 

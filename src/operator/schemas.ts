@@ -178,3 +178,86 @@ export const ReportDecision = Type.Object({
   outcome: Type.Union([Type.Literal('resolved'), Type.Literal('dismissed')]),
   reason: Reason,
 });
+
+// ---- money ---------------------------------------------------------------------------------------
+
+const Decimal = Type.Union([Type.String(), Type.Null()], { description: 'An exact decimal as a string' });
+
+export const AdminOrder = Type.Object(
+  {
+    order_id: Type.String(),
+    uid: Type.String(),
+    status: Type.String(),
+    price_amount: Type.String(),
+    price_currency: Type.String(),
+    pay_currency: Type.String(),
+    pay_amount: Decimal,
+    actually_paid: Decimal,
+    coin_num: Type.Integer(),
+    coins_credited: Type.Integer(),
+    payment_id: Type.Union([Type.String(), Type.Null()]),
+    failure_reason: Type.Union([Type.String(), Type.Null()]),
+    created_at: IsoTime,
+    updated_at: IsoTime,
+    provider_answer: Type.Union([
+      Type.Object({
+        status: Type.Union([Type.String(), Type.Null()]),
+        source: Type.String({ description: 'ipn or a status check' }),
+        outcome: Type.String(),
+        received_at: IsoTime,
+        payload: Type.String({ description: "The provider's answer as received (JSON text)" }),
+      }),
+      Type.Null(),
+    ]),
+  },
+  { $id: 'AdminOrder' },
+);
+export type AdminOrder = Static<typeof AdminOrder>;
+export const OrderQuery = Type.Object({
+  status: Type.Optional(Type.String({ maxLength: 32, pattern: '^[a-z_]*$' })),
+  uid: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]*$' })),
+});
+export const OrderList = Type.Object({ orders: Type.Array(AdminOrder) });
+export const OrderParams = Type.Object({ order_id: Id() });
+
+export const PaymentsAttention = Type.Object({
+  unmatched: Type.Array(
+    Type.Object({
+      payment_id: Type.String(),
+      order_id: Type.Union([Type.String(), Type.Null()]),
+      reason: Type.String(),
+      status: Type.Union([Type.String(), Type.Null()]),
+      actually_paid: Decimal,
+      pay_currency: Type.Union([Type.String(), Type.Null()]),
+      last_seen_at: IsoTime,
+    }),
+  ),
+  partial: Type.Array(AdminOrder),
+});
+export const CreditPartialDone = Type.Object({ audit_id: Type.String(), coins: Type.Integer() });
+
+export const MoneyQuery = Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })) });
+export const MoneySummary = Type.Object({
+  days: Type.Array(
+    Type.Object({
+      day: Type.String({ description: 'UTC day, YYYY-MM-DD' }),
+      recharged: Type.Integer(),
+      spent: Type.Object({ vip_room: Type.Integer(), subscription: Type.Integer(), gift: Type.Integer() }),
+      platform_fee: Type.Integer(),
+      anchor_earnings: Type.Integer(),
+      adjustments: Type.Integer(),
+    }),
+  ),
+});
+
+export const LedgerStatus = Type.Object({
+  last_run: Type.Union([
+    Type.Object({
+      at: IsoTime,
+      operator_name: Type.String(),
+      ok: Type.Boolean(),
+      problems: Type.Array(Type.Object({ kind: Type.String(), id: Type.String(), detail: Type.String() })),
+    }),
+    Type.Null(),
+  ]),
+});

@@ -14,9 +14,10 @@ import { transactional, type Executor, type TransactionRunner } from '../db/tran
 import { badRequest, conflict, notFound, tooManyRequests } from '../http/errors.js';
 import { consume, type RateLimiter } from '../infra/rate-limiter.js';
 import type { RoomsService } from '../rooms/index.js';
-import { adjustDiamondsWithin, walletBalance, type WalletService } from '../wallet/index.js';
+import type { PaymentOrder, PaymentsService } from '../payments/index.js';
+import { adjustDiamondsWithin, dailyMoneySummary, verifyLedger, walletBalance, type WalletService } from '../wallet/index.js';
 import { OperatorRepository, type AuditRow } from './repository.js';
-import type { AdminRoom, AuditEntry, ReportGroup, RoomReview, UserDetail, UserSummary } from './schemas.js';
+import type { AdminOrder, AdminRoom, AuditEntry, ReportGroup, RoomReview, UserDetail, UserSummary } from './schemas.js';
 
 /** Every action the console can take. Each leaves an audit entry under this name. */
 export const OPERATOR_ACTIONS = [
@@ -29,16 +30,26 @@ export const OPERATOR_ACTIONS = [
   'room.remove_user_message',
   'report.resolve',
   'report.dismiss',
+  'payment.credit_partial',
+  'ledger.verify',
 ] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
 
 /** Actions that need the password entered within OPERATOR_REAUTH_MINUTES. */
-export const SENSITIVE_ACTIONS: ReadonlySet<OperatorAction> = new Set(['user.ban', 'user.unban', 'user.adjust_balance', 'room.take_down', 'room.restore']);
+export const SENSITIVE_ACTIONS: ReadonlySet<OperatorAction> = new Set([
+  'user.ban',
+  'user.unban',
+  'user.adjust_balance',
+  'room.take_down',
+  'room.restore',
+  'payment.credit_partial',
+]);
 
 const ROOM_LIST_LIMIT = 200;
 const USER_SEARCH_LIMIT = 50;
 const REVIEW_LIMIT = 100;
 const REPORT_QUEUE_LIMIT = 200;
+const ORDER_LIST_LIMIT = 200;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface OperatorServiceDeps {
@@ -46,6 +57,7 @@ export interface OperatorServiceDeps {
   /** Reports one viewer may file per window, besides once per target and day. */
   reportLimit: { max: number; windowSeconds: number };
   accounts: AccountsService;
+  payments: PaymentsService;
   rooms: RoomsService;
   chat: ChatService;
   wallet: WalletService;
@@ -279,6 +291,58 @@ export class OperatorService {
     return '';
   }
 
+  // ---- money ---------------------------------------------------------------------------------
+
+  async orders(filter: { status?: string; uid?: string }): Promise<AdminOrder[]> {
+    const rows = await this.deps.payments.ordersForOperator({ status: filter.status || undefined, userId: filter.uid || undefined, limit: ORDER_LIST_LIMIT });
+    return rows.map(({ order, answer }) => mapOrder(order, answer));
+  }
+
+  /** Payments no order explains, and partially paid orders waiting for a credit-partial decision. */
+  async paymentsAttention() {
+    const [unmatched, partial] = await Promise.all([this.deps.payments.unmatchedPayments(), this.deps.payments.partiallyPaidAwaitingDecision()]);
+    return {
+      unmatched: unmatched.map((p) => ({
+        payment_id: p.paymentId,
+        order_id: p.orderId,
+        reason: p.reason,
+        status: p.status,
+        actually_paid: p.actuallyPaid,
+        pay_currency: p.payCurrency,
+        last_seen_at: iso(p.lastSeenAt),
+      })),
+      partial: partial.map((order) => mapOrder(order, null)),
+    };
+  }
+
+  /** The `payments credit-partial` decision from the console: diamonds pro rata to what arrived, once. */
+  async creditPartial(operator: SessionUser, orderId: string, reason: string) {
+    return this.act(operator, 'payment.credit_partial', { type: 'order', id: orderId }, reason, async (trx) => {
+      const result = await this.deps.payments.creditPartialWithin(trx, orderId);
+      if (!result.applied) throw conflict('already_credited', `Order ${orderId} was already credited ${result.coins} diamonds`);
+      return { before: { coins_credited: 0 }, after: { coins_credited: result.coins }, result: { coins: result.coins } };
+    });
+  }
+
+  moneySummary(days: number) {
+    return dailyMoneySummary(this.db, days, this.clock());
+  }
+
+  /** Runs ledger:verify; the result is kept as the action's audit entry, so its last run is known. */
+  async verifyLedger(operator: SessionUser) {
+    return this.act(operator, 'ledger.verify', { type: 'ledger', id: 'ledger' }, 'ledger check from the console', async (trx) => {
+      const problems = await verifyLedger(trx);
+      return { before: {}, after: { ok: problems.length === 0, problem_count: problems.length, problems: problems.slice(0, 50) } };
+    });
+  }
+
+  async ledgerStatus() {
+    const [last] = await this.repo.searchAudit({ action: 'ledger.verify', limit: 1 });
+    if (!last) return { last_run: null };
+    const after = JSON.parse(last.after) as { ok: boolean; problems: Array<{ kind: string; id: string; detail: string }> };
+    return { last_run: { at: iso(last.created_at), operator_name: last.operator_name, ok: after.ok, problems: after.problems } };
+  }
+
   // ---- audit trail ---------------------------------------------------------------------------
 
   async audit(filter: { q?: string; action?: string; targetId?: string; cursor?: string; limit?: number }) {
@@ -322,6 +386,35 @@ function reportTarget(report: ReportInput): string {
   }
   if (report.message_id === undefined) throw badRequest('invalid_request', 'A report on a viewer message needs its message_id');
   return `user:${report.message_id}`;
+}
+
+function mapOrder(
+  order: PaymentOrder,
+  answer: { status: string | null; source: string; outcome: string; payload: string; receivedAt: number } | null,
+): AdminOrder {
+  return {
+    order_id: order.id,
+    uid: order.userId,
+    status: order.status,
+    price_amount: order.priceAmount,
+    price_currency: order.priceCurrency,
+    pay_currency: order.payCurrency,
+    pay_amount: order.payAmount,
+    actually_paid: order.actuallyPaid,
+    coin_num: order.coinNum,
+    coins_credited: order.coinsCredited,
+    payment_id: order.paymentId,
+    failure_reason: order.failureReason,
+    created_at: iso(order.createdAt),
+    updated_at: iso(order.updatedAt),
+    provider_answer: answer && {
+      status: answer.status,
+      source: answer.source,
+      outcome: answer.outcome,
+      received_at: iso(answer.receivedAt),
+      payload: answer.payload,
+    },
+  };
 }
 
 function iso(ms: number | string): string {

@@ -4,7 +4,7 @@
  * which changes the order and credits the ledger in one database transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { BaseLogger } from 'pino';
 import QRCode from 'qrcode';
 import { assertNotBanned, type SessionUser } from '../accounts/index.js';
@@ -419,7 +419,13 @@ export class PaymentsService {
 
   /** Operator decision on a partially paid order: diamonds pro rata to what arrived, once. */
   async creditPartial(orderId: string): Promise<{ applied: boolean; coins: number }> {
-    return this.inTransaction(async ({ orders, trx }) => {
+    return this.inTransaction(({ trx }) => this.creditPartialWithin(trx, orderId));
+  }
+
+  /** creditPartial inside the caller's transaction (the operator console's audited action). */
+  async creditPartialWithin(trx: Transaction<Database>, orderId: string): Promise<{ applied: boolean; coins: number }> {
+    const orders = new PaymentsRepository(trx);
+    {
       const now = this.clock();
       const order = await orders.lockOrder({ orderId });
       if (!order) throw notFound('order_not_found', `No order ${orderId}`);
@@ -444,7 +450,14 @@ export class PaymentsService {
       });
       if (transfer.applied) await orders.updateOrder(order.id, { coinsCredited: coins, creditedAt: now }, now);
       return { applied: transfer.applied, coins };
-    });
+    }
+  }
+
+  /** Recharge orders for the operator console, newest first, each with the provider's latest answer. */
+  async ordersForOperator(filter: { status?: string; userId?: string; limit: number }) {
+    const orders = await this.repo.listOrdersForOperator(filter);
+    const events = await this.repo.latestEvents(orders.map((order) => order.id));
+    return orders.map((order) => ({ order, answer: events.get(order.id) ?? null }));
   }
 
   async unmatchedPayments(): Promise<UnmatchedPayment[]> {

@@ -7,3 +7,5 @@ export { adjustDiamonds, adjustDiamondsWithin, creditRecharge, walletBalance, ty
 export { walletFeature } from './plugin.js';
 export type { WalletService } from './service.js';
 export { WalletTransaction } from './schemas.js';
+export { verifyLedger, type LedgerProblem } from './ledger.js';
+export { dailyMoneySummary } from './money-summary.js';

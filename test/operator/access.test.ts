@@ -28,7 +28,7 @@ function adminRoutes(): Array<{ method: string; url: string }> {
         .filter((method) => method !== 'head')
         .map((method) => ({
           method: method.toUpperCase(),
-          url: path.replace('{uid}', 'someone').replace('{room_id}', 'someroom').replace('{floor}', '1').replace('{id}', '1'),
+          url: path.replace('{uid}', 'someone').replace('{room_id}', 'someroom').replace('{floor}', '1').replace('{id}', '1').replace('{order_id}', 'someorder'),
         })),
     );
 }

@@ -106,7 +106,23 @@ const ACTION_CASES: Record<OperatorAction, () => Promise<{ target: string; res: 
     await viewer.client.post('/api/live/report', { room_id: roomId, target: 'live_message', floor: 0, reason: 'spam' });
     return { target: `${roomId}:live:0`, res: await operator.client.post('/api/admin/reports/decide', { room_id: roomId, target: 'live:0', outcome: 'dismissed', reason: 'fine' }) };
   },
+  'payment.credit_partial': async () => {
+    const { orderId } = await partiallyPaidOrder();
+    return { target: orderId, res: await operator.client.post(`/api/admin/payments/orders/${orderId}/credit_partial`, { reason: 'customer sent the rest by mistake elsewhere' }) };
+  },
+  'ledger.verify': async () => ({ target: 'ledger', res: await operator.client.post('/api/admin/ledger/verify') }),
 };
+
+/** A viewer's recharge of which about half arrived (the simulated provider). */
+async function partiallyPaidOrder() {
+  const viewer = await registerViewer(t.app);
+  const started = await viewer.client.post('/api/payment/process_recharge', { crypto_amount: 20 });
+  expect(started.statusCode, started.body).toBe(200);
+  const { order_id: orderId, pay_amount: payAmount } = started.json() as { order_id: string; pay_amount: number };
+  const paid = await viewer.client.post(`/api/payment/simulate/${orderId}`, { status: 'partially_paid', actually_paid: payAmount / 2 });
+  expect(paid.statusCode, paid.body).toBe(200);
+  return { viewer, orderId };
+}
 
 describe('the audit trail', () => {
   it.each(OPERATOR_ACTIONS.map((action) => [action]))('has an entry for %s, with who, why, before and after', async (action) => {
@@ -116,7 +132,7 @@ describe('the audit trail', () => {
     const entry = entries.find((e) => e.action === action);
     expect(entry).toMatchObject({ operator_name: operator.username });
     expect(entry?.reason).toBeTruthy();
-    expect(res.json().data.audit_id).toBeTruthy();
+    if (action !== 'ledger.verify') expect(res.json().data.audit_id).toBeTruthy();
     expect(Object.keys(entry?.before ?? {}).length + Object.keys(entry?.after ?? {}).length).toBeGreaterThan(0);
   });
 
@@ -338,5 +354,47 @@ describe('reports', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('money', () => {
+  it('lists orders in every status with the provider answer; credit-partial from the console credits once', async () => {
+    const { viewer, orderId } = await partiallyPaidOrder();
+    const orders = (await operator.client.get('/api/admin/payments/orders', { query: { uid: viewer.uid } })).json().data.orders;
+    expect(orders).toEqual([expect.objectContaining({ order_id: orderId, status: 'partially_paid', coins_credited: 0 })]);
+    expect(orders[0].provider_answer).toMatchObject({ status: 'partially_paid' });
+    expect((await operator.client.get('/api/admin/payments/orders', { query: { status: 'finished', uid: viewer.uid } })).json().data.orders).toEqual([]);
+    const attention = (await operator.client.get('/api/admin/payments/attention')).json().data;
+    expect(attention.partial.map((o: { order_id: string }) => o.order_id)).toContain(orderId);
+
+    const credited = await operator.client.post(`/api/admin/payments/orders/${orderId}/credit_partial`, { reason: 'half arrived' });
+    expect(credited.json().data.coins).toBe(50);
+    expect((await viewer.client.get('/api/wallet/balance')).json().data.coin_num).toBe(50);
+    const again = await operator.client.post(`/api/admin/payments/orders/${orderId}/credit_partial`, { reason: 'twice' });
+    expect(again.statusCode).toBe(409);
+    expect((await viewer.client.get('/api/wallet/balance')).json().data.coin_num).toBe(50);
+    expect((await auditFor(orderId)).map((e) => e.action)).toEqual(['payment.credit_partial']);
+  });
+
+  it('sums each day from the ledger: recharged, spent per type, platform fee, anchor earnings', async () => {
+    const before = (await operator.client.get('/api/admin/money/summary', { query: { days: 2 } })).json().data.days;
+    expect(before).toHaveLength(2);
+    const today = before[1];
+    const viewer = await registerViewer(t.app);
+    const started = (await viewer.client.post('/api/payment/process_recharge', { crypto_amount: 20 })).json() as { order_id: string };
+    await viewer.client.post(`/api/payment/simulate/${started.order_id}`, { status: 'finished' });
+    const { roomId } = await roomWithLines();
+    expect((await viewer.client.post('/api/live/send_gift', { room_id: roomId, gift_id: 'rose', count: 2, amount: 10 })).statusCode).toBe(200);
+    const after = (await operator.client.get('/api/admin/money/summary', { query: { days: 2 } })).json().data.days[1];
+    expect(after.day).toBe(new Date().toISOString().slice(0, 10));
+    expect(after.recharged - today.recharged).toBe(100);
+    expect(after.spent.gift - today.spent.gift).toBe(10);
+    expect(after.anchor_earnings + after.platform_fee - (today.anchor_earnings + today.platform_fee)).toBe(10);
+  });
+
+  it('runs ledger:verify from the console and shows its last run', async () => {
+    const run = await operator.client.post('/api/admin/ledger/verify');
+    expect(run.json().data.last_run).toMatchObject({ ok: true, problems: [], operator_name: operator.username });
+    expect((await operator.client.get('/api/admin/ledger')).json().data.last_run.at).toBe(run.json().data.last_run.at);
   });
 });

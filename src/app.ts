@@ -33,6 +33,7 @@ import type { ClusterLock } from './infra/cluster-lock.js';
 import type { RateLimiter } from './infra/rate-limiter.js';
 import type { RedisClient } from './infra/redis.js';
 import { NO_TELEMETRY } from './infra/telemetry.js';
+import { operatorFeature } from './operator/index.js';
 import { paymentsFeature, type PaymentProvider } from './payments/index.js';
 import { realtimeFeature, type EventBus, type Presence } from './realtime/index.js';
 import { roomsFeature, type RoomAccessPolicy } from './rooms/index.js';
@@ -132,6 +133,12 @@ export const application = fp<AppDependencies>(
       },
       transcriptFullCap: config.transcriptFullCap,
       clock,
+    });
+    await app.register(operatorFeature, {
+      db,
+      clock,
+      rateLimiter,
+      reportLimit: { max: config.reportMaxPerWindow, windowSeconds: config.reportWindowSeconds },
     });
     await app.register(realtimeFeature, {
       config: config.realtime,

@@ -31,6 +31,13 @@ export interface Config {
   cookieSecretIsEphemeral: boolean;
   cookieSecure: boolean;
   sessionTtlDays: number;
+  /** An operator's console sign-in lasts this long (from sign-in, not renewed by use). */
+  operatorSessionTtlMinutes: number;
+  /** Sensitive operator actions need the password entered within this many minutes. */
+  operatorReauthMinutes: number;
+  /** Reports one viewer may file per window (besides once per target and day). */
+  reportMaxPerWindow: number;
+  reportWindowSeconds: number;
   demoData: boolean;
   logLevel: string;
   /** Bearer token a Prometheus scraper presents at GET /metrics; empty: no /metrics at all. */
@@ -378,6 +385,10 @@ export function loadConfig(env: Env = process.env): Config {
     cookieSecretIsEphemeral: secretFromEnv === '',
     cookieSecure: bool(env, 'COOKIE_SECURE', false),
     sessionTtlDays: int(env, 'SESSION_TTL_DAYS', 30, 1),
+    operatorSessionTtlMinutes: int(env, 'OPERATOR_SESSION_TTL_MINUTES', 60, 1),
+    operatorReauthMinutes: int(env, 'OPERATOR_REAUTH_MINUTES', 5, 1),
+    reportMaxPerWindow: int(env, 'REPORT_MAX_PER_WINDOW', 10, 1),
+    reportWindowSeconds: int(env, 'REPORT_WINDOW_SECONDS', 60 * 60, 1),
     demoData: bool(env, 'DEMO_DATA', databaseUrl === ''),
     logLevel: str(env, 'LOG_LEVEL', 'info'),
     logRequests: bool(env, 'LOG_REQUESTS', false),

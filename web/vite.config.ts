@@ -52,7 +52,7 @@ export default defineConfig({
         // The app is one entry file, as it was before the console: code the lazily loaded console
         // shares with the viewer's pages stays in it instead of becoming a third file that every
         // viewer would also have to fetch. The console chunk holds only the console's own modules.
-        manualChunks: (id) => (id.includes('/web/src/features/studio/') ? undefined : 'index'),
+        manualChunks: (id) => (/\/web\/src\/features\/(studio|admin)\//.test(id) ? undefined : 'index'),
       },
     },
   },

@@ -58,7 +58,9 @@ export class AnchorTokens {
     if (lastUsed === null || now - lastUsed >= TOKEN_TOUCH_INTERVAL_MS) {
       await this.repo.touchAnchorToken(row.token_id, now, now - TOKEN_TOUCH_INTERVAL_MS + 1);
     }
-    return { id: row.id, username: row.username, isAnchor: true, tokenId: row.token_id };
+    const user: AnchorTokenUser = { id: row.id, username: row.username, isAnchor: true, tokenId: row.token_id };
+    if (row.banned_at !== null) user.ban = { reason: row.ban_reason ?? '' };
+    return user;
   }
 
   async list(anchor: SessionUser): Promise<AnchorTokenInfo[]> {

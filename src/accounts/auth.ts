@@ -70,6 +70,14 @@ export class RequestAuth {
     throw unauthorized('Anchor token required (Authorization: Bearer)');
   }
 
+  /** Operator routes: a console sign-in (a short operator session) of an account holding the role. */
+  async requireOperator(request: FastifyRequest, reply?: FastifyReply): Promise<SessionUser> {
+    const viewer = await this.viewer(request, reply);
+    if (viewer.kind !== 'user') throw unauthorized('Operator sign-in required');
+    if (!viewer.user.operatorSession) throw forbidden('operator_required', 'This needs an operator sign-in (/admin)');
+    return viewer.user;
+  }
+
   setSessionCookie(reply: FastifyReply, token: string, expiresAt: number): void {
     void reply.setCookie(SESSION_COOKIE, token, {
       path: '/',

@@ -30,12 +30,16 @@ export interface AccountsFeatureOptions {
     | 'cookieSecure'
     | 'google'
     | 'publicUrl'
+    | 'operatorSessionTtlMinutes'
+    | 'operatorReauthMinutes'
   >;
   clock?: () => number;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** Resolves the caller as for `viewer` routes (the operator console's routes use it through config.auth). */
+    requestAuth: RequestAuth;
     /** Other features register their part of account deletion here (addDeletionStep). */
     accounts: AccountsService;
   }
@@ -47,6 +51,7 @@ export const accountsFeature = fp<AccountsFeatureOptions>(
     const accounts = new AccountsService(db, rateLimiter, { ...accountOptions, clock });
     app.decorate('accounts', accounts);
     const auth = new RequestAuth(accounts, { cookieSecure });
+    app.decorate('requestAuth', auth);
     await app.register(routeAuth, { auth });
     await app.register(accountsRoutes, { accounts, auth });
     await app.register(anchorTokenRoutes, { accounts });

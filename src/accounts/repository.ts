@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { AnchorTokensTable, LinkedIdentitiesTable, UsersTable } from '../db/schema.js';
 import type { Executor } from '../db/transaction.js';
 
@@ -82,8 +82,57 @@ export class AccountsRepository {
     await this.db.deleteFrom('linked_identities').where('user_id', '=', userId).execute();
   }
 
-  async insertSession(session: { token_hash: string; user_id: string; created_at: number; expires_at: number }) {
+  async insertSession(session: { token_hash: string; user_id: string; created_at: number; expires_at: number; operator?: number; reauth_at?: number | null }) {
     await this.db.insertInto('sessions').values(session).execute();
+  }
+
+  async setOperatorRole(userId: string, granted: boolean): Promise<void> {
+    await this.db.updateTable('users').set({ is_operator: granted ? 1 : 0 }).where('id', '=', userId).execute();
+  }
+
+  /** Ends every operator sign-in of the user (the role was revoked). */
+  async deleteOperatorSessionsOf(userId: string): Promise<string[]> {
+    const rows = await this.db.deleteFrom('sessions').where('user_id', '=', userId).where('operator', '=', 1).returning('token_hash').execute();
+    return rows.map((row) => row.token_hash);
+  }
+
+  async setReauth(tokenHash: string, now: number): Promise<void> {
+    await this.db.updateTable('sessions').set({ reauth_at: now }).where('token_hash', '=', tokenHash).execute();
+  }
+
+  findSession(tokenHash: string) {
+    return this.db.selectFrom('sessions').select(['user_id', 'operator', 'reauth_at', 'expires_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
+  }
+
+  async setBan(userId: string, ban: { at: number; reason: string } | null): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ banned_at: ban?.at ?? null, ban_reason: ban?.reason ?? null })
+      .where('id', '=', userId)
+      .execute();
+  }
+
+  /** Accounts whose name starts with `query` (case-insensitive), or whose uid is exactly it. */
+  searchUsers(query: string, limit: number) {
+    let select = this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'is_anchor', 'is_operator', 'banned_at', 'ban_reason', 'deleted_at', 'created_at'])
+      .orderBy('username_key')
+      .limit(limit);
+    if (query !== '') {
+      const prefix = query.normalize('NFKC').toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+      select = select.where((eb) => eb.or([eb('id', '=', query), eb('username_key', 'like', sql<string>`${prefix + '%'} escape '\\'`)]));
+    }
+    return select.execute();
+  }
+
+  listSessionsOf(userId: string) {
+    return this.db
+      .selectFrom('sessions')
+      .select(['created_at', 'expires_at', 'operator', 'token_hash'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .execute();
   }
 
   /** The session's user, if the session exists and has not expired. */
@@ -91,7 +140,17 @@ export class AccountsRepository {
     return this.db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select(['users.id', 'users.username', 'users.is_anchor', 'sessions.expires_at'])
+      .select([
+        'users.id',
+        'users.username',
+        'users.is_anchor',
+        'users.is_operator',
+        'users.banned_at',
+        'users.ban_reason',
+        'sessions.expires_at',
+        'sessions.operator',
+        'sessions.reauth_at',
+      ])
       .where('sessions.token_hash', '=', tokenHash)
       .where('sessions.expires_at', '>', now)
       .where('users.deleted_at', 'is', null)
@@ -118,7 +177,7 @@ export class AccountsRepository {
     return this.db
       .selectFrom('anchor_tokens')
       .innerJoin('users', 'users.id', 'anchor_tokens.user_id')
-      .select(['users.id', 'users.username', 'anchor_tokens.id as token_id', 'anchor_tokens.last_used_at'])
+      .select(['users.id', 'users.username', 'users.banned_at', 'users.ban_reason', 'anchor_tokens.id as token_id', 'anchor_tokens.last_used_at'])
       .where('anchor_tokens.token_hash', '=', tokenHash)
       .where('users.is_anchor', '=', 1)
       .where('users.deleted_at', 'is', null)

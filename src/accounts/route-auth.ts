@@ -13,7 +13,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set on `viewer` routes: the signed-in user or the guest. */
     viewer: Viewer;
-    /** Set on `user` and `anchor` routes: the signed-in user, or the anchor. */
+    /** Set on `user`, `anchor` and `operator` routes: the signed-in user, the anchor, or the operator. */
     user: SessionUser;
   }
   interface FastifyInstance {
@@ -38,6 +38,9 @@ export const routeAuth = fp<{ auth: RequestAuth }>(
       },
       anchor: async (request) => {
         request.user = await auth.requireAnchor(request);
+      },
+      operator: async (request, reply) => {
+        request.user = await auth.requireOperator(request, reply);
       },
     };
 

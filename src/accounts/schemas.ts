@@ -10,6 +10,8 @@ export const UserInfo = Type.Object(
     uname: Type.String(),
     coin_num: Type.Integer({ description: 'Diamond balance' }),
     guest_name: Type.Optional(Type.String({ description: "Guests only: the stable name they chat under" })),
+    ban_reason: Type.Optional(Type.String({ description: 'Present while an operator has banned the account: why (it can read, not chat, pay or stream)' })),
+    operator: Type.Optional(Type.Boolean({ description: 'true on an operator console sign-in' })),
   },
   { $id: 'UserInfo' },
 );
@@ -124,3 +126,15 @@ export const GoogleCallbackQuery = Type.Object({
   hd: Type.Optional(Type.String({ maxLength: 256 })),
   iss: Type.Optional(Type.String({ maxLength: 512 })),
 });
+
+// ---- operator sign-in ----------------------------------------------------------------------------
+
+export const OperatorLogin = Type.Object(CredentialFields);
+export const ReauthBody = Type.Object({ password: Password });
+export const OperatorMe = Type.Object({
+  uid: Type.String(),
+  username: Type.String(),
+  session_expires_at: Type.Integer({ description: 'Milliseconds since the epoch: operator sign-ins are short and not renewed' }),
+  reauth_until: Type.Integer({ description: 'Until when sensitive actions need no password (ms since the epoch; in the past: they ask for it)' }),
+});
+export type OperatorMe = Static<typeof OperatorMe>;

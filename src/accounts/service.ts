@@ -22,7 +22,8 @@ import { AccountsRepository } from './repository.js';
 import type { VerifiedIdentity } from './google-sign-in.js';
 import type { LinkedIdentities, UserInfo } from './schemas.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const MINUTE_MS = 60 * 1000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
 const USERNAME_PATTERN = /^[\p{L}\p{N}_]{3,32}$/u;
 /**
  * A page load sends several requests with the same cookie at once (user info, room, both histories);
@@ -36,6 +37,10 @@ export interface SessionUser {
   id: string;
   username: string;
   isAnchor: boolean;
+  /** Set while an operator's ban holds: the account reads, but cannot chat, pay or stream (assertNotBanned). */
+  ban?: { reason: string };
+  /** Set on an operator console sign-in of an account that holds the role: what the `operator` routes need. */
+  operatorSession?: { tokenHash: string; expiresAt: number };
 }
 
 /** Who is making a request: a logged-in user or a guest known only by a per-browser name. */
@@ -52,6 +57,9 @@ export interface AccountsOptions {
   passwordHashCost: number;
   passwordHashConcurrency: number;
   passwordHashMaxWaiting: number;
+  /** Defaults: 60 and 5, as in the config. */
+  operatorSessionTtlMinutes?: number;
+  operatorReauthMinutes?: number;
   clock?: () => number;
   /** Tests may replace the wait that slows down a targeted username. */
   sleep?: (ms: number) => Promise<void>;
@@ -89,6 +97,7 @@ export class AccountsService {
   private readonly repo: AccountsRepository;
   private readonly clock: () => number;
   private readonly sessions: ReadThroughCache<SessionRow>;
+  private readonly bans: ReadThroughCache<{ reason: string | null }>;
   private readonly passwords: PasswordHasher;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly inTransaction: TransactionRunner<ReturnType<typeof repositories>>;
@@ -112,6 +121,7 @@ export class AccountsService {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.tokens = new AnchorTokens(this.repo, this.clock);
     this.sessions = new ReadThroughCache({ clock: this.clock, maxAgeMs: SESSION_CACHE_MAX_AGE_MS, maxEntries: SESSION_CACHE_ENTRIES });
+    this.bans = new ReadThroughCache({ clock: this.clock, maxAgeMs: SESSION_CACHE_MAX_AGE_MS, maxEntries: SESSION_CACHE_ENTRIES });
   }
 
   get sessionTtlMs(): number {
@@ -352,6 +362,12 @@ export class AccountsService {
     // A cached row is re-checked: the session may have run out since it was read.
     if (!row || Number(row.expires_at) <= now) return undefined;
     const user = mapSessionUser(row);
+    if (row.operator === 1) {
+      // A console sign-in ends with the role, and is never renewed: it lasts OPERATOR_SESSION_TTL_MINUTES.
+      if (row.is_operator !== 1) return undefined;
+      user.operatorSession = { tokenHash, expiresAt: Number(row.expires_at) };
+      return { user };
+    }
     const fullExpiry = now + this.sessionTtlMs;
     if (fullExpiry - Number(row.expires_at) > DAY_MS) {
       await this.repo.extendSession(tokenHash, fullExpiry);
@@ -359,6 +375,125 @@ export class AccountsService {
       return { user, renewedExpiresAt: fullExpiry };
     }
     return { user };
+  }
+
+  // ---- operators ---------------------------------------------------------------------------------
+
+  /** `npm run operator -- grant|revoke`: the role is never granted from the web. Revoking ends console sign-ins. */
+  async setOperatorRole(username: string, granted: boolean): Promise<SessionUser> {
+    const row = await this.repo.findUserByUsernameKey(usernameKey(username.trim()));
+    if (!row || row.deleted_at !== null) throw notFound('user_not_found', `No account named "${username}"`);
+    await this.repo.setOperatorRole(row.id, granted);
+    if (!granted) for (const tokenHash of await this.repo.deleteOperatorSessionsOf(row.id)) this.sessions.invalidate(tokenHash);
+    return mapSessionUser(row);
+  }
+
+  /** A password sign-in to the console: the account must hold the operator role. */
+  async authenticateOperator(username: string, password: string, ip: string): Promise<SessionUser> {
+    const user = await this.authenticate(username, password, ip);
+    const row = await this.repo.findUserById(user.id);
+    if (row?.is_operator !== 1) throw unauthorized('This account is not an operator account', 'not_an_operator');
+    return user;
+  }
+
+  /** A short console session; signing in counts as entering the password for sensitive actions. */
+  async createOperatorSession(userId: string): Promise<{ token: string; expiresAt: number; reauthUntil: number }> {
+    const token = newSecretToken();
+    const now = this.clock();
+    const expiresAt = now + (this.options.operatorSessionTtlMinutes ?? 60) * MINUTE_MS;
+    await this.repo.insertSession({ token_hash: hashToken(token), user_id: userId, created_at: now, expires_at: expiresAt, operator: 1, reauth_at: now });
+    return { token, expiresAt, reauthUntil: now + this.reauthMs };
+  }
+
+  /** The operator enters the password again; sensitive actions are open for OPERATOR_REAUTH_MINUTES. */
+  async reauthenticate(operator: SessionUser, password: string): Promise<number> {
+    const session = requireOperatorSession(operator);
+    await this.confirmPassword(operator, password);
+    const now = this.clock();
+    await this.repo.setReauth(session.tokenHash, now);
+    return now + this.reauthMs;
+  }
+
+  /** Until when (ms) this console session may do sensitive actions without the password; read fresh, never cached. */
+  async reauthUntil(operator: SessionUser): Promise<number> {
+    const session = await this.repo.findSession(requireOperatorSession(operator).tokenHash);
+    return session?.reauth_at === null || session?.reauth_at === undefined ? 0 : Number(session.reauth_at) + this.reauthMs;
+  }
+
+  /** 403 `reauth_required` unless the password was entered on this console session within OPERATOR_REAUTH_MINUTES. */
+  async assertRecentReauth(operator: SessionUser): Promise<void> {
+    if ((await this.reauthUntil(operator)) <= this.clock()) {
+      throw new AppError(403, 'reauth_required', 'Enter your password again for this action', { reauth_minutes: this.options.operatorReauthMinutes ?? 5 });
+    }
+  }
+
+  private get reauthMs(): number {
+    return (this.options.operatorReauthMinutes ?? 5) * MINUTE_MS;
+  }
+
+  /** Accounts by name prefix or exact uid, for the console. */
+  searchUsers(query: string, limit: number) {
+    return this.repo.searchUsers(query.trim(), limit);
+  }
+
+  /** An account with its sessions and anchor tokens (never their secrets), or 404. */
+  async accountDetail(userId: string) {
+    const row = await this.repo.findUserById(userId);
+    if (!row) throw notFound('user_not_found', `No user ${userId}`);
+    const [sessions, tokens] = await Promise.all([this.repo.listSessionsOf(userId), this.repo.listAnchorTokens(userId)]);
+    const now = this.clock();
+    return {
+      row,
+      sessions: sessions.filter((session) => Number(session.expires_at) > now),
+      tokens,
+    };
+  }
+
+  /**
+   * Bans inside the caller's transaction (the operator's audit entry commits with it): every
+   * session and anchor token of the account ends. Call `afterCommit` once the transaction is done.
+   */
+  async banWithin(executor: Executor, userId: string, reason: string, now: number) {
+    const accounts = new AccountsRepository(executor);
+    const row = await accounts.findUserById(userId);
+    if (!row || row.deleted_at !== null) throw notFound('user_not_found', `No user ${userId}`);
+    if (row.banned_at !== null) throw conflict('already_banned', `${row.username} is already banned: ${row.ban_reason ?? ''}`);
+    await accounts.setBan(userId, { at: now, reason });
+    const ended = await accounts.deleteSessionsOf(userId);
+    const tokensRevoked = await accounts.deleteAnchorTokensOf(userId);
+    return {
+      before: { banned: false },
+      after: { banned: true, ban_reason: reason, sessions_ended: ended.length, tokens_revoked: tokensRevoked },
+      afterCommit: () => {
+        for (const tokenHash of ended) this.sessions.invalidate(tokenHash);
+        this.bans.invalidate(userId);
+      },
+    };
+  }
+
+  /**
+   * The account's ban now, for what a session resolved earlier cannot be trusted with (an open
+   * WebSocket's posts): exact on this instance, at most a second late on another.
+   */
+  async currentBan(userId: string): Promise<{ reason: string } | undefined> {
+    const state = await this.bans.get(userId, async () => {
+      const row = await this.repo.findUserById(userId);
+      return { reason: row && row.banned_at !== null ? (row.ban_reason ?? '') : null };
+    });
+    return state?.reason === null || state === undefined ? undefined : { reason: state.reason };
+  }
+
+  async unbanWithin(executor: Executor, userId: string) {
+    const accounts = new AccountsRepository(executor);
+    const row = await accounts.findUserById(userId);
+    if (!row) throw notFound('user_not_found', `No user ${userId}`);
+    if (row.banned_at === null) throw conflict('not_banned', `${row.username} is not banned`);
+    await accounts.setBan(userId, null);
+    return {
+      before: { banned: true, ban_reason: row.ban_reason },
+      after: { banned: false },
+      afterCommit: () => this.bans.invalidate(userId),
+    };
   }
 
   async endSession(token: string): Promise<void> {
@@ -397,6 +532,16 @@ export class AccountsService {
   revokeAnchorToken(token: string): Promise<boolean> {
     return this.tokens.revokeSecret(token);
   }
+}
+
+function requireOperatorSession(user: SessionUser): NonNullable<SessionUser['operatorSession']> {
+  if (!user.operatorSession) throw forbidden('operator_required', 'This needs an operator sign-in (/admin)');
+  return user.operatorSession;
+}
+
+/** Refuses what a banned account may not do (chat, pay, recharge, stream), saying why. */
+export function assertNotBanned(user: SessionUser): void {
+  if (user.ban) throw new AppError(403, 'banned', `Your account is banned: ${user.ban.reason}`, { reason: user.ban.reason });
 }
 
 function normaliseUsername(username: string): string {

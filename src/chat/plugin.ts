@@ -28,7 +28,7 @@ declare module 'fastify' {
 
 export const chatFeature = fp<ChatFeatureOptions>(
   async (app, { db, ...deps }) => {
-    const chat = new ChatService(db, { ...deps, rooms: app.rooms });
+    const chat = new ChatService(db, { ...deps, rooms: app.rooms, bans: app.accounts });
     app.addHook('onClose', async () => chat.close());
     app.decorate('chat', chat);
     // A deleted account's messages stay in their rooms, anonymous (caches catch up within a second).

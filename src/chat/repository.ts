@@ -226,6 +226,46 @@ export class ChatRepository {
     return Number(row?.id ?? 0);
   }
 
+  /** The latest transcript lines, hidden and removed ones included, newest first (the operator console). */
+  latestLinesForReview(roomId: string, limit: number) {
+    return this.db
+      .selectFrom('live_messages')
+      .select(['floor', 'sender_name', 'message', 'is_user', 'visible', 'removed_at', 'send_date'])
+      .where('room_id', '=', roomId)
+      .orderBy('floor', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  /** The latest viewer messages, removed ones included, newest first (the operator console). */
+  latestUserMessagesForReview(roomId: string, limit: number) {
+    return this.db
+      .selectFrom('user_messages')
+      .select(['id', 'user_id', 'username', 'message', 'created_at', 'deleted_at'])
+      .where('room_id', '=', roomId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  async markLineRemoved(roomId: string, floor: number, now: number): Promise<void> {
+    await this.db
+      .updateTable('live_messages')
+      .set({ visible: 0, removed_at: now, updated_at: now })
+      .where('room_id', '=', roomId)
+      .where('floor', '=', floor)
+      .execute();
+  }
+
+  findUserMessage(roomId: string, id: number) {
+    return this.db
+      .selectFrom('user_messages')
+      .select(['id', 'user_id', 'username', 'message', 'deleted_at'])
+      .where('room_id', '=', roomId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
   async softDeleteUserMessage(roomId: string, id: number, now: number): Promise<boolean> {
     const result = await this.db
       .updateTable('user_messages')

@@ -17,10 +17,13 @@ import { ChatRepository } from './repository.js';
 import type { TranscriptItem } from './schemas.js';
 import { TranscriptIngestion } from './transcript.js';
 import { LiveTyping } from './typing.js';
-import { ViewerChat } from './viewer-chat.js';
+import { ViewerChat, type BanCheck } from './viewer-chat.js';
+import { conflict, notFound } from '../http/errors.js';
+import { mapDeletedLine } from './mappers.js';
 
 export interface ChatServiceDeps {
   rooms: RoomsService;
+  bans?: BanCheck;
   eventBus: EventBus;
   rateLimiter: RateLimiter;
   rateLimit: { messages: number; windowSeconds: number; guestMessagesPerNetwork: number };
@@ -36,15 +39,19 @@ export class ChatService implements ChatFeed {
   readonly viewerChat: ViewerChat;
   readonly history: ChatHistory;
   readonly typing: LiveTyping;
+  private readonly eventBus: EventBus;
+  private readonly repo: ChatRepository;
 
   constructor(db: Kysely<Database>, deps: ChatServiceDeps) {
     const repo = repositories(db).chat;
+    this.repo = repo;
     const { rooms, eventBus } = deps;
+    this.eventBus = eventBus;
     const clock = deps.clock ?? Date.now;
     this.transcript = new TranscriptIngestion({ inTransaction: transactional(db, repositories), rooms, eventBus, clock });
     this.moderation = new Moderation({ repo, rooms, eventBus, clock });
     const { rateLimiter, rateLimit } = deps;
-    this.viewerChat = new ViewerChat({ repo, rooms, moderation: this.moderation, eventBus, rateLimiter, rateLimit, clock });
+    this.viewerChat = new ViewerChat({ repo, rooms, moderation: this.moderation, eventBus, rateLimiter, rateLimit, clock, bans: deps.bans });
     this.history = new ChatHistory({ repo, rooms, eventBus, clock, fullTranscriptCap: deps.transcriptFullCap });
     this.typing = new LiveTyping({ repo, rooms, eventBus, rateLimiter });
   }
@@ -52,6 +59,67 @@ export class ChatService implements ChatFeed {
   /** Stops following the event bus (app shutdown). */
   close(): void {
     this.history.close();
+  }
+
+  // ---- operators (the console's actions run these inside their audited transaction) ---------------
+
+  /**
+   * Hides a transcript line for good: the row stays (the audit trail shows what it said), hidden,
+   * and the anchor's tool sending it again does not bring it back. Viewers drop it live.
+   */
+  async removeLiveLineWithin(executor: Executor, roomId: string, floor: number, now: number) {
+    const chat = new ChatRepository(executor);
+    const [row] = await chat.messagesInRange(roomId, floor, floor);
+    if (!row) throw notFound('message_not_found', `No transcript line at floor ${floor}`);
+    if (row.removed_at !== null) throw conflict('already_removed', 'This line was already removed');
+    await chat.markLineRemoved(roomId, floor, now);
+    return {
+      before: { sender_name: row.sender_name, message: row.message, visible: row.visible === 1 },
+      after: { removed: true },
+      afterCommit: async () => {
+        if (row.visible === 1) await this.eventBus.publish({ type: 'chat_live_message', room_id: roomId, data: mapDeletedLine(row) });
+      },
+    };
+  }
+
+  /** A room's latest lines and viewer messages as an operator reviews them: removed ones too, marked. */
+  async reviewRoom(roomId: string, limit: number) {
+    const [lines, userMessages] = await Promise.all([this.repo.latestLinesForReview(roomId, limit), this.repo.latestUserMessagesForReview(roomId, limit)]);
+    return {
+      lines: lines.map((row) => ({
+        floor: row.floor,
+        sender_name: row.sender_name,
+        message: row.message,
+        is_user: row.is_user === 1,
+        hidden: row.visible !== 1,
+        removed: row.removed_at !== null,
+        send_date: new Date(Number(row.send_date)).toISOString(),
+      })),
+      user_messages: userMessages.map((row) => ({
+        id: row.id,
+        uid: row.user_id ?? '',
+        username: row.username,
+        message: row.message,
+        created_at: new Date(Number(row.created_at)).toISOString(),
+        removed: row.deleted_at !== null,
+      })),
+    };
+  }
+
+  /** Soft-deletes a viewer message (kept, with its deletion time); viewers drop it live. */
+  async removeUserMessageWithin(executor: Executor, roomId: string, id: number, now: number) {
+    const chat = new ChatRepository(executor);
+    const row = await chat.findUserMessage(roomId, id);
+    if (!row) throw notFound('message_not_found', 'No such viewer message in this room');
+    if (row.deleted_at !== null) throw conflict('already_removed', 'This message was already removed');
+    await chat.softDeleteUserMessage(roomId, id, now);
+    return {
+      before: { username: row.username, uid: row.user_id, message: row.message },
+      after: { removed: true },
+      afterCommit: async () => {
+        await this.eventBus.publish({ type: 'chat_user_message_deleted', room_id: roomId, data: { id } });
+      },
+    };
   }
 
   // ---- the realtime gateway's ChatFeed -----------------------------------------------------------

@@ -95,6 +95,8 @@ export class TranscriptIngestion {
         const message = byFloor.get(floor) as IncomingLiveMessage;
         const before = existing.get(floor);
         const row = toRow(roomId, floor, message, before?.send_date ?? now, now);
+        // A line an operator removed stays hidden, whatever the anchor's tool sends for its floor.
+        if (before && before.removed_at !== null) row.visible = 0;
         if (before && sameContent(before, row)) {
           result.unchanged += 1;
           continue;

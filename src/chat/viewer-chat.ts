@@ -1,5 +1,5 @@
 /** Viewers' own chat: the one path a viewer message takes, over HTTP or the room WebSocket. */
-import type { Viewer } from '../accounts/index.js';
+import { assertNotBanned, type Viewer } from '../accounts/index.js';
 import { clientNetwork } from '../http/client-network.js';
 import { badRequest, conflict, forbidden, tooManyRequests } from '../http/errors.js';
 import { consume, type RateLimiter } from '../infra/rate-limiter.js';
@@ -12,7 +12,14 @@ import type { ChatRepository } from './repository.js';
 export const MAX_USER_MESSAGE_CHARS = 500;
 const CONTROL_CHARACTER = /\p{Cc}/u;
 
+/** Whether an account is banned now (consumer-owned port; the accounts service implements it). */
+export interface BanCheck {
+  currentBan(userId: string): Promise<{ reason: string } | undefined>;
+}
+
 export interface ViewerChatDeps {
+  /** Read on every signed-in post: an open WebSocket resolved its user before a ban. */
+  bans?: BanCheck;
   repo: ChatRepository;
   rooms: RoomsService;
   moderation: Moderation;
@@ -32,6 +39,10 @@ export class ViewerChat {
    */
   async post(viewer: Viewer, roomId: string, text: string, ip: string): Promise<UserMessageData> {
     const room = await this.deps.rooms.assertCanEnter(viewer, roomId);
+    if (viewer.kind === 'user') {
+      const ban = (await this.deps.bans?.currentBan(viewer.user.id)) ?? viewer.user.ban;
+      if (ban) assertNotBanned({ ...viewer.user, ban });
+    }
     if (room.archived) throw conflict('room_archived', 'This room is archived: its chat is closed');
     const message = validateUserMessage(text);
     const network = viewer.kind === 'guest' ? clientNetwork(ip) : null;

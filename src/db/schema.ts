@@ -13,6 +13,11 @@ export interface UsersTable {
   created_at: number;
   /** Set when the viewer deleted the account (the row is kept; see the accounts service). */
   deleted_at: number | null;
+  /** Granted and revoked by `npm run operator`, never from the web. */
+  is_operator: Generated<number>;
+  /** Set while an operator's ban holds: the account may read but not chat, pay or stream. */
+  banned_at: number | null;
+  ban_reason: string | null;
 }
 
 /** An OpenID identity (Google's issuer and subject) that signs in to an account. */
@@ -30,6 +35,10 @@ export interface SessionsTable {
   user_id: string;
   created_at: number;
   expires_at: number;
+  /** 1: an operator sign-in (shorter, and the only kind that opens the console). */
+  operator: Generated<number>;
+  /** When the password was last entered on this session (operator sessions: sensitive actions need it recent). */
+  reauth_at: number | null;
 }
 
 export interface AnchorTokensTable {
@@ -93,6 +102,9 @@ export interface RoomsTable {
   tags: Generated<string>;
   /** When followers were last told the room went live (see migration 0014). */
   live_announced_at: number | null;
+  /** Set while an operator has taken the room down: hidden from listings, closed to viewers. */
+  taken_down_at: number | null;
+  takedown_reason: string | null;
 }
 
 /** One encoded size of an uploaded image; `image_key` is a hash of the upload, so URLs never change meaning. */
@@ -118,6 +130,8 @@ export interface LiveMessagesTable {
   original_send_date: string | null;
   extra: string | null;
   updated_at: number;
+  /** Set when an operator removed the line: it stays hidden whatever the anchor's tool sends again. */
+  removed_at: Generated<number | null>;
 }
 
 /** A transcript line that was deleted, kept for the resume window (see migration 0007). */
@@ -261,6 +275,34 @@ export interface RoomSearchTable {
   document: string;
 }
 
+/** One operator action, append-only (the database refuses UPDATE and DELETE). */
+export interface OperatorAuditTable {
+  id: string;
+  operator_id: string;
+  operator_name: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  reason: string;
+  /** JSON of the values the action changed, before and after it. */
+  before: string;
+  after: string;
+  created_at: number;
+}
+
+export interface ReportsTable {
+  id: string;
+  reporter_id: string;
+  room_id: string;
+  target: string;
+  reason: string;
+  details: Generated<string>;
+  day: number;
+  status: Generated<string>;
+  created_at: number;
+  closed_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -287,4 +329,6 @@ export interface Database {
   room_support: RoomSupportTable;
   room_tags: RoomTagsTable;
   room_search: RoomSearchTable;
+  operator_audit: OperatorAuditTable;
+  reports: ReportsTable;
 }

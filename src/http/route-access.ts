@@ -3,7 +3,7 @@
  * enforces the levels (src/accounts/route-auth.ts) and refuses to start with a route that says
  * nothing, so a forgotten check cannot fail open.
  */
-export const AUTH_LEVELS = ['public', 'viewer', 'user', 'anchor'] as const;
+export const AUTH_LEVELS = ['public', 'viewer', 'user', 'anchor', 'operator'] as const;
 
 /**
  * - `public`: anyone; the caller's identity is not looked at.
@@ -12,6 +12,8 @@ export const AUTH_LEVELS = ['public', 'viewer', 'user', 'anchor'] as const;
  * - `anchor`: an anchor's bearer token, or an anchor's session cookie on a same-origin request (the
  *   web console), else 401 (403 `anchor_token_required` with only a viewer
  *   session).
+ * - `operator`: an operator console sign-in (POST /api/admin/login: a short session of an account
+ *   holding the role, granted by `npm run operator`), else 401, or 403 `operator_required`.
  */
 export type AuthLevel = (typeof AUTH_LEVELS)[number];
 

@@ -284,6 +284,32 @@ export class PaymentsRepository {
     return rows.map(toOrder);
   }
 
+  /** Every order for the operator console, newest first, filtered by status and user. */
+  async listOrdersForOperator(filter: { status?: string; userId?: string; limit: number }): Promise<PaymentOrder[]> {
+    let query = this.db.selectFrom('payment_orders').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.userId) query = query.where('user_id', '=', filter.userId);
+    return (await query.execute()).map(toOrder);
+  }
+
+  /** The newest provider event (IPN or status check) of each order. */
+  async latestEvents(orderIds: string[]): Promise<Map<string, { status: string | null; source: string; outcome: string; payload: string; receivedAt: number }>> {
+    const latest = new Map<string, { status: string | null; source: string; outcome: string; payload: string; receivedAt: number }>();
+    if (orderIds.length === 0) return latest;
+    const rows = await this.db
+      .selectFrom('payment_events')
+      .select(['order_id', 'status', 'source', 'outcome', 'payload', 'received_at'])
+      .where('order_id', 'in', orderIds)
+      .orderBy('id', 'desc')
+      .execute();
+    for (const row of rows) {
+      if (row.order_id !== null && !latest.has(row.order_id)) {
+        latest.set(row.order_id, { status: row.status, source: row.source, outcome: row.outcome, payload: row.payload, receivedAt: Number(row.received_at) });
+      }
+    }
+    return latest;
+  }
+
   async listUnmatched(): Promise<UnmatchedPayment[]> {
     const rows = await this.db.selectFrom('payment_unmatched').selectAll().orderBy('id', 'asc').execute();
     return rows.map(toUnmatched);

@@ -4,10 +4,10 @@
  * which changes the order and credits the ledger in one database transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { BaseLogger } from 'pino';
 import QRCode from 'qrcode';
-import type { SessionUser } from '../accounts/index.js';
+import { assertNotBanned, type SessionUser } from '../accounts/index.js';
 import type { PaymentsConfig } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { transactional, type Executor, type TransactionRunner, type TransactionScope } from '../db/transaction.js';
@@ -113,6 +113,7 @@ export class PaymentsService {
   }
 
   async createRecharge(user: SessionUser, input: RechargeInput): Promise<RechargeCreated> {
+    assertNotBanned(user);
     if (input.userId !== undefined && String(input.userId).trim() !== user.id) {
       throw forbidden('uid_mismatch', 'user_id does not match the logged-in user');
     }
@@ -418,7 +419,13 @@ export class PaymentsService {
 
   /** Operator decision on a partially paid order: diamonds pro rata to what arrived, once. */
   async creditPartial(orderId: string): Promise<{ applied: boolean; coins: number }> {
-    return this.inTransaction(async ({ orders, trx }) => {
+    return this.inTransaction(({ trx }) => this.creditPartialWithin(trx, orderId));
+  }
+
+  /** creditPartial inside the caller's transaction (the operator console's audited action). */
+  async creditPartialWithin(trx: Transaction<Database>, orderId: string): Promise<{ applied: boolean; coins: number }> {
+    const orders = new PaymentsRepository(trx);
+    {
       const now = this.clock();
       const order = await orders.lockOrder({ orderId });
       if (!order) throw notFound('order_not_found', `No order ${orderId}`);
@@ -443,7 +450,14 @@ export class PaymentsService {
       });
       if (transfer.applied) await orders.updateOrder(order.id, { coinsCredited: coins, creditedAt: now }, now);
       return { applied: transfer.applied, coins };
-    });
+    }
+  }
+
+  /** Recharge orders for the operator console, newest first, each with the provider's latest answer. */
+  async ordersForOperator(filter: { status?: string; userId?: string; limit: number }) {
+    const orders = await this.repo.listOrdersForOperator(filter);
+    const events = await this.repo.latestEvents(orders.map((order) => order.id));
+    return orders.map((order) => ({ order, answer: events.get(order.id) ?? null }));
   }
 
   async unmatchedPayments(): Promise<UnmatchedPayment[]> {

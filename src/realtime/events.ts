@@ -17,7 +17,8 @@ type ViewerEvent = Extract<
       | 'chat_user_message_deleted'
       | 'live_status'
       | 'gift'
-      | 'leaderboard';
+      | 'leaderboard'
+      | 'room_taken_down';
   }
 > & { room_id: string };
 

@@ -144,6 +144,8 @@ export const GiftFrame = frame('gift', GiftEvent, 'GiftFrame');
 export const LeaderboardFrame = frame('leaderboard', RoomLeaderboard, 'LeaderboardFrame');
 /** Owner only: a payment into the room, after it committed (see RoomPayment). */
 export const RoomPaymentFrame = frame('room_payment', RoomPayment, 'RoomPaymentFrame');
+/** The site's operators took the room down (true: show the notice instead of the chat) or restored it. */
+export const RoomTakenDownFrame = frame('room_taken_down', Type.Object({ taken_down: Type.Boolean() }), 'RoomTakenDownFrame');
 export const ErrorFrame = frame('error', Type.Object({ error: Type.String(), message: Type.String() }), 'ErrorFrame');
 export const PongFrame = Type.Object({ type: Type.Literal('pong') }, { $id: 'PongFrame' });
 /** Sent to a socket the server has had nothing else to say to for `heartbeat_ms` (browsers never see WebSocket pings). */
@@ -161,6 +163,7 @@ export const ServerFrame = Type.Union(
     GiftFrame,
     LeaderboardFrame,
     RoomPaymentFrame,
+    RoomTakenDownFrame,
     ErrorFrame,
     PongFrame,
     HeartbeatFrame,

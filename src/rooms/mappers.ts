@@ -28,6 +28,7 @@ export function mapRoomView(row: RoomRecord, live: boolean): RoomView {
     archived: row.archived_at !== null,
     cover_image: row.cover_image,
     avatar_image: row.avatar_image,
+    taken_down: row.taken_down_at === null ? null : { at: Number(row.taken_down_at), reason: row.takedown_reason ?? '' },
   };
 }
 
@@ -50,6 +51,7 @@ export function mapAnchorRoom(room: RoomView, liveNum: number): AnchorRoom {
     archived: room.archived,
     ...roomImageUrls(room, 'small'),
     tags: room.tags,
+    ...(room.taken_down ? { taken_down: { at: new Date(room.taken_down.at).toISOString(), reason: room.taken_down.reason } } : {}),
   };
 }
 
@@ -86,6 +88,7 @@ export function mapLiveInfo(
       describe: room.describe,
       ...roomImageUrls(room, 'large'),
       tags: room.tags,
+      ...(room.taken_down ? { taken_down: true } : {}),
     },
     vip_info: {
       room_type: room.room_type,

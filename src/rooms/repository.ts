@@ -84,7 +84,7 @@ export class RoomsRepository {
       ? await sql<RoomRecord>`
           select rooms.*, users.username as anchor_username from room_search ${tagJoin}
           join rooms on rooms.id = room_search.room_id join users on users.id = rooms.anchor_id
-          where room_search.terms @@ to_tsquery('simple', ${tsQuery(query)}) and rooms.archived_at is null
+          where room_search.terms @@ to_tsquery('simple', ${tsQuery(query)}) and rooms.archived_at is null and rooms.taken_down_at is null
           order by rooms.created_at desc, rooms.id desc
           limit ${limit}`.execute(this.db)
       : // The page of matches first (FTS5 walks its index newest first and stops), then their rows.
@@ -97,7 +97,7 @@ export class RoomsRepository {
             limit ${limit}
           ) hits
           join rooms on rooms.id = hits.room_id join users on users.id = rooms.anchor_id
-          where rooms.archived_at is null
+          where rooms.archived_at is null and rooms.taken_down_at is null
           order by hits.position desc`.execute(this.db);
     return result.rows;
   }
@@ -108,6 +108,7 @@ export class RoomsRepository {
       .innerJoin('room_tags', 'room_tags.room_id', 'rooms.id')
       .where('room_tags.tag', '=', tag)
       .where('rooms.archived_at', 'is', null)
+      .where('rooms.taken_down_at', 'is', null)
       .orderBy('rooms.created_at', 'desc')
       .orderBy('rooms.id', 'desc')
       .limit(limit)
@@ -194,6 +195,19 @@ export class RoomsRepository {
     return Number(result.numDeletedRows) > 0;
   }
 
+  /** Taking down also switches the room off; restoring leaves it off until its anchor goes live. */
+  async setTakenDown(roomId: string, takedown: { at: number; reason: string } | null): Promise<void> {
+    await this.db
+      .updateTable('rooms')
+      .set(
+        takedown
+          ? { taken_down_at: takedown.at, takedown_reason: takedown.reason, live_status: 0, updated_at: takedown.at }
+          : { taken_down_at: null, takedown_reason: null },
+      )
+      .where('id', '=', roomId)
+      .execute();
+  }
+
   async countByAnchor(anchorId: string): Promise<number> {
     const row = await this.db
       .selectFrom('rooms')
@@ -239,6 +253,7 @@ export class RoomsRepository {
       .where('rooms.live_status', '=', 1)
       .where('rooms.archived_at', 'is', null)
       .where('rooms.last_activity_at', '>', activeSince)
+      .where('rooms.taken_down_at', 'is', null)
       .execute();
   }
 
@@ -269,6 +284,7 @@ export class RoomsRepository {
       .innerJoin('room_follows', 'room_follows.room_id', 'rooms.id')
       .where('room_follows.user_id', '=', userId)
       .where('rooms.archived_at', 'is', null)
+      .where('rooms.taken_down_at', 'is', null)
       .orderBy('room_follows.created_at', 'desc')
       .execute();
   }

@@ -102,6 +102,9 @@ export const LiveInfo = Type.Object(
       cover_url: Type.Union([Type.String(), Type.Null()], { description: 'Extra: the uploaded cover, 1280 × 720 (WebP), or null for the generated look' }),
       avatar_url: Type.Union([Type.String(), Type.Null()], { description: "Extra: the uploaded character avatar, 256 × 256 (WebP), or null" }),
       tags: Tags,
+      taken_down: Type.Optional(
+        Type.Boolean({ description: 'true: the site\'s operators took the room down; it shows a notice instead of its chat' }),
+      ),
     }),
     vip_info: Type.Object({ room_type: Type.Integer(), vip_status: Type.Boolean(), amount: Type.Integer() }),
     follow_info: Type.Object({ follow_status: Type.Boolean() }),
@@ -137,6 +140,15 @@ export const AnchorRoom = Type.Object(
     tags: Tags,
     live_message_count: Type.Optional(Type.Integer()),
     user_message_count: Type.Optional(Type.Integer()),
+    taken_down: Type.Optional(
+      Type.Object(
+        {
+          at: Type.String({ format: 'date-time' }),
+          reason: Type.String({ description: "The operators' reason" }),
+        },
+        { description: 'Present while the site\'s operators have taken the room down: hidden from listings, closed to viewers, cannot go live' },
+      ),
+    ),
   },
   { $id: 'AnchorRoom' },
 );

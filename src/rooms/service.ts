@@ -4,7 +4,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { SessionUser, Viewer } from '../accounts/index.js';
+import { assertNotBanned, type SessionUser, type Viewer } from '../accounts/index.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { newId } from '../db/ids.js';
 import { transactional, type Executor, type TransactionRunner } from '../db/transaction.js';
@@ -69,6 +69,8 @@ export interface RoomView extends RoomAccessSubject {
   archived: boolean;
   cover_image: string | null;
   avatar_image: string | null;
+  /** Set while the site's operators have the room taken down. */
+  taken_down: { at: number; reason: string } | null;
 }
 
 export interface RoomsServiceDeps {
@@ -148,6 +150,7 @@ export class RoomsService {
   /** The room if this viewer may watch it; 404 `room_not_found` or 403 `vip_required` otherwise. */
   async assertCanEnter(viewer: Viewer, roomId: string): Promise<RoomView> {
     const room = await this.getVisibleRoom(viewer, roomId);
+    if (room.taken_down) throw forbidden('room_taken_down', "This room was taken down by the site's operators");
     if (!(await this.deps.roomAccess.canEnter(viewer, room))) {
       throw forbidden('vip_required', 'This room is for paying viewers: unlock it first');
     }
@@ -184,6 +187,8 @@ export class RoomsService {
 
   /** The anchor's own room, or 404 (another anchor's room is indistinguishable from a missing one). */
   async requireOwnRoom(anchor: SessionUser, roomId: string): Promise<RoomView> {
+    // A banned anchor cannot stream: every write to a room passes here.
+    assertNotBanned(anchor);
     // Anchor writes decide on the current row (e.g. whether a post revives an idle room), not a cached one.
     const row = await this.repo.findById(roomId);
     if (!row || row.anchor_id !== anchor.id) throw notFound('room_not_found', 'Room not found');
@@ -199,6 +204,7 @@ export class RoomsService {
 
   /** One chat = one room: the same anchor + character + chat stamp returns (and updates) the same room. */
   async saveChatRoom(anchor: SessionUser, input: ChatRoomInput): Promise<SavedChatRoom> {
+    assertNotBanned(anchor);
     const characterName = requiredText(input.character_name, 'character_name');
     const characterDate = requiredText(input.character_date, 'character_date');
     const existing = await this.repo.findByChat(anchor.id, characterName, characterDate);
@@ -275,6 +281,9 @@ export class RoomsService {
   async setLive(anchor: SessionUser, roomId: string, live: boolean): Promise<AnchorRoom> {
     const room = await this.requireOwnRoom(anchor, roomId);
     if (live && room.archived) throw conflict('room_archived', 'An archived room cannot go live: restore it first');
+    if (live && room.taken_down) {
+      throw forbidden('room_taken_down', `This room was taken down by the site's operators: ${room.taken_down.reason}`);
+    }
     await this.repo.setLiveStatus(roomId, live, this.clock());
     await this.publish({ type: 'live_status', room_id: roomId, data: { live_status: live } });
     return this.toAnchorRoom(await this.mustFind(roomId));
@@ -432,6 +441,46 @@ export class RoomsService {
   private async isFollowing(userId: string, roomId: string): Promise<boolean> {
     const key = followKey(userId, roomId);
     return (await this.followCache.get(key, () => this.repo.isFollowing(userId, roomId))) ?? false;
+  }
+
+  /** Viewers in the room now, across instances. */
+  viewerCount(roomId: string): number {
+    return this.deps.presence.count(roomId);
+  }
+
+  // ---- operators (the console's actions run these inside their audited transaction) ---------------
+
+  /** Takes the room down: off the listings, closed to viewers, switched off. Publish `afterCommit`'s events after the commit. */
+  async takeDownWithin(executor: Executor, roomId: string, reason: string, now: number) {
+    const repo = new RoomsRepository(executor);
+    const row = await repo.findById(roomId);
+    if (!row) throw notFound('room_not_found', 'Room not found');
+    if (row.taken_down_at !== null) throw conflict('already_taken_down', 'This room is already taken down');
+    await repo.setTakenDown(roomId, { at: now, reason });
+    return {
+      before: { taken_down: false, live_status: row.live_status === 1 },
+      after: { taken_down: true, takedown_reason: reason, live_status: false },
+      afterCommit: () => this.announceTakedown(roomId, true),
+    };
+  }
+
+  async restoreWithin(executor: Executor, roomId: string) {
+    const repo = new RoomsRepository(executor);
+    const row = await repo.findById(roomId);
+    if (!row) throw notFound('room_not_found', 'Room not found');
+    if (row.taken_down_at === null) throw conflict('not_taken_down', 'This room is not taken down');
+    await repo.setTakenDown(roomId, null);
+    return {
+      before: { taken_down: true, takedown_reason: row.takedown_reason },
+      after: { taken_down: false },
+      afterCommit: () => this.announceTakedown(roomId, false),
+    };
+  }
+
+  private async announceTakedown(roomId: string, takenDown: boolean): Promise<void> {
+    await this.publish({ type: 'room_updated', room_id: roomId, data: {} });
+    if (takenDown) await this.publish({ type: 'live_status', room_id: roomId, data: { live_status: false } });
+    await this.publish({ type: 'room_taken_down', room_id: roomId, data: { taken_down: takenDown } });
   }
 
   private onEvent(event: DomainEvent): void {

@@ -63,25 +63,44 @@ export interface Adjustment {
  * No HTTP surface: only someone with shell access to the server can run it.
  */
 export async function adjustDiamonds(db: Kysely<Database>, adjustment: Adjustment): Promise<{ coin_num: number; transfer_id: string }> {
-  const { userId, amount, reason, now } = adjustment;
+  const inTransaction = transactional(db, () => ({}));
+  return inTransaction(({ trx }) => postAdjustment(trx, adjustment, 'adjustment', {}));
+}
+
+/**
+ * An operator's balance change from the console, inside the caller's transaction (the operator's
+ * audit entry commits with it): its own transfer type, with the reason and the operator.
+ */
+export async function adjustDiamondsWithin(
+  trx: Transaction<Database>,
+  adjustment: Adjustment & { operatorId: string },
+): Promise<{ coin_num: number; balance_before: number; transfer_id: string }> {
+  const before = await balanceOf(trx, walletAccount(adjustment.userId));
+  const result = await postAdjustment(trx, adjustment, 'operator_adjustment', { operator_id: adjustment.operatorId });
+  return { ...result, balance_before: before };
+}
+
+async function postAdjustment(
+  trx: Transaction<Database>,
+  { userId, amount, reason, now }: Adjustment,
+  type: 'adjustment' | 'operator_adjustment',
+  metadata: Record<string, string>,
+): Promise<{ coin_num: number; transfer_id: string }> {
   if (!Number.isSafeInteger(amount) || amount === 0 || Math.abs(amount) > MAX_DIAMONDS) {
     throw badRequest('invalid_amount', `amount must be a non-zero integer within ±${MAX_DIAMONDS}`);
   }
   if (!reason.trim()) throw badRequest('reason_required', 'A reason is required for every adjustment');
-  const inTransaction = transactional(db, (executor) => ({ wallet: new WalletRepository(executor) }));
-  return inTransaction(async ({ wallet: repo, trx }) => {
-    if (!(await repo.userExists(userId))) throw notFound('user_not_found', `No user ${userId}`);
-    const wallet = walletAccount(userId);
-    const transfer = await postTransfer(trx, {
-      idempotencyKey: `adjustment:${newId()}`,
-      type: 'adjustment',
-      legs: [
-        { account: SYSTEM_ACCOUNTS.adjustments.id, amount: -amount },
-        { account: wallet, amount },
-      ],
-      metadata: { reason: reason.trim() },
-      now,
-    });
-    return { coin_num: transfer.balances.get(wallet) ?? 0, transfer_id: transfer.transferId };
+  if (!(await new WalletRepository(trx).userExists(userId))) throw notFound('user_not_found', `No user ${userId}`);
+  const wallet = walletAccount(userId);
+  const transfer = await postTransfer(trx, {
+    idempotencyKey: `adjustment:${newId()}`,
+    type,
+    legs: [
+      { account: SYSTEM_ACCOUNTS.adjustments.id, amount: -amount },
+      { account: wallet, amount },
+    ],
+    metadata: { reason: reason.trim(), ...metadata },
+    now,
   });
+  return { coin_num: transfer.balances.get(wallet) ?? 0, transfer_id: transfer.transferId };
 }

@@ -4,7 +4,7 @@
  * the room hears of it (a `gift` frame, then its new leaderboard) only after the commit.
  */
 import type { Kysely } from 'kysely';
-import type { SessionUser } from '../accounts/index.js';
+import { assertNotBanned, type SessionUser } from '../accounts/index.js';
 import type { GiftDefinition } from '../config.js';
 import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
@@ -52,6 +52,7 @@ export class GiftService {
   }
 
   async send(user: SessionUser, request: GiftRequest, idempotencyKey?: string): Promise<GiftSent> {
+    assertNotBanned(user);
     const gift = this.byId.get(request.giftId);
     if (!gift) throw notFound('gift_not_found', 'No such gift');
     if (!Number.isSafeInteger(request.count) || request.count < 1 || request.count > MAX_GIFT_COUNT) {

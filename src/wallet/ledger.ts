@@ -24,8 +24,12 @@ export interface TransferLeg {
   amount: number;
 }
 
-/** What a transfer was for; ledger:verify reports any other type found in the database. */
-export const TRANSFER_TYPES = ['recharge', 'vip_room', 'subscription', 'gift', 'adjustment'] as const;
+/**
+ * What a transfer was for; ledger:verify reports any other type found in the database.
+ * `adjustment`: the `coins` CLI; `operator_adjustment`: an operator's change in the console (with
+ * the operator and the reason), each against the adjustments account.
+ */
+export const TRANSFER_TYPES = ['recharge', 'vip_room', 'subscription', 'gift', 'adjustment', 'operator_adjustment'] as const;
 export type TransferType = (typeof TRANSFER_TYPES)[number];
 
 export interface TransferRequest {

@@ -27,6 +27,13 @@ export interface WalletFeatureOptions {
   clusterLock?: ClusterLock;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The operator console reads a user's transactions through it. */
+    wallet: WalletService;
+  }
+}
+
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export const walletFeature = fp<WalletFeatureOptions>(
@@ -37,6 +44,7 @@ export const walletFeature = fp<WalletFeatureOptions>(
     const leaderboards = new RoomLeaderboards(db, eventBus, { utcOffsetMinutes: leaderboardUtcOffsetMinutes, clock });
     app.addHook('onClose', async () => leaderboards.close());
     const wallet = new WalletService(db, { eventBus, platformFeePercent, defaultSubscriptionPrice, leaderboards, clock });
+    app.decorate('wallet', wallet);
     const gifts = new GiftService(db, { gifts: catalogue, platformFeePercent, eventBus, leaderboards, clock });
     await app.register(walletRoutes, { wallet, gifts, leaderboards });
     await app.register(earningsRoutes, { earnings: new AnchorEarnings(db) });

@@ -29,7 +29,7 @@ export const WalletBalance = Type.Object({ coin_num: Type.Integer() }, { $id: 'W
 export const WalletTransaction = Type.Object(
   {
     id: Type.String(),
-    type: Type.String({ description: 'vip_room, subscription, recharge or adjustment' }),
+    type: Type.String({ description: 'vip_room, subscription, gift, recharge, adjustment or operator_adjustment (a change by the site\'s operators, with its reason)' }),
     amount: Type.Integer({ description: 'Signed change of the balance' }),
     balance_after: Type.Integer(),
     created_at: Type.String({ format: 'date-time' }),

@@ -4,7 +4,7 @@
  * transaction together with what it pays for, so a crash can never leave half a payment.
  */
 import type { Kysely } from 'kysely';
-import type { SessionUser } from '../accounts/index.js';
+import { assertNotBanned, type SessionUser } from '../accounts/index.js';
 import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
 import { transactional, type Executor, type TransactionRunner, type TransactionScope } from '../db/transaction.js';
@@ -85,6 +85,7 @@ export class WalletService {
    * charges nothing; `amount` must equal the current price so a price change is never a surprise.
    */
   async payVipRoom(user: SessionUser, request: VipPaymentRequest, idempotencyKey?: string): Promise<VipPaymentResult> {
+    assertNotBanned(user);
     for (const claimed of [request.uid, request.userId]) {
       if (claimed !== undefined && claimed !== user.id) throw forbidden('uid_mismatch', 'uid does not match the logged-in user');
     }
@@ -159,6 +160,7 @@ export class WalletService {
     request: { anchorId: string; expectedPrice?: number; roomId?: string },
     idempotencyKey?: string,
   ): Promise<SubscriptionResult> {
+    assertNotBanned(user);
     const { anchorId, expectedPrice, roomId } = request;
     if (expectedPrice !== undefined) assertAmount(expectedPrice);
     if (anchorId === user.id) throw badRequest('cannot_subscribe_to_self', 'You cannot subscribe to yourself');

@@ -38,6 +38,30 @@ interface Row {
 
 /** Every route, by "METHOD url" as registered (HEAD twins left out). */
 const ROUTES: Record<string, Row> = {
+  'POST /api/admin/login': { body: () => ({ username: 'not_an_operator', password: PASSWORD }), expect: { ...everyone('unauthorized'), crossSite: 'cross_site' } },
+  'GET /api/admin/me': {},
+  'POST /api/admin/reauth': {},
+  'GET /api/admin/audit': {},
+  'GET /api/admin/users': {},
+  'GET /api/admin/users/:uid': {},
+  'POST /api/admin/users/:uid/ban': {},
+  'POST /api/admin/users/:uid/unban': {},
+  'POST /api/admin/users/:uid/adjust': {},
+  'GET /api/admin/reports': {},
+  'POST /api/admin/reports/decide': { body: (w) => ({ room_id: w.roomId, target: 'room', outcome: 'dismissed', reason: 'matrix' }) },
+  'GET /api/admin/payments/orders': {},
+  'GET /api/admin/payments/attention': {},
+  'POST /api/admin/payments/orders/:order_id/credit_partial': {},
+  'GET /api/admin/money/summary': {},
+  'GET /api/admin/ledger': {},
+  'POST /api/admin/ledger/verify': {},
+  'GET /api/admin/rooms': {},
+  'GET /api/admin/rooms/:room_id': {},
+  'POST /api/admin/rooms/:room_id/take_down': {},
+  'POST /api/admin/rooms/:room_id/restore': {},
+  'POST /api/admin/rooms/:room_id/lines/:floor/remove': {},
+  'POST /api/admin/rooms/:room_id/user_messages/:id/remove': {},
+  'POST /api/live/report': { body: (w) => ({ room_id: w.roomId, target: 'room', reason: 'spam' }) },
   'GET /api/anchor/earnings': {},
   'GET /api/anchor/earnings/entries': {},
   'GET /api/anchor/earnings/report': { query: { from: '2025-01-01', to: '2025-01-31' } },
@@ -133,6 +157,10 @@ function expectedByLevel(level: AuthLevel, identity: Identity, write: boolean): 
     case 'anchor':
       if (identity === 'anchor' || identity === 'otherAnchor') return 'ok';
       // A viewer session is not an anchor account (and a cross-site page never rides the console's session).
+      return ['viewer', 'otherViewer', 'crossSite'].includes(identity) ? 'forbidden' : 'unauthorized';
+    case 'operator':
+      // Nobody in this cast holds the operator role: a viewer session is refused, and an anchor's
+      // bearer token is no operator sign-in at all.
       return ['viewer', 'otherViewer', 'crossSite'].includes(identity) ? 'forbidden' : 'unauthorized';
   }
 }
@@ -275,6 +303,7 @@ describe('authorization matrix', () => {
       const url = route.url
         .replace(':room_id', w.roomId)
         .replace(':room_name', 'room')
+        .replace(':uid', w.viewerId)
         .replace(':floor', '0')
         .replace(':id', String(w.userMessageId))
         .replace(':token_id', w.tokenId)

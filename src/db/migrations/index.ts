@@ -13,6 +13,7 @@ import * as m0011 from './0011_account_deletion.js';
 import * as m0012 from './0012_console_token_devices.js';
 import * as m0013 from './0013_room_archive_and_images.js';
 import * as m0014 from './0014_discovery.js';
+import * as m0015 from './0015_operator_console.js';
 import * as m0016 from './0016_linked_identities.js';
 
 /** Every migration, by name. Listed explicitly so bundlers, tsx and vitest all load the same set. */
@@ -31,5 +32,6 @@ export const migrations: Record<string, Migration> = {
   '0012_console_token_devices': m0012,
   '0013_room_archive_and_images': m0013,
   '0014_discovery': m0014,
+  '0015_operator_console': m0015,
   '0016_linked_identities': m0016,
 };

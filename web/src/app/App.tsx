@@ -7,6 +7,7 @@ import { NotFoundPage } from './NotFoundPage.tsx';
 import { WalletPage } from './WalletPage.tsx';
 import { StudioPage } from '../features/studio/index.ts';
 import { GoLiveNotifications } from '../features/notifications/index.ts';
+import { AdminPage } from '../features/admin/index.ts';
 import { useI18n } from '../shared/i18n/I18nProvider.tsx';
 import { matchRoute, usePathname } from '../shared/router.tsx';
 import { LiveAnnouncer } from '../shared/ui/announcer.tsx';
@@ -30,6 +31,11 @@ export function App() {
         {route.name === 'studio' && (
           <Suspense fallback={<p className="page muted">{t('common.loading')}</p>}>
             <StudioPage section={route.section} roomId={route.roomId} />
+          </Suspense>
+        )}
+        {route.name === 'admin' && (
+          <Suspense fallback={<p className="page muted">{t('common.loading')}</p>}>
+            <AdminPage section={route.section} id={route.id} />
           </Suspense>
         )}
         {route.name === 'not_found' && <NotFoundPage />}

@@ -8,6 +8,7 @@ export type Route =
   | { name: 'account' }
   | { name: 'following' }
   | { name: 'studio'; section: string; roomId?: string }
+  | { name: 'admin'; section: string; id?: string }
   | { name: 'not_found' };
 
 export function matchRoute(pathname: string): Route {
@@ -16,6 +17,14 @@ export function matchRoute(pathname: string): Route {
   if (path === '/wallet') return { name: 'wallet' };
   if (path === '/account') return { name: 'account' };
   if (path === '/following') return { name: 'following' };
+  const admin = /^\/admin(?:\/([a-z]+)(?:\/([^/]+))?)?$/.exec(path);
+  if (admin) {
+    try {
+      return { name: 'admin', section: admin[1] ?? 'reports', id: admin[2] === undefined ? undefined : decodeURIComponent(admin[2]) };
+    } catch {
+      return { name: 'not_found' };
+    }
+  }
   const studio = /^\/studio(?:\/([a-z]+))?$/.exec(path);
   if (studio) return { name: 'studio', section: studio[1] ?? 'rooms' };
   const dashboard = /^\/studio\/rooms\/([^/]+)$/.exec(path);

@@ -26,6 +26,7 @@ import { useRoomAnnouncements } from '../state/useRoomAnnouncements.ts';
 import { Paywall } from './Paywall.tsx';
 import { RoomTypeBadge, coverHue } from './RoomCard.tsx';
 import { ShareButton } from './ShareButton.tsx';
+import { openReportDialog } from './ReportDialog.tsx';
 import { Transcript } from './Transcript.tsx';
 import { ViewerChat } from './ViewerChat.tsx';
 
@@ -62,7 +63,27 @@ export function RoomPage({ roomId }: { roomId: string }) {
       </div>
     );
   }
+  if (info.live_info.taken_down === true || live.state.takenDown) return <RoomTakenDown />;
   return <Room info={info} reload={refetch} live={live} restoreFloor={restoreFloor} />;
+}
+
+/** What viewers see of a room the site's operators took down, on arrival or the moment it happens. */
+function RoomTakenDown() {
+  const { t } = useI18n();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useDocumentTitle(t('room.taken_down_title'));
+  useFocusOnArrival(heading);
+  return (
+    <div className="page empty" role="status" data-testid="room-taken-down">
+      <h1 ref={heading} tabIndex={-1}>
+        {t('room.taken_down_title')}
+      </h1>
+      <p className="muted">{t('room.taken_down_text')}</p>
+      <Link href="/" className="btn btn-primary">
+        {t('common.back_home')}
+      </Link>
+    </div>
+  );
 }
 
 function RoomUnavailable({ missing, error }: { missing: boolean; error: unknown }) {
@@ -217,6 +238,9 @@ function Room({ info, reload, live, restoreFloor }: { info: LiveInfo; reload(): 
             )
           )}
           <ShareButton title={title} url={location.href.split('#')[0]!.split('?')[0]!} />
+          <button type="button" className="btn btn-ghost" onClick={() => requireLogin() && openReportDialog({ room_id: room.room_id, target: 'room' })}>
+            {t('report.room')}
+          </button>
         </div>
         <div className="room-notes">
           <ErrorText error={actionError} />
@@ -386,6 +410,7 @@ function RoomBody({ live, liveStatus, restoreFloor, room }: { live: LiveRoom; li
           messages={chat}
           gifts={live.state.gifts.lines}
           toolbar={<GiftButton roomId={room.room_id} disabled={live.loadError !== null} />}
+          onReport={(message) => openReportDialog({ room_id: room.room_id, target: 'user_message', message_id: message.id })}
           hiddenCount={allChat.length - chat.length}
           selfName={selfName}
           selfUid={selfUid}

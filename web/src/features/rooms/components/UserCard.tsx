@@ -1,4 +1,4 @@
-/** A chat viewer's card: their name and badges, mention them, block or unblock them. */
+/** A chat viewer's card: their name and badges, mention them, block or unblock them, report the message. */
 import { Dialog } from '../../../shared/ui/Dialog.tsx';
 import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
@@ -7,7 +7,19 @@ import { isBlocked, useBlocks, useSetBlocked } from '../api/blocks.ts';
 import type { UserMessage } from '../api/get-user-chat-history.ts';
 import { Badges } from './Badges.tsx';
 
-export function UserCard({ message, self, onMention, onClose }: { message: UserMessage; self: boolean; onMention(): void; onClose(): void }) {
+export function UserCard({
+  message,
+  self,
+  onMention,
+  onClose,
+  onReport,
+}: {
+  message: UserMessage;
+  self: boolean;
+  onMention(): void;
+  onClose(): void;
+  onReport?: () => void;
+}) {
   const { t } = useI18n();
   const session = useSession();
   const blocks = useBlocks();
@@ -34,6 +46,11 @@ export function UserCard({ message, self, onMention, onClose }: { message: UserM
           {!self && session.loggedIn && (
             <button type="button" className={blocked ? 'btn' : 'btn btn-danger'} disabled={change.isPending || blocks.isPending} onClick={toggleBlock}>
               {blocked ? t('chat.unblock') : t('chat.block')}
+            </button>
+          )}
+          {!self && session.loggedIn && onReport && (
+            <button type="button" className="btn btn-ghost" onClick={onReport}>
+              {t('report.message')}
             </button>
           )}
         </div>

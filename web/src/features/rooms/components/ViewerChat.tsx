@@ -104,6 +104,7 @@ export function ViewerChat({
   disabled,
   gifts = [],
   toolbar,
+  onReport,
 }: {
   /** What to show: blocked viewers' messages are already left out. */
   messages: readonly UserMessage[];
@@ -117,6 +118,8 @@ export function ViewerChat({
   selfUid: string;
   send: Pick<UseMutationResult<unknown, Error, OutgoingMessage>, 'mutate' | 'isPending' | 'error' | 'reset'>;
   disabled: boolean;
+  /** Offered on another viewer's card: report the message to the operators. */
+  onReport?: (message: UserMessage) => void;
 }) {
   const { t } = useI18n();
   const [draft, setDraft] = useState('');
@@ -290,6 +293,13 @@ export function ViewerChat({
             insert(mentionPrefix(card.username));
           }}
           onClose={() => setCard(null)}
+          onReport={
+            onReport &&
+            (() => {
+              setCard(null);
+              onReport(card);
+            })
+          }
         />
       )}
     </section>

@@ -38,6 +38,13 @@ describe('room live state', () => {
     expect(state.transcript.messages.map((m) => m.live_message)).toEqual(['hi', '*waves*']);
   });
 
+  it('shows the take-down notice when the operators take the room down, and the room again when they restore it', () => {
+    const down = roomReducer(initialRoomState(), { type: 'frame', frame: { type: 'room_taken_down', data: { taken_down: true } } });
+    expect(down.takenDown).toBe(true);
+    const restored = roomReducer(down, { type: 'frame', frame: { type: 'room_taken_down', data: { taken_down: false } } });
+    expect(restored.takenDown).toBe(false);
+  });
+
   it('leaves the state untouched for frames that change nothing visible', () => {
     const state = initialRoomState(1, true);
     expect(roomReducer(state, { type: 'frame', frame: { type: 'pong' } })).toBe(state);

@@ -24,6 +24,8 @@ export interface RoomLiveState {
   gifts: GiftFeedState;
   /** The newest leaderboard the socket brought; null until a payment changes it. */
   leaderboard: RoomLeaderboard | null;
+  /** The site's operators took the room down while it was open (a `room_taken_down` frame). */
+  takenDown: boolean;
 }
 
 export type RoomAction =
@@ -47,6 +49,7 @@ export function initialRoomState(liveNum = 0, liveStatus = false): RoomLiveState
     baseline: null,
     gifts: emptyGiftFeed,
     leaderboard: null,
+    takenDown: false,
   };
 }
 
@@ -106,6 +109,8 @@ function applyFrame(state: RoomLiveState, frame: ServerFrame): RoomLiveState {
       return { ...state, gifts: addGift(state.gifts, frame.data) };
     case 'leaderboard':
       return { ...state, leaderboard: frame.data };
+    case 'room_taken_down':
+      return frame.data.taken_down === state.takenDown ? state : { ...state, takenDown: frame.data.taken_down };
     case 'error':
     case 'pong':
     case 'heartbeat':

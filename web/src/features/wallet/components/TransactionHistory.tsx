@@ -9,6 +9,7 @@ const TRANSACTION_WORDS: Record<string, MessageKey> = {
   vip_room: 'wallet.tx.vip',
   subscription: 'wallet.tx.subscription',
   adjustment: 'wallet.tx.adjustment',
+  operator_adjustment: 'wallet.tx.adjustment',
 };
 
 /** Every change of the balance, newest first, a page at a time. */

@@ -1,0 +1,2 @@
+/** The operator console's public face: the only module the composition imports. */
+export { operatorFeature } from './plugin.js';

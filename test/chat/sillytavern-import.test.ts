@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 // The contract's fields, plus tags (an extra).
-const LIVE_KEYS = ['character_date', 'character_name', 'live_num', 'room_id', 'room_info', 'room_name', 'tags', 'uid', 'username'];
+const LIVE_KEYS = ['avatar_url', 'character_date', 'character_name', 'cover_url', 'live_num', 'room_id', 'room_info', 'room_name', 'tags', 'uid', 'username'];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 async function importedRoom() {
@@ -56,6 +56,8 @@ describe('a SillyTavern chat file, end to end', () => {
       character_date: '2025-07-11@17h51m03s',
       room_info: { title: '森林里的守护者 · Forest guardian', coin_num: 0, room_type: 0, describe: 'A slow-burn fantasy role-play' },
       tags: [],
+      cover_url: null,
+      avatar_url: null,
     });
 
     const info = (await viewer.get('/api/live/get_live_info', { query: { room_id: roomId } })).json();
@@ -71,6 +73,8 @@ describe('a SillyTavern chat file, end to end', () => {
       title: '森林里的守护者 · Forest guardian',
       describe: 'A slow-burn fantasy role-play',
       tags: [],
+      cover_url: null,
+      avatar_url: null,
     });
     expect(info.data.vip_info).toEqual({ room_type: 0, vip_status: true, amount: 0 });
     expect(info.data.follow_info).toEqual({ follow_status: false });

@@ -22,14 +22,14 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Packages a file loads at run time: value imports, dynamic imports, and pino transport targets. */
+/** Packages a file loads at run time: value imports, dynamic imports, and pino transport targets (`transport: { target }`). */
 function runtimePackages(source: string): string[] {
   const specifiers = [
     ...source.matchAll(/^\s*import\s+(?!type\b)[^;]*?\bfrom\s+'([^']+)'/gms),
     ...source.matchAll(/^\s*import\s+'([^']+)'/gm),
     ...source.matchAll(/^\s*export\s+(?!type\b)[^;]*?\bfrom\s+'([^']+)'/gms),
     ...source.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g),
-    ...source.matchAll(/\btarget:\s*'([^'./][^']*)'/g),
+    ...source.matchAll(/\btransport:\s*\{\s*target:\s*'([^'./][^']*)'/g),
   ].map((match) => match[1]!);
   return specifiers
     .filter((specifier) => !specifier.startsWith('.') && !specifier.startsWith('node:') && !builtinModules.includes(specifier))

@@ -19,18 +19,21 @@ export interface MoneyDay {
 /** One row per UTC day of the last `days` days (today included), oldest first, zeros where nothing moved. */
 export async function dailyMoneySummary(db: Executor, days: number, now: number): Promise<MoneyDay[]> {
   const firstDay = Math.floor(now / DAY_MS) - days + 1;
+  // A literal, not a parameter: PostgreSQL matches the grouped expression to the selected one only
+  // when both are the same text.
+  const dayOf = sql<number>`cast(e.created_at / ${sql.lit(DAY_MS)} as integer)`;
   const rows = await db
     .selectFrom('ledger_entries as e')
     .innerJoin('ledger_transfers as t', 't.id', 'e.transfer_id')
     .innerJoin('ledger_accounts as a', 'a.id', 'e.account_id')
     .select([
-      sql<number>`cast(e.created_at / ${DAY_MS} as integer)`.as('day'),
+      dayOf.as('day'),
       't.type',
       'a.kind',
       (eb) => eb.fn.sum<number>('e.amount').as('total'),
     ])
     .where('e.created_at', '>=', firstDay * DAY_MS)
-    .groupBy([sql`cast(e.created_at / ${DAY_MS} as integer)`, 't.type', 'a.kind'])
+    .groupBy([dayOf, 't.type', 'a.kind'])
     .execute();
   const byDay = new Map<number, MoneyDay>();
   for (let day = firstDay; day < firstDay + days; day++) {

@@ -13,6 +13,12 @@ export const CloseCode = {
 
 /** Time a closing socket gets to finish the close handshake before it is cut. */
 const CLOSE_GRACE_MS = 2_000;
+/**
+ * How long a joined socket remembers what its resume replay carried. The replay is read from the
+ * database, which can be ahead of the bus: a line committed (and replayed) just before may have its
+ * live copy still on the way from another instance.
+ */
+const REPLAYED_MEMORY_MS = 10_000;
 
 export interface JoinRequest {
   roomId: string;
@@ -53,6 +59,8 @@ export class Connection {
   /** Client frames received before the join finished; handled right after it. */
   inbox: Array<{ data: Buffer; isBinary: boolean }> = [];
   readonly viewerKey: string;
+  /** Additions the resume replay carried, dropped if their live copy arrives late. */
+  private replayed?: { floors: Set<number>; userMessageIds: Set<number>; until: number };
   private windowStartedAt = 0;
   private windowCount = 0;
 
@@ -67,8 +75,31 @@ export class Connection {
     this.viewerKey = viewerKey(request.viewer);
   }
 
-  /** Sends an event's frame in this socket's dialect (legacy sockets skip some). */
+  /** Remembers what the replay carried, for REPLAYED_MEMORY_MS. */
+  rememberReplayed(floors: Set<number>, userMessageIds: Set<number>): void {
+    this.replayed = floors.size + userMessageIds.size > 0 ? { floors, userMessageIds, until: Date.now() + REPLAYED_MEMORY_MS } : undefined;
+  }
+
+  /** Whether this socket's replay already carried the event. */
+  replayedAlready(pending: Pending): boolean {
+    const replayed = this.replayed;
+    if (!replayed) return false;
+    if (Date.now() > replayed.until) {
+      this.replayed = undefined;
+      return false;
+    }
+    if (pending.addedFloor !== undefined) return replayed.floors.has(pending.addedFloor);
+    return pending.userMessageId !== undefined && replayed.userMessageIds.has(pending.userMessageId);
+  }
+
+  /** True while a late live copy of a replayed addition may still arrive. */
+  get remembersReplay(): boolean {
+    return this.replayed !== undefined;
+  }
+
+  /** Sends an event's frame in this socket's dialect (legacy sockets skip some), unless the replay carried it. */
   sendPending(pending: Pending): void {
+    if (this.replayedAlready(pending)) return;
     const bytes = this.request.legacy && pending.legacyBytes !== undefined ? pending.legacyBytes : pending.bytes;
     if (bytes) this.send(bytes);
   }

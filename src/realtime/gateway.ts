@@ -1,8 +1,8 @@
 /**
  * The WebSocket side of rooms: accepts sockets, joins them to their room's hub, answers their
  * frames, and closes them all on shutdown. Joining sockets buffer live events while hello and the
- * resume replay are read, then drop exactly what the replay already contained, so a reconnecting
- * client misses nothing and sees nothing twice.
+ * resume replay are read, then drop exactly what the replay already contained (also when its live
+ * copy arrives after the replay), so a reconnecting client misses nothing and sees nothing twice.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
@@ -171,16 +171,11 @@ export class RealtimeGateway {
       }
       if (connection.closed) return;
       hub.flushBatch();
-      const replayedFloors = new Set(liveReplay.map((item) => item.floor));
-      const replayedIds = new Set(userReplay.map((item) => item.id));
+      connection.rememberReplayed(new Set(liveReplay.map((item) => item.floor)), new Set(userReplay.map((item) => item.id)));
       const pending = connection.pending;
       connection.pending = [];
       connection.joining = false;
-      for (const item of pending) {
-        if (item.addedFloor !== undefined && replayedFloors.has(item.addedFloor)) continue;
-        if (item.userMessageId !== undefined && replayedIds.has(item.userMessageId)) continue;
-        connection.sendPending(item);
-      }
+      for (const item of pending) connection.sendPending(item);
       for (const { data, isBinary } of connection.inbox.splice(0)) this.onClientFrame(connection, data, isBinary);
     } catch (err) {
       this.deps.log.error({ err, roomId }, 'websocket join failed');

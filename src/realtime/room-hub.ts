@@ -52,7 +52,7 @@ export class RoomHub {
   private readonly caughtUpFloors = new Set<number>();
   private batchConnections = 0;
   private legacyConnections = 0;
-  private batchQueue: Buffer[] = [];
+  private batchQueue: Pending[] = [];
   private flushScheduled = false;
 
   constructor(readonly roomId: string) {}
@@ -119,7 +119,7 @@ export class RoomHub {
       else if (!connection.request.batch) connection.sendPending(pending);
     }
     if (this.batchConnections > 0) {
-      this.batchQueue.push(pending.bytes);
+      this.batchQueue.push(pending);
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flushBatch());
@@ -133,10 +133,16 @@ export class RoomHub {
     const queue = this.batchQueue;
     if (queue.length === 0) return;
     this.batchQueue = [];
-    const joined =
-      queue.length === 1 ? queue[0]! : Buffer.concat(queue.flatMap((bytes, i) => (i === 0 ? [bytes] : [NEWLINE, bytes])));
+    const joined = joinFrames(queue);
     for (const connection of this.connections) {
-      if (connection.request.batch && !connection.joining) connection.send(joined);
+      if (!connection.request.batch || connection.joining) continue;
+      if (!connection.remembersReplay) {
+        connection.send(joined);
+        continue;
+      }
+      // Just resumed: its own frame, without what its replay carried.
+      const own = queue.filter((pending) => !connection.replayedAlready(pending));
+      if (own.length > 0) connection.send(own.length === queue.length ? joined : joinFrames(own));
     }
   }
 
@@ -167,4 +173,10 @@ export class RoomHub {
       }
     }
   }
+}
+
+/** Events as one newline-delimited frame. */
+function joinFrames(queue: Pending[]): Buffer {
+  if (queue.length === 1) return queue[0]!.bytes;
+  return Buffer.concat(queue.flatMap((pending, i) => (i === 0 ? [pending.bytes] : [NEWLINE, pending.bytes])));
 }

@@ -231,6 +231,27 @@ describe('joining a room', () => {
     expect(viewer.of('chat_user_message').map((item) => item.user_message)).toEqual(['first', 'racing']);
   });
 
+  it.each([
+    ['a plain', ''],
+    ['a batch-mode', '&batch=1'],
+  ])('a line replayed on resume whose live copy comes late (the bus lags the database) arrives once on %s socket', async (_kind, mode) => {
+    const server = await startServer();
+    for (const floor of [0, 1]) await server.feed.addLive('free', floor);
+    // Committed on another instance: stored, its event still on the way when the viewer resumes.
+    await server.feed.addLive('free', 2, 'line 2', false);
+    const message = { id: 41, uid: '', username: 'g', user_message: 'late', send_date: new Date().toISOString(), badges: [] };
+    server.feed.user.get('free')!.push(message);
+    const viewer = await connect(server, `/ws/chat/free?after_floor=0&after_user_message_id=0${mode}`);
+    await viewer.untilCount('chat_user_message', 1);
+    await server.bus.publish({ type: 'chat_live_message', room_id: 'free', data: { op: 'add', ...server.feed.live.get('free')![2]! } });
+    await server.bus.publish({ type: 'chat_user_message', room_id: 'free', data: message });
+    await server.feed.addLive('free', 3);
+    await viewer.untilCount('chat_live_message', 3);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(viewer.of('chat_live_message').map((item) => item.floor)).toEqual([1, 2, 3]);
+    expect(viewer.of('chat_user_message').map((item) => item.id)).toEqual([41]);
+  });
+
   it('after the bus lost events, a catch-up delivers each missed line once, and not the older history', async () => {
     const server = await startServer();
     await server.feed.addLive('free', 0);

@@ -1,4 +1,5 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { isPostgres } from '../db/dialect.js';
 import type { LiveMessagesTable, UserMessagesTable } from '../db/schema.js';
 import type { Executor } from '../db/transaction.js';
 
@@ -182,9 +183,25 @@ export class ChatRepository {
       .execute();
   }
 
-  async insertUserMessage(row: Insertable<UserMessagesTable>): Promise<number> {
-    const inserted = await this.db.insertInto('user_messages').values(row).returning('id').executeTakeFirstOrThrow();
-    return Number(inserted.id);
+  /**
+   * Inserts viewer messages in one statement; returns their ids in the rows' order. Both engines
+   * number the rows of one INSERT in the order of its VALUES, but neither promises the order of
+   * RETURNING, hence the sort.
+   */
+  async insertUserMessages(rows: Insertable<UserMessagesTable>[]): Promise<number[]> {
+    const inserted = await this.db.insertInto('user_messages').values(rows).returning('id').execute();
+    return inserted.map((row) => Number(row.id)).sort((a, b) => a - b);
+  }
+
+  /**
+   * Makes viewer message ids increase in commit order, which resuming by after_user_message_id
+   * relies on: two PostgreSQL transactions (two instances, or two pool connections) could otherwise
+   * commit ids 11 then 10, and a viewer who saw 11 would never be replayed 10. Held until the
+   * transaction ends. SQLite has one writer at a time, so ids are in commit order already.
+   */
+  async lockUserMessageOrder(): Promise<void> {
+    if (!isPostgres(this.db as unknown as Kysely<unknown>)) return;
+    await sql`select pg_advisory_xact_lock(hashtextextended(current_schema() || ':pecktra:user_messages', 0))`.execute(this.db);
   }
 
   /** A deleted account's messages stay, under `name`. */

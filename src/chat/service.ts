@@ -48,10 +48,11 @@ export class ChatService implements ChatFeed {
     const { rooms, eventBus } = deps;
     this.eventBus = eventBus;
     const clock = deps.clock ?? Date.now;
-    this.transcript = new TranscriptIngestion({ inTransaction: transactional(db, repositories), rooms, eventBus, clock });
+    const inTransaction = transactional(db, repositories);
+    this.transcript = new TranscriptIngestion({ inTransaction, rooms, eventBus, clock });
     this.moderation = new Moderation({ repo, rooms, eventBus, clock });
     const { rateLimiter, rateLimit } = deps;
-    this.viewerChat = new ViewerChat({ repo, rooms, moderation: this.moderation, eventBus, rateLimiter, rateLimit, clock, bans: deps.bans });
+    this.viewerChat = new ViewerChat({ inTransaction, rooms, moderation: this.moderation, eventBus, rateLimiter, rateLimit, clock, bans: deps.bans });
     this.history = new ChatHistory({ repo, rooms, eventBus, clock, fullTranscriptCap: deps.transcriptFullCap });
     this.typing = new LiveTyping({ repo, rooms, eventBus, rateLimiter });
   }

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChatRepository } from '../../src/chat/repository.js';
 import { ChatService } from '../../src/chat/service.js';
 import type { DomainEvent } from '../../src/realtime/events.js';
 import { freeRoomsOnlyPolicy } from '../../src/rooms/access.js';
 import { RoomsService } from '../../src/rooms/service.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, dialectUnderTest, type TestApp } from '../helpers/app.js';
 import { TestClient, registerAnchor, registerViewer } from '../helpers/client.js';
 import { openRoom, postMessages } from '../helpers/rooms.js';
 
@@ -217,4 +218,97 @@ describe('ChatService catch-up API (used by the realtime layer)', () => {
     expect(second).toMatchObject({ uid: '', username: '游客ABCDEF', user_message: 'two' });
     rooms.close();
   });
+});
+
+describe('viewer messages written together (one transaction for concurrent posts)', () => {
+  function chatService(rooms: RoomsService) {
+    return new ChatService(t.db, {
+      rooms,
+      eventBus: t.deps.eventBus,
+      rateLimiter: t.deps.rateLimiter,
+      rateLimit: { messages: 100, windowSeconds: 10, guestMessagesPerNetwork: 100 },
+      transcriptFullCap: 10_000,
+    });
+  }
+
+  it('concurrent posters all land exactly once, each answer naming its own stored message, announced in id order', async () => {
+    const anchor = await registerAnchor(t.app);
+    const roomId = await openRoom(anchor.client);
+    const viewers = await Promise.all(Array.from({ length: 8 }, () => registerViewer(t.app)));
+    events.length = 0;
+    const posts = viewers.flatMap((viewer, v) => [0, 1, 2].map((n) => ({ viewer, text: `viewer ${v} message ${n}` })));
+    const answers = await Promise.all(posts.map(({ viewer, text }) => say(viewer.client, roomId, text)));
+    expect(answers.map((res) => res.statusCode)).toEqual(posts.map(() => 200));
+
+    const ids = answers.map((res) => res.json().data.id as number);
+    expect(new Set(ids).size).toBe(posts.length);
+    const stored = await new ChatRepository(t.db).userMessagesAfter(roomId, 0, 100);
+    expect(stored).toHaveLength(posts.length);
+    const byId = new Map(stored.map((row) => [Number(row.id), row]));
+    posts.forEach(({ viewer, text }, i) => expect(byId.get(ids[i]!)).toMatchObject({ user_id: viewer.uid, message: text }));
+
+    const announced = events.flatMap((event) => (event.type === 'chat_user_message' && event.room_id === roomId ? [event.data.id] : []));
+    expect(announced).toEqual([...ids].sort((a, b) => a - b));
+  });
+
+  it('a message the database refuses fails alone: the others written with it are stored exactly once', async () => {
+    const anchor = await registerAnchor(t.app);
+    const roomId = await openRoom(anchor.client);
+    const viewer = await registerViewer(t.app);
+    const rooms = new RoomsService(t.db, { eventBus: t.deps.eventBus, presence: t.deps.presence, roomAccess: freeRoomsOnlyPolicy, liveIdleMinutes: 120 });
+    // A room that passes the checks but is gone from the database: its message breaks the foreign key.
+    const vanishing = Object.assign(Object.create(rooms) as RoomsService, {
+      assertCanEnter: async (v: Parameters<RoomsService['assertCanEnter']>[0], id: string) =>
+        id === 'vanished-room' ? { ...(await rooms.assertCanEnter(v, roomId)), id } : rooms.assertCanEnter(v, id),
+    });
+    const chat = chatService(vanishing);
+    const sender = { kind: 'user' as const, user: { id: viewer.uid, username: viewer.username, isAnchor: false } };
+    // Warms the read caches, so the three posts below reach the writer together on PostgreSQL too.
+    await chat.postViewerMessage(sender, roomId, 'warm-up', '127.0.0.1');
+    await chat.postViewerMessage(sender, 'vanished-room', 'warm-up', '127.0.0.1').catch(() => undefined);
+    const results = await Promise.allSettled(
+      ['first', 'doomed', 'third'].map((text) => chat.postViewerMessage(sender, text === 'doomed' ? 'vanished-room' : roomId, text, '127.0.0.1')),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const stored = await new ChatRepository(t.db).userMessagesAfter(roomId, 0, 100);
+    expect(stored.map((row) => row.message)).toEqual(['warm-up', 'first', 'third']);
+    rooms.close();
+  });
+
+  it.runIf(dialectUnderTest === 'postgres')(
+    "ids follow commit order across instances: a post waits for another instance's write in flight and gets a later id",
+    async () => {
+      const anchor = await registerAnchor(t.app);
+      const roomId = await openRoom(anchor.client);
+      const viewer = await registerViewer(t.app);
+      let lockTaken!: () => void;
+      let release!: () => void;
+      const locked = new Promise<void>((resolve) => (lockTaken = resolve));
+      const held = new Promise<void>((resolve) => (release = resolve));
+      // Another instance's batch, between its insert and its commit.
+      const other = t.db.transaction().execute(async (trx) => {
+        const repo = new ChatRepository(trx);
+        await repo.lockUserMessageOrder();
+        const [id] = await repo.insertUserMessages([
+          { room_id: roomId, user_id: null, guest_name: '游客OTHER', username: '游客OTHER', message: 'from the other instance', created_at: Date.now(), deleted_at: null, guest_network: null },
+        ]);
+        lockTaken();
+        await held;
+        return id!;
+      });
+      await locked;
+      let answered = false;
+      const post = say(viewer.client, roomId, 'posted meanwhile').then((res) => {
+        answered = true;
+        return res;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(answered).toBe(false);
+      release();
+      const otherId = await other;
+      const res = await post;
+      expect(res.statusCode).toBe(200);
+      expect(res.json().data.id).toBeGreaterThan(otherId);
+    },
+  );
 });

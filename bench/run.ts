@@ -8,12 +8,15 @@
  *
  *   npm run bench                      # route scenarios, then bench/pay-vip.ts, bench/fanout.ts and bench/typing.ts
  *   npm run bench -- --only is_logged_in_guest,get_all_lives --rounds 5   # just those routes
+ *   npm run bench -- --only save_user_chat_history --postgres   # the app on PostgreSQL (BENCH_DATABASE_URL)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { buildWorld, scenarios, type Scenario, type ScenarioRequest, type World } from './scenarios.js';
 import { buildServer } from './build.js';
 import { HttpSession } from './http-session.js';
@@ -27,6 +30,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '32' },
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    /** The app on a throwaway schema of this PostgreSQL instead of SQLite. */
+    postgres: { type: 'boolean', default: false },
   },
 });
 const duration = Number(args.duration);
@@ -183,7 +188,19 @@ buildServer();
 const selected = scenarios.filter((s) => !only || only.has(s.name));
 // The chat bench posts as fast as it can from one account, so the per-sender limit is lifted; the
 // search world signs up ten anchors from this one address.
-const server = await startServer({ CHAT_RATE_LIMIT_MESSAGES: '1000000000', REGISTER_MAX_PER_ORIGIN: '1000' });
+const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const pgSchema = `bench_${randomBytes(4).toString('hex')}`;
+const pgAdmin = args.postgres ? new pg.Client({ connectionString: pgUrl }) : undefined;
+let databaseEnv: Record<string, string> = {};
+if (pgAdmin) {
+  await pgAdmin.connect();
+  await pgAdmin.query(`CREATE SCHEMA ${pgSchema}`);
+  const url = new URL(pgUrl);
+  url.searchParams.set('options', `-c search_path=${pgSchema}`);
+  databaseEnv = { DATABASE_URL: url.toString() };
+  console.log(`engine: PostgreSQL (${new URL(pgUrl).host}, schema ${pgSchema})`);
+}
+const server = await startServer({ CHAT_RATE_LIMIT_MESSAGES: '1000000000', REGISTER_MAX_PER_ORIGIN: '1000', ...databaseEnv });
 const results: RouteResult[] = [];
 try {
   const appBase = `http://127.0.0.1:${server.appPort}`;
@@ -198,6 +215,10 @@ try {
   const exited = new Promise((resolve) => server.child.once('exit', resolve));
   server.child.kill('SIGTERM');
   await exited;
+  if (pgAdmin) {
+    await pgAdmin.query(`DROP SCHEMA IF EXISTS ${pgSchema} CASCADE`);
+    await pgAdmin.end();
+  }
 }
 
 printTable(results);
@@ -231,6 +252,6 @@ if (!only) {
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
   'bench/results/latest.json',
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, duration, rounds, connections, results, payVip, fanout, typing }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, engine: pgAdmin ? 'postgres' : 'sqlite', duration, rounds, connections, results, payVip, fanout, typing }, null, 2),
 );
 console.log('written bench/results/latest.json');

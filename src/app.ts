@@ -38,7 +38,7 @@ import { paymentsFeature, type PaymentProvider } from './payments/index.js';
 import { realtimeFeature, type EventBus, type Presence } from './realtime/index.js';
 import { roomsFeature, type RoomAccessPolicy } from './rooms/index.js';
 import { staticSite } from './static-site/index.js';
-import { WalletRoomAccessPolicy, walletFeature } from './wallet/index.js';
+import { CachedBalances, WalletRoomAccessPolicy, walletFeature } from './wallet/index.js';
 
 export interface AppDependencies {
   config: Config;
@@ -92,7 +92,10 @@ export const application = fp<AppDependencies>(
     const stopCountingGaps = eventBus.onGap?.(() => telemetry.count('event_bus_gaps'));
     if (stopCountingGaps) app.addHook('onClose', async () => stopCountingGaps());
 
-    await app.register(accountsFeature, { db, rateLimiter, config, clock });
+    // Read on every signed-in is_logged_in; dropped on every instance when a balance moves.
+    const balances = new CachedBalances(db, eventBus, clock);
+    app.addHook('onClose', async () => balances.close());
+    await app.register(accountsFeature, { db, rateLimiter, config, clock, balances });
     await app.register(healthRoutes, { db, redis: deps.redis });
     await app.register(blocksFeature, { db, clock });
     await app.register(walletFeature, {
@@ -106,7 +109,7 @@ export const application = fp<AppDependencies>(
       clock,
       clusterLock: deps.clusterLock,
     });
-    await app.register(paymentsFeature, { config, db, clock, clusterLock: deps.clusterLock, ...deps.payments });
+    await app.register(paymentsFeature, { config, db, clock, eventBus, clusterLock: deps.clusterLock, ...deps.payments });
 
     await app.register(imagesFeature, { db, clock });
     const roomAccess =

@@ -9,11 +9,13 @@ import { GOOGLE_CALLBACK_PATH, googleRoutes } from './google-routes.js';
 import { GoogleSignIn } from './google-sign-in.js';
 import { routeAuth } from './route-auth.js';
 import { accountsRoutes } from './routes.js';
-import { AccountsService } from './service.js';
+import { AccountsService, type BalanceReader } from './service.js';
 import { anchorTokenRoutes } from './token-routes.js';
 
 export interface AccountsFeatureOptions {
   db: Kysely<Database>;
+  /** The signed-in viewer's balance for user_info (a cached reader; see CachedBalances). */
+  balances: BalanceReader;
   rateLimiter: RateLimiter;
   config: Pick<
     Config,
@@ -46,9 +48,9 @@ declare module 'fastify' {
 }
 
 export const accountsFeature = fp<AccountsFeatureOptions>(
-  async (app, { db, rateLimiter, config, clock }) => {
+  async (app, { db, rateLimiter, config, clock, balances }) => {
     const { cookieSecure, google: googleConfig, publicUrl, ...accountOptions } = config;
-    const accounts = new AccountsService(db, rateLimiter, { ...accountOptions, clock });
+    const accounts = new AccountsService(db, rateLimiter, { ...accountOptions, clock, balances });
     app.decorate('accounts', accounts);
     const auth = new RequestAuth(accounts, { cookieSecure });
     app.decorate('requestAuth', auth);

@@ -46,6 +46,11 @@ export interface SessionUser {
 /** Who is making a request: a logged-in user or a guest known only by a per-browser name. */
 export type Viewer = { kind: 'user'; user: SessionUser } | { kind: 'guest'; guestName: string };
 
+/** A user's wallet balance (consumer-owned port; the wallet's CachedBalances implements it). */
+export interface BalanceReader {
+  balance(userId: string): Promise<number>;
+}
+
 export interface AccountsOptions {
   sessionTtlDays: number;
   loginMaxFailures: number;
@@ -61,6 +66,8 @@ export interface AccountsOptions {
   operatorSessionTtlMinutes?: number;
   operatorReauthMinutes?: number;
   clock?: () => number;
+  /** Without one, every user_info reads the ledger. */
+  balances?: BalanceReader;
   /** Tests may replace the wait that slows down a targeted username. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -503,7 +510,9 @@ export class AccountsService {
   }
 
   async userInfo(viewer: Viewer): Promise<UserInfo> {
-    return mapUserInfo(viewer, viewer.kind === 'user' ? await walletBalance(this.db, viewer.user.id) : 0);
+    if (viewer.kind !== 'user') return mapUserInfo(viewer, 0);
+    const userId = viewer.user.id;
+    return mapUserInfo(viewer, await (this.options.balances ? this.options.balances.balance(userId) : walletBalance(this.db, userId)));
   }
 
   /**

@@ -170,7 +170,7 @@ export class OperatorService {
   }
 
   async adjustBalance(operator: SessionUser, userId: string, amount: number, reason: string) {
-    return this.act(operator, 'user.adjust_balance', { type: 'user', id: userId }, reason, async (trx, now) => {
+    const adjusted = await this.act(operator, 'user.adjust_balance', { type: 'user', id: userId }, reason, async (trx, now) => {
       const done = await adjustDiamondsWithin(trx, { userId, amount, reason, now, operatorId: operator.id });
       return {
         before: { coin_num: done.balance_before },
@@ -178,6 +178,8 @@ export class OperatorService {
         result: { coin_num: done.coin_num, transfer_id: done.transfer_id },
       };
     });
+    await this.deps.wallet.balanceChanged(userId);
+    return adjusted;
   }
 
   // ---- rooms ---------------------------------------------------------------------------------
@@ -317,11 +319,15 @@ export class OperatorService {
 
   /** The `payments credit-partial` decision from the console: diamonds pro rata to what arrived, once. */
   async creditPartial(operator: SessionUser, orderId: string, reason: string) {
-    return this.act(operator, 'payment.credit_partial', { type: 'order', id: orderId }, reason, async (trx) => {
+    let creditedUser = '';
+    const credited = await this.act(operator, 'payment.credit_partial', { type: 'order', id: orderId }, reason, async (trx) => {
       const result = await this.deps.payments.creditPartialWithin(trx, orderId);
       if (!result.applied) throw conflict('already_credited', `Order ${orderId} was already credited ${result.coins} diamonds`);
+      creditedUser = result.userId;
       return { before: { coins_credited: 0 }, after: { coins_credited: result.coins }, result: { coins: result.coins } };
     });
+    await this.deps.wallet.balanceChanged(creditedUser);
+    return credited;
   }
 
   moneySummary(days: number) {

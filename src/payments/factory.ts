@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
+import type { EventBus } from '../realtime/index.js';
 import { NowPaymentsProvider } from './nowpayments.js';
 import type { PaymentProvider } from './provider.js';
 import { PaymentsService, type PaymentsLogger } from './service.js';
@@ -30,6 +31,7 @@ export interface PaymentsServiceDeps {
   clock?: () => number;
   provider?: PaymentProvider;
   ipnDeadlineMs?: number;
+  eventBus?: EventBus;
 }
 
 export function createPaymentsService(deps: PaymentsServiceDeps): PaymentsService {
@@ -41,5 +43,6 @@ export function createPaymentsService(deps: PaymentsServiceDeps): PaymentsServic
     logger: deps.logger,
     clock: deps.clock,
     ipnDeadlineMs: deps.ipnDeadlineMs,
+    eventBus: deps.eventBus,
   });
 }

@@ -2,6 +2,7 @@
  * The payments feature: USDT recharges and their provider callbacks, as app.payments. With a
  * cluster lock it also runs the reconciliation job (one instance of the cluster at a time).
  */
+import type { EventBus } from '../realtime/index.js';
 import type { Kysely } from 'kysely';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
@@ -24,6 +25,8 @@ export interface PaymentsFeatureOptions {
   ipnDeadlineMs?: number;
   /** Runs the reconciliation job when given. */
   clusterLock?: ClusterLock;
+  /** Credits are announced here (balance caches on every instance). */
+  eventBus: EventBus;
 }
 
 declare module 'fastify' {
@@ -33,8 +36,8 @@ declare module 'fastify' {
 }
 
 export const paymentsFeature = fp<PaymentsFeatureOptions>(
-  async (app, { config, db, clock, provider, ipnDeadlineMs, clusterLock }) => {
-    const payments = createPaymentsService({ config, db, logger: app.log, clock, provider, ipnDeadlineMs });
+  async (app, { config, db, clock, provider, ipnDeadlineMs, clusterLock, eventBus }) => {
+    const payments = createPaymentsService({ config, db, logger: app.log, clock, provider, ipnDeadlineMs, eventBus });
     if (payments.isSimulated) {
       app.log.warn(
         'payments: SIMULATED provider, any logged-in user can mark their own recharge paid; ' +

@@ -13,8 +13,9 @@ import type { Database } from '../db/schema.js';
 import { transactional, type Executor, type TransactionRunner, type TransactionScope } from '../db/transaction.js';
 import { AppError, badRequest, conflict, forbidden, notFound, tooManyRequests, unauthorized } from '../http/errors.js';
 import { inputProblem } from '../http/input-guard.js';
+import type { EventBus } from '../realtime/index.js';
 import { compareDecimal, formatDecimal, parseDecimal, proRataFloor, sameAmount } from '../infra/decimal.js';
-import { creditRecharge, walletBalance } from '../wallet/index.js';
+import { announceBalanceChanged, creditRecharge, walletBalance } from '../wallet/index.js';
 import { isValidIpnSignature, signIpnBody } from './ipn-signature.js';
 import { parsePaymentReport, ProviderUnavailableError, type PaymentProvider, type PaymentReport } from './provider.js';
 import { PaymentsRepository, type OrderUpdate, type PaymentOrder, type UnmatchedPayment } from './repository.js';
@@ -79,6 +80,8 @@ export interface PaymentsServiceOptions {
   logger: PaymentsLogger;
   clock?: () => number;
   ipnDeadlineMs?: number;
+  /** Told of every credit after it commits (balance caches); the CLI without Redis has none. */
+  eventBus?: EventBus;
 }
 
 const repositories = (executor: Executor) => ({ orders: new PaymentsRepository(executor) });
@@ -240,7 +243,9 @@ export class PaymentsService {
 
   /** The single path by which provider news changes an order (and credits it). */
   async applyReport(report: PaymentReport, source: 'ipn' | 'reconcile', payload: string): Promise<ReportOutcome> {
-    return this.inTransaction(async (scope) => {
+    let creditedUser: string | undefined;
+    const applied = await this.inTransaction(async (scope) => {
+      creditedUser = undefined;
       const { orders } = scope;
       const now = this.clock();
       // Recording the report first also takes SQLite's write lock up front, so a writer in another
@@ -267,6 +272,7 @@ export class PaymentsService {
         outcome = 'mismatch';
       } else {
         outcome = await this.advance(scope, order, report, now);
+        if (outcome === 'credited') creditedUser = order.userId;
       }
       if (outcome === 're_deposit' || outcome === 'unknown_order' || outcome === 'mismatch') {
         this.log.warn(
@@ -290,6 +296,12 @@ export class PaymentsService {
       else await orders.setEventOutcome(eventId, order?.id ?? report.orderId, outcome);
       return outcome;
     });
+    if (creditedUser !== undefined) await this.announceCredit(creditedUser);
+    return applied;
+  }
+
+  private async announceCredit(userId: string): Promise<void> {
+    if (this.options.eventBus) await announceBalanceChanged(this.options.eventBus, userId);
   }
 
   private matchesOrder(order: PaymentOrder, report: PaymentReport): boolean {
@@ -418,12 +430,17 @@ export class PaymentsService {
   }
 
   /** Operator decision on a partially paid order: diamonds pro rata to what arrived, once. */
-  async creditPartial(orderId: string): Promise<{ applied: boolean; coins: number }> {
-    return this.inTransaction(({ trx }) => this.creditPartialWithin(trx, orderId));
+  async creditPartial(orderId: string): Promise<{ applied: boolean; coins: number; userId: string }> {
+    const result = await this.inTransaction(({ trx }) => this.creditPartialWithin(trx, orderId));
+    if (result.applied) await this.announceCredit(result.userId);
+    return result;
   }
 
-  /** creditPartial inside the caller's transaction (the operator console's audited action). */
-  async creditPartialWithin(trx: Transaction<Database>, orderId: string): Promise<{ applied: boolean; coins: number }> {
+  /**
+   * creditPartial inside the caller's transaction (the operator console's audited action); the
+   * caller announces the balance change after its commit.
+   */
+  async creditPartialWithin(trx: Transaction<Database>, orderId: string): Promise<{ applied: boolean; coins: number; userId: string }> {
     const orders = new PaymentsRepository(trx);
     {
       const now = this.clock();
@@ -438,7 +455,7 @@ export class PaymentsService {
         throw conflict('amount_unknown', `Order ${orderId} has no actually_paid/pay_amount to prorate`);
       }
       const coins = Math.min(order.coinNum, proRataFloor(order.coinNum, paid, expected));
-      if (order.coinsCredited > 0) return { applied: false, coins: order.coinsCredited };
+      if (order.coinsCredited > 0) return { applied: false, coins: order.coinsCredited, userId: order.userId };
       if (coins <= 0) throw conflict('nothing_to_credit', `actually_paid ${order.actuallyPaid} is worth no whole diamond`);
       const transfer = await creditRecharge(trx, {
         userId: order.userId,
@@ -449,7 +466,7 @@ export class PaymentsService {
         now,
       });
       if (transfer.applied) await orders.updateOrder(order.id, { coinsCredited: coins, creditedAt: now }, now);
-      return { applied: transfer.applied, coins };
+      return { applied: transfer.applied, coins, userId: order.userId };
     }
   }
 

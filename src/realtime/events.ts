@@ -31,6 +31,11 @@ export type DomainEvent =
    * an anchor changed their subscription price (`uid` and `room_id` null). Never sent to viewers.
    */
   | { type: 'access_changed'; room_id: string | null; data: { uid: string | null; anchor_id: string } }
+  /**
+   * A user's wallet balance changed (payment, recharge, operator adjustment): balance caches on
+   * every instance drop their copy. Never sent to viewers.
+   */
+  | { type: 'balance_changed'; room_id: null; data: { uid: string } }
   /** A payment into the room; delivered as a `room_payment` frame to the sockets of `owner_id` only. */
   | { type: 'room_payment'; room_id: string; owner_id: string; data: RoomPayment }
   /**

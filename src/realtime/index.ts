@@ -7,6 +7,7 @@ export type { ChatFeed, RoomCursor, RoomDirectory, TranscriptChanges } from './f
 export { MemoryEventBus } from './memory-event-bus.js';
 export { MemoryPresence, type Presence } from './presence.js';
 export { RedisEventBus } from './redis-event-bus.js';
+export { connectCliEventBus } from './cli-event-bus.js';
 export { RedisPresence } from './redis-presence.js';
 export { realtimeFeature } from './plugin.js';
 export {

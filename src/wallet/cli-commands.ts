@@ -5,6 +5,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
+import type { EventBus } from '../realtime/index.js';
+import { announceBalanceChanged } from './balance-cache.js';
 import { verifyLedger } from './ledger.js';
 import { adjustDiamonds, walletBalance } from './diamonds.js';
 
@@ -46,7 +48,8 @@ export function parseCoinsArgs(args: string[]): CoinsCommand {
   return { kind: 'grant', uid, amount: Number(amountText), reason };
 }
 
-export async function runCoinsCommand(db: Kysely<Database>, args: string[]): Promise<CommandOutput> {
+/** `eventBus`: where a grant is announced after it commits (the servers' balance caches), when there is one. */
+export async function runCoinsCommand(db: Kysely<Database>, args: string[], eventBus?: EventBus): Promise<CommandOutput> {
   const command = parseCoinsArgs(args);
   switch (command.kind) {
     case 'usage':
@@ -56,6 +59,7 @@ export async function runCoinsCommand(db: Kysely<Database>, args: string[]): Pro
     case 'grant':
       try {
         const result = await adjustDiamonds(db, { userId: command.uid, amount: command.amount, reason: command.reason, now: Date.now() });
+        if (eventBus) await announceBalanceChanged(eventBus, command.uid);
         return {
           exitCode: 0,
           lines: [`${command.amount > 0 ? 'granted' : 'took back'} ${Math.abs(command.amount)} diamonds (transfer ${result.transfer_id}); balance now ${result.coin_num}`],

@@ -11,6 +11,7 @@ import type { Database } from '../db/schema.js';
 import { transactional, type Executor, type TransactionRunner } from '../db/transaction.js';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import type { EventBus } from '../realtime/index.js';
+import { announceBalanceChanged } from './balance-cache.js';
 import { chargeViewer, paymentEvent, runIdempotent, type RoomPaymentMade } from './charge.js';
 import type { RoomLeaderboards } from './leaderboard.js';
 import { WalletRepository } from './repository.js';
@@ -107,6 +108,7 @@ export class GiftService {
     });
     // A replayed Idempotency-Key changed nothing, so the room hears nothing new.
     if (sent?.fresh) {
+      await announceBalanceChanged(this.options.eventBus, user.id);
       await this.options.eventBus.publish({
         type: 'gift',
         room_id: request.roomId,

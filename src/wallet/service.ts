@@ -12,6 +12,7 @@ import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import type { EventBus } from '../realtime/index.js';
 import { balanceOf, earningsAccount, walletAccount } from './ledger.js';
 import { chargeViewer, paymentEvent, runIdempotent, type Charge, type ChargeResult, type RoomPaymentMade } from './charge.js';
+import { announceBalanceChanged } from './balance-cache.js';
 import { walletBalance } from './diamonds.js';
 import { assertAmount, MAX_DIAMONDS, roomArchived } from './limits.js';
 import { entryReferences, mapActiveSubscription, mapEarningsEntry, mapTransaction } from './mappers.js';
@@ -99,7 +100,10 @@ export class WalletService {
       );
     });
     await this.announceAccess(request.roomId, user.id, request.anchorId);
-    if (payment) await this.options.eventBus.publish(paymentEvent(payment));
+    if (payment) {
+      await this.balanceChanged(user.id);
+      await this.options.eventBus.publish(paymentEvent(payment));
+    }
     if (result.charged > 0) this.options.leaderboards.changed(request.roomId);
     return result;
   }
@@ -216,7 +220,10 @@ export class WalletService {
       });
     });
     await this.announceAccess(null, user.id, anchorId);
-    if (payment) await this.options.eventBus.publish(paymentEvent(payment));
+    if (payment) {
+      await this.balanceChanged(user.id);
+      await this.options.eventBus.publish(paymentEvent(payment));
+    }
     if (roomId !== undefined) this.options.leaderboards.changed(roomId);
     return result;
   }
@@ -234,6 +241,14 @@ export class WalletService {
     await this.repo.setSubscriptionPrice(anchor.id, price, this.clock());
     await this.announceAccess(null, null, anchor.id);
     return { subscription_price: price };
+  }
+
+  /**
+   * For diamond movements made inside another feature's transaction (the operator console's
+   * adjustments and partial credits): call after that transaction commits.
+   */
+  balanceChanged(userId: string): Promise<void> {
+    return announceBalanceChanged(this.options.eventBus, userId);
   }
 
   /** After the commit, so no instance can reload the old state once it dropped its copy. */

@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import type { LiveMessagesTable, UserMessagesTable } from '../db/schema.js';
 import type { Executor } from '../db/transaction.js';
@@ -200,7 +200,7 @@ export class ChatRepository {
    * transaction ends. SQLite has one writer at a time, so ids are in commit order already.
    */
   async lockUserMessageOrder(): Promise<void> {
-    if (!isPostgres(this.db as unknown as Kysely<unknown>)) return;
+    if (!isPostgres(this.db)) return;
     await sql`select pg_advisory_xact_lock(hashtextextended(current_schema() || ':pecktra:user_messages', 0))`.execute(this.db);
   }
 

@@ -9,9 +9,9 @@ const IsoTime = Type.String({ format: 'date-time' });
 export const AuditEntry = Type.Object(
   {
     id: Type.String(),
-    operator_id: Type.String(),
+    operator_id: Type.Union([Type.String(), Type.Null()], { description: 'null: not a console operator (operator_name says who, e.g. cli:<OS user>)' }),
     operator_name: Type.String(),
-    action: Type.String({ description: 'One of the console actions, e.g. user.ban, room.take_down' }),
+    action: Type.String({ description: 'One of the console actions, e.g. user.ban, room.take_down, or the role CLI\'s user.grant_operator, user.revoke_operator' }),
     target_type: Type.String({ description: 'user, room, live_message or user_message' }),
     target_id: Type.String(),
     reason: Type.String(),

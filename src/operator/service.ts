@@ -368,6 +368,30 @@ export class OperatorService {
   }
 }
 
+/**
+ * A grant or revoke of the operator role from the server's shell (`npm run operator`), on the
+ * audit trail like a console action. Its actor is no account: `actor` names it, e.g. `cli:alice`.
+ */
+export async function recordOperatorRoleChange(
+  executor: Executor,
+  change: { actor: string; userId: string; granted: boolean; wasOperator: boolean; sessionsEnded: number; reason: string; now: number },
+): Promise<string> {
+  const id = newSortableId(change.now);
+  await new OperatorRepository(executor).appendAudit({
+    id,
+    operator_id: null,
+    operator_name: change.actor,
+    action: change.granted ? 'user.grant_operator' : 'user.revoke_operator',
+    target_type: 'user',
+    target_id: change.userId,
+    reason: change.reason,
+    before: JSON.stringify({ is_operator: change.wasOperator }),
+    after: JSON.stringify(change.granted ? { is_operator: true } : { is_operator: false, console_sessions_ended: change.sessionsEnded }),
+    created_at: change.now,
+  });
+  return id;
+}
+
 export interface ReportInput {
   room_id: string;
   target: 'room' | 'live_message' | 'user_message';

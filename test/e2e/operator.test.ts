@@ -33,7 +33,7 @@ const unique = (label: string) => `${label}_${Math.random().toString(36).slice(2
 async function operatorPage(viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const username = unique('op');
   await registerUser(server.baseUrl, username);
-  expect((await runOperatorCommand(server.app.db, ['grant', username])).exitCode).toBe(0);
+  expect((await runOperatorCommand(server.app.db, ['grant', username], { osUser: 'tester' })).exitCode).toBe(0);
   const context = await newContext(browser, { viewport });
   const page = await context.newPage();
   const problems = watchPageProblems(page);

@@ -8170,7 +8170,7 @@ export interface components {
             name: string;
         };
         AuditEntry: {
-            /** @description One of the console actions, e.g. user.ban, room.take_down */
+            /** @description One of the console actions, e.g. user.ban, room.take_down, or the role CLI's user.grant_operator, user.revoke_operator */
             action: string;
             after: {
                 [key: string]: unknown;
@@ -8181,7 +8181,8 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             id: string;
-            operator_id: string;
+            /** @description null: not a console operator (operator_name says who, e.g. cli:<OS user>) */
+            operator_id: string | null;
             operator_name: string;
             reason: string;
             target_id: string;

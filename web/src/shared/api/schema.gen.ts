@@ -584,10 +584,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recharge orders in every status, newest first, each with the provider's latest answer */
+        /** Recharge orders in every status, newest first, each with the provider's latest answer; a page at a time (next_cursor) */
         get: {
             parameters: {
                 query?: {
+                    /** @description next_cursor of the previous page */
+                    cursor?: string;
+                    /** @description Rows per page (default 100) */
+                    limit?: number;
                     status?: string;
                     uid?: string;
                 };
@@ -607,6 +611,8 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
+                                /** @description null: this was the last page */
+                                next_cursor: string | (never | null);
                                 orders: components["schemas"]["AdminOrder"][];
                             };
                         };
@@ -1009,10 +1015,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All rooms, newest first, with live status, viewers and open reports */
+        /** All rooms, newest first, with live status, viewers and open reports; a page at a time (next_cursor) */
         get: {
             parameters: {
                 query?: {
+                    /** @description next_cursor of the previous page */
+                    cursor?: string;
+                    /** @description Rows per page (default 100) */
+                    limit?: number;
                     /** @description Part of the room's name or its anchor's name, or its exact id */
                     q?: string;
                     status?: "all" | "live" | "taken_down" | "reported";
@@ -1033,6 +1043,8 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
+                                /** @description null: this was the last page */
+                                next_cursor: string | (never | null);
                                 rooms: components["schemas"]["AdminRoom"][];
                             };
                         };
@@ -8170,7 +8182,7 @@ export interface components {
             name: string;
         };
         AuditEntry: {
-            /** @description One of the console actions, e.g. user.ban, room.take_down */
+            /** @description One of the console actions, e.g. user.ban, room.take_down, or the role CLI's user.grant_operator, user.revoke_operator */
             action: string;
             after: {
                 [key: string]: unknown;
@@ -8181,7 +8193,8 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             id: string;
-            operator_id: string;
+            /** @description null: not a console operator (operator_name says who, e.g. cli:<OS user>) */
+            operator_id: string | null;
             operator_name: string;
             reason: string;
             target_id: string;

@@ -3,7 +3,8 @@
  * the same room on the original site's path for its pages (legacy client support).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
 import { AppError, forbidden, tooManyRequests } from '../http/errors.js';
 import { isSameSiteOrigin, type OriginPolicy } from '../http/origin.js';
 import type { RealtimeGateway } from './gateway.js';
@@ -94,6 +95,24 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = 
   const handler = async () => {
     throw new AppError(426, 'upgrade_required', 'Connect to this endpoint with a WebSocket client');
   };
+  /*
+   * A socket lives for hours, thousands per instance: it must not keep its upgrade request alive (a
+   * few KiB each with its response, headers and logger). The response answers nothing (the upgrade
+   * writes its own 101), so it lets go of the socket now; and @fastify/websocket's error listener,
+   * which holds the request, gives way to one function shared by every socket (same effect: logged,
+   * then terminated).
+   */
+  const releaseUpgradeResponse = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.ws) reply.raw.detachSocket(request.raw.socket);
+  };
+  const onSocketError = function (this: WebSocket, err: Error) {
+    app.log.warn({ err }, 'websocket error');
+    this.terminate();
+  };
+  const releaseUpgradeRequest = (socket: WebSocket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', onSocketError);
+  };
 
   for (const legacy of [false, true]) {
     app.route({
@@ -112,8 +131,10 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = 
         response: upgradeResponses,
       },
       preValidation,
+      preHandler: releaseUpgradeResponse,
       handler,
       wsHandler: (socket, request) => {
+        releaseUpgradeRequest(socket);
         gateway.accept(socket, {
           roomId: request.params.room_id,
           viewer: request.viewer,
@@ -146,8 +167,10 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = 
       },
     },
     preValidation,
+    preHandler: releaseUpgradeResponse,
     handler,
     wsHandler: (socket, request) => {
+      releaseUpgradeRequest(socket);
       userChannels.accept(socket, request.user.id);
     },
   });

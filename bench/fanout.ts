@@ -80,7 +80,7 @@ async function main(): Promise<void> {
 
     const rssBefore = rssMiB(server.pid!);
     const connectStarted = now();
-    const connected = await clients.ask({ cmd: 'connect', url: `ws://127.0.0.1:${port}/ws/chat/${room.room_id}${batch ? '?batch=1' : ''}`, viewers }, 'connected');
+    const connected = await clients.ask({ cmd: 'connect', url: `ws://127.0.0.1:${port}/ws/chat/${room.room_id}${batch ? '?batch=1' : ''}`, viewers, awaitHello: true }, 'connected');
     const connectSeconds = (now() - connectStarted) / 1000;
     await sleep(500);
     const rssConnected = rssMiB(server.pid!);
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
       ratio_to_bare_ws: round(ourRate / bareRate),
     };
     console.log(
-      `fan-out: ${viewers} ${batch ? 'batch-mode' : 'one-event-per-frame'} viewers (${String(connected.open)} connected in ${result.connect_seconds} s), ${rate} msg/s for ${seconds} s`,
+      `fan-out: ${viewers} ${batch ? 'batch-mode' : 'one-event-per-frame'} viewers (${String(connected.open)} connected and greeted in ${result.connect_seconds} s), ${rate} msg/s for ${seconds} s`,
     );
     console.log(`  latency p50 ${result.latency_ms.p50} ms, p99 ${result.latency_ms.p99} ms, max ${result.latency_ms.max} ms`);
     console.log(`  lost ${lost}, duplicated ${duplicated}, sockets still open ${String(stillOpen)}`);

@@ -7768,7 +7768,9 @@ export interface paths {
          *     lost or duplicated. Add `changed_since=T` (server ms, e.g. hello's `server_time` plus the time
          *     connected, minus a few seconds) to also get what changed among what the client already held: a
          *     `replace` with the current text or a `delete` per edited or removed floor ≤ N, and
-         *     `chat_user_message_deleted` per removed viewer message ≤ M (changes are kept for 24 h). **Batch**: `?batch=1` lets one frame carry several events separated by \n.
+         *     `chat_user_message_deleted` per removed viewer message ≤ M (changes are kept for 24 h). **Batch**: `?batch=1` (the web app's mode): a frame carries one or more events, one JSON object per line
+         *     (separated by \n), in order; the server gathers a room's events for a few ms (REALTIME_COALESCE_MS) into one
+         *     frame under 64 KiB. Without it, one event per frame.
          *
          *     **Close codes**: 1001 server shutting down (reconnect), 1009 frame over 16 KiB, 4008 too slow to read
          *     (outgoing buffer full), 4029 too many messages or connections, 4403 room not allowed (VIP),

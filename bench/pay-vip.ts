@@ -11,7 +11,8 @@
  * - `send_gift`: one viewer sends hearts into one room, against the bare route.
  * Payments run with a 10% platform fee, so the platform's account is credited by every payment.
  *
- *   node --import tsx bench/pay-vip.ts [--payments 2000] [--viewers 1000] [--pg-url postgres://...|none]
+ *   node --import tsx bench/pay-vip.ts [--payments 2000] [--viewers 1000] [--engines sqlite,postgres]
+ *                                      [--pg-url postgres://...|none] [--cpu-prof]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -34,12 +35,16 @@ const { values: args } = parseArgs({
     viewers: { type: 'string', default: '1000' },
     connections: { type: 'string', default: '32' },
     'pgbench-seconds': { type: 'string', default: '10' },
+    engines: { type: 'string', default: 'sqlite,postgres' },
+    // The server writes a V8 CPU profile to bench/results/profiles on exit (bench/profile-summary.ts reads it).
+    'cpu-prof': { type: 'boolean', default: false },
     'pg-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
   },
 });
 const payments = Number(args.payments);
 const viewerCount = Number(args.viewers);
 const connections = Number(args.connections);
+const engines = args.engines.split(',');
 const PRICE = 10;
 const PLATFORM_FEE_PERCENT = '10';
 
@@ -60,7 +65,8 @@ interface EngineResult {
 }
 
 async function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], {
+  const profiling = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : [];
+  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', 'bench/server.ts'], {
     env: {
       ...process.env,
       PLATFORM_FEE_PERCENT,
@@ -177,6 +183,14 @@ async function expectBalance(engine: string, session: HttpSession, expected: num
 
 async function benchEngine(engine: Engine): Promise<EngineResult[]> {
   const server = await startServer(engine.env);
+  const startedAt = Date.now();
+  /** When each measured phase ran, in seconds since the server started (for --cpu-prof windows). */
+  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const from = (Date.now() - startedAt) / 1000;
+    const value = await work();
+    console.error(`[pay-vip] ${engine.name} ${name}: ${from.toFixed(1)}-${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    return value;
+  };
   const base = `http://127.0.0.1:${server.appPort}`;
   const json = { 'content-type': 'application/json' };
   const results: EngineResult[] = [];
@@ -187,7 +201,9 @@ async function benchEngine(engine: Engine): Promise<EngineResult[]> {
     const payer = await registerViewer(base, `bench_payer_${process.pid}`);
     await engine.grant([payer.uid], PRICE * payments);
     const onePayerBody = (i: number) => JSON.stringify({ anchor_id: payee.uid, room_id: rooms[i % rooms.length], room_name: 'Bench', amount: PRICE });
-    const onePayer = await drive(server.appPort, '/api/live/pay_vip_coin', payments, (i) => ({ headers: payer.session.headers(json), body: onePayerBody(i) }));
+    const onePayer = await timed('one payer', () =>
+      drive(server.appPort, '/api/live/pay_vip_coin', payments, (i) => ({ headers: payer.session.headers(json), body: onePayerBody(i) })),
+    );
     await expectBalance(engine.name, payer.session, 0);
     const onePayerBare = await bare(server, '/api/live/pay_vip_coin', payments, { headers: payer.session.headers(json), body: onePayerBody(0) });
     results.push(result('pay_vip_coin one payer', engine.name, onePayer, 'bare route', perSecond(onePayerBare)));
@@ -199,16 +215,20 @@ async function benchEngine(engine: Engine): Promise<EngineResult[]> {
       PRICE,
     );
     const hotRoom = rooms[0]!;
-    const hot = await drive(server.appPort, '/api/live/pay_vip_coin', viewerCount, (i) => ({
-      headers: viewers[i]!.session.headers(json),
-      body: JSON.stringify({ anchor_id: payee.uid, room_id: hotRoom, room_name: 'Bench', amount: PRICE }),
-    }));
+    const hot = await timed('hot anchor', () =>
+      drive(server.appPort, '/api/live/pay_vip_coin', viewerCount, (i) => ({
+        headers: viewers[i]!.session.headers(json),
+        body: JSON.stringify({ anchor_id: payee.uid, room_id: hotRoom, room_name: 'Bench', amount: PRICE }),
+      })),
+    );
     const anchors = await inBatches(viewerCount, (i) => registerAnchor(base, `bench_anchor_${process.pid}_${i}`));
     const anchorRooms = await inBatches(viewerCount, (i) => openVipRoom(anchors[i]!.session, 'own'));
-    const spread = await drive(server.appPort, '/api/live/pay_vip_coin', viewerCount, (i) => ({
-      headers: viewers[viewerCount + i]!.session.headers(json),
-      body: JSON.stringify({ anchor_id: anchors[i]!.uid, room_id: anchorRooms[i], room_name: 'Bench', amount: PRICE }),
-    }));
+    const spread = await timed('distinct anchors', () =>
+      drive(server.appPort, '/api/live/pay_vip_coin', viewerCount, (i) => ({
+        headers: viewers[viewerCount + i]!.session.headers(json),
+        body: JSON.stringify({ anchor_id: anchors[i]!.uid, room_id: anchorRooms[i], room_name: 'Bench', amount: PRICE }),
+      })),
+    );
     for (const viewer of [viewers[0]!, viewers.at(-1)!]) await expectBalance(engine.name, viewer.session, 0);
     const manyBare = engine.pgbench ? undefined : perSecond(await bare(server, '/api/live/pay_vip_coin', viewerCount, { headers: payer.session.headers(json), body: onePayerBody(0) }));
     results.push(
@@ -231,7 +251,7 @@ async function benchEngine(engine: Engine): Promise<EngineResult[]> {
     await engine.grant([fan.uid], payments + 1);
     const giftBody = JSON.stringify({ room_id: giftRoom.data.room.room_id, gift_id: 'heart', count: 1, amount: 1 });
     const gift = { headers: fan.session.headers(json), body: giftBody };
-    const gifts = await drive(server.appPort, '/api/live/send_gift', payments, () => gift);
+    const gifts = await timed('send_gift', () => drive(server.appPort, '/api/live/send_gift', payments, () => gift));
     const giftsBare = await bare(server, '/api/live/send_gift', payments, gift);
     await expectBalance(engine.name, fan.session, 0);
     results.push(result('send_gift', engine.name, gifts, 'bare route', perSecond(giftsBare)));
@@ -294,10 +314,10 @@ const dataDir = mkdtempSync(join(tmpdir(), 'pecktra-bench-pay-'));
 try {
   const sqlitePath = join(dataDir, 'pay.db');
   const sqlite = { databaseUrl: '', sqlitePath };
-  results.push(...(await benchEngine({ name: 'sqlite', env: { SQLITE_PATH: sqlitePath, DATABASE_URL: '' }, grant: grantWith(sqlite), verify: verifyWith(sqlite, 'sqlite') })));
+  if (engines.includes('sqlite')) results.push(...(await benchEngine({ name: 'sqlite', env: { SQLITE_PATH: sqlitePath, DATABASE_URL: '' }, grant: grantWith(sqlite), verify: verifyWith(sqlite, 'sqlite') })));
 
   const pgUrl = args['pg-url'];
-  if (pgUrl && pgUrl !== 'none') {
+  if (pgUrl && pgUrl !== 'none' && engines.includes('postgres')) {
     const schema = `bench_${randomBytes(4).toString('hex')}`;
     const url = new URL(pgUrl);
     url.searchParams.set('options', `-c search_path=${schema}`);

@@ -13,7 +13,8 @@ import { DIST_SRC, ROOT } from './build.js';
 export const now = (): number => performance.timeOrigin + performance.now();
 
 type ToClients =
-  | { cmd: 'connect'; url: string; viewers: number }
+  /** `awaitHello`: answer once every socket got its first frame (our server's hello, sent after the join). */
+  | { cmd: 'connect'; url: string; viewers: number; awaitHello?: boolean }
   | { cmd: 'burst'; expect: number }
   | { cmd: 'report' }
   | { cmd: 'disconnect' };
@@ -123,11 +124,17 @@ export async function runClients(): Promise<void> {
   let burstExpected = 0;
   let burstDoneSockets = 0;
   let burstCounts: number[] = [];
+  let greeted: boolean[] = [];
+  let greetedCount = 0;
   const send = (message: unknown) => process.send!(message);
 
   /** Payloads hold `"live_message":"bench:<seq>:<sent at>"` or `"burst:..."`, one per line in batch mode. */
   function onText(index: number, payload: Buffer): void {
     const at = now();
+    if (!greeted[index]) {
+      greeted[index] = true;
+      greetedCount += 1;
+    }
     const typing = payload.indexOf(TYPING_MARKER);
     if (typing >= 0) {
       const start = typing + TYPING_MARKER.length;
@@ -166,6 +173,8 @@ export async function runClients(): Promise<void> {
   process.on('message', async (message: ToClients) => {
     if (message.cmd === 'connect') {
       sockets = [];
+      greeted = [];
+      greetedCount = 0;
       // A few hundred handshakes in flight at a time keeps the listen backlog from overflowing.
       for (let start = 0; start < message.viewers; start += 250) {
         const batch: Promise<ThinSocket>[] = [];
@@ -175,6 +184,10 @@ export async function runClients(): Promise<void> {
         }
         sockets.push(...(await Promise.all(batch)));
       }
+      // Joins (access check, hello, cursor) can lag the upgrades by seconds on a busy machine; a
+      // measurement started before they are done would time the join backlog, not the fan-out.
+      const deadline = now() + 120_000;
+      while (message.awaitHello && greetedCount < sockets.length && now() < deadline) await sleep(50);
       latencies = [];
       typingLatencies = [];
       typingReply = sockets.map(() => '');

@@ -140,6 +140,11 @@ export interface RealtimeConfig {
   maxConnectionsPerIp: number;
   /** Least time between two `live_num` frames for one room. */
   liveNumIntervalMs: number;
+  /**
+   * Batch-mode sockets: a room's events arriving within this many ms go out as one frame (0: those
+   * arriving in the same event-loop turn). Under load a flush takes longer, so more events share it.
+   */
+  coalesceMs: number;
   /** A Redis presence heartbeat older than this no longer counts (crashed instance). */
   presenceTtlMs: number;
   /** How often the event bus checks its Redis subscription with a round trip on the control channel. */
@@ -424,6 +429,7 @@ export function loadConfig(env: Env = process.env): Config {
       inboundWindowMs: int(env, 'WS_INBOUND_WINDOW_MS', 10_000, 10),
       maxConnectionsPerIp: int(env, 'WS_MAX_CONNECTIONS_PER_IP', 50, 1),
       liveNumIntervalMs: int(env, 'LIVE_NUM_INTERVAL_MS', 1_000, 10),
+      coalesceMs: int(env, 'REALTIME_COALESCE_MS', 5, 0),
       presenceTtlMs: int(env, 'PRESENCE_TTL_MS', 15_000, 300),
       busHeartbeatMs: int(env, 'BUS_HEARTBEAT_MS', 2_000, 50),
     },

@@ -52,7 +52,9 @@ export default defineConfig({
         // The app is one entry file, as it was before the console: code the lazily loaded console
         // shares with the viewer's pages stays in it instead of becoming a third file that every
         // viewer would also have to fetch. The console chunk holds only the console's own modules.
-        manualChunks: (id) => (/\/web\/src\/features\/(studio|admin)\//.test(id) ? undefined : 'index'),
+        // The report dialog (its component, words and call) is fetched on a viewer's first report.
+        manualChunks: (id) =>
+          /\/web\/src\/features\/(studio|admin)\/|\/web\/src\/features\/rooms\/(components\/(ReportDialog|report-text)|api\/report)\./.test(id) ? undefined : 'index',
       },
     },
   },

@@ -54,8 +54,15 @@ export const routeAuth = fp<{ auth: RequestAuth }>(
         throw new Error(`${String(route.method)} ${route.url} declares no config.auth (one of ${AUTH_LEVELS.join(', ')})`);
       }
       if (level === 'public') return;
-      // A hook on the route itself, after validation: bad input is still a 400 before any auth
-      // answer, and public routes (the hottest ones) pay nothing.
+      if (level === 'operator') {
+        // The console's routes are nobody else's business: the role is checked before the body is
+        // parsed or validated, so a non-operator gets 401/403 whatever it sends and learns nothing
+        // of a route's shape from its 400s.
+        route.onRequest = [resolvers.operator, ...(route.onRequest === undefined ? [] : [route.onRequest].flat())];
+        return;
+      }
+      // A hook on the route itself, after validation: bad input to the public API is still a 400
+      // before any auth answer, and public routes (the hottest ones) pay nothing.
       route.preHandler = [resolvers[level], ...(route.preHandler === undefined ? [] : [route.preHandler].flat())];
       if (level === 'anchor' && route.schema) route.schema.security ??= ANCHOR_SECURITY;
     });

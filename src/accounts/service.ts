@@ -387,12 +387,26 @@ export class AccountsService {
   // ---- operators ---------------------------------------------------------------------------------
 
   /** `npm run operator -- grant|revoke`: the role is never granted from the web. Revoking ends console sign-ins. */
-  async setOperatorRole(username: string, granted: boolean): Promise<SessionUser> {
-    const row = await this.repo.findUserByUsernameKey(usernameKey(username.trim()));
-    if (!row || row.deleted_at !== null) throw notFound('user_not_found', `No account named "${username}"`);
-    await this.repo.setOperatorRole(row.id, granted);
-    if (!granted) for (const tokenHash of await this.repo.deleteOperatorSessionsOf(row.id)) this.sessions.invalidate(tokenHash);
-    return mapSessionUser(row);
+  /**
+   * Grants or revokes the role; `audit` writes the change's entry in the same transaction, so the
+   * role cannot change without one.
+   */
+  async setOperatorRole(
+    username: string,
+    granted: boolean,
+    audit: (executor: Executor, change: { user: SessionUser; wasOperator: boolean; sessionsEnded: number }) => Promise<void>,
+  ): Promise<SessionUser> {
+    const { user, ended } = await this.inTransaction(async ({ accounts, trx }) => {
+      const row = await accounts.findUserByUsernameKey(usernameKey(username.trim()));
+      if (!row || row.deleted_at !== null) throw notFound('user_not_found', `No account named "${username}"`);
+      await accounts.setOperatorRole(row.id, granted);
+      const ended = granted ? [] : await accounts.deleteOperatorSessionsOf(row.id);
+      const user = mapSessionUser(row);
+      await audit(trx, { user, wasOperator: row.is_operator === 1, sessionsEnded: ended.length });
+      return { user, ended };
+    });
+    for (const tokenHash of ended) this.sessions.invalidate(tokenHash);
+    return user;
   }
 
   /** A password sign-in to the console: the account must hold the operator role. */

@@ -278,7 +278,8 @@ export interface RoomSearchTable {
 /** One operator action, append-only (the database refuses UPDATE and DELETE). */
 export interface OperatorAuditTable {
   id: string;
-  operator_id: string;
+  /** null: not a console operator, e.g. the role CLI (operator_name says who: `cli:<OS user>`). */
+  operator_id: string | null;
   operator_name: string;
   action: string;
   target_type: string;

@@ -13,7 +13,8 @@ export const AUTH_LEVELS = ['public', 'viewer', 'user', 'anchor', 'operator'] as
  *   web console), else 401 (403 `anchor_token_required` with only a viewer
  *   session).
  * - `operator`: an operator console sign-in (POST /api/admin/login: a short session of an account
- *   holding the role, granted by `npm run operator`), else 401, or 403 `operator_required`.
+ *   holding the role, granted by `npm run operator`), else 401, or 403 `operator_required`;
+ *   checked before the body is read, so the answer is the same whatever the request carries.
  */
 export type AuthLevel = (typeof AUTH_LEVELS)[number];
 

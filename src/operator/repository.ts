@@ -102,8 +102,15 @@ export class OperatorRepository {
     return this.db.selectFrom('user_messages').select(['username', 'message']).where('room_id', '=', roomId).where('id', '=', id).executeTakeFirst();
   }
 
-  /** Rooms for the console: newest first, with their anchor's name and open report count. */
-  listRooms(filter: { q?: string; status: 'all' | 'live' | 'taken_down' | 'reported'; roomId?: string; anchorId?: string; limit: number }) {
+  /** Rooms for the console: newest first, with their anchor's name and open report count; `before` pages on (created_at, id). */
+  listRooms(filter: {
+    q?: string;
+    status: 'all' | 'live' | 'taken_down' | 'reported';
+    roomId?: string;
+    anchorId?: string;
+    before?: { createdAt: number; id: string };
+    limit: number;
+  }) {
     let query = this.db
       .selectFrom('rooms')
       .innerJoin('users', 'users.id', 'rooms.anchor_id')
@@ -129,6 +136,7 @@ export class OperatorRepository {
       .orderBy('rooms.created_at', 'desc')
       .orderBy('rooms.id', 'desc')
       .limit(filter.limit);
+    if (filter.before) query = query.where((eb) => eb(eb.refTuple('rooms.created_at', 'rooms.id'), '<', eb.tuple(filter.before!.createdAt, filter.before!.id)));
     if (filter.roomId) query = query.where('rooms.id', '=', filter.roomId);
     if (filter.anchorId) query = query.where('rooms.anchor_id', '=', filter.anchorId);
     if (filter.status === 'live') query = query.where('rooms.live_status', '=', 1).where('rooms.taken_down_at', 'is', null);

@@ -226,9 +226,9 @@ export const operatorRoutes: FastifyPluginAsyncTypebox<OperatorRoutesOptions> = 
     '/api/admin/payments/orders',
     {
       ...operatorRoute,
-      schema: { tags: TAGS, summary: "Recharge orders in every status, newest first, each with the provider's latest answer", querystring: OrderQuery, response: responses(okData(OrderList), 401, 403) },
+      schema: { tags: TAGS, summary: "Recharge orders in every status, newest first, each with the provider's latest answer; a page at a time (next_cursor)", querystring: OrderQuery, response: responses(okData(OrderList), 401, 403) },
     },
-    async (request) => ({ code: 0 as const, data: { orders: await operators.orders(request.query) } }),
+    async (request) => ({ code: 0 as const, data: await operators.orders(request.query) }),
   );
 
   app.get(
@@ -300,9 +300,9 @@ export const operatorRoutes: FastifyPluginAsyncTypebox<OperatorRoutesOptions> = 
     '/api/admin/rooms',
     {
       ...operatorRoute,
-      schema: { tags: TAGS, summary: 'All rooms, newest first, with live status, viewers and open reports', querystring: RoomListQuery, response: responses(okData(RoomList), 401, 403) },
+      schema: { tags: TAGS, summary: 'All rooms, newest first, with live status, viewers and open reports; a page at a time (next_cursor)', querystring: RoomListQuery, response: responses(okData(RoomList), 401, 403) },
     },
-    async (request) => ({ code: 0 as const, data: { rooms: await operators.listRooms(request.query) } }),
+    async (request) => ({ code: 0 as const, data: await operators.listRooms(request.query) }),
   );
 
   app.get(

@@ -9,9 +9,9 @@ const IsoTime = Type.String({ format: 'date-time' });
 export const AuditEntry = Type.Object(
   {
     id: Type.String(),
-    operator_id: Type.String(),
+    operator_id: Type.Union([Type.String(), Type.Null()], { description: 'null: not a console operator (operator_name says who, e.g. cli:<OS user>)' }),
     operator_name: Type.String(),
-    action: Type.String({ description: 'One of the console actions, e.g. user.ban, room.take_down' }),
+    action: Type.String({ description: 'One of the console actions, e.g. user.ban, room.take_down, or the role CLI\'s user.grant_operator, user.revoke_operator' }),
     target_type: Type.String({ description: 'user, room, live_message or user_message' }),
     target_id: Type.String(),
     reason: Type.String(),
@@ -107,11 +107,18 @@ export const AdminRoom = Type.Object(
 );
 export type AdminRoom = Static<typeof AdminRoom>;
 
+/** A keyset position in a newest-first list: the last row's creation time and id, as `<ms>.<id>`. */
+const PageCursor = Type.String({ pattern: '^\\d{1,16}\\.[A-Za-z0-9_-]{1,64}$', description: 'next_cursor of the previous page' });
+const PageLimit = Type.Integer({ minimum: 1, maximum: 200, description: 'Rows per page (default 100)' });
+const NextCursor = Type.Union([PageCursor, Type.Null()], { description: 'null: this was the last page' });
+
 export const RoomListQuery = Type.Object({
   q: Type.Optional(Text({ maxLength: 100, description: "Part of the room's name or its anchor's name, or its exact id" })),
   status: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('live'), Type.Literal('taken_down'), Type.Literal('reported')])),
+  cursor: Type.Optional(PageCursor),
+  limit: Type.Optional(PageLimit),
 });
-export const RoomList = Type.Object({ rooms: Type.Array(AdminRoom) });
+export const RoomList = Type.Object({ rooms: Type.Array(AdminRoom), next_cursor: NextCursor });
 
 export const RoomReview = Type.Object({
   room: AdminRoom,
@@ -216,8 +223,10 @@ export type AdminOrder = Static<typeof AdminOrder>;
 export const OrderQuery = Type.Object({
   status: Type.Optional(Type.String({ maxLength: 32, pattern: '^[a-z_]*$' })),
   uid: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]*$' })),
+  cursor: Type.Optional(PageCursor),
+  limit: Type.Optional(PageLimit),
 });
-export const OrderList = Type.Object({ orders: Type.Array(AdminOrder) });
+export const OrderList = Type.Object({ orders: Type.Array(AdminOrder), next_cursor: NextCursor });
 export const OrderParams = Type.Object({ order_id: Id() });
 
 export const PaymentsAttention = Type.Object({

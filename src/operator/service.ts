@@ -45,11 +45,12 @@ export const SENSITIVE_ACTIONS: ReadonlySet<OperatorAction> = new Set([
   'payment.credit_partial',
 ]);
 
-const ROOM_LIST_LIMIT = 200;
+/** An anchor's rooms on the person page; anchors have a handful. */
+const USER_ROOMS_LIMIT = 200;
+const PAGE_LIMIT = 100;
 const USER_SEARCH_LIMIT = 50;
 const REVIEW_LIMIT = 100;
 const REPORT_QUEUE_LIMIT = 200;
-const ORDER_LIST_LIMIT = 200;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface OperatorServiceDeps {
@@ -131,7 +132,7 @@ export class OperatorService {
     const [coins, history, rooms] = await Promise.all([
       walletBalance(this.db, userId),
       this.deps.wallet.transactions(userId, undefined, 50),
-      this.repo.listRooms({ status: 'all', limit: ROOM_LIST_LIMIT, anchorId: userId }),
+      this.repo.listRooms({ status: 'all', limit: USER_ROOMS_LIMIT, anchorId: userId }),
     ]);
     const now = this.clock();
     return {
@@ -184,9 +185,10 @@ export class OperatorService {
 
   // ---- rooms ---------------------------------------------------------------------------------
 
-  async listRooms(filter: { q?: string; status?: 'all' | 'live' | 'taken_down' | 'reported' }): Promise<AdminRoom[]> {
-    const rows = await this.repo.listRooms({ q: filter.q, status: filter.status ?? 'all', limit: ROOM_LIST_LIMIT });
-    return rows.map((row) => this.mapRoom(row));
+  async listRooms(filter: { q?: string; status?: 'all' | 'live' | 'taken_down' | 'reported'; cursor?: string; limit?: number }) {
+    const limit = filter.limit ?? PAGE_LIMIT;
+    const rows = await this.repo.listRooms({ q: filter.q, status: filter.status ?? 'all', before: parseCursor(filter.cursor), limit: limit + 1 });
+    return { rooms: rows.slice(0, limit).map((row) => this.mapRoom(row)), next_cursor: nextCursor(rows, limit, (row) => [row.created_at, row.id]) };
   }
 
   async reviewRoom(roomId: string): Promise<RoomReview> {
@@ -295,9 +297,18 @@ export class OperatorService {
 
   // ---- money ---------------------------------------------------------------------------------
 
-  async orders(filter: { status?: string; uid?: string }): Promise<AdminOrder[]> {
-    const rows = await this.deps.payments.ordersForOperator({ status: filter.status || undefined, userId: filter.uid || undefined, limit: ORDER_LIST_LIMIT });
-    return rows.map(({ order, answer }) => mapOrder(order, answer));
+  async orders(filter: { status?: string; uid?: string; cursor?: string; limit?: number }) {
+    const limit = filter.limit ?? PAGE_LIMIT;
+    const rows = await this.deps.payments.ordersForOperator({
+      status: filter.status || undefined,
+      userId: filter.uid || undefined,
+      before: parseCursor(filter.cursor),
+      limit: limit + 1,
+    });
+    return {
+      orders: rows.slice(0, limit).map(({ order, answer }) => mapOrder(order, answer)),
+      next_cursor: nextCursor(rows, limit, ({ order }) => [order.createdAt, order.id]),
+    };
   }
 
   /** Payments no order explains, and partially paid orders waiting for a credit-partial decision. */
@@ -374,6 +385,30 @@ export class OperatorService {
   }
 }
 
+/**
+ * A grant or revoke of the operator role from the server's shell (`npm run operator`), on the
+ * audit trail like a console action. Its actor is no account: `actor` names it, e.g. `cli:alice`.
+ */
+export async function recordOperatorRoleChange(
+  executor: Executor,
+  change: { actor: string; userId: string; granted: boolean; wasOperator: boolean; sessionsEnded: number; reason: string; now: number },
+): Promise<string> {
+  const id = newSortableId(change.now);
+  await new OperatorRepository(executor).appendAudit({
+    id,
+    operator_id: null,
+    operator_name: change.actor,
+    action: change.granted ? 'user.grant_operator' : 'user.revoke_operator',
+    target_type: 'user',
+    target_id: change.userId,
+    reason: change.reason,
+    before: JSON.stringify({ is_operator: change.wasOperator }),
+    after: JSON.stringify(change.granted ? { is_operator: true } : { is_operator: false, console_sessions_ended: change.sessionsEnded }),
+    created_at: change.now,
+  });
+  return id;
+}
+
 export interface ReportInput {
   room_id: string;
   target: 'room' | 'live_message' | 'user_message';
@@ -421,6 +456,20 @@ function mapOrder(
       payload: answer.payload,
     },
   };
+}
+
+/** `<created_at ms>.<id>` of a page's last row, when a row was read beyond the page. */
+function nextCursor<T>(rows: T[], limit: number, key: (row: T) => [number | string, string]): string | null {
+  const last = rows.length > limit ? rows[limit - 1] : undefined;
+  if (last === undefined) return null;
+  const [createdAt, id] = key(last);
+  return `${Number(createdAt)}.${id}`;
+}
+
+function parseCursor(cursor: string | undefined): { createdAt: number; id: string } | undefined {
+  if (!cursor) return undefined;
+  const dot = cursor.indexOf('.');
+  return { createdAt: Number(cursor.slice(0, dot)), id: cursor.slice(dot + 1) };
 }
 
 function iso(ms: number | string): string {

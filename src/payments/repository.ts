@@ -284,9 +284,13 @@ export class PaymentsRepository {
     return rows.map(toOrder);
   }
 
-  /** Every order for the operator console, newest first, filtered by status and user. */
-  async listOrdersForOperator(filter: { status?: string; userId?: string; limit: number }): Promise<PaymentOrder[]> {
+  /**
+   * Every order for the operator console, newest first, filtered by status and user; `before` pages
+   * on (created_at, id), so orders arriving meanwhile neither repeat nor skip a row.
+   */
+  async listOrdersForOperator(filter: { status?: string; userId?: string; before?: { createdAt: number; id: string }; limit: number }): Promise<PaymentOrder[]> {
     let query = this.db.selectFrom('payment_orders').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit);
+    if (filter.before) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(filter.before!.createdAt, filter.before!.id)));
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.userId) query = query.where('user_id', '=', filter.userId);
     return (await query.execute()).map(toOrder);

@@ -471,7 +471,7 @@ export class PaymentsService {
   }
 
   /** Recharge orders for the operator console, newest first, each with the provider's latest answer. */
-  async ordersForOperator(filter: { status?: string; userId?: string; limit: number }) {
+  async ordersForOperator(filter: { status?: string; userId?: string; before?: { createdAt: number; id: string }; limit: number }) {
     const orders = await this.repo.listOrdersForOperator(filter);
     const events = await this.repo.latestEvents(orders.map((order) => order.id));
     return orders.map((order) => ({ order, answer: events.get(order.id) ?? null }));

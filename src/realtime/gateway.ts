@@ -121,7 +121,7 @@ export class RealtimeGateway {
       return;
     }
     let hub = this.hubs.get(roomId);
-    if (!hub) this.hubs.set(roomId, (hub = new RoomHub(roomId)));
+    if (!hub) this.hubs.set(roomId, (hub = new RoomHub(roomId, this.deps.config)));
     // Subscribed before anything is read, so nothing committed from here on can slip past.
     hub.add(connection);
     presence.join(roomId, connection.viewerKey, connection.id);

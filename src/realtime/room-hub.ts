@@ -1,9 +1,14 @@
 /**
  * The viewers of one room on this instance. An event is serialised once and the same bytes go to
- * every socket (batch-mode sockets get queued events joined into one frame); additions are
- * remembered so that a catch-up after a bus gap, and a late live copy of what a catch-up already
- * sent, are never delivered twice.
+ * every socket; batch-mode sockets get the events of one coalescing tick joined into one frame,
+ * built once for the room. Writing a frame costs a system call per socket whatever its size, so a
+ * room of thousands gets one write per socket per tick instead of one per event; a flush that takes
+ * longer (a big room, a busy machine) lets more events gather for the next one, so sockets fall
+ * behind by about one flush and never by a growing queue. Additions are remembered so that a
+ * catch-up after a bus gap, and a late live copy of what a catch-up already sent, are never
+ * delivered twice.
  */
+import type { RealtimeConfig } from '../config.js';
 import type { Connection, Pending } from './connection.js';
 import type { DomainEvent } from './events.js';
 import type { ChatFeed } from './feed.js';
@@ -21,6 +26,12 @@ const RECENT_LIMIT = 1_000;
 /** How far behind the newest line a catch-up looks: lines can land out of order around a gap. */
 const CATCH_UP_WINDOW = 100;
 const NEWLINE = Buffer.from('\n');
+/**
+ * Largest coalesced frame: more queued events make several frames. A frame is never cut below
+ * one event, and stays well under the slow-client limit so that one frame cannot drop a healthy
+ * reader on its own.
+ */
+const MAX_COALESCED_FRAME_BYTES = 64 * 1024;
 
 /** Remembers the last RECENT_LIMIT numbers added. */
 class RecentSet {
@@ -55,7 +66,14 @@ export class RoomHub {
   private batchQueue: Pending[] = [];
   private flushScheduled = false;
 
-  constructor(readonly roomId: string) {}
+  private readonly maxFrameBytes: number;
+
+  constructor(
+    readonly roomId: string,
+    private readonly config: Pick<RealtimeConfig, 'coalesceMs' | 'maxBufferedBytes'>,
+  ) {
+    this.maxFrameBytes = Math.min(MAX_COALESCED_FRAME_BYTES, Math.floor(config.maxBufferedBytes / 4));
+  }
 
   add(connection: Connection): void {
     this.connections.add(connection);
@@ -122,27 +140,29 @@ export class RoomHub {
       this.batchQueue.push(pending);
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flushBatch());
+        if (this.config.coalesceMs > 0) setTimeout(() => this.flushBatch(), this.config.coalesceMs);
+        else setImmediate(() => this.flushBatch());
       }
     }
   }
 
-  /** Sends queued events to batch-mode sockets as one newline-delimited frame, built once. */
+  /** Sends queued events to batch-mode sockets as newline-delimited frames, built once for all. */
   flushBatch(): void {
     this.flushScheduled = false;
     const queue = this.batchQueue;
     if (queue.length === 0) return;
     this.batchQueue = [];
-    const joined = joinFrames(queue);
+    const joined = joinFrames(queue, this.maxFrameBytes);
     for (const connection of this.connections) {
       if (!connection.request.batch || connection.joining) continue;
       if (!connection.remembersReplay) {
-        connection.send(joined);
+        for (const frame of joined) connection.send(frame);
         continue;
       }
-      // Just resumed: its own frame, without what its replay carried.
+      // Just resumed: its own frames, without what its replay carried.
       const own = queue.filter((pending) => !connection.replayedAlready(pending));
-      if (own.length > 0) connection.send(own.length === queue.length ? joined : joinFrames(own));
+      const frames = own.length === queue.length ? joined : joinFrames(own, this.maxFrameBytes);
+      for (const frame of frames) connection.send(frame);
     }
   }
 
@@ -175,8 +195,25 @@ export class RoomHub {
   }
 }
 
-/** Events as one newline-delimited frame. */
-function joinFrames(queue: Pending[]): Buffer {
-  if (queue.length === 1) return queue[0]!.bytes;
-  return Buffer.concat(queue.flatMap((pending, i) => (i === 0 ? [pending.bytes] : [NEWLINE, pending.bytes])));
+/** Events, in order, as newline-delimited frames of at most `maxBytes` (or one event each if larger). */
+function joinFrames(queue: Pending[], maxBytes: number): Buffer[] {
+  const frames: Buffer[] = [];
+  let parts: Buffer[] = [];
+  let size = 0;
+  for (const { bytes } of queue) {
+    if (parts.length > 0 && size + NEWLINE.length + bytes.length > maxBytes) {
+      frames.push(concatLines(parts, size));
+      parts = [];
+      size = 0;
+    }
+    size += (parts.length > 0 ? NEWLINE.length : 0) + bytes.length;
+    parts.push(bytes);
+  }
+  if (parts.length > 0) frames.push(concatLines(parts, size));
+  return frames;
+}
+
+function concatLines(parts: Buffer[], size: number): Buffer {
+  if (parts.length === 1) return parts[0]!;
+  return Buffer.concat(parts.flatMap((bytes, i) => (i === 0 ? [bytes] : [NEWLINE, bytes])), size);
 }

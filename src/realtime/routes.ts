@@ -3,7 +3,8 @@
  * the same room on the original site's path for its pages (legacy client support).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
 import { AppError, forbidden, tooManyRequests } from '../http/errors.js';
 import { isSameSiteOrigin, type OriginPolicy } from '../http/origin.js';
 import type { RealtimeGateway } from './gateway.js';
@@ -44,7 +45,9 @@ POST /api/live/save_user_chat_history; the message comes back as a broadcast), \
 lost or duplicated. Add \`changed_since=T\` (server ms, e.g. hello's \`server_time\` plus the time
 connected, minus a few seconds) to also get what changed among what the client already held: a
 \`replace\` with the current text or a \`delete\` per edited or removed floor ≤ N, and
-\`chat_user_message_deleted\` per removed viewer message ≤ M (changes are kept for 24 h). **Batch**: \`?batch=1\` lets one frame carry several events separated by \\n.
+\`chat_user_message_deleted\` per removed viewer message ≤ M (changes are kept for 24 h). **Batch**: \`?batch=1\` (the web app's mode): a frame carries one or more events, one JSON object per line
+(separated by \\n), in order; the server gathers a room's events for a few ms (REALTIME_COALESCE_MS) into one
+frame under 64 KiB. Without it, one event per frame.
 
 **Close codes**: 1001 server shutting down (reconnect), 1009 frame over 16 KiB, 4008 too slow to read
 (outgoing buffer full), 4029 too many messages or connections, 4403 room not allowed (VIP),
@@ -94,6 +97,24 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = 
   const handler = async () => {
     throw new AppError(426, 'upgrade_required', 'Connect to this endpoint with a WebSocket client');
   };
+  /*
+   * A socket lives for hours, thousands per instance: it must not keep its upgrade request alive (a
+   * few KiB each with its response, headers and logger). The response answers nothing (the upgrade
+   * writes its own 101), so it lets go of the socket now; and @fastify/websocket's error listener,
+   * which holds the request, gives way to one function shared by every socket (same effect: logged,
+   * then terminated).
+   */
+  const releaseUpgradeResponse = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.ws) reply.raw.detachSocket(request.raw.socket);
+  };
+  const onSocketError = function (this: WebSocket, err: Error) {
+    app.log.warn({ err }, 'websocket error');
+    this.terminate();
+  };
+  const releaseUpgradeRequest = (socket: WebSocket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', onSocketError);
+  };
 
   for (const legacy of [false, true]) {
     app.route({
@@ -112,8 +133,10 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = 
         response: upgradeResponses,
       },
       preValidation,
+      preHandler: releaseUpgradeResponse,
       handler,
       wsHandler: (socket, request) => {
+        releaseUpgradeRequest(socket);
         gateway.accept(socket, {
           roomId: request.params.room_id,
           viewer: request.viewer,
@@ -146,8 +169,10 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<RealtimeRoutesOptions> = 
       },
     },
     preValidation,
+    preHandler: releaseUpgradeResponse,
     handler,
     wsHandler: (socket, request) => {
+      releaseUpgradeRequest(socket);
       userChannels.accept(socket, request.user.id);
     },
   });

@@ -8,7 +8,22 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOperatorCommand } from '../../src/accounts/operator-commands.js';
-import { createLiveRoom, DESKTOP, ensureWebBuild, hasChromium, launchBrowser, newContext, PHONE, registerUser, signIn, startServer, stMessage, watchPageProblems, type E2eServer } from './harness.js';
+import {
+  createLiveRoom,
+  DESKTOP,
+  ensureWebBuild,
+  hasChromium,
+  launchBrowser,
+  newContext,
+  PHONE,
+  registerUser,
+  seriousAxeViolations,
+  signIn,
+  startServer,
+  stMessage,
+  watchPageProblems,
+  type E2eServer,
+} from './harness.js';
 
 const PASSWORD = 'correct horse battery';
 const DOCS = path.resolve('docs');
@@ -30,15 +45,19 @@ afterAll(async () => {
 
 const unique = (label: string) => `${label}_${Math.random().toString(36).slice(2, 8)}`;
 
-async function operatorPage(viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+async function operatorPage(
+  viewport = DESKTOP,
+  options: { colorScheme?: 'dark' | 'light'; onSignInPage?: (page: Page) => Promise<void> } = {},
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const username = unique('op');
   await registerUser(server.baseUrl, username);
-  expect((await runOperatorCommand(server.app.db, ['grant', username])).exitCode).toBe(0);
-  const context = await newContext(browser, { viewport });
+  expect((await runOperatorCommand(server.app.db, ['grant', username], { osUser: 'tester' })).exitCode).toBe(0);
+  const context = await newContext(browser, { viewport, colorScheme: options.colorScheme });
   const page = await context.newPage();
   const problems = watchPageProblems(page);
   await page.goto(`${server.baseUrl}/admin`);
   await page.getByRole('heading', { name: 'Operator sign-in' }).waitFor();
+  await options.onSignInPage?.(page);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -138,6 +157,50 @@ describe.skipIf(!hasChromium)('operator console', () => {
     expect(problems).toEqual([]);
     await context.close();
     await viewerContext.close();
+  }, 240_000);
+
+  it('axe-core: no serious or critical violation on any console page or dialog, in both themes', async () => {
+    const { roomId } = await createLiveRoom(server.baseUrl, { character_name: 'Seraphina', title: 'Audited room' }, [stMessage('Seraphina', false, 'Hello')]);
+    const viewerName = unique('axe_viewer');
+    await registerUser(server.baseUrl, viewerName);
+    const failures: string[] = [];
+    for (const colorScheme of ['dark', 'light'] as const) {
+      const check = async (page: Page, what: string) => {
+        for (const violation of await seriousAxeViolations(page)) {
+          failures.push(`${colorScheme} ${what}: ${violation.id} (${violation.impact}) ${violation.help} ${JSON.stringify(violation.nodes)}`);
+        }
+      };
+      const { context, page, problems } = await operatorPage(DESKTOP, { colorScheme, onSignInPage: (signInPage) => check(signInPage, 'sign-in') });
+      await page.getByRole('heading', { name: 'Operator console', level: 1 }).waitFor();
+      await check(page, 'reports');
+      await page.getByRole('link', { name: 'People' }).click();
+      await page.getByLabel('Name or uid').fill(viewerName);
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('link', { name: viewerName }).waitFor();
+      await check(page, 'people');
+      await page.getByRole('link', { name: viewerName }).click();
+      await page.getByTestId('admin-balance').waitFor();
+      await check(page, 'person');
+      await page.getByRole('button', { name: 'Adjust balance' }).click();
+      await page.getByRole('dialog').waitFor();
+      await check(page, 'balance dialog');
+      await page.keyboard.press('Escape');
+      await page.getByRole('link', { name: 'Rooms' }).click();
+      await page.locator(`[data-room-id="${roomId}"]`).waitFor();
+      await check(page, 'rooms');
+      await page.locator(`[data-room-id="${roomId}"]`).getByRole('link').first().click();
+      await page.getByText('Hello').first().waitFor();
+      await check(page, 'room review');
+      await page.getByRole('link', { name: 'Money' }).click();
+      await page.getByRole('heading', { name: 'Recharge orders' }).waitFor();
+      await check(page, 'money');
+      await page.getByRole('link', { name: 'Audit trail' }).click();
+      await page.getByRole('table').or(page.getByText('Nothing found.')).first().waitFor();
+      await check(page, 'audit');
+      expect(problems).toEqual([]);
+      await context.close();
+    }
+    expect(failures).toEqual([]);
   }, 240_000);
 
   it('fits a phone', async () => {

@@ -325,4 +325,39 @@ describe('authorization matrix', () => {
     }
     expect(mismatches.join("\n")).toEqual("");
   });
+
+  it('refuses a non-operator on every operator route whatever the request carries, before reading it', { timeout: 60_000 }, async () => {
+    const server = Fastify();
+    const registered: RouteOptions[] = [];
+    server.addHook('onRoute', (route) => {
+      registered.push(route);
+    });
+    await server.register(application, t.deps);
+    await server.ready();
+    await server.close();
+    const operatorRoutes = registered.filter((route) => route.method !== 'HEAD' && route.config?.auth === 'operator');
+    expect(operatorRoutes.length).toBeGreaterThan(15);
+
+    const w = await world();
+    // Every part of the request wrong: path parameters, query and body (a wrong shape, or no JSON at all).
+    const badRequests: Array<{ what: string; options: Parameters<TestClient['request']>[2] }> = [
+      { what: 'a wrongly shaped body', options: { body: { reason: 42, amount: 'many', target: 'nope', outcome: [], password: {} } } },
+      { what: 'a body that is not JSON', options: { payload: '{"reason":', headers: { 'content-type': 'application/json' } } },
+      { what: 'a bad query', options: { query: { limit: 'lots', days: '-1', status: 'NOPE!', cursor: '../..', q: 'x'.repeat(1000) } } },
+    ];
+    const mismatches: string[] = [];
+    for (const route of operatorRoutes) {
+      const method = (Array.isArray(route.method) ? route.method[0] : route.method) as 'GET' | 'POST';
+      const url = route.url.replace(/:(floor|id)\b/g, 'not-a-number').replace(/:\w+/g, 'bad%20id!');
+      for (const identity of IDENTITIES) {
+        const expected = expectedByLevel('operator', identity, method !== 'GET');
+        for (const { what, options } of badRequests) {
+          const response = await w.clients[identity].request(method, url, options);
+          const outcome = classify(response);
+          if (outcome !== expected) mismatches.push(`${method} ${route.url} as ${identity} with ${what}: expected ${expected}, got ${response.statusCode} ${response.body.slice(0, 160)}`);
+        }
+      }
+    }
+    expect(mismatches.join("\n")).toEqual("");
+  });
 });

@@ -42,14 +42,56 @@ function call(client: TestClient, route: { method: string; url: string }, passwo
 describe('operator role (npm run operator)', () => {
   it('grants, lists and revokes by username; unknown names are an error', async () => {
     const viewer = await registerViewer(t.app);
-    expect(await runOperatorCommand(t.db, ['grant', viewer.username])).toMatchObject({ exitCode: 0 });
-    expect((await runOperatorCommand(t.db, ['list'])).lines.join('\n')).toContain(viewer.username);
-    expect(await runOperatorCommand(t.db, ['revoke', viewer.username])).toMatchObject({ exitCode: 0 });
-    expect((await runOperatorCommand(t.db, ['list'])).lines.join('\n')).not.toContain(viewer.username);
-    expect(await runOperatorCommand(t.db, ['grant', 'nobody_such_user'])).toMatchObject({ exitCode: 1 });
-    expect(await runOperatorCommand(t.db, ['promote'])).toMatchObject({ exitCode: 2 });
+    expect(await runOperatorCommand(t.db, ['grant', viewer.username], { osUser: 'tester' })).toMatchObject({ exitCode: 0 });
+    expect((await runOperatorCommand(t.db, ['list'], { osUser: 'tester' })).lines.join('\n')).toContain(viewer.username);
+    expect(await runOperatorCommand(t.db, ['revoke', viewer.username], { osUser: 'tester' })).toMatchObject({ exitCode: 0 });
+    expect((await runOperatorCommand(t.db, ['list'], { osUser: 'tester' })).lines.join('\n')).not.toContain(viewer.username);
+    expect(await runOperatorCommand(t.db, ['grant', 'nobody_such_user'], { osUser: 'tester' })).toMatchObject({ exitCode: 1 });
+    expect(await runOperatorCommand(t.db, ['promote'], { osUser: 'tester' })).toMatchObject({ exitCode: 2 });
+  });
+
+  it('puts every grant and revoke on the audit trail, by the shell user, where the console shows it', async () => {
+    const watcher = await signInOperator(t.app, t.db);
+    const viewer = await registerViewer(t.app);
+    await runOperatorCommand(t.db, ['grant', viewer.username, 'night', 'shift', 'moderator'], { osUser: 'alice' });
+    const revokedAt = await signInAs(viewer.username);
+    await runOperatorCommand(t.db, ['revoke', viewer.username], { osUser: 'bob' });
+    await runOperatorCommand(t.db, ['revoke', 'nobody_such_user'], { osUser: 'bob' });
+    expect((await revokedAt.get('/api/admin/me')).statusCode).toBe(401);
+
+    const trail = await watcher.client.get('/api/admin/audit', { query: { target_id: viewer.uid } });
+    expect(trail.statusCode).toBe(200);
+    expect(trail.json().data.entries).toEqual([
+      expect.objectContaining({
+        operator_id: null,
+        operator_name: 'cli:bob',
+        action: 'user.revoke_operator',
+        target_type: 'user',
+        reason: 'operator role revoked from the server shell',
+        before: { is_operator: true },
+        after: { is_operator: false, console_sessions_ended: 1 },
+      }),
+      expect.objectContaining({
+        operator_id: null,
+        operator_name: 'cli:alice',
+        action: 'user.grant_operator',
+        reason: 'night shift moderator',
+        before: { is_operator: false },
+        after: { is_operator: true },
+      }),
+    ]);
+    // Searchable like console actions, by the shell user's name.
+    const byBob = await watcher.client.get('/api/admin/audit', { query: { q: 'cli:bob' } });
+    expect(byBob.json().data.entries.map((entry: { target_id: string }) => entry.target_id)).toContain(viewer.uid);
   });
 });
+
+async function signInAs(username: string) {
+  const client = new TestClient(t.app);
+  const res = await client.post('/api/admin/login', { username, password: PASSWORD });
+  expect(res.statusCode).toBe(200);
+  return client;
+}
 
 describe('operator sign-in', () => {
   it('needs the role and the password', async () => {
@@ -58,7 +100,7 @@ describe('operator sign-in', () => {
     const refused = await client.post('/api/admin/login', { username: viewer.username, password: PASSWORD });
     expect(refused.statusCode).toBe(401);
     expect(refused.json().error).toBe('not_an_operator');
-    await runOperatorCommand(t.db, ['grant', viewer.username]);
+    await runOperatorCommand(t.db, ['grant', viewer.username], { osUser: 'tester' });
     const wrong = await client.post('/api/admin/login', { username: viewer.username, password: 'wrong password' });
     expect(wrong.statusCode).toBe(401);
     const ok = await client.post('/api/admin/login', { username: viewer.username, password: PASSWORD });
@@ -82,7 +124,7 @@ describe('operator sign-in', () => {
 
   it('ends when the role is revoked', async () => {
     const operator = await signInOperator(t.app, t.db);
-    await runOperatorCommand(t.db, ['revoke', operator.username]);
+    await runOperatorCommand(t.db, ['revoke', operator.username], { osUser: 'tester' });
     expect((await operator.client.get('/api/admin/me')).statusCode).toBe(401);
   });
 

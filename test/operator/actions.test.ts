@@ -252,6 +252,28 @@ describe('rooms', () => {
     expect(live.map((r: { room_id: string }) => r.room_id)).toContain(roomId);
   });
 
+  it('pages through every room newest first; a room opened meanwhile neither repeats nor skips a row', async () => {
+    const anchor = await registerAnchor(t.app);
+    const opened: string[] = [];
+    for (let i = 0; i < 5; i++) opened.unshift(await openRoom(anchor.client));
+    const page = async (cursor?: string) => {
+      const res = await operator.client.get('/api/admin/rooms', { query: { q: anchor.username, limit: 2, ...(cursor ? { cursor } : {}) } });
+      expect(res.statusCode).toBe(200);
+      return res.json().data as { rooms: Array<{ room_id: string }>; next_cursor: string | null };
+    };
+    const first = await page();
+    expect(first.rooms).toHaveLength(2);
+    await openRoom(anchor.client);
+    const seen = first.rooms.map((room) => room.room_id);
+    for (let cursor = first.next_cursor; cursor !== null; ) {
+      const next = await page(cursor);
+      seen.push(...next.rooms.map((room) => room.room_id));
+      cursor = next.next_cursor;
+    }
+    expect(seen).toEqual(opened);
+    expect((await operator.client.get('/api/admin/rooms', { query: { cursor: 'not a cursor' } })).statusCode).toBe(400);
+  });
+
   it('a take-down hides the room, closes it to viewers with a notice, tells the anchor why, and is undone by restore', async () => {
     const { anchor, roomId } = await roomWithLines();
     expect(await liveRoomIds()).toContain(roomId);
@@ -374,6 +396,34 @@ describe('money', () => {
     expect(again.statusCode).toBe(409);
     expect((await viewer.client.get('/api/wallet/balance')).json().data.coin_num).toBe(50);
     expect((await auditFor(orderId)).map((e) => e.action)).toEqual(['payment.credit_partial']);
+  });
+
+  it('pages through the orders newest first; an order placed meanwhile neither repeats nor skips a row', async () => {
+    const viewer = await registerViewer(t.app);
+    const placed: string[] = [];
+    const placeOrder = async () => {
+      const res = await viewer.client.post('/api/payment/process_recharge', { crypto_amount: 12 });
+      expect(res.statusCode, res.body).toBe(200);
+      const orderId = res.json().order_id as string;
+      // Closed at once: a viewer may only hold a few unfinished orders.
+      expect((await viewer.client.post(`/api/payment/simulate/${orderId}`, { status: 'expired' })).statusCode).toBe(200);
+      return orderId;
+    };
+    for (let i = 0; i < 5; i++) placed.unshift(await placeOrder());
+    const page = async (cursor?: string) => {
+      const res = await operator.client.get('/api/admin/payments/orders', { query: { uid: viewer.uid, limit: 2, ...(cursor ? { cursor } : {}) } });
+      expect(res.statusCode).toBe(200);
+      return res.json().data as { orders: Array<{ order_id: string }>; next_cursor: string | null };
+    };
+    const first = await page();
+    await placeOrder();
+    const seen = first.orders.map((order) => order.order_id);
+    for (let cursor = first.next_cursor; cursor !== null; ) {
+      const next = await page(cursor);
+      seen.push(...next.orders.map((order) => order.order_id));
+      cursor = next.next_cursor;
+    }
+    expect(seen).toEqual(placed);
   });
 
   it('sums each day from the ledger: recharged, spent per type, platform fee, anchor earnings', async () => {

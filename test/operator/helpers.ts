@@ -8,7 +8,7 @@ import { PASSWORD, registerViewer, TestClient } from '../helpers/client.js';
 /** A new account granted the role by the CLI, signed in at /api/admin/login. */
 export async function signInOperator(app: FastifyInstance, db: Kysely<Database>) {
   const account = await registerViewer(app);
-  const granted = await runOperatorCommand(db, ['grant', account.username]);
+  const granted = await runOperatorCommand(db, ['grant', account.username], { osUser: 'tester' });
   if (granted.exitCode !== 0) throw new Error(granted.lines.join('\n'));
   const client = new TestClient(app);
   const res = await client.post('/api/admin/login', { username: account.username, password: PASSWORD });

@@ -23,7 +23,7 @@ import { MemoryEventBus } from '../../src/realtime/memory-event-bus.js';
 import { MemoryPresence } from '../../src/realtime/presence.js';
 import { realtimeFeature } from '../../src/realtime/plugin.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../helpers/app.js';
-import { WsClient } from './ws-client.js';
+import { type Frame, WsClient } from './ws-client.js';
 
 /** Rooms and chat in memory; `duringJoin` runs while a joining socket reads its cursor. */
 class FakeFeed implements RoomDirectory, ChatFeed {
@@ -313,6 +313,70 @@ describe('joining a room', () => {
   });
 });
 
+describe('coalescing (batch mode)', () => {
+  /** Raw text frames from now on, each split into the events it carries. */
+  function recordFrames(client: WsClient): Frame[][] {
+    const frames: Frame[][] = [];
+    client.socket.on('message', (data: Buffer) => frames.push(data.toString('utf8').split('\n').map((line) => JSON.parse(line) as Frame)));
+    return frames;
+  }
+  const floorsOf = (frame: Frame[]) => frame.filter((event) => event.type === 'chat_live_message').map((event) => event.data.floor);
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('gives a batch-mode viewer the events of one tick in one frame, in order; plain and legacy sockets one frame per event', async () => {
+    const server = await startServer({ coalesceMs: 200, liveNumIntervalMs: 60_000 });
+    const batch = await connect(server, '/ws/chat/free?batch=1');
+    const plain = await connect(server, '/ws/chat/free');
+    const legacy = await connect(server, '/ws/chat/free/free-room');
+    await Promise.all([batch, plain, legacy].map((client) => client.untilCount('hello', 1)));
+    const [batchFrames, plainFrames, legacyFrames] = [batch, plain, legacy].map(recordFrames);
+    // Published in separate event-loop turns, all within one tick.
+    for (const floor of [1, 2, 3, 4]) {
+      await server.feed.addLive('free', floor);
+      await nextTurn();
+    }
+    await Promise.all([batch, plain, legacy].map((client) => client.untilCount('chat_live_message', 4)));
+    expect(batchFrames!.map(floorsOf)).toEqual([[1, 2, 3, 4]]);
+    expect(plainFrames!.map(floorsOf)).toEqual([[1], [2], [3], [4]]);
+    expect(legacyFrames!.map(floorsOf)).toEqual([[1], [2], [3], [4]]);
+  });
+
+  it('loses and repeats nothing across many ticks, also for a viewer resuming while events flow', async () => {
+    const server = await startServer({ coalesceMs: 2 });
+    const early = await connect(server, '/ws/chat/free?batch=1');
+    const plain = await connect(server, '/ws/chat/free');
+    await Promise.all([early.untilCount('hello', 1), plain.untilCount('hello', 1)]);
+    let resuming: Promise<WsClient> | undefined;
+    for (let floor = 0; floor < 300; floor++) {
+      await server.feed.addLive('free', floor);
+      if (floor === 100) resuming = connect(server, '/ws/chat/free?batch=1&after_floor=49');
+      if (floor % 7 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const late = await resuming!;
+    const floors = (from: number) => Array.from({ length: 300 - from }, (_, i) => from + i);
+    for (const [client, from] of [[early, 0], [plain, 0], [late, 50]] as const) {
+      await client.untilCount('chat_live_message', 300 - from);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(client.of('chat_live_message').map((item) => item.floor)).toEqual(floors(from));
+    }
+  });
+
+  it('splits a big tick into frames that each stay far below the slow-client limit', async () => {
+    const server = await startServer({ coalesceMs: 50, maxBufferedBytes: 64 * 1024 });
+    const viewer = await connect(server, '/ws/chat/free?batch=1');
+    await viewer.untilCount('hello', 1);
+    const frames: Buffer[] = [];
+    viewer.socket.on('message', (data: Buffer) => frames.push(data));
+    const text = 'z'.repeat(3 * 1024);
+    for (let floor = 0; floor < 40; floor++) await server.feed.addLive('free', floor, text);
+    await viewer.untilCount('chat_live_message', 40);
+    expect(viewer.socket.readyState).toBe(WebSocket.OPEN);
+    expect(frames.length).toBeGreaterThan(1);
+    expect(frames.length).toBeLessThan(40);
+    expect(Math.max(...frames.map((frame) => frame.length))).toBeLessThanOrEqual(16 * 1024);
+  });
+});
+
 describe('protecting the server', () => {
   it('answers bad frames with errors, closes floods and oversized frames, and keeps serving others', async () => {
     const server = await startServer();
@@ -342,10 +406,13 @@ describe('protecting the server', () => {
     expect(bystander.socket.readyState).toBe(WebSocket.OPEN);
   });
 
-  it('drops a reader that stopped reading (4008) once its buffer is full, without holding more', async () => {
+  it.each([
+    ['', ''],
+    [' in batch mode', '?batch=1'],
+  ])('drops a reader that stopped reading (4008) once its buffer is full, without holding more%s', async (_mode, query) => {
     const server = await startServer({ maxBufferedBytes: 64 * 1024 });
-    const healthy = await connect(server, '/ws/chat/free');
-    const slow = await connect(server, '/ws/chat/free');
+    const healthy = await connect(server, `/ws/chat/free${query}`);
+    const slow = await connect(server, `/ws/chat/free${query}`);
     await Promise.all([healthy.untilCount('hello', 1), slow.untilCount('hello', 1)]);
     // Stop reading from the socket, like a client on a dead-slow link.
     (slow.socket as unknown as { _socket: { pause(): void } })._socket.pause();

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { balanceOf, verifyLedger, walletAccount } from '../../src/wallet/ledger.js';
+import { balanceOf, earningsAccount, verifyLedger, walletAccount } from '../../src/wallet/ledger.js';
 import { SUBSCRIPTION_PERIOD_MS } from '../../src/wallet/service.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { registerAnchor, registerViewer } from '../helpers/client.js';
@@ -31,6 +31,25 @@ describe('concurrent payments', () => {
     expect(charged.filter((c) => c === 70)).toHaveLength(1);
     expect(charged.filter((c) => c === 0)).toHaveLength(99);
     expect(await balanceOf(t.db, walletAccount(viewer.uid))).toBe(930);
+  });
+
+  it('a VIP rush: 40 viewers paying one room at once are each charged once, and the anchor and the platform get every share', async () => {
+    const anchor = await registerAnchor(t.app);
+    const room = await createRoom(t.db, { anchorId: anchor.uid, price: 100 });
+    const viewers = await Promise.all(Array.from({ length: 40 }, () => registerViewer(t.app)));
+    for (const viewer of viewers) await grantDiamonds(t.db, viewer.uid, 100);
+    const platformBefore = await balanceOf(t.db, 'platform');
+
+    const responses = await Promise.all(
+      viewers.map((viewer) =>
+        viewer.client.post('/api/live/pay_vip_coin', { uid: viewer.uid, anchor_id: anchor.uid, room_id: room.id, room_name: room.roomName, amount: 100 }),
+      ),
+    );
+    expect(responses.map((r) => [r.statusCode, r.json().data?.charged])).toEqual(Array(40).fill([200, 100]));
+    for (const viewer of viewers) expect(await balanceOf(t.db, walletAccount(viewer.uid))).toBe(0);
+    // 5% platform fee on each payment.
+    expect(await balanceOf(t.db, earningsAccount(anchor.uid))).toBe(40 * 95);
+    expect(await balanceOf(t.db, 'platform')).toBe(platformBefore + 40 * 5);
   });
 
   it('lets exactly 3 of 10 parallel payments through when the balance covers exactly 3', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { transactional } from '../../src/db/transaction.js';
-import { balanceOf, InsufficientBalanceError, postTransfer, verifyLedger, walletAccount } from '../../src/wallet/ledger.js';
+import { balanceOf, earningsAccount, InsufficientBalanceError, postTransfer, verifyLedger, walletAccount } from '../../src/wallet/ledger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/app.js';
 import { insertUser } from './fixtures.js';
 
@@ -90,6 +90,63 @@ describe('ledger', () => {
     await expect(keyless).rejects.toThrow(/needs an idempotency key/);
     expect(await balanceOf(database.db, walletAccount(user.id))).toBe(0);
     expect(await database.db.selectFrom('ledger_transfers').select('id').where('idempotency_key', '=', '').execute()).toEqual([]);
+  });
+});
+
+describe('shared accounts settle at commit', () => {
+  const pay = (trx: Parameters<typeof postTransfer>[0], payer: string, anchor: string, key: string) =>
+    postTransfer(trx, {
+      idempotencyKey: key,
+      type: 'vip_room',
+      legs: [
+        { account: walletAccount(payer), amount: -10 },
+        { account: earningsAccount(anchor), amount: 9 },
+        { account: 'platform', amount: 1 },
+      ],
+    });
+
+  it("debits the payer at once and credits the anchor and the platform with the transaction's commit", async () => {
+    const [payer, anchor] = [await insertUser(database.db), await insertUser(database.db)];
+    await grant(payer.id, 30, `g:${payer.id}`);
+    const platformBefore = await balanceOf(database.db, 'platform');
+    const seenInside = await inTransaction(async ({ trx }) => {
+      const transfer = await pay(trx, payer.id, anchor.id, `settle:${payer.id}`);
+      return { answered: transfer.balances.get(walletAccount(payer.id)), wallet: await balanceOf(trx, walletAccount(payer.id)), earnings: await balanceOf(trx, earningsAccount(anchor.id)) };
+    });
+    // The payer's balance is answered and checked inside; the anchor's credit is the last write.
+    expect(seenInside).toEqual({ answered: 20, wallet: 20, earnings: 0 });
+    expect(await balanceOf(database.db, earningsAccount(anchor.id))).toBe(9);
+    expect(await balanceOf(database.db, 'platform')).toBe(platformBefore + 1);
+  });
+
+  it('rolls the settled credits back with the rest when the transaction fails after the transfer', async () => {
+    const [payer, anchor] = [await insertUser(database.db), await insertUser(database.db)];
+    await grant(payer.id, 30, `g:${payer.id}`);
+    const platformBefore = await balanceOf(database.db, 'platform');
+    await expect(
+      inTransaction(async ({ trx }) => {
+        await pay(trx, payer.id, anchor.id, `fail:${payer.id}`);
+        throw new Error('what was paid for could not be granted');
+      }),
+    ).rejects.toThrow(/could not be granted/);
+    expect(await balanceOf(database.db, walletAccount(payer.id))).toBe(30);
+    expect(await balanceOf(database.db, earningsAccount(anchor.id))).toBe(0);
+    expect(await balanceOf(database.db, 'platform')).toBe(platformBefore);
+  });
+
+  it('settles the credits of several transfers in one transaction, each with its own entries', async () => {
+    const [payer, anchor] = [await insertUser(database.db), await insertUser(database.db)];
+    await grant(payer.id, 30, `g:${payer.id}`);
+    await inTransaction(async ({ trx }) => {
+      await pay(trx, payer.id, anchor.id, `multi-1:${payer.id}`);
+      await pay(trx, payer.id, anchor.id, `multi-2:${payer.id}`);
+    });
+    expect(await balanceOf(database.db, earningsAccount(anchor.id))).toBe(18);
+    const entries = await database.db.selectFrom('ledger_entries').select(['amount', 'balance_after']).where('account_id', '=', earningsAccount(anchor.id)).orderBy('balance_after').execute();
+    expect(entries.map((e) => [Number(e.amount), Number(e.balance_after)])).toEqual([
+      [9, 9],
+      [9, 18],
+    ]);
   });
 });
 

@@ -15,6 +15,7 @@ import * as m0013 from './0013_room_archive_and_images.js';
 import * as m0014 from './0014_discovery.js';
 import * as m0015 from './0015_operator_console.js';
 import * as m0016 from './0016_linked_identities.js';
+import * as m0018 from './0018_audit_cli_actor.js';
 
 /** Every migration, by name. Listed explicitly so bundlers, tsx and vitest all load the same set. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0014_discovery': m0014,
   '0015_operator_console': m0015,
   '0016_linked_identities': m0016,
+  '0018_audit_cli_actor': m0018,
 };

@@ -1,5 +1,5 @@
 /** The operator console's calls: /api/admin, signed in by the console's own short session cookie. */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { requestData, type OkData } from '../../shared/api/client.ts';
 import type { components } from '../../shared/api/schema.gen.ts';
 
@@ -41,10 +41,14 @@ export function useUserDetail(uid: string) {
   return useQuery({ queryKey: [...ADMIN, 'user', uid], queryFn: () => requestData('get', '/api/admin/users/{uid}', { params: { uid } }) });
 }
 
+/** Rooms a page at a time (`fetchNextPage` continues after the last one shown), as one list. */
 export function useRooms(query: string, status: RoomStatus) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: [...ADMIN, 'rooms', query, status],
-    queryFn: async () => (await requestData('get', '/api/admin/rooms', { query: { q: query, status } })).rooms,
+    queryFn: ({ pageParam }) => requestData('get', '/api/admin/rooms', { query: { q: query, status, cursor: pageParam } }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+    select: (data) => data.pages.flatMap((page) => page.rooms),
     placeholderData: keepPreviousData,
     refetchInterval: 15_000,
   });
@@ -70,10 +74,14 @@ export function useReportQueue() {
 
 export type AdminOrder = components['schemas']['AdminOrder'];
 
+/** Recharge orders a page at a time, as one list. */
 export function useOrders(status: string) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: [...ADMIN, 'orders', status],
-    queryFn: async () => (await requestData('get', '/api/admin/payments/orders', { query: { status: status || undefined } })).orders,
+    queryFn: ({ pageParam }) => requestData('get', '/api/admin/payments/orders', { query: { status: status || undefined, cursor: pageParam } }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+    select: (data) => data.pages.flatMap((page) => page.orders),
     placeholderData: keepPreviousData,
   });
 }

@@ -584,10 +584,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recharge orders in every status, newest first, each with the provider's latest answer */
+        /** Recharge orders in every status, newest first, each with the provider's latest answer; a page at a time (next_cursor) */
         get: {
             parameters: {
                 query?: {
+                    /** @description next_cursor of the previous page */
+                    cursor?: string;
+                    /** @description Rows per page (default 100) */
+                    limit?: number;
                     status?: string;
                     uid?: string;
                 };
@@ -607,6 +611,8 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
+                                /** @description null: this was the last page */
+                                next_cursor: string | (never | null);
                                 orders: components["schemas"]["AdminOrder"][];
                             };
                         };
@@ -1009,10 +1015,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All rooms, newest first, with live status, viewers and open reports */
+        /** All rooms, newest first, with live status, viewers and open reports; a page at a time (next_cursor) */
         get: {
             parameters: {
                 query?: {
+                    /** @description next_cursor of the previous page */
+                    cursor?: string;
+                    /** @description Rows per page (default 100) */
+                    limit?: number;
                     /** @description Part of the room's name or its anchor's name, or its exact id */
                     q?: string;
                     status?: "all" | "live" | "taken_down" | "reported";
@@ -1033,6 +1043,8 @@ export interface paths {
                             /** @enum {number} */
                             code: 0;
                             data: {
+                                /** @description null: this was the last page */
+                                next_cursor: string | (never | null);
                                 rooms: components["schemas"]["AdminRoom"][];
                             };
                         };
@@ -7756,7 +7768,9 @@ export interface paths {
          *     lost or duplicated. Add `changed_since=T` (server ms, e.g. hello's `server_time` plus the time
          *     connected, minus a few seconds) to also get what changed among what the client already held: a
          *     `replace` with the current text or a `delete` per edited or removed floor ≤ N, and
-         *     `chat_user_message_deleted` per removed viewer message ≤ M (changes are kept for 24 h). **Batch**: `?batch=1` lets one frame carry several events separated by \n.
+         *     `chat_user_message_deleted` per removed viewer message ≤ M (changes are kept for 24 h). **Batch**: `?batch=1` (the web app's mode): a frame carries one or more events, one JSON object per line
+         *     (separated by \n), in order; the server gathers a room's events for a few ms (REALTIME_COALESCE_MS) into one
+         *     frame under 64 KiB. Without it, one event per frame.
          *
          *     **Close codes**: 1001 server shutting down (reconnect), 1009 frame over 16 KiB, 4008 too slow to read
          *     (outgoing buffer full), 4029 too many messages or connections, 4403 room not allowed (VIP),
@@ -8170,7 +8184,7 @@ export interface components {
             name: string;
         };
         AuditEntry: {
-            /** @description One of the console actions, e.g. user.ban, room.take_down */
+            /** @description One of the console actions, e.g. user.ban, room.take_down, or the role CLI's user.grant_operator, user.revoke_operator */
             action: string;
             after: {
                 [key: string]: unknown;
@@ -8181,7 +8195,8 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             id: string;
-            operator_id: string;
+            /** @description null: not a console operator (operator_name says who, e.g. cli:<OS user>) */
+            operator_id: string | null;
             operator_name: string;
             reason: string;
             target_id: string;

@@ -3,7 +3,7 @@ import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
 import { useAudit } from '../api.ts';
 import { useAdminText } from '../use-admin-text.ts';
 
-const ACTIONS = ['user.ban', 'user.unban', 'user.adjust_balance', 'room.take_down', 'room.restore', 'room.remove_line', 'room.remove_user_message', 'report.resolve', 'report.dismiss'];
+const ACTIONS = ['user.ban', 'user.unban', 'user.adjust_balance', 'room.take_down', 'room.restore', 'room.remove_line', 'room.remove_user_message', 'report.resolve', 'report.dismiss', 'payment.credit_partial', 'ledger.verify', 'user.grant_operator', 'user.revoke_operator'];
 
 export function AuditSection() {
   const at = useAdminText();

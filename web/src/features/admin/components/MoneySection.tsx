@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
 import { useLedgerStatus, useMoneySummary, useOrders, usePaymentsAttention, useRefreshAdmin, useVerifyLedger } from '../api.ts';
+import { LoadMore } from './LoadMore.tsx';
 import { useAdminText } from '../use-admin-text.ts';
 import { openActionDialog } from './ActionDialog.tsx';
 
@@ -201,6 +202,7 @@ function Orders() {
           </li>
         ))}
       </ul>
+      <LoadMore list={orders} />
     </div>
   );
 }

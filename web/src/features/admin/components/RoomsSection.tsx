@@ -4,6 +4,7 @@ import { ErrorText } from '../../../shared/ui/ErrorText.tsx';
 import { useRefreshAdmin, useRoomReview, useRooms, type AdminRoom, type RoomStatus } from '../api.ts';
 import { useAdminText } from '../use-admin-text.ts';
 import { openActionDialog } from './ActionDialog.tsx';
+import { LoadMore } from './LoadMore.tsx';
 
 const STATUSES: Array<[RoomStatus, 'admin.status_all' | 'admin.status_live' | 'admin.status_taken_down' | 'admin.status_reported']> = [
   ['all', 'admin.status_all'],
@@ -84,6 +85,7 @@ export function RoomsSection() {
           </li>
         ))}
       </ul>
+      <LoadMore list={rooms} />
     </section>
   );
 }

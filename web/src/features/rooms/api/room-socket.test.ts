@@ -24,8 +24,8 @@ class FakeWebSocket {
     this.readyState = 1;
     this.onopen?.();
   }
-  receive(frame: object) {
-    this.onmessage?.({ data: JSON.stringify(frame) });
+  receive(...frames: object[]) {
+    this.onmessage?.({ data: frames.map((frame) => JSON.stringify(frame)).join('\n') });
   }
   drop(code: number) {
     this.readyState = 3;
@@ -70,11 +70,26 @@ describe('room socket', () => {
   it('connects with the resume cursor and is live once the server says hello', () => {
     socket.start();
     const ws = FakeWebSocket.instances[0]!;
-    expect(ws.url).toBe('ws://live.example:8080/ws/chat/room%201?after_floor=3&after_user_message_id=5');
+    expect(ws.url).toBe('ws://live.example:8080/ws/chat/room%201?batch=1&after_floor=3&after_user_message_id=5');
     ws.open();
     ws.receive(hello);
     expect(states).toEqual(['connecting', 'live']);
     expect(frames).toEqual([hello]);
+  });
+
+  it('hands on each event of a coalesced frame, in order, and goes live on a hello among them', () => {
+    socket.start();
+    const ws = FakeWebSocket.instances[0]!;
+    ws.open();
+    const line = (floor: number) =>
+      ({
+        type: 'chat_live_message',
+        data: { op: 'add', floor, is_user: false, live_message: `l${floor}`, live_message_html: `l${floor}`, sender_name: 'A', send_date: '' },
+      }) satisfies ServerFrame;
+    ws.receive(hello, line(4), line(5));
+    ws.receive(line(6), { type: 'live_num', data: { live_num: 3 } });
+    expect(states).toEqual(['connecting', 'live']);
+    expect(frames).toEqual([hello, line(4), line(5), line(6), { type: 'live_num', data: { live_num: 3 } }]);
   });
 
   it('reconnects after a drop, resuming after what the client holds by then', () => {
@@ -108,7 +123,7 @@ describe('room socket', () => {
   it('first connects asking for the changes made since the histories were read', () => {
     const fromHistory = new RoomSocket('r2', { onFrame: () => undefined, onState: () => undefined, resumeCursor: () => cursor }, 7_000_000);
     fromHistory.start();
-    expect(FakeWebSocket.instances[0]!.url).toBe('ws://live.example:8080/ws/chat/r2?after_floor=3&after_user_message_id=5&changed_since=7000000');
+    expect(FakeWebSocket.instances[0]!.url).toBe('ws://live.example:8080/ws/chat/r2?batch=1&after_floor=3&after_user_message_id=5&changed_since=7000000');
     fromHistory.stop();
   });
 

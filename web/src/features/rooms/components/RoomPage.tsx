@@ -1,3 +1,4 @@
+import type { ReportRequest } from '../api/report.ts';
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { ApiError } from '../../../shared/api/client.ts';
 import { useI18n } from '../../../shared/i18n/I18nProvider.tsx';
@@ -26,9 +27,13 @@ import { useRoomAnnouncements } from '../state/useRoomAnnouncements.ts';
 import { Paywall } from './Paywall.tsx';
 import { RoomTypeBadge, coverHue } from './RoomCard.tsx';
 import { ShareButton } from './ShareButton.tsx';
-import { openReportDialog } from './ReportDialog.tsx';
 import { Transcript } from './Transcript.tsx';
 import { ViewerChat } from './ViewerChat.tsx';
+
+/** The report dialog is its own chunk, fetched on the first click: few viewers ever report. */
+function openReportDialog(target: Omit<ReportRequest, 'reason' | 'details'>): void {
+  void import('./ReportDialog.tsx').then((dialog) => dialog.openReportDialog(target));
+}
 
 const CONNECTION_WORDS: Record<ConnectionState, MessageKey> = {
   connecting: 'conn.connecting',

@@ -3,7 +3,7 @@
  * end it, and only a paid status credits.
  */
 import { describe, expect, it } from 'vitest';
-import { CREATING, isCreditable, isFinal, nextStatus, PROVIDER_STATUSES } from '../../src/payments/status.js';
+import { ACTIVE_STATUSES, CREATING, isCreditable, isFinal, nextStatus, PROVIDER_STATUSES } from '../../src/payments/status.js';
 
 const PROGRESS = [CREATING, 'waiting', 'confirming', 'confirmed', 'sending'];
 const FINAL = ['partially_paid', 'finished', 'failed', 'refunded', 'expired'];
@@ -54,6 +54,10 @@ describe('order status', () => {
       expect(isCreditable(status, 'finished'), `finished mode, ${status}`).toBe(status === 'finished');
       expect(isCreditable(status, 'confirmed'), `confirmed mode, ${status}`).toBe(['confirmed', 'sending', 'finished'].includes(status));
     }
+  });
+
+  it('keeps an order open (holding its slot, polled, showing its QR code) exactly until a final status ends it', () => {
+    for (const status of [...PROGRESS, ...FINAL]) expect(ACTIVE_STATUSES.includes(status), status).toBe(!isFinal(open(status)));
   });
 
 });

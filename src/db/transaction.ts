@@ -18,6 +18,21 @@ export type TransactionRunner<R> = <T>(work: (scope: TransactionScope<R>) => Pro
 
 const MAX_ATTEMPTS = 6;
 
+/** Work each transaction run by `transactional` does after its unit of work, right before COMMIT. */
+const commitHooks = new WeakMap<Transaction<Database>, Array<() => Promise<void>>>();
+
+/**
+ * Runs `hook` at the end of `trx`, after the rest of its work and right before it commits (in the
+ * order registered), so row locks taken there are held for the shortest time. Returns false, and
+ * runs nothing, when `trx` was not started by `transactional`: the caller must then do the work now.
+ */
+export function beforeCommit(trx: Transaction<Database>, hook: () => Promise<void>): boolean {
+  const hooks = commitHooks.get(trx);
+  if (!hooks) return false;
+  hooks.push(hook);
+  return true;
+}
+
 /**
  * The one way to run a transaction. `repositories` builds the feature's repositories over an
  * executor; the returned runner hands each unit of work fresh ones over its transaction.
@@ -31,7 +46,14 @@ export function transactional<R extends object>(db: Kysely<Database>, repositori
   return async (work) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await db.transaction().execute((trx) => work({ ...repositories(trx), trx }));
+        return await db.transaction().execute(async (trx) => {
+          const hooks: Array<() => Promise<void>> = [];
+          commitHooks.set(trx, hooks);
+          const result = await work({ ...repositories(trx), trx });
+          // A hook may register another (e.g. a second transfer settling): run until none is left.
+          for (let next = hooks.shift(); next; next = hooks.shift()) await next();
+          return result;
+        });
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(err)) throw err;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));

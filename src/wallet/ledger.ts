@@ -2,10 +2,11 @@
  * The only code that changes diamond balances. A transfer is a set of legs summing to zero,
  * applied inside the caller's database transaction, at most once per idempotency key.
  */
-import { sql, type Transaction } from 'kysely';
+import { sql, type QueryCreator, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { isPostgres } from '../db/dialect.js';
 import { newSortableId } from '../db/ids.js';
-import type { Executor } from '../db/transaction.js';
+import { beforeCommit, type Executor } from '../db/transaction.js';
 import { AppError } from '../http/errors.js';
 
 /** System accounts; user accounts are `wallet:<uid>` (spendable) and `earnings:<uid>` (anchor income). */
@@ -71,19 +72,42 @@ function normaliseLegs(legs: TransferLeg[]): TransferLeg[] {
   }
   const total = [...merged.values()].reduce((a, b) => a + b, 0);
   if (total !== 0) throw new Error(`Unbalanced transfer: legs sum to ${total}`);
-  // A fixed lock order (by account id) keeps concurrent transfers from deadlocking on PostgreSQL.
-  const moving = [...merged.entries()]
-    .filter(([, amount]) => amount !== 0)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([account, amount]) => ({ account, amount }));
+  const moving = sortByAccount([...merged.entries()].filter(([, amount]) => amount !== 0).map(([account, amount]) => ({ account, amount })));
   // A transfer that moves nothing would still burn its idempotency key and show up as history.
   if (moving.length === 0) throw new Error('Transfer moves no diamonds');
   return moving;
 }
 
+/** A fixed lock order (by account id) keeps concurrent transfers from deadlocking on PostgreSQL. */
+function sortByAccount<T extends { account: string }>(legs: T[]): T[] {
+  return legs.sort(({ account: a }, { account: b }) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Legs that cannot fail and whose balance no caller waits for: credits to anchors' earnings and the
+ * platform, and the system source accounts that may go negative. These rows are shared by many
+ * payers (every payment into a popular anchor's room credits the same earnings row), so they are
+ * changed last, right before COMMIT, and their row locks are held for one statement and the commit.
+ * Wallets are always changed at once: a debit needs its check, a credit's balance is answered.
+ */
+function settlesAtCommit(leg: TransferLeg): boolean {
+  if (leg.account.startsWith('wallet:')) return false;
+  return leg.amount > 0 || accountKind(leg.account).allowNegative;
+}
+
+interface SettlingLeg extends TransferLeg {
+  transferId: string;
+  now: number;
+}
+
+/** Legs waiting for their transaction's end, per transaction. */
+const settling = new WeakMap<Transaction<Database>, SettlingLeg[]>();
+
 /**
  * Applies a transfer inside `trx` (which must be a transaction). Throws InsufficientBalanceError when
  * a non-system account would go negative; the caller's transaction then rolls back as a whole.
+ * In a transaction run by `transactional`, credits to shared accounts are applied at its end (see
+ * settlesAtCommit); `balances` holds the accounts changed at once, which include every wallet.
  */
 export async function postTransfer(trx: Transaction<Database>, request: TransferRequest): Promise<TransferResult> {
   if (!request.idempotencyKey) throw new Error('Transfer needs an idempotency key');
@@ -113,30 +137,86 @@ export async function postTransfer(trx: Transaction<Database>, request: Transfer
   }
 
   const balances = new Map<string, number>();
+  const later: SettlingLeg[] = [];
   for (const leg of legs) {
-    await ensureAccount(trx, leg.account, now);
-    // One conditional UPDATE: the row lock serialises concurrent spenders, the WHERE refuses overdrafts.
-    const row = await trx
+    if (settlesAtCommit(leg)) later.push({ ...leg, transferId, now });
+    else balances.set(leg.account, await applyLeg(trx, { ...leg, transferId, now }));
+  }
+  if (later.length > 0) await settleAtCommit(trx, later);
+  return { transferId, applied: true, balances };
+}
+
+/** Queues legs for the end of `trx`, or applies them now when `trx` has no end hook. */
+async function settleAtCommit(trx: Transaction<Database>, legs: SettlingLeg[]): Promise<void> {
+  const queued = settling.get(trx);
+  if (queued) {
+    queued.push(...legs);
+    return;
+  }
+  const queue = [...legs];
+  const registered = beforeCommit(trx, async () => {
+    settling.delete(trx);
+    // One order across all of the transaction's transfers, the same order every transaction uses.
+    for (const leg of sortByAccount(queue)) await applyLeg(trx, leg);
+  });
+  if (registered) settling.set(trx, queue);
+  else for (const leg of legs) await applyLeg(trx, leg);
+}
+
+/** Changes one account's balance with its entry; returns the balance after. */
+async function applyLeg(trx: Transaction<Database>, leg: SettlingLeg): Promise<number> {
+  let balance = await moveAndRecord(trx, leg);
+  // No row: the account does not exist yet (created on first use), or a debit would overdraw it.
+  // Creating it only then keeps the common path to one statement: an INSERT ... ON CONFLICT on a
+  // row another transaction is changing would wait for that transaction, like an UPDATE.
+  if (balance === undefined && (leg.amount > 0 || accountKind(leg.account).allowNegative)) {
+    await ensureAccount(trx, leg.account, leg.now);
+    balance = await moveAndRecord(trx, leg);
+  }
+  if (balance === undefined) throw new InsufficientBalanceError(leg.account);
+  return balance;
+}
+
+/**
+ * One conditional UPDATE (its row lock serialises concurrent changes of the account, its WHERE
+ * refuses overdrafts) and the entry recording it; on PostgreSQL both in one statement, so a shared
+ * row is locked for one round trip. Undefined when no row was changed.
+ */
+async function moveAndRecord(trx: Transaction<Database>, leg: SettlingLeg): Promise<number | undefined> {
+  const move = (db: QueryCreator<Database>) =>
+    db
       .updateTable('ledger_accounts')
       .set({ balance: sql`balance + ${leg.amount}` })
       .where('id', '=', leg.account)
       .where((eb) => eb.or([eb('allow_negative', '=', 1), eb(sql`balance + ${leg.amount}`, '>=', 0)]))
-      .returning('balance')
-      .executeTakeFirst();
-    if (!row) throw new InsufficientBalanceError(leg.account);
-    balances.set(leg.account, Number(row.balance));
-    await trx
+      .returning(['id', 'balance']);
+  if (isPostgres(trx)) {
+    const row = await trx
+      .with('moved', move)
       .insertInto('ledger_entries')
-      .values({
-        transfer_id: transferId,
-        account_id: leg.account,
-        amount: leg.amount,
-        balance_after: Number(row.balance),
-        created_at: now,
-      })
-      .execute();
+      .columns(['transfer_id', 'account_id', 'amount', 'balance_after', 'created_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('moved')
+          .select([
+            sql<string>`${leg.transferId}::text`.as('transfer_id'),
+            'moved.id',
+            sql<number>`${leg.amount}::bigint`.as('amount'),
+            'moved.balance',
+            sql<number>`${leg.now}::bigint`.as('created_at'),
+          ]),
+      )
+      .returning('balance_after')
+      .executeTakeFirst();
+    return row ? Number(row.balance_after) : undefined;
   }
-  return { transferId, applied: true, balances };
+  const row = await move(trx).executeTakeFirst();
+  if (!row) return undefined;
+  await trx
+    .insertInto('ledger_entries')
+    .values({ transfer_id: leg.transferId, account_id: leg.account, amount: leg.amount, balance_after: Number(row.balance), created_at: leg.now })
+    .execute();
+  return Number(row.balance);
 }
 
 async function ensureAccount(trx: Executor, id: string, now: number): Promise<void> {

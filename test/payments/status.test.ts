@@ -34,6 +34,12 @@ describe('order status', () => {
     for (const current of PROGRESS) expect(isFinal(open(current)), current).toBe(false);
   });
 
+  it("stores an order the provider has not answered yet as 'creating', the name existing databases and the operator console hold", () => {
+    expect(CREATING).toBe('creating');
+    expect(isFinal(open('creating'))).toBe(false);
+    expect(nextStatus(open('creating'), 'waiting')).toBe('waiting');
+  });
+
   it('ignores a status the provider does not have', () => {
     expect(nextStatus(open('waiting'), 'paid')).toBeNull();
     expect(nextStatus(open('waiting'), 'creating')).toBeNull();

@@ -48,6 +48,10 @@ describe('decimal amounts: spelling and limits', () => {
     for (const value of ['0.5', '0.05', '-0.25', '1.5', '10', '0']) expect(text(text(value))).toBe(text(value));
   });
 
+  it('writes nothing paid as 0, never -0, however it was spelt', () => {
+    for (const value of ['0', '-0', '0.000', '+0', 0, -0, '0e5']) expect(text(value), String(value)).toBe('0');
+  });
+
   it('reads whole numbers, fractions, signs and exponents exactly', () => {
     expect(text('123')).toBe('123');
     expect(text('100')).toBe('100');

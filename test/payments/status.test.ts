@@ -3,7 +3,7 @@
  * end it, and only a paid status credits.
  */
 import { describe, expect, it } from 'vitest';
-import { CREATING, isCreditable, isFinal, nextStatus, PROVIDER_STATUSES } from '../../src/payments/status.js';
+import { ACTIVE_STATUSES, CREATING, isCreditable, isFinal, nextStatus, PROVIDER_STATUSES } from '../../src/payments/status.js';
 
 const PROGRESS = [CREATING, 'waiting', 'confirming', 'confirmed', 'sending'];
 const FINAL = ['partially_paid', 'finished', 'failed', 'refunded', 'expired'];
@@ -34,6 +34,12 @@ describe('order status', () => {
     for (const current of PROGRESS) expect(isFinal(open(current)), current).toBe(false);
   });
 
+  it("stores an order the provider has not answered yet as 'creating', the name existing databases and the operator console hold", () => {
+    expect(CREATING).toBe('creating');
+    expect(isFinal(open('creating'))).toBe(false);
+    expect(nextStatus(open('creating'), 'waiting')).toBe('waiting');
+  });
+
   it('ignores a status the provider does not have', () => {
     expect(nextStatus(open('waiting'), 'paid')).toBeNull();
     expect(nextStatus(open('waiting'), 'creating')).toBeNull();
@@ -54,6 +60,10 @@ describe('order status', () => {
       expect(isCreditable(status, 'finished'), `finished mode, ${status}`).toBe(status === 'finished');
       expect(isCreditable(status, 'confirmed'), `confirmed mode, ${status}`).toBe(['confirmed', 'sending', 'finished'].includes(status));
     }
+  });
+
+  it('keeps an order open (holding its slot, polled, showing its QR code) exactly until a final status ends it', () => {
+    for (const status of [...PROGRESS, ...FINAL]) expect(ACTIVE_STATUSES.includes(status), status).toBe(!isFinal(open(status)));
   });
 
 });

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
+import http from 'node:http';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { verifyLedger } from '../src/wallet/ledger.js';
@@ -120,27 +120,53 @@ async function registerViewer(base: string, name: string): Promise<{ session: Ht
   return { session, uid: me.data.user_info.uid };
 }
 
-// Fixed request counts finish in a few seconds; per-second averages would round, so divide.
-const perSecond = (result: autocannon.Result) => result.requests.total / Math.max(result.duration, 0.001);
-
-/** Sends request i of `total` with `requestFor(i)`'s headers and body, 32 at a time. */
-function drive(port: number, path: string, total: number, requestFor: (index: number) => { headers: Record<string, string>; body: string }) {
-  let next = 0;
-  return autocannon({
-    url: `http://127.0.0.1:${port}${path}`,
-    method: 'POST',
-    connections,
-    amount: total,
-    requests: [
-      {
-        setupRequest: (request) => {
-          const { headers, body } = requestFor(next++);
-          return { ...request, headers: { ...request.headers, ...headers }, body };
-        },
-      },
-    ],
-  });
+/** What one measured run of requests gave. */
+interface Run {
+  requests: number;
+  seconds: number;
+  /** Milliseconds, sorted. */
+  latencies: number[];
+  errors: number;
 }
+
+/**
+ * Sends request i of `total` with `requestFor(i)`'s headers and body over `connections` kept-alive
+ * connections, each sending its next request when the previous one is answered. (autocannon's
+ * fixed-count runs end on whole seconds, too coarse for runs of a few seconds.)
+ */
+async function drive(port: number, path: string, total: number, requestFor: (index: number) => { headers: Record<string, string>; body: string }): Promise<Run> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const post = (headers: Record<string, string>, body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const request = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < total) {
+        const { headers, body } = requestFor(next++);
+        const sentAt = performance.now();
+        const status = await post(headers, body).catch(() => 0);
+        latencies.push(performance.now() - sentAt);
+        if (status < 200 || status >= 300) errors += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { requests: total, seconds, latencies: latencies.sort((a, b) => a - b), errors };
+}
+
+const perSecond = (run: Run) => run.requests / run.seconds;
+const percentile = (run: Run, p: number) => Math.round(run.latencies[Math.min(run.latencies.length - 1, Math.floor((p / 100) * run.latencies.length))]! * 10) / 10;
 
 /** The same number of requests to the bare route answering a body of the route's size. */
 async function bare(server: { appPort: number; barePort: number }, path: string, total: number, probe: { headers: Record<string, string>; body: string }) {
@@ -149,15 +175,15 @@ async function bare(server: { appPort: number; barePort: number }, path: string,
   return drive(server.barePort, `/bare?size=${size}`, total, () => ({ headers: { 'content-type': 'application/json' }, body: probe.body }));
 }
 
-function result(operation: Operation, engine: string, app: autocannon.Result, baseline: string, baselinePerSecond: number): EngineResult {
+function result(operation: Operation, engine: string, app: Run, baseline: string, baselinePerSecond: number): EngineResult {
   return {
     operation,
     engine,
-    payments: app.requests.total,
+    payments: app.requests,
     requestsPerSecond: perSecond(app),
-    p50: app.latency.p50,
-    p99: app.latency.p99,
-    errors: app.errors + app.timeouts + app.non2xx,
+    p50: percentile(app, 50),
+    p99: percentile(app, 99),
+    errors: app.errors,
     baseline,
     baselinePerSecond,
     ratio: perSecond(app) / baselinePerSecond,

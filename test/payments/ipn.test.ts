@@ -307,6 +307,23 @@ describe('provider edge cases', () => {
     ]);
   });
 
+  it('a repeated status bringing a larger amount paid updates what the order shows as paid', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    await postIpn(app, ipnBody(order, 'confirming', { actually_paid: order.payAmount / 2 }));
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'confirming', actually_paid: order.payAmount / 2 });
+    await postIpn(app, ipnBody(order, 'confirming', { actually_paid: order.payAmount }));
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'confirming', actually_paid: order.payAmount, coin_num_credited: 0 });
+  });
+
+  it('a report without the amount paid keeps the amount the order already recorded', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    await postIpn(app, ipnBody(order, 'confirming', { actually_paid: 10.5 }));
+    await postIpn(app, ipnBody(order, 'confirmed', { actually_paid: null }));
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'confirmed', actually_paid: 10.5 });
+  });
+
   it('keeps partially_paid final, shows actually_paid, and credits nothing by itself', async () => {
     const app = await setup();
     const order = await startRecharge(app);

@@ -410,16 +410,20 @@ describe('protecting the server', () => {
     ['', ''],
     [' in batch mode', '?batch=1'],
   ])('drops a reader that stopped reading (4008) once its buffer is full, without holding more%s', async (_mode, query) => {
-    const server = await startServer({ maxBufferedBytes: 64 * 1024 });
+    // Batch frames flushed every event-loop turn, so the yields below let the healthy reader keep up.
+    const server = await startServer({ maxBufferedBytes: 64 * 1024, coalesceMs: 0 });
     const healthy = await connect(server, `/ws/chat/free${query}`);
     const slow = await connect(server, `/ws/chat/free${query}`);
     await Promise.all([healthy.untilCount('hello', 1), slow.untilCount('hello', 1)]);
     // Stop reading from the socket, like a client on a dead-slow link.
     (slow.socket as unknown as { _socket: { pause(): void } })._socket.pause();
     const text = 'y'.repeat(16 * 1024);
-    for (let floor = 0; floor < 1500 && server.gateway.connectionCount('free') === 2; floor++) {
+    // Up to 64 MB: more than the kernel's socket buffers can hold (loopback receive buffers autotune up to 32 MB here).
+    for (let floor = 0; floor < 4000 && server.gateway.connectionCount('free') === 2; floor++) {
       await server.feed.addLive('free', floor, text);
-      if (floor % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+      // The test's own client shares this event loop: it reads only while the loop yields, so yield
+      // before the healthy reader's 64 KiB could fill (two 16 KB lines at a time).
+      if (floor % 2 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     expect(server.gateway.connectionCount('free')).toBe(1);
     (slow.socket as unknown as { _socket: { resume(): void } })._socket.resume();

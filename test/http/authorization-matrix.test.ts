@@ -274,16 +274,22 @@ function classify(response: LightMyRequestResponse): Outcome | 'server_error' {
   return 'ok';
 }
 
+/** Every route the application registers, read from a throwaway instance. */
+async function registeredRoutes(): Promise<RouteOptions[]> {
+  const server = Fastify();
+  const registered: RouteOptions[] = [];
+  server.addHook('onRoute', (route) => {
+    registered.push(route);
+  });
+  await server.register(application, t.deps);
+  await server.ready();
+  await server.close();
+  return registered;
+}
+
 describe('authorization matrix', () => {
   it('gives every caller of every route the outcome its access and ownership call for', { timeout: 120_000 }, async () => {
-    const server = Fastify();
-    const registered: RouteOptions[] = [];
-    server.addHook('onRoute', (route) => {
-      registered.push(route);
-    });
-    await server.register(application, t.deps);
-    await server.ready();
-    await server.close();
+    const registered = await registeredRoutes();
     const routes = registered.filter((route) => route.method !== 'HEAD' && /^\/(api|ws)\//.test(route.url));
     const keys = routes.map((route) => `${String(route.method)} ${route.url}`);
     expect(keys.filter((key) => !(key in ROUTES)), 'routes missing from the matrix').toEqual([]);
@@ -327,14 +333,7 @@ describe('authorization matrix', () => {
   });
 
   it('refuses a non-operator on every operator route whatever the request carries, before reading it', { timeout: 60_000 }, async () => {
-    const server = Fastify();
-    const registered: RouteOptions[] = [];
-    server.addHook('onRoute', (route) => {
-      registered.push(route);
-    });
-    await server.register(application, t.deps);
-    await server.ready();
-    await server.close();
+    const registered = await registeredRoutes();
     const operatorRoutes = registered.filter((route) => route.method !== 'HEAD' && route.config?.auth === 'operator');
     expect(operatorRoutes.length).toBeGreaterThan(15);
 

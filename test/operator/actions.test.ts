@@ -35,6 +35,27 @@ async function auditFor(targetId: string) {
   return res.json().data.entries as Array<{ action: string; reason: string; operator_name: string; before: Record<string, unknown>; after: Record<string, unknown> }>;
 }
 
+/**
+ * Reads an operator list two rows a page, running `meanwhile` (which adds a newer row) after the
+ * first page: the ids of every page in order, and the first page's rows.
+ */
+async function pageThrough<K extends string, I extends string>(path: string, filter: Record<string, string>, listKey: K, idKey: I, meanwhile: () => Promise<unknown>) {
+  const page = async (cursor?: string) => {
+    const res = await operator.client.get(path, { query: { ...filter, limit: 2, ...(cursor ? { cursor } : {}) } });
+    expect(res.statusCode).toBe(200);
+    return res.json().data as Record<K, Array<Record<I, string>>> & { next_cursor: string | null };
+  };
+  const first = await page();
+  await meanwhile();
+  const ids = first[listKey].map((row) => row[idKey]);
+  for (let cursor = first.next_cursor; cursor !== null; ) {
+    const next = await page(cursor);
+    ids.push(...next[listKey].map((row) => row[idKey]));
+    cursor = next.next_cursor;
+  }
+  return { firstPage: first[listKey], ids };
+}
+
 async function roomWithLines() {
   const anchor = await registerAnchor(t.app);
   const roomId = await openRoom(anchor.client);
@@ -256,21 +277,9 @@ describe('rooms', () => {
     const anchor = await registerAnchor(t.app);
     const opened: string[] = [];
     for (let i = 0; i < 5; i++) opened.unshift(await openRoom(anchor.client));
-    const page = async (cursor?: string) => {
-      const res = await operator.client.get('/api/admin/rooms', { query: { q: anchor.username, limit: 2, ...(cursor ? { cursor } : {}) } });
-      expect(res.statusCode).toBe(200);
-      return res.json().data as { rooms: Array<{ room_id: string }>; next_cursor: string | null };
-    };
-    const first = await page();
-    expect(first.rooms).toHaveLength(2);
-    await openRoom(anchor.client);
-    const seen = first.rooms.map((room) => room.room_id);
-    for (let cursor = first.next_cursor; cursor !== null; ) {
-      const next = await page(cursor);
-      seen.push(...next.rooms.map((room) => room.room_id));
-      cursor = next.next_cursor;
-    }
-    expect(seen).toEqual(opened);
+    const { firstPage, ids } = await pageThrough('/api/admin/rooms', { q: anchor.username }, 'rooms', 'room_id', () => openRoom(anchor.client));
+    expect(firstPage).toHaveLength(2);
+    expect(ids).toEqual(opened);
     expect((await operator.client.get('/api/admin/rooms', { query: { cursor: 'not a cursor' } })).statusCode).toBe(400);
   });
 
@@ -410,20 +419,8 @@ describe('money', () => {
       return orderId;
     };
     for (let i = 0; i < 5; i++) placed.unshift(await placeOrder());
-    const page = async (cursor?: string) => {
-      const res = await operator.client.get('/api/admin/payments/orders', { query: { uid: viewer.uid, limit: 2, ...(cursor ? { cursor } : {}) } });
-      expect(res.statusCode).toBe(200);
-      return res.json().data as { orders: Array<{ order_id: string }>; next_cursor: string | null };
-    };
-    const first = await page();
-    await placeOrder();
-    const seen = first.orders.map((order) => order.order_id);
-    for (let cursor = first.next_cursor; cursor !== null; ) {
-      const next = await page(cursor);
-      seen.push(...next.orders.map((order) => order.order_id));
-      cursor = next.next_cursor;
-    }
-    expect(seen).toEqual(placed);
+    const { ids } = await pageThrough('/api/admin/payments/orders', { uid: viewer.uid }, 'orders', 'order_id', placeOrder);
+    expect(ids).toEqual(placed);
   });
 
   it('sums each day from the ledger: recharged, spent per type, platform fee, anchor earnings', async () => {

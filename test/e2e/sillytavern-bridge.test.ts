@@ -7,7 +7,7 @@
  * server going away for a few seconds.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.js';
 import { WsClient } from '../realtime/ws-client.js';
@@ -139,11 +139,28 @@ async function openCharacter(page: Page, name: string): Promise<void> {
   );
 }
 
+/**
+ * Opens a SillyTavern inline drawer until `content` shows: a click that lands while the Extensions
+ * drawer is still opening can leave it closed (seen once in CI), and a second click on an open
+ * drawer would close it again.
+ */
+async function openInlineDrawer(toggle: Locator, content: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if (!(await content.isVisible())) await toggle.click();
+    try {
+      await content.waitFor({ state: 'visible', timeout: 5_000 });
+      return;
+    } catch (err) {
+      if (attempt === 4) throw err;
+    }
+  }
+}
+
 /** Signs in from the extension's panel in the Extensions drawer and goes live with the open chat. */
 async function goLiveFromPanel(page: Page): Promise<string> {
   await page.locator('#extensions-settings-button .drawer-toggle').click();
   const panel = page.locator('.pecktra-live-settings');
-  await panel.locator('.inline-drawer-toggle').click();
+  await openInlineDrawer(panel.locator('.inline-drawer-toggle'), panel.locator('[data-ref="serverUrl"]'));
   await panel.locator('[data-ref="serverUrl"]').fill(proxy.url);
   await panel.locator('[data-ref="serverUrl"]').dispatchEvent('change');
   await panel.locator('[data-ref="username"]').fill(anchorName);

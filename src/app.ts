@@ -106,6 +106,7 @@ export const application = fp<AppDependencies>(
       idempotencyRetentionHours: config.idempotencyRetentionHours,
       gifts: config.gifts,
       leaderboardUtcOffsetMinutes: config.leaderboardUtcOffsetMinutes,
+      audience: { watching: (roomId) => presence.count(roomId) > 0 },
       clock,
       clusterLock: deps.clusterLock,
     });

@@ -36,6 +36,11 @@ export type DomainEvent =
    * every instance drop their copy. Never sent to viewers.
    */
   | { type: 'balance_changed'; room_id: null; data: { uid: string } }
+  /**
+   * The room's leaderboard changed while nobody had the room open: caches of its board drop their
+   * copy, and the board is read again only when someone asks. Never sent to viewers.
+   */
+  | { type: 'leaderboard_stale'; room_id: string; data: Record<string, never> }
   /** A payment into the room; delivered as a `room_payment` frame to the sockets of `owner_id` only. */
   | { type: 'room_payment'; room_id: string; owner_id: string; data: RoomPayment }
   /**

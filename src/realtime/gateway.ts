@@ -205,7 +205,15 @@ export class RealtimeGateway {
 
   private onEvent(event: DomainEvent): void {
     // Neither is a viewer frame: listing fields reach viewers through the HTTP routes.
-    if (event.type === 'room_updated' || event.type === 'access_changed' || event.type === 'balance_changed' || event.type === 'followed_live') return;
+    if (
+      event.type === 'room_updated' ||
+      event.type === 'access_changed' ||
+      event.type === 'balance_changed' ||
+      event.type === 'leaderboard_stale' ||
+      event.type === 'followed_live'
+    ) {
+      return;
+    }
     if (event.type === 'room_payment') {
       this.hubs.get(event.room_id)?.deliverToUser(event.owner_id, { type: 'room_payment', data: event.data });
       return;

@@ -19,7 +19,7 @@ import type { ServerFrame } from './schemas.js';
 export const REPLAY_LIMIT = 500;
 
 /** Room events that become viewer frames; the others only concern caches. */
-export type ViewerEvent = Exclude<DomainEvent, { type: 'room_updated' | 'access_changed' | 'balance_changed' | 'room_payment' | 'followed_live' }>;
+export type ViewerEvent = Exclude<DomainEvent, { type: 'room_updated' | 'access_changed' | 'balance_changed' | 'leaderboard_stale' | 'room_payment' | 'followed_live' }>;
 
 /** Additions remembered per room to deduplicate a catch-up. */
 const RECENT_LIMIT = 1_000;

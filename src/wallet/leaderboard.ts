@@ -4,6 +4,8 @@
  * per room. After a payment commits, the instance that took it reads the board once and publishes
  * it; every instance then drops its cached copy and sends the new board to the room's sockets, so
  * no viewer has to ask again. Under a burst of gifts one board per room goes out per interval.
+ * A room nobody has open gets no pushed board: its caches are only told to drop their copy, which
+ * saves the three reads per payment when many rooms are paid at once (a VIP rush across anchors).
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
@@ -24,9 +26,16 @@ export function supportDay(now: number, utcOffsetMinutes: number): number {
   return Math.floor((now + utcOffsetMinutes * 60_000) / DAY_MS);
 }
 
+/** Whether anyone has the room open, on any instance (the realtime presence). */
+export interface RoomAudience {
+  watching(roomId: string): boolean;
+}
+
 export interface LeaderboardOptions {
   utcOffsetMinutes: number;
   clock: () => number;
+  /** Without it every changed board is pushed. */
+  audience?: RoomAudience;
 }
 
 export class RoomLeaderboards {
@@ -67,11 +76,13 @@ export class RoomLeaderboards {
         this.scheduled.delete(roomId);
         this.lastPublished.set(roomId, this.options.clock());
         if (this.lastPublished.size > CACHE_ENTRIES) this.lastPublished.clear();
-        this.load(roomId)
-          .then((board) => this.eventBus.publish({ type: 'leaderboard', room_id: roomId, data: board }))
-          .catch(() => {
-            // The board is only a view: viewers get it on their next load; the payment itself stands.
-          });
+        const published =
+          this.options.audience && !this.options.audience.watching(roomId)
+            ? this.eventBus.publish({ type: 'leaderboard_stale', room_id: roomId, data: {} })
+            : this.load(roomId).then((board) => this.eventBus.publish({ type: 'leaderboard', room_id: roomId, data: board }));
+        published.catch(() => {
+          // The board is only a view: viewers get it on their next load; the payment itself stands.
+        });
       }, delay),
     );
   }
@@ -95,6 +106,6 @@ export class RoomLeaderboards {
   }
 
   private onEvent(event: DomainEvent): void {
-    if (event.type === 'leaderboard') this.cache.invalidate(event.room_id);
+    if (event.type === 'leaderboard' || event.type === 'leaderboard_stale') this.cache.invalidate(event.room_id);
   }
 }

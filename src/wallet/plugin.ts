@@ -9,7 +9,7 @@ import type { GiftDefinition } from '../config.js';
 import { AnchorEarnings } from './earnings.js';
 import { earningsRoutes } from './earnings-routes.js';
 import { GiftService } from './gifts.js';
-import { RoomLeaderboards } from './leaderboard.js';
+import { RoomLeaderboards, type RoomAudience } from './leaderboard.js';
 import { walletRoutes } from './routes.js';
 import { WalletService } from './service.js';
 
@@ -22,6 +22,8 @@ export interface WalletFeatureOptions {
   idempotencyRetentionHours: number;
   gifts: readonly GiftDefinition[];
   leaderboardUtcOffsetMinutes: number;
+  /** Who has which room open: boards of rooms nobody watches are not pushed. */
+  audience?: RoomAudience;
   clock?: () => number;
   /** With it, one instance of the cluster prunes old idempotency records every hour. */
   clusterLock?: ClusterLock;
@@ -39,9 +41,9 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 export const walletFeature = fp<WalletFeatureOptions>(
   async (
     app,
-    { db, eventBus, platformFeePercent, defaultSubscriptionPrice, gifts: catalogue, leaderboardUtcOffsetMinutes, idempotencyRetentionHours, clusterLock, clock = Date.now },
+    { db, eventBus, platformFeePercent, defaultSubscriptionPrice, gifts: catalogue, leaderboardUtcOffsetMinutes, audience, idempotencyRetentionHours, clusterLock, clock = Date.now },
   ) => {
-    const leaderboards = new RoomLeaderboards(db, eventBus, { utcOffsetMinutes: leaderboardUtcOffsetMinutes, clock });
+    const leaderboards = new RoomLeaderboards(db, eventBus, { utcOffsetMinutes: leaderboardUtcOffsetMinutes, clock, audience });
     app.addHook('onClose', async () => leaderboards.close());
     const wallet = new WalletService(db, { eventBus, platformFeePercent, defaultSubscriptionPrice, leaderboards, clock });
     app.decorate('wallet', wallet);

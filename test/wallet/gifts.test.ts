@@ -204,6 +204,17 @@ describe('room leaderboard', () => {
     expect(types).toEqual(['gift', 'leaderboard']);
   });
 
+  it('shows a new payment on the board of a room nobody has open, even after the board was read', async () => {
+    const anchor = await registerAnchor(t.app);
+    const room = await createRoom(t.db, { anchorId: anchor.uid, roomType: ROOM_FREE });
+    const fan = await viewerWith(100);
+    const board = async () => (await new TestClient(t.app).get('/api/live/leaderboard', { query: { room_id: room.id } })).json().data;
+    expect((await board()).today).toEqual([]);
+
+    expect((await sendGift(fan.client, { room_id: room.id, gift_id: 'lollipop', count: 1, amount: 20 })).statusCode).toBe(200);
+    await expect.poll(async () => (await board()).today, { timeout: 5_000 }).toEqual([{ uid: fan.uid, username: fan.username, diamonds: 20 }]);
+  });
+
   it('sends one board for a burst of gifts, not one per gift', async () => {
     const anchor = await registerAnchor(t.app);
     const room = await createRoom(t.db, { anchorId: anchor.uid, roomType: ROOM_FREE });

@@ -57,16 +57,18 @@ export class WalletRepository {
       .select(['id', 'anchor_id', 'room_name', 'room_type', 'coin_num', 'archived_at'])
       .where('id', '=', roomId)
       .executeTakeFirst();
-    return row
-      ? {
-          id: row.id,
-          anchorId: row.anchor_id,
-          roomName: row.room_name,
-          roomType: Number(row.room_type),
-          price: Number(row.coin_num),
-          archived: row.archived_at !== null,
-        }
-      : undefined;
+    return row ? mapPricedRoom(row) : undefined;
+  }
+
+  /** The room, and whether `userId` already unlocked it: one read for the payment's first step. */
+  async findRoomForBuyer(roomId: string, userId: string): Promise<(PricedRoom & { unlocked: boolean }) | undefined> {
+    const row = await this.db
+      .selectFrom('rooms as r')
+      .leftJoin('room_access as a', (join) => join.onRef('a.room_id', '=', 'r.id').on('a.user_id', '=', userId))
+      .select(['r.id', 'r.anchor_id', 'r.room_name', 'r.room_type', 'r.coin_num', 'r.archived_at', 'a.room_id as unlocked_room_id'])
+      .where('r.id', '=', roomId)
+      .executeTakeFirst();
+    return row ? { ...mapPricedRoom(row), unlocked: row.unlocked_room_id !== null } : undefined;
   }
 
   async isAnchor(userId: string): Promise<boolean> {
@@ -327,4 +329,22 @@ function parseMetadata(raw: string): Record<string, unknown> {
   } catch {
     return {};
   }
+}
+
+function mapPricedRoom(row: {
+  id: string;
+  anchor_id: string;
+  room_name: string;
+  room_type: number;
+  coin_num: number;
+  archived_at: number | null;
+}): PricedRoom {
+  return {
+    id: row.id,
+    anchorId: row.anchor_id,
+    roomName: row.room_name,
+    roomType: Number(row.room_type),
+    price: Number(row.coin_num),
+    archived: row.archived_at !== null,
+  };
 }

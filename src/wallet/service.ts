@@ -116,13 +116,13 @@ export class WalletService {
   ): Promise<VipPaymentResult> {
     const { wallet: repo, trx } = scope;
     const wallet = walletAccount(user.id);
-    const room = await repo.findRoom(request.roomId);
+    const room = await repo.findRoomForBuyer(request.roomId, user.id);
     if (!room) throw notFound('room_not_found', 'No such room');
     if (room.anchorId !== request.anchorId) throw badRequest('anchor_mismatch', 'anchor_id is not the anchor of this room');
     if (room.roomType === 0) throw badRequest('room_is_free', 'This room is free to enter');
     if (room.price <= 0) throw badRequest('room_not_for_sale', 'This room is open to subscribers only');
     const unchanged = async (): Promise<VipPaymentResult> => ({ vip_status: true, charged: 0, coin_num: await balanceOf(trx, wallet) });
-    if (room.anchorId === user.id || (await repo.hasRoomAccess(user.id, room.id))) return unchanged();
+    if (room.anchorId === user.id || room.unlocked) return unchanged();
     if (room.archived) throw roomArchived();
     if (request.amount !== room.price) {
       throw conflict('price_changed', `The price of this room is now ${room.price} diamonds`, { amount: room.price });

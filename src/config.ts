@@ -22,6 +22,8 @@ export interface Config {
   allowedOrigins: string[];
   /** PostgreSQL connection string; when empty the embedded SQLite file is used. */
   databaseUrl: string;
+  /** PostgreSQL: run repeated statements as prepared statements (off behind a pooler that cannot carry them). */
+  pgPreparedStatements: boolean;
   sqlitePath: string;
   /** Redis connection string; when empty the event bus, presence and rate limits stay in-process. */
   redisUrl: string;
@@ -382,6 +384,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     allowedOrigins: list(env, 'ALLOWED_ORIGINS'),
     databaseUrl,
+    pgPreparedStatements: bool(env, 'DATABASE_PREPARED_STATEMENTS', true),
     sqlitePath: str(env, 'SQLITE_PATH', './data/pecktra.db'),
     redisUrl: str(env, 'REDIS_URL', ''),
     redisPrefix: str(env, 'REDIS_PREFIX', 'pecktra:'),

@@ -5,9 +5,10 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import type { Database } from '../../src/db/schema.js';
 import { TEST_DATABASE_URL } from '../helpers/app.js';
 
-async function preparedOnConnection(db: Kysely<never>, run: (trx: Kysely<never>) => Promise<unknown>): Promise<string[]> {
+async function preparedOnConnection(db: Kysely<Database>, run: (trx: Kysely<Database>) => Promise<unknown>): Promise<string[]> {
   // One transaction: the same connection runs the statements and lists what it prepared.
   return db.transaction().execute(async (trx) => {
     await run(trx);
@@ -33,10 +34,10 @@ describe.skipIf(!TEST_DATABASE_URL)('prepared statements on PostgreSQL', () => {
     await unprepared.close();
   });
 
-  const labelOf = (db: Kysely<never>, id: string) => sql<{ label: string }>`select label from items where id = ${id}`.execute(db);
+  const labelOf = (db: Kysely<Database>, id: string) => sql<{ label: string }>`select label from items where id = ${id}`.execute(db);
 
   it('prepares a parameterised statement once and answers every call from it', async () => {
-    const statements = await preparedOnConnection(prepared.db as Kysely<never>, async (trx) => {
+    const statements = await preparedOnConnection(prepared.db, async (trx) => {
       expect((await labelOf(trx, 'a')).rows).toEqual([{ label: 'first' }]);
       expect((await labelOf(trx, 'b')).rows).toEqual([{ label: 'second' }]);
     });
@@ -44,18 +45,18 @@ describe.skipIf(!TEST_DATABASE_URL)('prepared statements on PostgreSQL', () => {
   });
 
   it('prepares nothing when turned off (for a pooler that cannot carry prepared statements)', async () => {
-    const statements = await preparedOnConnection(unprepared.db as Kysely<never>, async (trx) => {
+    const statements = await preparedOnConnection(unprepared.db, async (trx) => {
       expect((await labelOf(trx, 'a')).rows).toEqual([{ label: 'first' }]);
     });
     expect(statements).toEqual([]);
   });
 
   it('keeps answering after a migration adds a column, also for statements that read every column', async () => {
-    const everything = (db: Kysely<never>, id: string) => sql<Record<string, unknown>>`select * from items where id = ${id}`.execute(db);
-    expect((await everything(prepared.db as Kysely<never>, 'a')).rows).toEqual([{ id: 'a', label: 'first' }]);
-    await labelOf(prepared.db as Kysely<never>, 'a');
+    const everything = (db: Kysely<Database>, id: string) => sql<Record<string, unknown>>`select * from items where id = ${id}`.execute(db);
+    expect((await everything(prepared.db, 'a')).rows).toEqual([{ id: 'a', label: 'first' }]);
+    await labelOf(prepared.db, 'a');
     await sql`alter table items add column note text`.execute(unprepared.db);
-    expect((await labelOf(prepared.db as Kysely<never>, 'a')).rows).toEqual([{ label: 'first' }]);
-    expect((await everything(prepared.db as Kysely<never>, 'a')).rows).toEqual([{ id: 'a', label: 'first', note: null }]);
+    expect((await labelOf(prepared.db, 'a')).rows).toEqual([{ label: 'first' }]);
+    expect((await everything(prepared.db, 'a')).rows).toEqual([{ id: 'a', label: 'first', note: null }]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The tests `npm run mutation` runs against each mutant: the money tests, and those of the decimal
- * amounts (src/infra) the payments use. The two SIGKILL tests are left out because they run the
- * code in child servers, where Stryker's mutants are never active.
+ * amounts (src/infra) the payments use and of the reconciliation job's timer. The two SIGKILL tests
+ * are left out because they run the code in child servers, where Stryker's mutants are never active.
  */
 import { configDefaults, defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
@@ -10,7 +10,7 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    include: ['test/wallet/**/*.test.ts', 'test/payments/**/*.test.ts', 'test/infra/decimal.test.ts'],
+    include: ['test/wallet/**/*.test.ts', 'test/payments/**/*.test.ts', 'test/infra/decimal.test.ts', 'test/infra/periodic-job.test.ts'],
     exclude: [...configDefaults.exclude, 'test/wallet/crash-safety.test.ts', 'test/payments/crash.test.ts'],
   },
 });

@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LocalClusterLock } from '../../src/infra/cluster-lock.js';
 import type { PeriodicJob } from '../../src/infra/periodic-job.js';
 import { reconciliationJob } from '../../src/payments/reconciliation.js';
+import { PaymentsRepository } from '../../src/payments/repository.js';
 import type { ReconcileSummary } from '../../src/payments/service.js';
+import { registerViewer } from '../helpers/client.js';
 import { balance, createPaymentsTestApp, ledgerProblems, orderStatus, startRecharge, type PaymentsTestApp } from './helpers.js';
 
 const MINUTE = 60_000;
@@ -28,7 +30,7 @@ afterEach(async () => {
 
 /** The job every TICK_MS, logging into `logged`. */
 function startJob(app: PaymentsTestApp) {
-  const logged: Array<{ level: number; msg: string; changed?: number; failures?: number }> = [];
+  const logged: Array<{ level: number; msg: string; interrupted?: number; expired?: number; changed?: number; failures?: number }> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       logged.push(JSON.parse(chunk.toString()));
@@ -83,6 +85,36 @@ describe('reconciliation on its timer', () => {
     t.clock.now += 4 * MINUTE;
     await expect.poll(() => balance(order.client)).toBe(100);
     expect(polls(t)).toBe(2);
+  });
+
+  it('logs a pass that only failed an interrupted order, and one that only expired an unpaid order', async () => {
+    t = await createPaymentsTestApp();
+    const viewer = await registerViewer(t.app);
+    // What a process killed during the provider call leaves behind.
+    const interruptedId = '0b7e5a0c-2f55-4f0e-9a3c-6d1f2e8b9c10';
+    await new PaymentsRepository(t.db).insertOrder({
+      id: interruptedId,
+      userId: viewer.uid,
+      provider: 'nowpayments',
+      priceAmount: '12',
+      priceCurrency: 'usd',
+      payCurrency: 'usdttrc20',
+      coinNum: 60,
+      expiresAt: t.clock.now + 24 * 60 * MINUTE,
+      now: t.clock.now,
+    });
+    const logged = startJob(t);
+
+    t.clock.now += 2 * MINUTE;
+    await expect.poll(() => logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ msg: 'payments:reconcile pass', interrupted: 1, expired: 0, changed: 0, failures: 0 });
+    expect(await orderStatus(viewer.client, interruptedId)).toMatchObject({ status: 'failed' });
+
+    const unpaid = await startRecharge(t, 20, viewer);
+    t.clock.now += 24 * 60 * MINUTE;
+    await expect.poll(() => logged).toHaveLength(2);
+    expect(logged[1]).toMatchObject({ msg: 'payments:reconcile pass', interrupted: 0, expired: 1, changed: 0, failures: 0 });
+    expect(await orderStatus(viewer.client, unpaid.orderId)).toMatchObject({ status: 'expired', coin_num_credited: 0 });
   });
 
   it('runs no pass after stop()', async () => {

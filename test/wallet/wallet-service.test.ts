@@ -149,7 +149,7 @@ describe('Idempotency-Key', () => {
     const room = await createRoom(database.db, { anchorId: first.id, price: 10 });
     const viewer = await viewerWith(300);
     const bought = await wallet.subscribe(viewer, { anchorId: first.id, expectedPrice: 100 }, 'sub-1');
-    expect(bought).toMatchObject({ charged: 100, coin_num: 200 });
+    expect(bought).toMatchObject({ charged: 100, coin_num: 200, expires_at: new Date(now + 30 * 24 * 60 * 60 * 1000).toISOString() });
     expect(await wallet.subscribe(viewer, { anchorId: first.id, expectedPrice: 100 }, 'sub-1')).toEqual(bought);
     for (const request of [
       { anchorId: second.id, expectedPrice: 100 },
@@ -164,6 +164,16 @@ describe('Idempotency-Key', () => {
       error: 'idempotency_key_reused',
     });
     expect(await balance(viewer)).toBe(200);
+  });
+});
+
+describe('subscriptions', () => {
+  it("refuses a subscription bought in another anchor's room, charging nothing", async () => {
+    const [anchor, other] = [await insertUser(database.db, { anchor: true }), await insertUser(database.db, { anchor: true })];
+    const othersRoom = await createRoom(database.db, { anchorId: other.id, price: 10 });
+    const viewer = await viewerWith(100);
+    expect(await refusal(wallet.subscribe(viewer, { anchorId: anchor.id, roomId: othersRoom.id }))).toEqual({ status: 400, error: 'anchor_mismatch' });
+    expect(await balance(viewer)).toBe(100);
   });
 });
 

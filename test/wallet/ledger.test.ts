@@ -1,7 +1,8 @@
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { transactional } from '../../src/db/transaction.js';
 import { balanceOf, earningsAccount, InsufficientBalanceError, postTransfer, verifyLedger, walletAccount } from '../../src/wallet/ledger.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/app.js';
+import { createTestDatabase, dialectUnderTest, type TestDatabase } from '../helpers/app.js';
 import { insertUser } from './fixtures.js';
 
 let database: TestDatabase;
@@ -292,6 +293,43 @@ describe('shared accounts settle at commit', () => {
       [9, 18],
     ]);
   });
+});
+
+describe('lock order', () => {
+  // Only PostgreSQL runs transactions side by side; SQLite has one writer at a time.
+  it.runIf(dialectUnderTest === 'postgres')(
+    'takes the accounts of a transfer in one fixed order, so it never deadlocks with another over the same accounts',
+    async () => {
+      const users = [await insertUser(database.db), await insertUser(database.db)];
+      const [low, high] = users.map((user) => walletAccount(user.id)).sort();
+      for (const account of [low!, high!]) await grant(account.slice('wallet:'.length), 10, `g:${account}`);
+      let lowLocked!: () => void;
+      const holdingLow = new Promise<void>((resolve) => (lowLocked = resolve));
+      // Another transfer over the same two wallets, in the fixed order: it holds the lower one
+      // while the transfer under test starts, then takes the higher one.
+      const other = database.db.transaction().execute(async (trx) => {
+        await sql`update ledger_accounts set balance = balance where id = ${low}`.execute(trx);
+        lowLocked();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await sql`update ledger_accounts set balance = balance where id = ${high}`.execute(trx);
+      });
+      await holdingLow;
+      // Without a retry: a deadlock would surface here as an error instead of being run again.
+      const transfer = database.db.transaction().execute((trx) =>
+        postTransfer(trx, {
+          idempotencyKey: `order:${low}`,
+          type: 'adjustment',
+          legs: [
+            { account: high!, amount: 1 },
+            { account: low!, amount: -1 },
+          ],
+        }),
+      );
+      const results = await Promise.allSettled([other, transfer]);
+      expect(results.map((result) => (result.status === 'rejected' ? String(result.reason) : 'committed'))).toEqual(['committed', 'committed']);
+      expect([await balanceOf(database.db, low!), await balanceOf(database.db, high!)]).toEqual([9, 11]);
+    },
+  );
 });
 
 describe('transactional', () => {

@@ -1,7 +1,8 @@
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { transactional } from '../../src/db/transaction.js';
 import { balanceOf, earningsAccount, InsufficientBalanceError, postTransfer, verifyLedger, walletAccount } from '../../src/wallet/ledger.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/app.js';
+import { createTestDatabase, dialectUnderTest, type TestDatabase } from '../helpers/app.js';
 import { insertUser } from './fixtures.js';
 
 let database: TestDatabase;
@@ -93,6 +94,150 @@ describe('ledger', () => {
   });
 });
 
+describe('ledger rules an auditor checks', () => {
+  const entriesOf = (transferId: string) =>
+    database.db.selectFrom('ledger_entries').select(['account_id', 'amount', 'balance_after', 'created_at']).where('transfer_id', '=', transferId).orderBy('account_id').execute();
+  const rechargeSourceBalance = () => balanceOf(database.db, 'recharge_source');
+
+  it("answers a credited wallet's balance after the transfer", async () => {
+    const user = await insertUser(database.db);
+    await grant(user.id, 7, `first:${user.id}`);
+    const second = await grant(user.id, 5, `second:${user.id}`);
+    expect(second.balances.get(walletAccount(user.id))).toBe(12);
+  });
+
+  it('answers a repeated idempotency key with the first transfer, moving nothing', async () => {
+    const user = await insertUser(database.db);
+    const first = await grant(user.id, 9, `once:${user.id}`);
+    const sourceBefore = await rechargeSourceBalance();
+    const again = await grant(user.id, 9, `once:${user.id}`);
+    expect(again).toEqual({ transferId: first.transferId, applied: false, balances: new Map() });
+    expect(await balanceOf(database.db, walletAccount(user.id))).toBe(9);
+    expect(await rechargeSourceBalance()).toBe(sourceBefore);
+  });
+
+  it('counts several legs on one account as one movement with one entry', async () => {
+    const user = await insertUser(database.db);
+    const transfer = await inTransaction(({ trx }) =>
+      postTransfer(trx, {
+        idempotencyKey: `split:${user.id}`,
+        type: 'recharge',
+        legs: [
+          { account: walletAccount(user.id), amount: 4 },
+          { account: 'recharge_source', amount: -10 },
+          { account: walletAccount(user.id), amount: 6 },
+        ],
+      }),
+    );
+    expect(await balanceOf(database.db, walletAccount(user.id))).toBe(10);
+    const entries = await entriesOf(transfer.transferId);
+    expect(entries.map((e) => [e.account_id, Number(e.amount)])).toEqual([
+      ['recharge_source', -10],
+      [walletAccount(user.id), 10],
+    ]);
+  });
+
+  it('leaves an account whose legs cancel out untouched: no entry, no new account', async () => {
+    const [untouched, payee] = [await insertUser(database.db), await insertUser(database.db)];
+    const transfer = await inTransaction(({ trx }) =>
+      postTransfer(trx, {
+        idempotencyKey: `cancel:${untouched.id}`,
+        type: 'adjustment',
+        legs: [
+          { account: walletAccount(untouched.id), amount: 5 },
+          { account: walletAccount(untouched.id), amount: -5 },
+          { account: 'adjustments', amount: -3 },
+          { account: walletAccount(payee.id), amount: 3 },
+        ],
+      }),
+    );
+    expect((await entriesOf(transfer.transferId)).map((e) => e.account_id)).toEqual(['adjustments', walletAccount(payee.id)]);
+    expect(await database.db.selectFrom('ledger_accounts').select('id').where('id', '=', walletAccount(untouched.id)).execute()).toEqual([]);
+    expect(await balanceOf(database.db, walletAccount(payee.id))).toBe(3);
+  });
+
+  it('refuses a transfer to an account that is no wallet, earnings or system account, writing nothing', async () => {
+    const user = await insertUser(database.db);
+    for (const account of ['savings:' + user.id, 'wallet:', 'earnings:', 'bogus']) {
+      const key = `unknown:${account}:${user.id}`;
+      const attempt = inTransaction(({ trx }) =>
+        postTransfer(trx, {
+          idempotencyKey: key,
+          type: 'adjustment',
+          legs: [
+            { account: 'adjustments', amount: -5 },
+            { account, amount: 5 },
+          ],
+        }),
+      );
+      await expect(attempt, account).rejects.toThrow(`Unknown ledger account ${account}`);
+      expect(await database.db.selectFrom('ledger_transfers').select('id').where('idempotency_key', '=', key).execute()).toEqual([]);
+      expect(await database.db.selectFrom('ledger_accounts').select('id').where('id', '=', account).execute()).toEqual([]);
+    }
+  });
+
+  it('records the time and the details the transfer was made with, on the transfer and on each entry', async () => {
+    const user = await insertUser(database.db);
+    const at = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const transfer = await inTransaction(({ trx }) =>
+      postTransfer(trx, {
+        idempotencyKey: `dated:${user.id}`,
+        type: 'recharge',
+        legs: [
+          { account: 'recharge_source', amount: -8 },
+          { account: walletAccount(user.id), amount: 8 },
+        ],
+        metadata: { order_id: 'order-1' },
+        now: at,
+      }),
+    );
+    const stored = await database.db.selectFrom('ledger_transfers').select(['type', 'metadata', 'created_at']).where('id', '=', transfer.transferId).executeTakeFirstOrThrow();
+    expect({ ...stored, created_at: Number(stored.created_at), metadata: JSON.parse(stored.metadata) as unknown }).toEqual({
+      type: 'recharge',
+      metadata: { order_id: 'order-1' },
+      created_at: at,
+    });
+    expect((await entriesOf(transfer.transferId)).map((e) => Number(e.created_at))).toEqual([at, at]);
+  });
+
+  it('finds nothing wrong with a wallet spent down to exactly zero', async () => {
+    const user = await insertUser(database.db);
+    await grant(user.id, 6, `g:${user.id}`);
+    await inTransaction(({ trx }) =>
+      postTransfer(trx, {
+        idempotencyKey: `all:${user.id}`,
+        type: 'vip_room',
+        legs: [
+          { account: walletAccount(user.id), amount: -6 },
+          { account: 'platform', amount: 6 },
+        ],
+      }),
+    );
+    expect(await balanceOf(database.db, walletAccount(user.id))).toBe(0);
+    expect(await verifyLedger(database.db)).toEqual([]);
+  });
+
+  it('credits the anchor and the platform at once in a transaction that has no commit hook', async () => {
+    const [payer, anchor] = [await insertUser(database.db), await insertUser(database.db)];
+    await grant(payer.id, 20, `g:${payer.id}`);
+    const platformBefore = await balanceOf(database.db, 'platform');
+    await database.db.transaction().execute((trx) =>
+      postTransfer(trx, {
+        idempotencyKey: `plain:${payer.id}`,
+        type: 'vip_room',
+        legs: [
+          { account: walletAccount(payer.id), amount: -10 },
+          { account: earningsAccount(anchor.id), amount: 9 },
+          { account: 'platform', amount: 1 },
+        ],
+      }),
+    );
+    expect(await balanceOf(database.db, walletAccount(payer.id))).toBe(10);
+    expect(await balanceOf(database.db, earningsAccount(anchor.id))).toBe(9);
+    expect(await balanceOf(database.db, 'platform')).toBe(platformBefore + 1);
+  });
+});
+
 describe('shared accounts settle at commit', () => {
   const pay = (trx: Parameters<typeof postTransfer>[0], payer: string, anchor: string, key: string) =>
     postTransfer(trx, {
@@ -148,6 +293,43 @@ describe('shared accounts settle at commit', () => {
       [9, 18],
     ]);
   });
+});
+
+describe('lock order', () => {
+  // Only PostgreSQL runs transactions side by side; SQLite has one writer at a time.
+  it.runIf(dialectUnderTest === 'postgres')(
+    'takes the accounts of a transfer in one fixed order, so it never deadlocks with another over the same accounts',
+    async () => {
+      const users = [await insertUser(database.db), await insertUser(database.db)];
+      const [low, high] = users.map((user) => walletAccount(user.id)).sort();
+      for (const account of [low!, high!]) await grant(account.slice('wallet:'.length), 10, `g:${account}`);
+      let lowLocked!: () => void;
+      const holdingLow = new Promise<void>((resolve) => (lowLocked = resolve));
+      // Another transfer over the same two wallets, in the fixed order: it holds the lower one
+      // while the transfer under test starts, then takes the higher one.
+      const other = database.db.transaction().execute(async (trx) => {
+        await sql`update ledger_accounts set balance = balance where id = ${low}`.execute(trx);
+        lowLocked();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await sql`update ledger_accounts set balance = balance where id = ${high}`.execute(trx);
+      });
+      await holdingLow;
+      // Without a retry: a deadlock would surface here as an error instead of being run again.
+      const transfer = database.db.transaction().execute((trx) =>
+        postTransfer(trx, {
+          idempotencyKey: `order:${low}`,
+          type: 'adjustment',
+          legs: [
+            { account: high!, amount: 1 },
+            { account: low!, amount: -1 },
+          ],
+        }),
+      );
+      const results = await Promise.allSettled([other, transfer]);
+      expect(results.map((result) => (result.status === 'rejected' ? String(result.reason) : 'committed'))).toEqual(['committed', 'committed']);
+      expect([await balanceOf(database.db, low!), await balanceOf(database.db, high!)]).toEqual([9, 11]);
+    },
+  );
 });
 
 describe('transactional', () => {

@@ -40,6 +40,26 @@ describe('npm run payments', () => {
     expect((await run('unmatched')).output).not.toContain(`order ${order.orderId}`);
   });
 
+  it('puts a partial credit on the books as a partial recharge, with what arrived and what was asked', async () => {
+    const order = await startRecharge(t, 20);
+    await postIpn(t, ipnBody(order, 'partially_paid', { actually_paid: 7.9 }));
+    expect(await t.payments.creditPartial(order.orderId)).toMatchObject({ applied: true, coins: 39 });
+
+    const transfers = await t.db.selectFrom('ledger_transfers').select(['type', 'metadata']).where('type', '=', 'recharge').execute();
+    expect(transfers.map((transfer) => JSON.parse(transfer.metadata))).toEqual([
+      { order_id: order.orderId, partial: true, actually_paid: '7.9', pay_amount: '19.91638' },
+    ]);
+  });
+
+  it('refuses to credit a partial payment worth no whole diamond, and moves nothing', async () => {
+    const order = await startRecharge(t, 20);
+    // 0.1 of 19.91638 USDT: half a diamond's worth.
+    await postIpn(t, ipnBody(order, 'partially_paid', { actually_paid: 0.1 }));
+    await expect(t.payments.creditPartial(order.orderId)).rejects.toMatchObject({ statusCode: 409, error: 'nothing_to_credit' });
+    expect(await balance(order.client)).toBe(0);
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'partially_paid', coin_num_credited: 0 });
+  });
+
   it('credit-partial refuses orders that are not partially paid', async () => {
     const order = await startRecharge(t);
     expect(await run('credit-partial', order.orderId)).toMatchObject({ code: 1 });

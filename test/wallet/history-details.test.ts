@@ -36,11 +36,12 @@ describe('wallet history details and subscriptions', () => {
     await grantDiamonds(t.db, viewer.uid, 100);
     // The grant is stamped with the real clock; the app's clock moves past it so the order is plain.
     now = Date.now() + 1000;
-    expect((await viewer.client.post('/api/live/subscribe', { anchor_id: anchor.uid, amount: 40 })).statusCode).toBe(200);
+    // Bought from the room: the history says where.
+    expect((await viewer.client.post('/api/live/subscribe', { anchor_id: anchor.uid, amount: 40, room_id: room.id })).statusCode).toBe(200);
 
     const { transactions } = (await viewer.client.get('/api/wallet/transactions')).json().data;
     expect(transactions.map((tx: { type: string }) => tx.type)).toEqual(['subscription', 'adjustment', 'vip_room', 'recharge']);
-    expect(transactions[0]).toMatchObject({ amount: -40, anchor_id: anchor.uid, anchor_name: anchor.username });
+    expect(transactions[0]).toMatchObject({ amount: -40, anchor_id: anchor.uid, anchor_name: anchor.username, room_id: room.id, room_name: 'Moonlit glade' });
     expect(transactions[2]).toMatchObject({ amount: -30, room_id: room.id, room_name: 'Moonlit glade', room_title: 'A night in the glade', anchor_name: anchor.username });
     expect(transactions[3]).toMatchObject({
       amount: 60,

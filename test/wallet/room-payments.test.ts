@@ -126,3 +126,15 @@ it("another anchor watching the room gets no payment frames, and a payment into 
   expect(guestSocket.of('room_payment').map((p) => p.amount)).toEqual([20]);
   expect(strangerSocket.of('room_payment')).toEqual([]);
 });
+
+it("a VIP unlock puts the payer on the board of everyone watching the room", async () => {
+  const { anchor, room } = await anchorWithRoom();
+  const payer = await registerViewer(t.app);
+  await grantDiamonds(t.db, payer.uid, 100);
+  const ownerSocket = await watch(room.id, anchor.client);
+
+  const paid = await payer.client.post('/api/live/pay_vip_coin', { anchor_id: anchor.uid, room_id: room.id, amount: 50 });
+  expect(paid.statusCode).toBe(200);
+  await ownerSocket.untilCount('leaderboard', 1);
+  expect(ownerSocket.of('leaderboard')[0]).toMatchObject({ room_id: room.id, today: [{ uid: payer.uid, username: payer.username, diamonds: 50 }] });
+});

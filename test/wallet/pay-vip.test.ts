@@ -52,6 +52,26 @@ describe('POST /api/live/pay_vip_coin', () => {
     expect(earnings.recent).toEqual([expect.objectContaining({ type: 'vip_room', amount: 45, room_id: room.id, from_uid: uid })]);
   });
 
+  it('answers a viewer who already unlocked the room "unlocked, nothing charged", even after the price changed', async () => {
+    const room = await createRoom(t.db, { anchorId: anchor.uid, price: 30 });
+    const { client, uid } = await viewerWith(100);
+    expect((await client.post('/api/live/pay_vip_coin', payBody(uid, room, 30))).json().data).toMatchObject({ charged: 30, coin_num: 70 });
+    await setRoomPrice(t.db, room.id, 40);
+    const again = await client.post('/api/live/pay_vip_coin', payBody(uid, room, 30));
+    expect(again.statusCode).toBe(200);
+    expect(again.json().data).toEqual({ vip_status: true, charged: 0, coin_num: 70 });
+  });
+
+  it('refuses a payment into an archived room with 409 room_archived and charges nothing', async () => {
+    const room = await createRoom(t.db, { anchorId: anchor.uid, price: 30 });
+    await t.db.updateTable('rooms').set({ archived_at: Date.now() }).where('id', '=', room.id).execute();
+    const { client, uid } = await viewerWith(100);
+    const res = await client.post('/api/live/pay_vip_coin', payBody(uid, room, 30));
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ code: 1, error: 'room_archived' });
+    expect(await balance(client)).toBe(100);
+  });
+
   it('refuses a price the room no longer has with 409 price_changed and the current price', async () => {
     const room = await createRoom(t.db, { anchorId: anchor.uid, price: 30 });
     const { client, uid } = await viewerWith(100);

@@ -6,6 +6,7 @@ import type { PaymentsConfig } from '../../src/config.js';
 import { MemoryRateLimiter } from '../../src/infra/rate-limiter.js';
 import { signIpnBody } from '../../src/payments/ipn-signature.js';
 import type { PaymentProvider } from '../../src/payments/provider.js';
+import { PaymentsRepository } from '../../src/payments/repository.js';
 import { MemoryEventBus } from '../../src/realtime/memory-event-bus.js';
 import { MemoryPresence } from '../../src/realtime/presence.js';
 import { verifyLedger } from '../../src/wallet/ledger.js';
@@ -150,4 +151,19 @@ export async function orderStatus(client: TestClient, orderId: string) {
   const res = await client.get(`/api/payment/check_payment_status/${orderId}`);
   if (res.statusCode !== 200) throw new Error(`status failed: ${res.statusCode} ${res.body}`);
   return res.json();
+}
+
+/** What a process killed during the provider call leaves behind: an order with no provider payment yet. */
+export async function insertInterruptedOrder(t: PaymentsTestApp, userId: string, id: string): Promise<void> {
+  await new PaymentsRepository(t.db).insertOrder({
+    id,
+    userId,
+    provider: 'nowpayments',
+    priceAmount: '12',
+    priceCurrency: 'usd',
+    payCurrency: 'usdttrc20',
+    coinNum: 60,
+    expiresAt: t.clock.now + 24 * 60 * 60_000,
+    now: t.clock.now,
+  });
 }

@@ -8,10 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LocalClusterLock } from '../../src/infra/cluster-lock.js';
 import type { PeriodicJob } from '../../src/infra/periodic-job.js';
 import { reconciliationJob } from '../../src/payments/reconciliation.js';
-import { PaymentsRepository } from '../../src/payments/repository.js';
 import type { ReconcileSummary } from '../../src/payments/service.js';
 import { registerViewer } from '../helpers/client.js';
-import { balance, createPaymentsTestApp, ledgerProblems, orderStatus, startRecharge, type PaymentsTestApp } from './helpers.js';
+import { balance, createPaymentsTestApp, insertInterruptedOrder, ledgerProblems, orderStatus, startRecharge, type PaymentsTestApp } from './helpers.js';
 
 const MINUTE = 60_000;
 const TICK_MS = 25;
@@ -92,17 +91,7 @@ describe('reconciliation on its timer', () => {
     const viewer = await registerViewer(t.app);
     // What a process killed during the provider call leaves behind.
     const interruptedId = '0b7e5a0c-2f55-4f0e-9a3c-6d1f2e8b9c10';
-    await new PaymentsRepository(t.db).insertOrder({
-      id: interruptedId,
-      userId: viewer.uid,
-      provider: 'nowpayments',
-      priceAmount: '12',
-      priceCurrency: 'usd',
-      payCurrency: 'usdttrc20',
-      coinNum: 60,
-      expiresAt: t.clock.now + 24 * 60 * MINUTE,
-      now: t.clock.now,
-    });
+    await insertInterruptedOrder(t, viewer.uid, interruptedId);
     const logged = startJob(t);
 
     t.clock.now += 2 * MINUTE;

@@ -3,10 +3,9 @@ import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalClusterLock, PostgresClusterLock, RedisClusterLock, type ClusterLock } from '../../src/infra/cluster-lock.js';
 import { reconciliationJob } from '../../src/payments/reconciliation.js';
-import { PaymentsRepository } from '../../src/payments/repository.js';
 import { dialectUnderTest } from '../helpers/app.js';
 import { registerViewer } from '../helpers/client.js';
-import { balance, createPaymentsTestApp, ledgerProblems, orderStatus, startRecharge, type PaymentsTestApp } from './helpers.js';
+import { balance, createPaymentsTestApp, insertInterruptedOrder, ledgerProblems, orderStatus, startRecharge, type PaymentsTestApp } from './helpers.js';
 
 const MINUTE = 60_000;
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? '';
@@ -80,17 +79,7 @@ describe('reconciliation', () => {
     t = await createPaymentsTestApp({ payments: { maxOpenOrders: 1 } });
     const viewer = await registerViewer(t.app);
     // What a process killed during the provider call leaves behind.
-    await new PaymentsRepository(t.db).insertOrder({
-      id: '3f1c1e0e-8a40-4c53-9d55-0d6e4b7e8a11',
-      userId: viewer.uid,
-      provider: 'nowpayments',
-      priceAmount: '12',
-      priceCurrency: 'usd',
-      payCurrency: 'usdttrc20',
-      coinNum: 60,
-      expiresAt: t.clock.now + 24 * 60 * MINUTE,
-      now: t.clock.now,
-    });
+    await insertInterruptedOrder(t, viewer.uid, '3f1c1e0e-8a40-4c53-9d55-0d6e4b7e8a11');
     expect((await viewer.client.post('/api/payment/process_recharge', { crypto_amount: 12 })).statusCode).toBe(429);
     t.clock.now += MINUTE;
     expect(await t.payments.reconcile()).toMatchObject({ interrupted: 0 });

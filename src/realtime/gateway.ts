@@ -14,7 +14,7 @@ import type { DomainEvent, EventBus } from './events.js';
 import type { ChatFeed, RoomDirectory } from './feed.js';
 import { addedLine, encodeFrame, encodeLegacyFrame, parseClientFrame } from './frames.js';
 import type { Presence } from './presence.js';
-import { REPLAY_LIMIT, RoomHub } from './room-hub.js';
+import { isViewerEvent, REPLAY_LIMIT, RoomHub } from './room-hub.js';
 import type { ServerFrame } from './schemas.js';
 
 /**
@@ -204,21 +204,12 @@ export class RealtimeGateway {
   }
 
   private onEvent(event: DomainEvent): void {
-    // Neither is a viewer frame: listing fields reach viewers through the HTTP routes.
-    if (
-      event.type === 'room_updated' ||
-      event.type === 'access_changed' ||
-      event.type === 'balance_changed' ||
-      event.type === 'leaderboard_stale' ||
-      event.type === 'followed_live'
-    ) {
-      return;
-    }
     if (event.type === 'room_payment') {
       this.hubs.get(event.room_id)?.deliverToUser(event.owner_id, { type: 'room_payment', data: event.data });
       return;
     }
-    this.hubs.get(event.room_id)?.deliverEvent(event);
+    // The others are for caches (listing fields reach viewers through the HTTP routes) or notification sockets.
+    if (isViewerEvent(event)) this.hubs.get(event.room_id)?.deliverEvent(event);
   }
 
   /** After the event bus lost events published since `lostSince` (Redis pub/sub reconnected). */

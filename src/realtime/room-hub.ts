@@ -18,8 +18,16 @@ import type { ServerFrame } from './schemas.js';
 /** Most transcript lines and most viewer messages replayed on resume or sent by one catch-up. */
 export const REPLAY_LIMIT = 500;
 
-/** Room events that become viewer frames; the others only concern caches. */
-export type ViewerEvent = Exclude<DomainEvent, { type: 'room_updated' | 'access_changed' | 'balance_changed' | 'leaderboard_stale' | 'room_payment' | 'followed_live' }>;
+/** Events that are no viewer frame: they only concern caches, or reach one user (room_payment, followed_live). */
+const NOT_FOR_VIEWERS = ['room_updated', 'access_changed', 'balance_changed', 'leaderboard_stale', 'room_payment', 'followed_live'] as const;
+const notForViewers: ReadonlySet<string> = new Set(NOT_FOR_VIEWERS);
+
+/** Room events that become viewer frames. */
+export type ViewerEvent = Exclude<DomainEvent, { type: (typeof NOT_FOR_VIEWERS)[number] }>;
+
+export function isViewerEvent(event: DomainEvent): event is ViewerEvent {
+  return !notForViewers.has(event.type);
+}
 
 /** Additions remembered per room to deduplicate a catch-up. */
 const RECENT_LIMIT = 1_000;

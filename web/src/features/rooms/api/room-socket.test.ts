@@ -41,7 +41,7 @@ const hello = {
 describe('room socket', () => {
   let states: ConnectionState[];
   let frames: ServerFrame[];
-  let cursor: { afterFloor: number | null; afterUserMessageId: number | null };
+  let cursor: { afterFloor: number; afterUserMessageId: number };
   let socket: RoomSocket;
 
   beforeEach(() => {

@@ -12,7 +12,7 @@ export interface RoomSocketHandlers {
   onFrame(frame: ServerFrame): void;
   onState(state: ConnectionState): void;
   /** Read at every (re)connect so a reconnect resumes after what the client already holds. */
-  resumeCursor(): { afterFloor: number | null; afterUserMessageId: number | null };
+  resumeCursor(): { afterFloor: number; afterUserMessageId: number };
 }
 
 const CLOSE_FORBIDDEN = 4403;
@@ -42,7 +42,7 @@ const CHANGES_MARGIN_MS = 10_000;
  */
 export function roomSocketUrl(
   roomId: string,
-  resume: { afterFloor?: number | null; afterUserMessageId?: number | null; changedSince?: number | null },
+  resume: { afterFloor: number; afterUserMessageId: number; changedSince: number | null },
 ): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = apiUrl('/ws/chat/{room_id}', { room_id: roomId }, {
@@ -123,12 +123,8 @@ export class RoomSocket {
   private connect(): void {
     this.handlers.onState(this.attempt === 0 ? 'connecting' : 'reconnecting');
     const cursor = this.handlers.resumeCursor();
-    const resuming = cursor.afterFloor !== null || cursor.afterUserMessageId !== null;
-    const changedSince = !resuming
-      ? null
-      : this.serverClockOffset === null
-        ? this.historyReadAt
-        : Math.max(0, Math.round(this.lastFrameAt + this.serverClockOffset - CHANGES_MARGIN_MS));
+    const changedSince =
+      this.serverClockOffset === null ? this.historyReadAt : Math.max(0, Math.round(this.lastFrameAt + this.serverClockOffset - CHANGES_MARGIN_MS));
     const socket = new WebSocket(roomSocketUrl(this.roomId, { ...cursor, changedSince }));
     this.socket = socket;
     this.lastFrameAt = Date.now();

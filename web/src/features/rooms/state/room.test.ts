@@ -18,7 +18,6 @@ describe('room live state', () => {
 
   it('resumes after the newest floor and viewer message it holds, from history and live frames', () => {
     let state = initialRoomState();
-    expect(resumeCursor(state)).toEqual({ afterFloor: null, afterUserMessageId: null });
     state = roomReducer(state, {
       type: 'history',
       messages: [{ floor: 0, is_user: true, live_message: 'hi', sender_name: 'A', send_date: sendDate }],
@@ -36,6 +35,12 @@ describe('room live state', () => {
     expect(resumeCursor(state)).toEqual({ afterFloor: 1, afterUserMessageId: 6 });
     expect(state.chat.messages.map((m) => m.id)).toEqual([6]);
     expect(state.transcript.messages.map((m) => m.live_message)).toEqual(['hi', '*waves*']);
+  });
+
+  it('resumes an empty room from its very start, so lines posted before the socket joined are replayed', () => {
+    let state = roomReducer(initialRoomState(), { type: 'history', messages: [], older: false, hasMore: false });
+    state = roomReducer(state, { type: 'viewer_history', messages: [] });
+    expect(resumeCursor(state)).toEqual({ afterFloor: -1, afterUserMessageId: 0 });
   });
 
   it('shows the take-down notice when the operators take the room down, and the room again when they restore it', () => {

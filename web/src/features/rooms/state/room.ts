@@ -123,7 +123,12 @@ function applyFrame(state: RoomLiveState, frame: ServerFrame): RoomLiveState {
   }
 }
 
-/** Where a (re)connecting socket resumes: after the newest floor and viewer message already held. */
-export function resumeCursor(state: RoomLiveState): { afterFloor: number | null; afterUserMessageId: number | null } {
-  return { afterFloor: state.transcript.lastFloor, afterUserMessageId: state.chat.lastId };
+/**
+ * Where a (re)connecting socket resumes: after the newest floor and viewer message already held.
+ * The socket opens only once the histories are in, so holding nothing means the room had nothing:
+ * it resumes from the very start, and a line posted between the history read and the join is
+ * replayed rather than lost.
+ */
+export function resumeCursor(state: RoomLiveState): { afterFloor: number; afterUserMessageId: number } {
+  return { afterFloor: state.transcript.lastFloor ?? -1, afterUserMessageId: state.chat.lastId ?? 0 };
 }

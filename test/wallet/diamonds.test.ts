@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { transactional } from '../../src/db/transaction.js';
 import { adjustDiamondsWithin, creditRecharge } from '../../src/wallet/index.js';
-import { balanceOf, verifyLedger, walletAccount } from '../../src/wallet/ledger.js';
+import { balanceOf, postTransfer, verifyLedger, walletAccount } from '../../src/wallet/ledger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/app.js';
 import { grantDiamonds, insertUser } from './fixtures.js';
 
@@ -49,6 +49,28 @@ describe('recharge credits', () => {
       { type: 'recharge', amount: 40, metadata: { order_id: 'order-7', partial: true, payment_id: 'p-1' } },
       { type: 'recharge', amount: 100, metadata: { order_id: 'order-7', payment_id: 'p-1' } },
     ].map((transfer) => ({ id: expect.any(String) as string, ...transfer })));
+  });
+  it('does not credit again an order that an earlier release credited (the stored keys never change)', async () => {
+    const viewer = await insertUser(database.db);
+    // What releases since the first one store for a full and a partial credit of an order.
+    for (const key of ['recharge:order-8', 'recharge-partial:order-8']) {
+      await inTransaction(({ trx }) =>
+        postTransfer(trx, {
+          idempotencyKey: key,
+          type: 'recharge',
+          legs: [
+            { account: 'recharge_source', amount: -10 },
+            { account: walletAccount(viewer.id), amount: 10 },
+          ],
+          now,
+        }),
+      );
+    }
+    const credit = (partial: boolean) =>
+      inTransaction(({ trx }) => creditRecharge(trx, { userId: viewer.id, orderId: 'order-8', diamonds: 100, partial, details: {}, now }));
+    expect(await credit(false)).toEqual({ applied: false });
+    expect(await credit(true)).toEqual({ applied: false });
+    expect(await balanceOf(database.db, walletAccount(viewer.id))).toBe(20);
   });
 });
 

@@ -60,6 +60,16 @@ describe('npm run payments', () => {
     expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'partially_paid', coin_num_credited: 0 });
   });
 
+  it('refuses to credit a partial payment the provider reported without an amount, and moves nothing', async () => {
+    const order = await startRecharge(t, 20);
+    await postIpn(t, ipnBody(order, 'partially_paid', { actually_paid: null, actually_paid_at_fiat: null, outcome_amount: null }));
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'partially_paid' });
+    await expect(t.payments.creditPartial(order.orderId)).rejects.toMatchObject({ statusCode: 409, error: 'amount_unknown' });
+    expect(await run('credit-partial', order.orderId)).toMatchObject({ code: 1 });
+    expect(await balance(order.client)).toBe(0);
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'partially_paid', coin_num_credited: 0 });
+  });
+
   it('credit-partial refuses orders that are not partially paid', async () => {
     const order = await startRecharge(t);
     expect(await run('credit-partial', order.orderId)).toMatchObject({ code: 1 });

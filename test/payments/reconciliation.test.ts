@@ -5,7 +5,7 @@ import { LocalClusterLock, PostgresClusterLock, RedisClusterLock, type ClusterLo
 import { reconciliationJob } from '../../src/payments/reconciliation.js';
 import { dialectUnderTest } from '../helpers/app.js';
 import { registerViewer } from '../helpers/client.js';
-import { balance, createPaymentsTestApp, insertInterruptedOrder, ledgerProblems, orderStatus, startRecharge, type PaymentsTestApp } from './helpers.js';
+import { balance, createPaymentsTestApp, insertInterruptedOrder, ipnBody, ledgerProblems, orderStatus, postIpn, startRecharge, type PaymentsTestApp } from './helpers.js';
 
 const MINUTE = 60_000;
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? '';
@@ -60,6 +60,24 @@ describe('reconciliation', () => {
     t.clock.now += 4 * MINUTE;
     expect(await t.payments.reconcile()).toMatchObject({ checked: 1, changed: 1 });
     expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'confirming' });
+  });
+
+  it('keeps in the order’s provider log every callback, but only the polls that told something', async () => {
+    t = await createPaymentsTestApp();
+    const order = await startRecharge(t);
+    const log = async () =>
+      (await t!.db.selectFrom('payment_events').select(['source', 'status', 'outcome']).where('order_id', '=', order.orderId).orderBy('id').execute()).map(
+        (event) => `${event.source} ${event.status} ${event.outcome}`,
+      );
+    t.clock.now += 3 * MINUTE;
+    expect(await t.payments.reconcile()).toMatchObject({ checked: 1, changed: 0 });
+    expect(await log()).toEqual([]);
+    expect((await postIpn(t, ipnBody(order, 'waiting'))).statusCode).toBe(200);
+    expect(await log()).toEqual(['ipn waiting unchanged']);
+    t.fake.setStatus(order.paymentId, 'confirming');
+    t.clock.now += 5 * MINUTE;
+    expect(await t.payments.reconcile()).toMatchObject({ checked: 1, changed: 1 });
+    expect(await log()).toEqual(['ipn waiting unchanged', 'reconcile confirming applied']);
   });
 
   it('expires unpaid orders after ORDER_TTL_HOURS and frees their open-order slot', async () => {

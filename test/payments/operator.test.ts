@@ -60,6 +60,25 @@ describe('npm run payments', () => {
     expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'partially_paid', coin_num_credited: 0 });
   });
 
+  it('refuses to credit a partial payment the provider reported without an amount, and moves nothing', async () => {
+    const order = await startRecharge(t, 20);
+    await postIpn(t, ipnBody(order, 'partially_paid', { actually_paid: null, actually_paid_at_fiat: null, outcome_amount: null }));
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'partially_paid' });
+    await expect(t.payments.creditPartial(order.orderId)).rejects.toMatchObject({ statusCode: 409, error: 'amount_unknown' });
+    expect(await run('credit-partial', order.orderId)).toMatchObject({ code: 1 });
+    expect(await balance(order.client)).toBe(0);
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'partially_paid', coin_num_credited: 0 });
+  });
+
+  it('shows as an order’s latest provider answer a callback that named only its payment id', async () => {
+    const order = await startRecharge(t);
+    expect((await postIpn(t, ipnBody(order, 'confirming', { order_id: null }))).statusCode).toBe(200);
+    const listed = await t.payments.ordersForOperator({ userId: order.uid, limit: 10 });
+    expect(listed.map(({ order: listedOrder, answer }) => [listedOrder.id, listedOrder.status, answer?.source, answer?.status, answer?.outcome])).toEqual([
+      [order.orderId, 'confirming', 'ipn', 'confirming', 'applied'],
+    ]);
+  });
+
   it('credit-partial refuses orders that are not partially paid', async () => {
     const order = await startRecharge(t);
     expect(await run('credit-partial', order.orderId)).toMatchObject({ code: 1 });

@@ -3,9 +3,10 @@ import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalClusterLock, PostgresClusterLock, RedisClusterLock, type ClusterLock } from '../../src/infra/cluster-lock.js';
 import { reconciliationJob } from '../../src/payments/reconciliation.js';
+import { SimulatedProvider } from '../../src/payments/simulated.js';
 import { dialectUnderTest } from '../helpers/app.js';
 import { registerViewer } from '../helpers/client.js';
-import { balance, createPaymentsTestApp, insertInterruptedOrder, ledgerProblems, orderStatus, startRecharge, type PaymentsTestApp } from './helpers.js';
+import { balance, createPaymentsTestApp, insertInterruptedOrder, ipnBody, ledgerProblems, orderStatus, postIpn, startRecharge, type PaymentsTestApp } from './helpers.js';
 
 const MINUTE = 60_000;
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? '';
@@ -60,6 +61,32 @@ describe('reconciliation', () => {
     t.clock.now += 4 * MINUTE;
     expect(await t.payments.reconcile()).toMatchObject({ checked: 1, changed: 1 });
     expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'confirming' });
+  });
+
+  it('keeps in the order’s provider log every callback, but only the polls that told something', async () => {
+    t = await createPaymentsTestApp();
+    const order = await startRecharge(t);
+    const log = async () =>
+      (await t!.db.selectFrom('payment_events').select(['source', 'status', 'outcome']).where('order_id', '=', order.orderId).orderBy('id').execute()).map(
+        (event) => `${event.source} ${event.status} ${event.outcome}`,
+      );
+    t.clock.now += 3 * MINUTE;
+    expect(await t.payments.reconcile()).toMatchObject({ checked: 1, changed: 0 });
+    expect(await log()).toEqual([]);
+    expect((await postIpn(t, ipnBody(order, 'waiting'))).statusCode).toBe(200);
+    expect(await log()).toEqual(['ipn waiting unchanged']);
+    t.fake.setStatus(order.paymentId, 'confirming');
+    t.clock.now += 5 * MINUTE;
+    expect(await t.payments.reconcile()).toMatchObject({ checked: 1, changed: 1 });
+    expect(await log()).toEqual(['ipn waiting unchanged', 'reconcile confirming applied']);
+  });
+
+  it('counts a poll the provider had nothing to say about as checked, not failed (the simulated provider before any callback)', async () => {
+    t = await createPaymentsTestApp({ provider: new SimulatedProvider() });
+    const order = await startRecharge(t);
+    t.clock.now += 3 * MINUTE;
+    expect(await t.payments.reconcile()).toMatchObject({ checked: 1, changed: 0, failures: 0 });
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'waiting', coin_num_credited: 0 });
   });
 
   it('expires unpaid orders after ORDER_TTL_HOURS and frees their open-order slot', async () => {

@@ -293,6 +293,36 @@ describe('shared accounts settle at commit', () => {
       [9, 18],
     ]);
   });
+
+  it('enters the credits of several transfers of one transaction to one account in the order the transfers were made', async () => {
+    const [payer, anchor] = [await insertUser(database.db), await insertUser(database.db)];
+    await grant(payer.id, 30, `g:${payer.id}`);
+    await inTransaction(async ({ trx }) => {
+      for (const [key, earned, fee] of [[`first:${payer.id}`, 9, 1], [`second:${payer.id}`, 18, 2]] as const) {
+        await postTransfer(trx, {
+          idempotencyKey: key,
+          type: 'vip_room',
+          legs: [
+            { account: walletAccount(payer.id), amount: -(earned + fee) },
+            { account: earningsAccount(anchor.id), amount: earned },
+            { account: 'platform', amount: fee },
+          ],
+        });
+      }
+    });
+    // Each entry's balance is the balance right after its own transfer, as an auditor replays them.
+    const entries = await database.db
+      .selectFrom('ledger_entries as e')
+      .innerJoin('ledger_transfers as t', 't.id', 'e.transfer_id')
+      .select(['t.idempotency_key', 'e.amount', 'e.balance_after'])
+      .where('e.account_id', '=', earningsAccount(anchor.id))
+      .orderBy('t.idempotency_key')
+      .execute();
+    expect(entries.map((e) => [e.idempotency_key, Number(e.amount), Number(e.balance_after)])).toEqual([
+      [`first:${payer.id}`, 9, 9],
+      [`second:${payer.id}`, 18, 27],
+    ]);
+  });
 });
 
 describe('lock order', () => {
@@ -328,6 +358,43 @@ describe('lock order', () => {
       const results = await Promise.allSettled([other, transfer]);
       expect(results.map((result) => (result.status === 'rejected' ? String(result.reason) : 'committed'))).toEqual(['committed', 'committed']);
       expect([await balanceOf(database.db, low!), await balanceOf(database.db, high!)]).toEqual([9, 11]);
+    },
+  );
+
+  it.runIf(dialectUnderTest === 'postgres')(
+    'takes the accounts of a transfer of three legs in one fixed order, whatever order the legs are given in',
+    async () => {
+      const users = [await insertUser(database.db), await insertUser(database.db), await insertUser(database.db)];
+      const [low, mid, high] = users.map((user) => walletAccount(user.id)).sort() as [string, string, string];
+      for (const account of [low, mid, high]) await grant(account.slice('wallet:'.length), 10, `g:${account}`);
+      let lowLocked!: () => void;
+      const holdingLow = new Promise<void>((resolve) => (lowLocked = resolve));
+      // A transaction over the same wallets in the fixed order holds the lowest while the transfers
+      // under test start, then takes the highest.
+      const other = database.db.transaction().execute(async (trx) => {
+        await sql`update ledger_accounts set balance = balance where id = ${low}`.execute(trx);
+        lowLocked();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await sql`update ledger_accounts set balance = balance where id = ${high}`.execute(trx);
+      });
+      await holdingLow;
+      // Without a retry, legs given lowest first and highest first: a transfer that took the
+      // highest wallet before the lowest would deadlock with the other transaction and fail here.
+      const move = (key: string, legs: Array<{ account: string; amount: number }>) =>
+        database.db.transaction().execute((trx) => postTransfer(trx, { idempotencyKey: key, type: 'adjustment', legs }));
+      const ascending = move(`ascending:${low}`, [
+        { account: low, amount: -2 },
+        { account: mid, amount: 1 },
+        { account: high, amount: 1 },
+      ]);
+      const descending = move(`descending:${low}`, [
+        { account: high, amount: -2 },
+        { account: mid, amount: 1 },
+        { account: low, amount: 1 },
+      ]);
+      const results = await Promise.allSettled([other, ascending, descending]);
+      expect(results.map((result) => (result.status === 'rejected' ? String(result.reason) : 'committed'))).toEqual(['committed', 'committed', 'committed']);
+      expect([await balanceOf(database.db, low), await balanceOf(database.db, mid), await balanceOf(database.db, high)]).toEqual([9, 12, 9]);
     },
   );
 });

@@ -110,6 +110,37 @@ describe('room access policy', () => {
     const earnings = (await anchor.client.get('/api/anchor/earnings')).json().data;
     expect(earnings).toMatchObject({ coin_num: 300, subscription_total: 300, vip_total: 0, active_subscribers: 1, subscription_price: 100 });
   });
+
+  it('counts as having paid into a room whoever unlocked it or bought a subscription in it, and nobody else', async () => {
+    const anchor = await registerAnchor(t.app);
+    const vipRoom = await createRoom(t.db, { anchorId: anchor.uid, roomType: ROOM_VIP, price: 30 });
+    const freeRoom = await createRoom(t.db, { anchorId: anchor.uid, roomType: ROOM_FREE });
+    const [unlocker, subscriber, recharged] = [await registerViewer(t.app), await registerViewer(t.app), await registerViewer(t.app)];
+    for (const viewer of [unlocker, subscriber, recharged]) await grantDiamonds(t.db, viewer.uid, 100);
+
+    const unlock = { uid: unlocker.uid, anchor_id: anchor.uid, room_id: vipRoom.id, room_name: vipRoom.roomName, amount: 30 };
+    expect((await unlocker.client.post('/api/live/pay_vip_coin', unlock)).statusCode).toBe(200);
+    expect((await subscriber.client.post('/api/live/subscribe', { anchor_id: anchor.uid, room_id: freeRoom.id })).statusCode).toBe(200);
+
+    const paidInto = async (viewer: { uid: string }) => [await policy.paidInto(asViewer(viewer.uid), vipRoom.id), await policy.paidInto(asViewer(viewer.uid), freeRoom.id)];
+    // [VIP room, free room]: a subscription lets its holder into the VIP room, but it was paid in the free one.
+    expect(await paidInto(unlocker)).toEqual([true, false]);
+    expect(await paidInto(subscriber)).toEqual([false, true]);
+    expect(await paidInto(recharged)).toEqual([false, false]);
+
+    // An unlock from before spending was counted per room (an upgraded database) still counts.
+    await t.db.deleteFrom('room_support').where('user_id', '=', unlocker.uid).execute();
+    expect(await paidInto(unlocker)).toEqual([true, false]);
+  });
+
+  it('shows a guest the subscription price, never a subscription, and no room paid into', async () => {
+    const anchor = await registerAnchor(t.app);
+    await anchor.client.patch('/api/anchor/profile', { subscription_price: 45 });
+    const room = await createRoom(t.db, { anchorId: anchor.uid, roomType: ROOM_FREE });
+    const guest: Viewer = { kind: 'guest', guestName: '游客abcdef' };
+    expect(await policy.subscriptionInfo(guest, anchor.uid)).toEqual({ subscription_status: false, amount: 45, expires_at: null });
+    expect(await policy.paidInto(guest, room.id)).toBe(false);
+  });
 });
 
 describe('POST /api/live/subscribe and PATCH /api/anchor/profile', () => {

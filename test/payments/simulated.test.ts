@@ -4,7 +4,7 @@ import { signIpnBody } from '../../src/payments/ipn-signature.js';
 import { verifyLedger } from '../../src/wallet/ledger.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { registerViewer, type TestClient } from '../helpers/client.js';
-import { createPaymentsTestApp } from './helpers.js';
+import { createPaymentsTestApp, insertInterruptedOrder } from './helpers.js';
 
 let t: TestApp;
 
@@ -59,6 +59,45 @@ describe('simulated provider', () => {
     await simulate(client, order.order_id, { status: 'partially_paid', actually_paid: '7.25' });
     const status = (await client.get(`/api/payment/check_payment_status/${order.order_id}`)).json();
     expect(status).toMatchObject({ status: 'partially_paid', actually_paid: 7.25, coin_num_credited: 0 });
+  });
+
+  it.each([
+    ['partially_paid', 10],
+    ['waiting', 0],
+    ['expired', 0],
+    ['failed', 0],
+    ['finished', 20],
+  ])('without a chosen amount, a simulated %s pays %s of the 20 USDT asked', async (status, paid) => {
+    const { client } = await registerViewer(t.app);
+    const order = await recharge(client, 20);
+    expect((await simulate(client, order.order_id, { status })).statusCode).toBe(200);
+    const shown = (await client.get(`/api/payment/check_payment_status/${order.order_id}`)).json();
+    expect(shown).toMatchObject({ status, actually_paid: paid });
+  });
+
+  it('accepts a chosen amount of 0 and refuses a negative or non-numeric one with invalid_amount', async () => {
+    const { client } = await registerViewer(t.app);
+    const order = await recharge(client, 20);
+    for (const amount of ['-1', 'abc']) {
+      const res = await simulate(client, order.order_id, { status: 'partially_paid', actually_paid: amount });
+      expect([res.statusCode, res.json().error], amount).toEqual([400, 'invalid_amount']);
+      expect(res.json().message, amount).toMatch(/amount/);
+    }
+    expect((await client.get(`/api/payment/check_payment_status/${order.order_id}`)).json()).toMatchObject({ status: 'waiting' });
+    const nothing = await simulate(client, order.order_id, { status: 'partially_paid', actually_paid: '0' });
+    expect(nothing.json()).toMatchObject({ code: 0, status: 'partially_paid', coin_num_credited: 0 });
+    expect((await client.get(`/api/payment/check_payment_status/${order.order_id}`)).json()).toMatchObject({ actually_paid: 0 });
+  });
+
+  it('refuses to simulate a payment for an order that never got one (409) or an order that does not exist (404)', async () => {
+    const { client, uid } = await registerViewer(t.app);
+    const interruptedId = '5d2a8f4e-1b3c-4e6d-9a7b-0c1e2f3a4b5c';
+    await insertInterruptedOrder(t, uid, interruptedId);
+    const unpayable = await simulate(client, interruptedId, { status: 'finished' });
+    expect([unpayable.statusCode, unpayable.json().error]).toEqual([409, 'order_not_payable']);
+    const unknown = await simulate(client, '00000000-0000-4000-8000-000000000000', { status: 'finished' });
+    expect([unknown.statusCode, unknown.json().error]).toEqual([404, 'order_not_found']);
+    expect((await client.get('/api/users/is_logged_in')).json().data.user_info.coin_num).toBe(0);
   });
 
   it("only lets the owner simulate their order", async () => {

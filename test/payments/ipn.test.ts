@@ -67,6 +67,27 @@ describe('IPN crediting', () => {
     ]);
   });
 
+  it('a viewer who looked at their balance before paying sees the diamonds as soon as the IPN is answered', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    expect(await balance(order.client)).toBe(0);
+    expect((await postIpn(app, ipnBody(order, 'finished'))).json().outcome).toBe('credited');
+    expect(await balance(order.client)).toBe(100);
+  });
+
+  it("shows operators each order with the provider's latest answer", async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    await postIpn(app, ipnBody(order, 'confirming'));
+    await postIpn(app, ipnBody(order, 'finished'));
+    expect(await app.payments.ordersForOperator({ limit: 10 })).toEqual([
+      {
+        order: expect.objectContaining({ id: order.orderId, status: 'finished', coinsCredited: 100 }),
+        answer: expect.objectContaining({ source: 'ipn', status: 'finished', outcome: 'credited' }),
+      },
+    ]);
+  });
+
   it('credits once when the same IPN arrives 20 times in a row', async () => {
     const app = await setup();
     const order = await startRecharge(app);

@@ -118,6 +118,14 @@ describe('POST /api/payment/process_recharge', () => {
     expect(t.fake.requests).toHaveLength(0);
   });
 
+  it('a banned user starts no recharge: refused with banned, no order, the provider never asked', async () => {
+    const { uid, username } = await registerViewer(t.app);
+    const banned = { id: uid, username, isAnchor: false, ban: { reason: 'spam' } };
+    await expect(t.payments.createRecharge(banned, { cryptoAmount: 20 })).rejects.toMatchObject({ statusCode: 403, error: 'banned' });
+    expect(await t.payments.ordersForOperator({ limit: 10 })).toEqual([]);
+    expect(t.fake.requests).toHaveLength(0);
+  });
+
   it('needs a login', async () => {
     const res = await new TestClient(t.app).post('/api/payment/process_recharge', { crypto_amount: 20 });
     expect(res.statusCode).toBe(401);
@@ -129,6 +137,8 @@ describe('POST /api/payment/process_recharge', () => {
     const res = await viewer.client.post('/api/payment/process_recharge', { crypto_amount: 12 });
     expect(res.statusCode).toBe(429);
     expect(res.json().error).toBe('too_many_open_orders');
+    // The message tells the user how many orders are open and what to do.
+    expect(res.json().message).toMatch(/5 unfinished.*pay one or wait/);
     // Another user is not affected.
     await startRecharge(t, 12);
   });
@@ -178,6 +188,8 @@ describe('POST /api/payment/process_recharge', () => {
     const res = await client.post('/api/payment/process_recharge', { crypto_amount: 20 });
     expect(res.statusCode).toBe(502);
     expect(res.json()).toMatchObject({ code: 1, error: 'payment_provider_unavailable' });
+    // The app shows the message: it says the provider is down and to try again.
+    expect(res.json().message).toMatch(/unavailable.*try again/i);
     const orders = (await client.get('/api/payment/orders')).json().data.orders;
     expect(orders).toHaveLength(1);
     expect(orders[0]).toMatchObject({ status: 'failed', coin_num_credited: 0 });

@@ -4,7 +4,7 @@ import { signIpnBody } from '../../src/payments/ipn-signature.js';
 import { verifyLedger } from '../../src/wallet/ledger.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { registerViewer, type TestClient } from '../helpers/client.js';
-import { createPaymentsTestApp, insertInterruptedOrder } from './helpers.js';
+import { balance, createPaymentsTestApp, insertInterruptedOrder, orderStatus, startRecharge } from './helpers.js';
 
 let t: TestApp;
 
@@ -95,8 +95,10 @@ describe('simulated provider', () => {
     await insertInterruptedOrder(t, uid, interruptedId);
     const unpayable = await simulate(client, interruptedId, { status: 'finished' });
     expect([unpayable.statusCode, unpayable.json().error]).toEqual([409, 'order_not_payable']);
+    expect(unpayable.json().message).toMatch(/no payment/);
     const unknown = await simulate(client, '00000000-0000-4000-8000-000000000000', { status: 'finished' });
     expect([unknown.statusCode, unknown.json().error]).toEqual([404, 'order_not_found']);
+    expect(unknown.json().message).toMatch(/order/i);
     expect((await client.get('/api/users/is_logged_in')).json().data.user_info.coin_num).toBe(0);
   });
 
@@ -141,6 +143,19 @@ describe('with NOWPayments configured', () => {
       const { client } = await registerViewer(real.app);
       const res = await client.post('/api/payment/simulate/any-order', { status: 'finished' });
       expect(res.statusCode).toBe(404);
+    } finally {
+      await real.close();
+    }
+  });
+
+  it('the service itself refuses to simulate a payment with NOWPayments configured, and nothing is credited', async () => {
+    const real = await createPaymentsTestApp();
+    try {
+      const order = await startRecharge(real);
+      const owner = { id: order.uid, username: 'owner', isAnchor: false };
+      await expect(real.payments.simulate(owner, order.orderId, 'finished')).rejects.toMatchObject({ statusCode: 404, error: 'not_found' });
+      expect(await balance(order.client)).toBe(0);
+      expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'waiting', coin_num_credited: 0 });
     } finally {
       await real.close();
     }

@@ -96,6 +96,8 @@ describe('POST /api/payment/process_recharge', () => {
     const res = await client.post('/api/payment/process_recharge', { crypto_amount: amount });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 1, error: 'invalid_package', allowed: [12, 20, 100] });
+    // The message the app shows names the amounts that can be bought.
+    expect(res.json().message).toMatch(/12, 20, 100/);
     expect(t.fake.requests).toHaveLength(0);
   });
 
@@ -114,6 +116,7 @@ describe('POST /api/payment/process_recharge', () => {
       const res = await client.post('/api/payment/process_recharge', { user_id: userId, crypto_amount: 20 });
       expect(res.statusCode).toBe(403);
       expect(res.json().error).toBe('uid_mismatch');
+      expect(res.json().message).toMatch(/user_id/);
     }
     expect(t.fake.requests).toHaveLength(0);
   });
@@ -251,6 +254,7 @@ describe('order visibility', () => {
     const res = await stranger.client.get(`/api/payment/check_payment_status/${order.orderId}/`);
     expect(res.statusCode).toBe(404);
     expect(res.json().error).toBe('order_not_found');
+    expect(res.json().message).toMatch(/order/i);
     expect((await stranger.client.get('/api/payment/check_payment_status/not-an-order')).statusCode).toBe(404);
     expect((await new TestClient(t.app).get(`/api/payment/check_payment_status/${order.orderId}`)).statusCode).toBe(401);
     expect((await stranger.client.get('/api/payment/orders')).json().data.orders).toEqual([]);

@@ -1,8 +1,9 @@
 /** A test app whose payments talk to a local fake NOWPayments, with a clock the test moves. */
-import type { KyselyPlugin } from 'kysely';
+import type { Kysely, KyselyPlugin } from 'kysely';
 import pino from 'pino';
 import { buildApp } from '../../src/app.js';
 import type { PaymentsConfig } from '../../src/config.js';
+import type { Database } from '../../src/db/schema.js';
 import { MemoryRateLimiter } from '../../src/infra/rate-limiter.js';
 import { signIpnBody } from '../../src/payments/ipn-signature.js';
 import type { PaymentProvider } from '../../src/payments/provider.js';
@@ -153,8 +154,12 @@ export async function orderStatus(client: TestClient, orderId: string) {
   return res.json();
 }
 
-/** What a process killed during the provider call leaves behind: an order with no provider payment yet. */
-export async function insertInterruptedOrder(t: PaymentsTestApp, userId: string, id: string): Promise<void> {
+/**
+ * What a process killed during the provider call leaves behind: an order with no provider payment yet.
+ * Apps without a test clock (the simulated provider's) date it now.
+ */
+export async function insertInterruptedOrder(t: { db: Kysely<Database>; clock?: { now: number } }, userId: string, id: string): Promise<void> {
+  const now = t.clock?.now ?? Date.now();
   await new PaymentsRepository(t.db).insertOrder({
     id,
     userId,
@@ -163,7 +168,7 @@ export async function insertInterruptedOrder(t: PaymentsTestApp, userId: string,
     priceCurrency: 'usd',
     payCurrency: 'usdttrc20',
     coinNum: 60,
-    expiresAt: t.clock.now + 24 * 60 * 60_000,
-    now: t.clock.now,
+    expiresAt: now + 24 * 60 * 60_000,
+    now,
   });
 }

@@ -57,6 +57,37 @@ describe('IPN crediting', () => {
     expect(JSON.parse(transfer.metadata)).toMatchObject({ order_id: order.orderId });
   });
 
+  it("puts the credit on the books with the provider's payment id, the price and the coin paid in", async () => {
+    const app = await setup();
+    const order = await startRecharge(app, 20);
+    expect((await postIpn(app, ipnBody(order, 'finished'))).json().outcome).toBe('credited');
+    const credits = await app.db.selectFrom('ledger_transfers').select('metadata').where('type', '=', 'recharge').execute();
+    expect(credits.map((credit) => JSON.parse(credit.metadata))).toEqual([
+      { order_id: order.orderId, payment_id: order.paymentId, price_amount: '20', pay_currency: 'usdttrc20' },
+    ]);
+  });
+
+  it('a viewer who looked at their balance before paying sees the diamonds as soon as the IPN is answered', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    expect(await balance(order.client)).toBe(0);
+    expect((await postIpn(app, ipnBody(order, 'finished'))).json().outcome).toBe('credited');
+    expect(await balance(order.client)).toBe(100);
+  });
+
+  it("shows operators each order with the provider's latest answer", async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    await postIpn(app, ipnBody(order, 'confirming'));
+    await postIpn(app, ipnBody(order, 'finished'));
+    expect(await app.payments.ordersForOperator({ limit: 10 })).toEqual([
+      {
+        order: expect.objectContaining({ id: order.orderId, status: 'finished', coinsCredited: 100 }),
+        answer: expect.objectContaining({ source: 'ipn', status: 'finished', outcome: 'credited' }),
+      },
+    ]);
+  });
+
   it('credits once when the same IPN arrives 20 times in a row', async () => {
     const app = await setup();
     const order = await startRecharge(app);
@@ -243,6 +274,34 @@ describe('IPN refusals', () => {
       const res = await postIpn(app, body, junk);
       expect([res.statusCode, res.json().error], junk).toEqual([401, 'invalid_signature']);
     }
+    expect(await balance(order.client)).toBe(0);
+    expect(await eventOutcomes(app, order.orderId)).toEqual([]);
+  });
+
+  it('refuses a signed IPN nested too deeply, or carrying a NUL character, with a 400 that says why; nothing credited, nothing recorded', async () => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    // Twelve levels: deeper than any callback NOWPayments sends, well below the generic input bound.
+    let deep: Record<string, unknown> = { depositFee: 0.1 };
+    for (let level = 0; level < 12; level += 1) deep = { inner: deep };
+    const nested = await postIpn(app, ipnBody(order, 'finished', { fee: deep }));
+    expect([nested.statusCode, nested.json().error]).toEqual([400, 'invalid_ipn']);
+    expect(nested.json().message).toMatch(/nested/i);
+    const withNul = await postIpn(app, ipnBody(order, 'finished', { order_description: 'Pecktra\u0000Live' }));
+    expect([withNul.statusCode, withNul.json().error]).toEqual([400, 'invalid_ipn']);
+    expect(withNul.json().message).toMatch(/NUL/);
+    expect(await balance(order.client)).toBe(0);
+    expect(await eventOutcomes(app, order.orderId)).toEqual([]);
+    expect(await app.payments.unmatchedPayments()).toEqual([]);
+  });
+
+  it.each(['payment_id', 'payment_status'])('refuses a signed IPN without %s with 400; nothing credited, nothing recorded', async (field) => {
+    const app = await setup();
+    const order = await startRecharge(app);
+    const body: Record<string, unknown> = ipnBody(order, 'finished');
+    delete body[field];
+    const res = await postIpn(app, body);
+    expect([res.statusCode, res.json().error]).toEqual([400, 'invalid_ipn']);
     expect(await balance(order.client)).toBe(0);
     expect(await eventOutcomes(app, order.orderId)).toEqual([]);
   });

@@ -1,4 +1,6 @@
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPaymentsService } from '../../src/payments/factory.js';
 import { runPaymentsCommand } from '../../src/payments/operator.js';
 import { balance, createPaymentsTestApp, ipnBody, ledgerProblems, orderStatus, postIpn, startRecharge, type PaymentsTestApp } from './helpers.js';
 
@@ -38,6 +40,14 @@ describe('npm run payments', () => {
     expect(await balance(order.client)).toBe(39);
     expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'partially_paid', coin_num_credited: 39 });
     expect((await run('unmatched')).output).not.toContain(`order ${order.orderId}`);
+  });
+
+  it('credit-partial works from a CLI started without Redis, which has nobody to tell of the new balance', async () => {
+    const order = await startRecharge(t, 20);
+    await postIpn(t, ipnBody(order, 'partially_paid', { actually_paid: 7.9 }));
+    const cli = createPaymentsService({ config: t.config, db: t.db, logger: pino({ level: 'silent' }) });
+    expect(await cli.creditPartial(order.orderId)).toMatchObject({ applied: true, coins: 39 });
+    expect(await orderStatus(order.client, order.orderId)).toMatchObject({ coin_num_credited: 39 });
   });
 
   it('puts a partial credit on the books as a partial recharge, with what arrived and what was asked', async () => {

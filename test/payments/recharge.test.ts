@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PaymentProvider } from '../../src/payments/provider.js';
 import { registerViewer, TestClient } from '../helpers/client.js';
 import { FAKE_API_KEY } from './fake-nowpayments.js';
-import { createPaymentsTestApp, ipnBody, ledgerProblems, orderStatus, postIpn, PUBLIC_URL, startRecharge, type PaymentsTestApp } from './helpers.js';
+import { createPaymentsTestApp, insertInterruptedOrder, ipnBody, ledgerProblems, orderStatus, postIpn, PUBLIC_URL, startRecharge, type PaymentsTestApp } from './helpers.js';
 
 let t: PaymentsTestApp;
 
@@ -63,7 +64,8 @@ describe('POST /api/payment/process_recharge', () => {
       price_currency: 'usd',
       pay_currency: 'usdttrc20',
       order_id: body.order_id,
-      order_description: expect.any(String),
+      // What the payer sees on the provider's page: what they are buying.
+      order_description: expect.stringContaining(`${diamonds} diamonds`),
       ipn_callback_url: `${PUBLIC_URL}/api/payment/ipn`,
     });
     expect(await orderStatus(client, body.order_id)).toMatchObject({
@@ -73,6 +75,13 @@ describe('POST /api/payment/process_recharge', () => {
       coin_num_credited: 0,
       coin_num: 0,
     });
+  });
+
+  it('accepts my own user_id with spaces around it', async () => {
+    const { client, uid } = await registerViewer(t.app);
+    const res = await client.post('/api/payment/process_recharge', { user_id: ` ${uid} `, crypto_amount: 20 });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().coin_num).toBe(100);
   });
 
   it('accepts the amount as a numeric string and without user_id', async () => {
@@ -87,6 +96,8 @@ describe('POST /api/payment/process_recharge', () => {
     const res = await client.post('/api/payment/process_recharge', { crypto_amount: amount });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 1, error: 'invalid_package', allowed: [12, 20, 100] });
+    // The message the app shows names the amounts that can be bought.
+    expect(res.json().message).toMatch(/12, 20, 100/);
     expect(t.fake.requests).toHaveLength(0);
   });
 
@@ -105,7 +116,16 @@ describe('POST /api/payment/process_recharge', () => {
       const res = await client.post('/api/payment/process_recharge', { user_id: userId, crypto_amount: 20 });
       expect(res.statusCode).toBe(403);
       expect(res.json().error).toBe('uid_mismatch');
+      expect(res.json().message).toMatch(/user_id/);
     }
+    expect(t.fake.requests).toHaveLength(0);
+  });
+
+  it('a banned user starts no recharge: refused with banned, no order, the provider never asked', async () => {
+    const { uid, username } = await registerViewer(t.app);
+    const banned = { id: uid, username, isAnchor: false, ban: { reason: 'spam' } };
+    await expect(t.payments.createRecharge(banned, { cryptoAmount: 20 })).rejects.toMatchObject({ statusCode: 403, error: 'banned' });
+    expect(await t.payments.ordersForOperator({ limit: 10 })).toEqual([]);
     expect(t.fake.requests).toHaveLength(0);
   });
 
@@ -120,6 +140,8 @@ describe('POST /api/payment/process_recharge', () => {
     const res = await viewer.client.post('/api/payment/process_recharge', { crypto_amount: 12 });
     expect(res.statusCode).toBe(429);
     expect(res.json().error).toBe('too_many_open_orders');
+    // The message tells the user how many orders are open and what to do.
+    expect(res.json().message).toMatch(/5 unfinished.*pay one or wait/);
     // Another user is not affected.
     await startRecharge(t, 12);
   });
@@ -169,12 +191,42 @@ describe('POST /api/payment/process_recharge', () => {
     const res = await client.post('/api/payment/process_recharge', { crypto_amount: 20 });
     expect(res.statusCode).toBe(502);
     expect(res.json()).toMatchObject({ code: 1, error: 'payment_provider_unavailable' });
+    // The app shows the message: it says the provider is down and to try again.
+    expect(res.json().message).toMatch(/unavailable.*try again/i);
     const orders = (await client.get('/api/payment/orders')).json().data.orders;
     expect(orders).toHaveLength(1);
     expect(orders[0]).toMatchObject({ status: 'failed', coin_num_credited: 0 });
+    // Operators see why it failed; the provider never answered anything about it.
+    expect(await t.payments.ordersForOperator({ limit: 10 })).toEqual([
+      { order: expect.objectContaining({ status: 'failed', failureReason: 'provider_unavailable' }), answer: null },
+    ]);
     // A failed order does not count against the open-order limit.
     t.fake.mode = 'ok';
     expect((await client.post('/api/payment/process_recharge', { crypto_amount: 20 })).statusCode).toBe(200);
+  });
+});
+
+describe('provider errors that are not an outage', () => {
+  it('are not answered as an outage to retry later, and the order is still failed', async () => {
+    const broken: PaymentProvider = {
+      name: 'nowpayments',
+      createPayment: async () => {
+        throw new TypeError('the provider client is broken');
+      },
+      getPayment: async () => null,
+    };
+    const app = await createPaymentsTestApp({ provider: broken });
+    try {
+      const { client } = await registerViewer(app.app);
+      const res = await client.post('/api/payment/process_recharge', { crypto_amount: 20 });
+      expect(res.statusCode).not.toBe(502);
+      expect(res.json()).toMatchObject({ code: 1 });
+      expect(res.json().error).not.toBe('payment_provider_unavailable');
+      const orders = (await client.get('/api/payment/orders')).json().data.orders;
+      expect(orders).toMatchObject([{ status: 'failed', coin_num_credited: 0 }]);
+    } finally {
+      await app.close();
+    }
   });
 });
 
@@ -202,6 +254,7 @@ describe('order visibility', () => {
     const res = await stranger.client.get(`/api/payment/check_payment_status/${order.orderId}/`);
     expect(res.statusCode).toBe(404);
     expect(res.json().error).toBe('order_not_found');
+    expect(res.json().message).toMatch(/order/i);
     expect((await stranger.client.get('/api/payment/check_payment_status/not-an-order')).statusCode).toBe(404);
     expect((await new TestClient(t.app).get(`/api/payment/check_payment_status/${order.orderId}`)).statusCode).toBe(401);
     expect((await stranger.client.get('/api/payment/orders')).json().data.orders).toEqual([]);
@@ -222,7 +275,20 @@ describe('order visibility', () => {
     const started = await viewer.client.post('/api/payment/process_recharge', { crypto_amount: 12 });
     const waiting = (await viewer.client.get('/api/payment/orders')).json().data.orders[0];
     expect(waiting.qr_code).toBe(started.json().qr_code);
-    t.clock.now += 25 * 3600 * 1000;
+    // A PNG 240 pixels wide (the IHDR width), big enough for a phone to scan from the screen.
+    expect(Buffer.from(waiting.qr_code, 'base64').readUInt32BE(16)).toBe(240);
+    const expiresAt = Date.parse(started.json().expires_at);
+    t.clock.now = expiresAt - 1;
+    expect((await viewer.client.get('/api/payment/orders')).json().data.orders[0].qr_code).toBe(waiting.qr_code);
+    t.clock.now = expiresAt;
     expect((await viewer.client.get('/api/payment/orders')).json().data.orders[0].qr_code).toBeNull();
+  });
+
+  it('lists an order whose creation was interrupted, without a QR code: it has no address to pay', async () => {
+    const viewer = await registerViewer(t.app);
+    const interruptedId = '9b7e3c1a-52f4-4e0b-8c1d-7a6f2e4d9b10';
+    await insertInterruptedOrder(t, viewer.uid, interruptedId);
+    const orders = (await viewer.client.get('/api/payment/orders')).json().data.orders;
+    expect(orders).toMatchObject([{ order_id: interruptedId, status: 'creating', pay_address: null, qr_code: null }]);
   });
 });

@@ -4,7 +4,7 @@ import { signIpnBody } from '../../src/payments/ipn-signature.js';
 import { verifyLedger } from '../../src/wallet/ledger.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { registerViewer, type TestClient } from '../helpers/client.js';
-import { createPaymentsTestApp } from './helpers.js';
+import { balance, createPaymentsTestApp, insertInterruptedOrder, orderStatus, startRecharge } from './helpers.js';
 
 let t: TestApp;
 
@@ -61,6 +61,47 @@ describe('simulated provider', () => {
     expect(status).toMatchObject({ status: 'partially_paid', actually_paid: 7.25, coin_num_credited: 0 });
   });
 
+  it.each([
+    ['partially_paid', 10],
+    ['waiting', 0],
+    ['expired', 0],
+    ['failed', 0],
+    ['finished', 20],
+  ])('without a chosen amount, a simulated %s pays %s of the 20 USDT asked', async (status, paid) => {
+    const { client } = await registerViewer(t.app);
+    const order = await recharge(client, 20);
+    expect((await simulate(client, order.order_id, { status })).statusCode).toBe(200);
+    const shown = (await client.get(`/api/payment/check_payment_status/${order.order_id}`)).json();
+    expect(shown).toMatchObject({ status, actually_paid: paid });
+  });
+
+  it('accepts a chosen amount of 0 and refuses a negative or non-numeric one with invalid_amount', async () => {
+    const { client } = await registerViewer(t.app);
+    const order = await recharge(client, 20);
+    for (const amount of ['-1', 'abc']) {
+      const res = await simulate(client, order.order_id, { status: 'partially_paid', actually_paid: amount });
+      expect([res.statusCode, res.json().error], amount).toEqual([400, 'invalid_amount']);
+      expect(res.json().message, amount).toMatch(/amount/);
+    }
+    expect((await client.get(`/api/payment/check_payment_status/${order.order_id}`)).json()).toMatchObject({ status: 'waiting' });
+    const nothing = await simulate(client, order.order_id, { status: 'partially_paid', actually_paid: '0' });
+    expect(nothing.json()).toMatchObject({ code: 0, status: 'partially_paid', coin_num_credited: 0 });
+    expect((await client.get(`/api/payment/check_payment_status/${order.order_id}`)).json()).toMatchObject({ actually_paid: 0 });
+  });
+
+  it('refuses to simulate a payment for an order that never got one (409) or an order that does not exist (404)', async () => {
+    const { client, uid } = await registerViewer(t.app);
+    const interruptedId = '5d2a8f4e-1b3c-4e6d-9a7b-0c1e2f3a4b5c';
+    await insertInterruptedOrder(t, uid, interruptedId);
+    const unpayable = await simulate(client, interruptedId, { status: 'finished' });
+    expect([unpayable.statusCode, unpayable.json().error]).toEqual([409, 'order_not_payable']);
+    expect(unpayable.json().message).toMatch(/no payment/);
+    const unknown = await simulate(client, '00000000-0000-4000-8000-000000000000', { status: 'finished' });
+    expect([unknown.statusCode, unknown.json().error]).toEqual([404, 'order_not_found']);
+    expect(unknown.json().message).toMatch(/order/i);
+    expect((await client.get('/api/users/is_logged_in')).json().data.user_info.coin_num).toBe(0);
+  });
+
   it("only lets the owner simulate their order", async () => {
     const owner = await registerViewer(t.app);
     const order = await recharge(owner.client);
@@ -102,6 +143,19 @@ describe('with NOWPayments configured', () => {
       const { client } = await registerViewer(real.app);
       const res = await client.post('/api/payment/simulate/any-order', { status: 'finished' });
       expect(res.statusCode).toBe(404);
+    } finally {
+      await real.close();
+    }
+  });
+
+  it('the service itself refuses to simulate a payment with NOWPayments configured, and nothing is credited', async () => {
+    const real = await createPaymentsTestApp();
+    try {
+      const order = await startRecharge(real);
+      const owner = { id: order.uid, username: 'owner', isAnchor: false };
+      await expect(real.payments.simulate(owner, order.orderId, 'finished')).rejects.toMatchObject({ statusCode: 404, error: 'not_found' });
+      expect(await balance(order.client)).toBe(0);
+      expect(await orderStatus(order.client, order.orderId)).toMatchObject({ status: 'waiting', coin_num_credited: 0 });
     } finally {
       await real.close();
     }

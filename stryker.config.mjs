@@ -14,6 +14,11 @@ export default {
   tsconfigFile: 'tsconfig.mutation.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
+  // Mutants of module-level constants (the status sets, the decimal pattern, account ids) are only
+  // active while a module loads: Stryker must run every test for each, which took 47 % of a whole
+  // run here, and it reports them as survived even when the same change made by hand fails the tests
+  // (the test runner keeps the unmutated module loaded). They are checked by hand instead (README).
+  ignoreStatic: true,
   mutate: [
     'src/wallet/ledger.ts',
     'src/wallet/service.ts',

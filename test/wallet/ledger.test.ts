@@ -326,6 +326,23 @@ describe('shared accounts settle at commit', () => {
 });
 
 describe('lock order', () => {
+  /**
+   * A transaction that locks `low`, and once it holds it (when this resolves) waits half a second
+   * while the transfers under test start, then locks `high`; `committed` settles with its commit.
+   */
+  async function lockLowThenHigh(low: string, high: string): Promise<{ committed: Promise<void> }> {
+    let lowLocked!: () => void;
+    const holdingLow = new Promise<void>((resolve) => (lowLocked = resolve));
+    const committed = database.db.transaction().execute(async (trx) => {
+      await sql`update ledger_accounts set balance = balance where id = ${low}`.execute(trx);
+      lowLocked();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sql`update ledger_accounts set balance = balance where id = ${high}`.execute(trx);
+    });
+    await holdingLow;
+    return { committed };
+  }
+
   // Only PostgreSQL runs transactions side by side; SQLite has one writer at a time.
   it.runIf(dialectUnderTest === 'postgres')(
     'takes the accounts of a transfer in one fixed order, so it never deadlocks with another over the same accounts',
@@ -333,17 +350,8 @@ describe('lock order', () => {
       const users = [await insertUser(database.db), await insertUser(database.db)];
       const [low, high] = users.map((user) => walletAccount(user.id)).sort();
       for (const account of [low!, high!]) await grant(account.slice('wallet:'.length), 10, `g:${account}`);
-      let lowLocked!: () => void;
-      const holdingLow = new Promise<void>((resolve) => (lowLocked = resolve));
-      // Another transfer over the same two wallets, in the fixed order: it holds the lower one
-      // while the transfer under test starts, then takes the higher one.
-      const other = database.db.transaction().execute(async (trx) => {
-        await sql`update ledger_accounts set balance = balance where id = ${low}`.execute(trx);
-        lowLocked();
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        await sql`update ledger_accounts set balance = balance where id = ${high}`.execute(trx);
-      });
-      await holdingLow;
+      // Another transfer over the same two wallets, in the fixed order.
+      const { committed: other } = await lockLowThenHigh(low!, high!);
       // Without a retry: a deadlock would surface here as an error instead of being run again.
       const transfer = database.db.transaction().execute((trx) =>
         postTransfer(trx, {
@@ -367,17 +375,8 @@ describe('lock order', () => {
       const users = [await insertUser(database.db), await insertUser(database.db), await insertUser(database.db)];
       const [low, mid, high] = users.map((user) => walletAccount(user.id)).sort() as [string, string, string];
       for (const account of [low, mid, high]) await grant(account.slice('wallet:'.length), 10, `g:${account}`);
-      let lowLocked!: () => void;
-      const holdingLow = new Promise<void>((resolve) => (lowLocked = resolve));
-      // A transaction over the same wallets in the fixed order holds the lowest while the transfers
-      // under test start, then takes the highest.
-      const other = database.db.transaction().execute(async (trx) => {
-        await sql`update ledger_accounts set balance = balance where id = ${low}`.execute(trx);
-        lowLocked();
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        await sql`update ledger_accounts set balance = balance where id = ${high}`.execute(trx);
-      });
-      await holdingLow;
+      // A transaction over the same wallets in the fixed order.
+      const { committed: other } = await lockLowThenHigh(low, high);
       // Without a retry, legs given lowest first and highest first: a transfer that took the
       // highest wallet before the lowest would deadlock with the other transaction and fail here.
       const move = (key: string, legs: Array<{ account: string; amount: number }>) =>

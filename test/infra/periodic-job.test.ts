@@ -3,9 +3,8 @@
  * operator relies on when the server starts, stops or a pass fails. Real timers with a short
  * interval; each test waits several intervals where it claims nothing happens.
  */
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordingLogger } from '../helpers/log.js';
 import { LocalClusterLock } from '../../src/infra/cluster-lock.js';
 import { PeriodicJob } from '../../src/infra/periodic-job.js';
 
@@ -20,19 +19,13 @@ afterEach(async () => {
 
 /** A job counting its passes, logging into `logged`; `run` may be replaced per test. */
 function countingJob(run?: (pass: number) => Promise<number>) {
-  const logged: Array<{ level: number; msg: string; err?: { message: string } }> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logged.push(JSON.parse(chunk.toString()));
-      done();
-    },
-  });
+  const { logger, lines: logged } = recordingLogger<{ level: number; msg: string; err?: { message: string } }>();
   const state = { passes: 0 };
   job = new PeriodicJob<number>({
     name: 'test-job',
     intervalMs: INTERVAL_MS,
     lock: new LocalClusterLock(),
-    logger: pino({ level: 'info' }, sink),
+    logger,
     run: async () => {
       state.passes += 1;
       return run ? run(state.passes) : state.passes;

@@ -5,9 +5,8 @@
  * app's database, with a recording event bus and logger, plays another instance (so balances are
  * read from the ledger: the app's own balance cache never hears this bus).
  */
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordingLogger } from '../helpers/log.js';
 import { signIpnBody } from '../../src/payments/ipn-signature.js';
 import { createPaymentsService } from '../../src/payments/factory.js';
 import type { PaymentsService } from '../../src/payments/service.js';
@@ -27,16 +26,11 @@ let logged: Array<Record<string, unknown> & { level: number; msg: string }>;
 beforeEach(async () => {
   t = await createPaymentsTestApp();
   events = [];
-  logged = [];
+  const recorded = recordingLogger<Record<string, unknown> & { level: number; msg: string }>();
+  logged = recorded.lines;
   const eventBus = new MemoryEventBus();
   eventBus.subscribe((event) => events.push(event));
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logged.push(JSON.parse(chunk.toString()));
-      done();
-    },
-  });
-  service = createPaymentsService({ config: t.config, db: t.db, logger: pino({ level: 'info' }, sink), clock: () => t.clock.now, eventBus });
+  service = createPaymentsService({ config: t.config, db: t.db, logger: recorded.logger, clock: () => t.clock.now, eventBus });
 });
 
 afterEach(async () => {

@@ -2,9 +2,8 @@
  * The reconciliation job on its timer, with the payments' clock injected (it stands still unless the
  * test moves it) and the fake NOWPayments as the provider: nobody calls reconcile() by hand here.
  */
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordingLogger } from '../helpers/log.js';
 import { LocalClusterLock } from '../../src/infra/cluster-lock.js';
 import type { PeriodicJob } from '../../src/infra/periodic-job.js';
 import { reconciliationJob } from '../../src/payments/reconciliation.js';
@@ -29,14 +28,8 @@ afterEach(async () => {
 
 /** The job every TICK_MS, logging into `logged`. */
 function startJob(app: PaymentsTestApp) {
-  const logged: Array<{ level: number; msg: string; interrupted?: number; expired?: number; changed?: number; failures?: number }> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logged.push(JSON.parse(chunk.toString()));
-      done();
-    },
-  });
-  job = reconciliationJob(app.payments, new LocalClusterLock(), { intervalMs: TICK_MS, logger: pino({ level: 'info' }, sink) });
+  const { logger, lines: logged } = recordingLogger<{ level: number; msg: string; interrupted?: number; expired?: number; changed?: number; failures?: number }>();
+  job = reconciliationJob(app.payments, new LocalClusterLock(), { intervalMs: TICK_MS, logger });
   job.start();
   return logged;
 }

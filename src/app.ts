@@ -28,6 +28,7 @@ import { healthRoutes } from './http/health.js';
 import { metrics } from './http/metrics.js';
 import { installCrossSiteProtection } from './http/origin.js';
 import { ErrorBody } from './http/schemas.js';
+import { serializersOnFirstUse } from './http/serializers-on-first-use.js';
 import { validateWithTypeBox } from './http/validator.js';
 import type { ClusterLock } from './infra/cluster-lock.js';
 import type { RateLimiter } from './infra/rate-limiter.js';
@@ -60,6 +61,8 @@ export interface AppDependencies {
   clock?: () => number;
   /** Tests only: a payment provider other than the one the config selects, and a shorter IPN deadline. */
   payments?: { provider?: PaymentProvider; ipnDeadlineMs?: number };
+  /** Tests only: compile each response serializer on its first use rather than at boot (src/http/serializers-on-first-use.ts). */
+  serializersOnFirstUse?: boolean;
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -194,6 +197,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     frameworkErrors: answerFrameworkError,
     genReqId: requestId,
     clientErrorHandler: answerClientError,
+    ...(deps.serializersOnFirstUse ? { schemaController: serializersOnFirstUse } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(application, deps);
   return app;

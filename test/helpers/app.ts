@@ -114,6 +114,7 @@ export async function createTestApp(
     eventBus: new MemoryEventBus(),
     presence: new MemoryPresence(),
     logger: pino({ level: 'silent' }),
+    serializersOnFirstUse: true,
     ...overrides.deps,
   };
   const app = await buildApp(deps);

@@ -57,6 +57,7 @@ export async function createPaymentsTestApp(options: PaymentsTestOptions = {}) {
     logger,
     clock: () => clock.now,
     payments: { provider: options.provider, ipnDeadlineMs: options.ipnDeadlineMs },
+    serializersOnFirstUse: true,
   });
   await app.ready();
   return {

@@ -50,7 +50,8 @@ export interface E2eServer {
 
 /** `port`: listen there (from freePort) when the config must name the server's own address, e.g. PUBLIC_URL. */
 export async function startServer(config: Partial<Config> = {}, port = 0): Promise<E2eServer> {
-  const app = await createTestApp({ config: { webDistDir: WEB_DIST, ...config } });
+  // As production starts: every response serializer compiled at boot, none during the first requests.
+  const app = await createTestApp({ config: { webDistDir: WEB_DIST, ...config }, deps: { serializersOnFirstUse: false } });
   await app.app.listen({ port, host: '127.0.0.1' });
   const address = app.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not listen on a TCP port');

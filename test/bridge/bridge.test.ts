@@ -307,22 +307,87 @@ describe('outbox and pacing', () => {
     expect(backoffDelay(1, () => 1)).toBe(1200);
   });
 
-  it('typing: the first text at once, then at most every 125 ms, the newest always last', () => {
+  function throttleWithServer() {
     const sent: string[] = [];
-    const throttle = new TypingThrottle((_floor: number, text: string) => sent.push(text), {
-      now: () => Date.now(),
-      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
-      clearTimeout: (handle: ReturnType<typeof setTimeout>) => clearTimeout(handle),
-    });
+    const answers: Array<() => void> = [];
+    const throttle = new TypingThrottle(
+      (_floor: number, text: string, done: boolean) => {
+        sent.push(done ? '<done>' : text);
+        return new Promise<void>((resolve) => answers.push(resolve));
+      },
+      {
+        now: () => Date.now(),
+        setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+        clearTimeout: (handle: ReturnType<typeof setTimeout>) => clearTimeout(handle),
+      },
+    );
+    /** The server answers every request it holds. */
+    const answerAll = async () => {
+      for (const answer of answers.splice(0)) answer();
+      await settle();
+    };
+    return { throttle, sent, answers, answerAll };
+  }
+
+  it('typing: the first text at once, then at most every 125 ms, the newest always last', async () => {
+    const { throttle, sent, answerAll } = throttleWithServer();
     throttle.update(1, 'a');
     throttle.update(1, 'ab');
     throttle.update(1, 'abc');
     expect(sent).toEqual(['a']);
-    vi.advanceTimersByTime(125);
+    await answerAll();
+    await settle(125);
     expect(sent).toEqual(['a', 'abc']);
+    await answerAll();
     throttle.update(1, 'abcd');
     throttle.cancel();
-    vi.advanceTimersByTime(500);
+    await settle(500);
     expect(sent).toEqual(['a', 'abc']);
+  });
+
+  it('typing: a newer text never overtakes an older one; while one is unanswered only the newest waits, and the end goes last', async () => {
+    const { throttle, sent, answers, answerAll } = throttleWithServer();
+    throttle.update(1, 'Once');
+    throttle.update(1, 'Once upon');
+    await settle(1000);
+    // A slow server: nothing else goes while the first text is unanswered.
+    expect(sent).toEqual(['Once']);
+    throttle.update(1, 'Once upon a');
+    throttle.update(1, 'Once upon a time');
+    await settle(1000);
+    expect(sent).toEqual(['Once']);
+    await answerAll();
+    expect(sent).toEqual(['Once', 'Once upon a time']);
+    throttle.update(1, 'Once upon a time there');
+    throttle.end(1);
+    await settle(1000);
+    expect(sent).toEqual(['Once', 'Once upon a time']);
+    expect(answers).toHaveLength(1);
+    await answerAll();
+    // The reply's unsent text is dropped: its end follows the last text answered.
+    expect(sent).toEqual(['Once', 'Once upon a time', '<done>']);
+    await answerAll();
+    throttle.update(2, 'Next');
+    expect(sent.at(-1)).toBe('Next');
+  });
+
+  it('typing: a request that fails does not stop the next ones', async () => {
+    const sent: string[] = [];
+    const throttle = new TypingThrottle(
+      (_floor: number, text: string) => {
+        sent.push(text);
+        return Promise.reject(new Error('offline'));
+      },
+      {
+        now: () => Date.now(),
+        setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+        clearTimeout: (handle: ReturnType<typeof setTimeout>) => clearTimeout(handle),
+      },
+    );
+    throttle.update(1, 'a');
+    await settle();
+    throttle.update(1, 'ab');
+    await settle(125);
+    expect(sent).toEqual(['a', 'ab']);
   });
 });

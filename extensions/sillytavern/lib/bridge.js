@@ -56,7 +56,7 @@ export class Bridge {
     this.retryTimer = null;
     /** The generation being streamed, or null when none (or one that is not a chat reply). */
     this.generation = null;
-    this.typing = new TypingThrottle((floor, text) => this.sendTyping(floor, text, false), this.timers);
+    this.typing = new TypingThrottle((floor, text, done) => this.sendTyping(floor, text, done), this.timers);
     this.viewerTimer = null;
     /** @type {Array<() => void>} */
     this.detachers = [];
@@ -193,8 +193,8 @@ export class Bridge {
   onGenerationEnded() {
     const generation = this.generation;
     this.generation = null;
-    this.typing.cancel();
-    if (generation?.floor !== null && generation?.floor !== undefined) this.sendTyping(generation.floor, '', true);
+    if (generation?.floor !== null && generation?.floor !== undefined) this.typing.end(generation.floor);
+    else this.typing.cancel();
   }
 
   // ---- sending ---------------------------------------------------------------------------------
@@ -202,8 +202,8 @@ export class Bridge {
   /** Typing is best effort: never queued, never retried, a refusal only shows in the panel. */
   sendTyping(floor, text, done) {
     const live = this.liveChat();
-    if (!live) return;
-    this.api.typing(live.roomId, floor, text, done).catch((err) => {
+    if (!live) return Promise.resolve();
+    return this.api.typing(live.roomId, floor, text, done).catch((err) => {
       if (err instanceof ApiError && err.signedOut) this.signedOut(err);
     });
   }

@@ -166,6 +166,22 @@ describe('POST /api/live/subscribe and PATCH /api/anchor/profile', () => {
     expect((await viewer.client.get('/api/wallet/balance')).json().data.coin_num).toBe(60);
   });
 
+  it('refuses a subscription bought in an archived room with 409 room_archived, charging nothing; outside it, it is sold', async () => {
+    const anchor = await registerAnchor(t.app);
+    const viewer = await registerViewer(t.app);
+    await grantDiamonds(t.db, viewer.uid, 100);
+    const room = await createRoom(t.db, { anchorId: anchor.uid, roomType: ROOM_VIP, price: 30 });
+    await t.db.updateTable('rooms').set({ archived_at: now }).where('id', '=', room.id).execute();
+
+    const refused = await viewer.client.post('/api/live/subscribe', { anchor_id: anchor.uid, room_id: room.id });
+    expect([refused.statusCode, refused.json().error]).toEqual([409, 'room_archived']);
+    expect((await viewer.client.get('/api/wallet/balance')).json().data.coin_num).toBe(100);
+    expect(await policy.paidInto(asViewer(viewer.uid), room.id)).toBe(false);
+
+    const sold = await viewer.client.post('/api/live/subscribe', { anchor_id: anchor.uid });
+    expect(sold.json().data).toMatchObject({ charged: 100, coin_num: 0 });
+  });
+
   it('refuses unknown anchors, self-subscription, guests, broke viewers and bad prices', async () => {
     const anchor = await registerAnchor(t.app);
     const viewer = await registerViewer(t.app);

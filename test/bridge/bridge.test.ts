@@ -307,6 +307,13 @@ describe('outbox and pacing', () => {
     expect(backoffDelay(1, () => 1)).toBe(1200);
   });
 
+  /** Real timer functions: vitest's fake timers drive them. */
+  const realTimers = {
+    now: () => Date.now(),
+    setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+    clearTimeout: (handle: ReturnType<typeof setTimeout>) => clearTimeout(handle),
+  };
+
   function throttleWithServer() {
     const sent: string[] = [];
     const answers: Array<() => void> = [];
@@ -315,11 +322,7 @@ describe('outbox and pacing', () => {
         sent.push(done ? '<done>' : text);
         return new Promise<void>((resolve) => answers.push(resolve));
       },
-      {
-        now: () => Date.now(),
-        setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
-        clearTimeout: (handle: ReturnType<typeof setTimeout>) => clearTimeout(handle),
-      },
+      realTimers,
     );
     /** The server answers every request it holds. */
     const answerAll = async () => {
@@ -378,11 +381,7 @@ describe('outbox and pacing', () => {
         sent.push(text);
         return Promise.reject(new Error('offline'));
       },
-      {
-        now: () => Date.now(),
-        setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
-        clearTimeout: (handle: ReturnType<typeof setTimeout>) => clearTimeout(handle),
-      },
+      realTimers,
     );
     throttle.update(1, 'a');
     await settle();

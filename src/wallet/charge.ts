@@ -3,8 +3,10 @@
  * price from the viewer's wallet to the anchor's earnings less the platform fee, and answering a
  * repeated Idempotency-Key with the first answer instead of charging again.
  */
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { isPostgres } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
+import { groupedTransactional, type Executor, type GroupedTransactionRunner, type TransactionScope } from '../db/transaction.js';
 import { AppError, badRequest, conflict } from '../http/errors.js';
 import type { DomainEvent } from '../realtime/index.js';
 import {
@@ -17,9 +19,25 @@ import {
   type TransferLeg,
   type TransferType,
 } from './ledger.js';
-import type { WalletRepository } from './repository.js';
+import { WalletRepository } from './repository.js';
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+const paymentRepositories = (executor: Executor) => ({ wallet: new WalletRepository(executor) });
+export type PaymentScope = TransactionScope<ReturnType<typeof paymentRepositories>>;
+export type PaymentTransactions = GroupedTransactionRunner<ReturnType<typeof paymentRepositories>>;
+
+/**
+ * The transactions every payment with diamonds runs in (VIP unlocks, subscriptions, gifts), one
+ * runner per instance: payments arriving together share one transaction (group commit), so the
+ * rows every payment credits (a popular anchor's earnings, the platform) change once per group.
+ * Ordered by payer. PostgreSQL runs two groups at once; SQLite writes one transaction at a time.
+ */
+export function paymentTransactions(db: Kysely<Database>): PaymentTransactions {
+  // PostgreSQL keeps up to 64 subtransactions (savepoints that wrote) per transaction in shared
+  // memory; past that every other session's snapshot checks get slower.
+  return groupedTransactional(db, paymentRepositories, { maxUnits: 32, concurrency: isPostgres(db) ? 2 : 1 });
+}
 
 export interface Charge {
   idempotencyKey: string;

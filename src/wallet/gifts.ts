@@ -3,18 +3,15 @@
  * ledger transfer (platform fee included) committed together with the room's supporter totals;
  * the room hears of it (a `gift` frame, then its new leaderboard) only after the commit.
  */
-import type { Kysely } from 'kysely';
 import { assertNotBanned, type SessionUser } from '../accounts/index.js';
 import type { GiftDefinition } from '../config.js';
 import { newId } from '../db/ids.js';
-import type { Database } from '../db/schema.js';
-import { transactional, type Executor, type TransactionRunner } from '../db/transaction.js';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import type { EventBus } from '../realtime/index.js';
 import { announceBalanceChanged } from './balance-cache.js';
-import { chargeViewer, paymentEvent, runIdempotent, type RoomPaymentMade } from './charge.js';
+import { chargeViewer, paymentEvent, runIdempotent, type PaymentTransactions, type RoomPaymentMade } from './charge.js';
 import type { RoomLeaderboards } from './leaderboard.js';
-import { WalletRepository } from './repository.js';
+import type { WalletRepository } from './repository.js';
 import { roomArchived } from './limits.js';
 import { MAX_GIFT_COUNT, type GiftCatalogue, type GiftSent } from './schemas.js';
 
@@ -31,20 +28,15 @@ export interface GiftOptions {
   platformFeePercent: number;
   eventBus: EventBus;
   leaderboards: RoomLeaderboards;
+  /** Shared with the other payments: see paymentTransactions. */
+  payments: PaymentTransactions;
   clock: () => number;
 }
 
-const repositories = (executor: Executor) => ({ wallet: new WalletRepository(executor) });
-
 export class GiftService {
-  private readonly inTransaction: TransactionRunner<ReturnType<typeof repositories>>;
   private readonly byId: Map<string, GiftDefinition>;
 
-  constructor(
-    db: Kysely<Database>,
-    private readonly options: GiftOptions,
-  ) {
-    this.inTransaction = transactional(db, repositories);
+  constructor(private readonly options: GiftOptions) {
     this.byId = new Map(options.gifts.map((gift) => [gift.id, gift]));
   }
 
@@ -63,7 +55,7 @@ export class GiftService {
     const fingerprint = JSON.stringify(['send_gift', request.roomId, request.giftId, request.count, request.amount]);
     const now = this.options.clock();
     let sent: { result: GiftSent; fresh: boolean; payment: RoomPaymentMade } | undefined;
-    const result = await this.inTransaction(async ({ wallet: repo, trx }) => {
+    const result = await this.options.payments(user.id, async ({ wallet: repo, trx }) => {
       sent = undefined;
       return runIdempotent(repo, { userId: user.id, key: idempotencyKey, fingerprint, now }, async () => {
         const room = await repo.findRoom(request.roomId);

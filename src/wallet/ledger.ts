@@ -6,7 +6,7 @@ import { sql, type QueryCreator, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { isPostgres } from '../db/dialect.js';
 import { newSortableId } from '../db/ids.js';
-import { beforeCommit, type Executor } from '../db/transaction.js';
+import { atCommit, type CommitStep, type Executor } from '../db/transaction.js';
 import { AppError } from '../http/errors.js';
 
 /** System accounts; user accounts are `wallet:<uid>` (spendable) and `earnings:<uid>` (anchor income). */
@@ -100,9 +100,6 @@ interface SettlingLeg extends TransferLeg {
   now: number;
 }
 
-/** Legs waiting for their transaction's end, per transaction. */
-const settling = new WeakMap<Transaction<Database>, SettlingLeg[]>();
-
 /**
  * Applies a transfer inside `trx` (which must be a transaction). Throws InsufficientBalanceError when
  * a non-system account would go negative; the caller's transaction then rolls back as a whole.
@@ -142,36 +139,68 @@ export async function postTransfer(trx: Transaction<Database>, request: Transfer
     if (settlesAtCommit(leg)) later.push({ ...leg, transferId, now });
     else balances.set(leg.account, await applyLeg(trx, { ...leg, transferId, now }));
   }
-  if (later.length > 0) await settleAtCommit(trx, later);
+  if (later.length > 0 && !atCommit(trx, settleAtCommit, later)) await settleAtCommit.apply(trx, later);
   return { transferId, applied: true, balances };
 }
 
-/** Queues legs for the end of `trx`, or applies them now when `trx` has no end hook. */
-async function settleAtCommit(trx: Transaction<Database>, legs: SettlingLeg[]): Promise<void> {
-  const queued = settling.get(trx);
-  if (queued) {
-    queued.push(...legs);
-    return;
-  }
-  const queue = [...legs];
-  const registered = beforeCommit(trx, async () => {
-    settling.delete(trx);
-    // One order across all of the transaction's transfers, the same order every transaction uses.
-    for (const leg of sortByAccount(queue)) await applyLeg(trx, leg);
-  });
-  if (registered) settling.set(trx, queue);
-  else for (const leg of legs) await applyLeg(trx, leg);
+/**
+ * The shared accounts' legs of every transfer in a transaction, applied right before its COMMIT:
+ * one balance change per account, in one order across all transactions (no deadlocks), so a hot
+ * row is locked once per transaction, however many payments it holds.
+ */
+const settleAtCommit: CommitStep<SettlingLeg> = {
+  async apply(trx, legs) {
+    const byAccount = new Map<string, SettlingLeg[]>();
+    for (const leg of sortByAccount(legs)) {
+      const accountLegs = byAccount.get(leg.account);
+      if (accountLegs) accountLegs.push(leg);
+      else byAccount.set(leg.account, [leg]);
+    }
+    for (const accountLegs of byAccount.values()) {
+      if (accountLegs.length === 1) await applyLeg(trx, accountLegs[0]!);
+      else await applyLegsOfOneAccount(trx, accountLegs);
+    }
+  },
+};
+
+/** Several legs of one account: one balance change for their sum, then an entry per leg. */
+async function applyLegsOfOneAccount(trx: Transaction<Database>, legs: SettlingLeg[]): Promise<void> {
+  const account = legs[0]!.account;
+  const total = legs.reduce((sum, leg) => sum + leg.amount, 0);
+  const balance = await changeBalance(trx, { account, amount: total, now: legs[0]!.now }, () => moveBalance(trx, account, total));
+  let running = balance - total;
+  await trx
+    .insertInto('ledger_entries')
+    .values(
+      legs.map((leg) => ({
+        transfer_id: leg.transferId,
+        account_id: account,
+        amount: leg.amount,
+        balance_after: (running += leg.amount),
+        created_at: leg.now,
+      })),
+    )
+    .execute();
 }
 
 /** Changes one account's balance with its entry; returns the balance after. */
-async function applyLeg(trx: Transaction<Database>, leg: SettlingLeg): Promise<number> {
-  let balance = await moveAndRecord(trx, leg);
+function applyLeg(trx: Transaction<Database>, leg: SettlingLeg): Promise<number> {
+  return changeBalance(trx, leg, () => moveAndRecord(trx, leg));
+}
+
+/** Runs `change` (undefined when no row changed); returns the balance after. */
+async function changeBalance(
+  trx: Transaction<Database>,
+  leg: Pick<SettlingLeg, 'account' | 'amount' | 'now'>,
+  change: () => Promise<number | undefined>,
+): Promise<number> {
+  let balance = await change();
   // No row: the account does not exist yet (created on first use), or a debit would overdraw it.
   // Creating it only then keeps the common path to one statement: an INSERT ... ON CONFLICT on a
   // row another transaction is changing would wait for that transaction, like an UPDATE.
   if (balance === undefined && (leg.amount > 0 || accountKind(leg.account).allowNegative)) {
     await ensureAccount(trx, leg.account, leg.now);
-    balance = await moveAndRecord(trx, leg);
+    balance = await change();
   }
   if (balance === undefined) throw new InsufficientBalanceError(leg.account);
   return balance;
@@ -183,16 +212,9 @@ async function applyLeg(trx: Transaction<Database>, leg: SettlingLeg): Promise<n
  * row is locked for one round trip. Undefined when no row was changed.
  */
 async function moveAndRecord(trx: Transaction<Database>, leg: SettlingLeg): Promise<number | undefined> {
-  const move = (db: QueryCreator<Database>) =>
-    db
-      .updateTable('ledger_accounts')
-      .set({ balance: sql`balance + ${leg.amount}` })
-      .where('id', '=', leg.account)
-      .where((eb) => eb.or([eb('allow_negative', '=', 1), eb(sql`balance + ${leg.amount}`, '>=', 0)]))
-      .returning(['id', 'balance']);
   if (isPostgres(trx)) {
     const row = await trx
-      .with('moved', move)
+      .with('moved', (db) => move(db, leg.account, leg.amount))
       .insertInto('ledger_entries')
       .columns(['transfer_id', 'account_id', 'amount', 'balance_after', 'created_at'])
       .expression((eb) =>
@@ -210,13 +232,28 @@ async function moveAndRecord(trx: Transaction<Database>, leg: SettlingLeg): Prom
       .executeTakeFirst();
     return row ? Number(row.balance_after) : undefined;
   }
-  const row = await move(trx).executeTakeFirst();
-  if (!row) return undefined;
+  const balance = await moveBalance(trx, leg.account, leg.amount);
+  if (balance === undefined) return undefined;
   await trx
     .insertInto('ledger_entries')
-    .values({ transfer_id: leg.transferId, account_id: leg.account, amount: leg.amount, balance_after: Number(row.balance), created_at: leg.now })
+    .values({ transfer_id: leg.transferId, account_id: leg.account, amount: leg.amount, balance_after: balance, created_at: leg.now })
     .execute();
-  return Number(row.balance);
+  return balance;
+}
+
+/** The conditional UPDATE: its row lock serialises concurrent changes, its WHERE refuses overdrafts. */
+function move(db: QueryCreator<Database>, account: string, amount: number) {
+  return db
+    .updateTable('ledger_accounts')
+    .set({ balance: sql`balance + ${amount}` })
+    .where('id', '=', account)
+    .where((eb) => eb.or([eb('allow_negative', '=', 1), eb(sql`balance + ${amount}`, '>=', 0)]))
+    .returning(['id', 'balance']);
+}
+
+async function moveBalance(trx: Transaction<Database>, account: string, amount: number): Promise<number | undefined> {
+  const row = await move(trx, account, amount).executeTakeFirst();
+  return row ? Number(row.balance) : undefined;
 }
 
 async function ensureAccount(trx: Executor, id: string, now: number): Promise<void> {

@@ -8,6 +8,7 @@ import type { EventBus } from '../realtime/index.js';
 import type { GiftDefinition } from '../config.js';
 import { AnchorEarnings } from './earnings.js';
 import { earningsRoutes } from './earnings-routes.js';
+import { paymentTransactions } from './charge.js';
 import { GiftService } from './gifts.js';
 import { RoomLeaderboards, type RoomAudience } from './leaderboard.js';
 import { walletRoutes } from './routes.js';
@@ -45,9 +46,10 @@ export const walletFeature = fp<WalletFeatureOptions>(
   ) => {
     const leaderboards = new RoomLeaderboards(db, eventBus, { utcOffsetMinutes: leaderboardUtcOffsetMinutes, clock, audience });
     app.addHook('onClose', async () => leaderboards.close());
-    const wallet = new WalletService(db, { eventBus, platformFeePercent, defaultSubscriptionPrice, leaderboards, clock });
+    const payments = paymentTransactions(db);
+    const wallet = new WalletService(db, { eventBus, platformFeePercent, defaultSubscriptionPrice, leaderboards, payments, clock });
     app.decorate('wallet', wallet);
-    const gifts = new GiftService(db, { gifts: catalogue, platformFeePercent, eventBus, leaderboards, clock });
+    const gifts = new GiftService({ gifts: catalogue, platformFeePercent, eventBus, leaderboards, payments, clock });
     await app.register(walletRoutes, { wallet, gifts, leaderboards });
     await app.register(earningsRoutes, { earnings: new AnchorEarnings(db) });
     if (clusterLock) {

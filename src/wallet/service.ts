@@ -7,11 +7,19 @@ import type { Kysely } from 'kysely';
 import { assertNotBanned, type SessionUser } from '../accounts/index.js';
 import { newId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
-import { transactional, type Executor, type TransactionRunner, type TransactionScope } from '../db/transaction.js';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import type { EventBus } from '../realtime/index.js';
 import { balanceOf, earningsAccount, walletAccount } from './ledger.js';
-import { chargeViewer, paymentEvent, runIdempotent, type Charge, type ChargeResult, type RoomPaymentMade } from './charge.js';
+import {
+  chargeViewer,
+  paymentEvent,
+  runIdempotent,
+  type Charge,
+  type ChargeResult,
+  type PaymentScope,
+  type PaymentTransactions,
+  type RoomPaymentMade,
+} from './charge.js';
 import { announceBalanceChanged } from './balance-cache.js';
 import { walletBalance } from './diamonds.js';
 import { assertAmount, MAX_DIAMONDS, roomArchived } from './limits.js';
@@ -38,6 +46,8 @@ export interface WalletOptions {
   defaultSubscriptionPrice: number;
   /** Told of every payment into a room, so the room's leaderboard follows. */
   leaderboards: RoomLeaderboards;
+  /** Shared with the gifts: see paymentTransactions. */
+  payments: PaymentTransactions;
   clock?: () => number;
 }
 
@@ -52,21 +62,17 @@ export interface VipPaymentRequest {
   amount: number;
 }
 
-const repositories = (executor: Executor) => ({ wallet: new WalletRepository(executor) });
-type WalletScope = TransactionScope<ReturnType<typeof repositories>>;
 
 export class WalletService {
   private readonly clock: () => number;
   private readonly repo: WalletRepository;
-  private readonly inTransaction: TransactionRunner<ReturnType<typeof repositories>>;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: WalletOptions,
   ) {
     this.clock = options.clock ?? Date.now;
-    this.repo = repositories(db).wallet;
-    this.inTransaction = transactional(db, repositories);
+    this.repo = new WalletRepository(db);
   }
 
   /**
@@ -93,7 +99,7 @@ export class WalletService {
     assertAmount(request.amount);
     const fingerprint = JSON.stringify(['pay_vip_coin', request.roomId, request.anchorId, request.amount]);
     let payment: RoomPaymentMade | undefined;
-    const result = await this.inTransaction((scope) => {
+    const result = await this.options.payments(user.id, (scope) => {
       payment = undefined;
       return this.idempotent(scope, user.id, idempotencyKey, fingerprint, () =>
         this.unlockRoom(scope, user, request, (made) => (payment = made)),
@@ -109,7 +115,7 @@ export class WalletService {
   }
 
   private async unlockRoom(
-    scope: WalletScope,
+    scope: PaymentScope,
     user: SessionUser,
     request: VipPaymentRequest,
     paid: (payment: RoomPaymentMade) => void,
@@ -170,7 +176,7 @@ export class WalletService {
     if (anchorId === user.id) throw badRequest('cannot_subscribe_to_self', 'You cannot subscribe to yourself');
     const fingerprint = JSON.stringify(['subscribe', anchorId, expectedPrice ?? null, roomId ?? null]);
     let payment: RoomPaymentMade | undefined;
-    const result = await this.inTransaction((scope) => {
+    const result = await this.options.payments(user.id, (scope) => {
       payment = undefined;
       return this.idempotent(scope, user.id, idempotencyKey, fingerprint, async () => {
         const repo = scope.wallet;
@@ -302,11 +308,11 @@ export class WalletService {
     return (await repo.subscriptionPrice(anchorId)) ?? this.options.defaultSubscriptionPrice;
   }
 
-  private charge({ trx }: WalletScope, payment: Charge): Promise<ChargeResult> {
+  private charge({ trx }: PaymentScope, payment: Charge): Promise<ChargeResult> {
     return chargeViewer(trx, this.options.platformFeePercent, payment);
   }
 
-  private idempotent<T>(scope: WalletScope, userId: string, key: string | undefined, fingerprint: string, operation: () => Promise<T>): Promise<T> {
+  private idempotent<T>(scope: PaymentScope, userId: string, key: string | undefined, fingerprint: string, operation: () => Promise<T>): Promise<T> {
     return runIdempotent(scope.wallet, { userId, key, fingerprint, now: this.clock() }, operation);
   }
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalClusterLock } from '../../src/infra/cluster-lock.js';
 import { PeriodicJob } from '../../src/infra/periodic-job.js';
 import { WalletService } from '../../src/wallet/service.js';
+import { paymentTransactions } from '../../src/wallet/charge.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/app.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -21,7 +22,7 @@ describe('idempotency record pruning', () => {
     const record = (key: string, ageHours: number) => ({ user_id: user.id, idempotency_key: key, request: '{}', response: '{}', created_at: now - ageHours * HOUR });
     await database.db.insertInto('idempotency_records').values([record('old', 30), record('older', 300), record('fresh', 1)]).execute();
 
-    const wallet = new WalletService(database.db, { eventBus: { publish: async () => undefined } as never, platformFeePercent: 0, defaultSubscriptionPrice: 100, leaderboards: {} as never, clock: () => now });
+    const wallet = new WalletService(database.db, { eventBus: { publish: async () => undefined } as never, platformFeePercent: 0, defaultSubscriptionPrice: 100, leaderboards: {} as never, payments: paymentTransactions(database.db), clock: () => now });
     const lock = new LocalClusterLock();
     const job = new PeriodicJob({ name: 'idempotency-prune', intervalMs: HOUR, lock, logger: pino({ level: 'silent' }), run: () => wallet.pruneIdempotencyRecords(24 * HOUR) });
 

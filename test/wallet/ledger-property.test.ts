@@ -10,6 +10,7 @@ import { WalletRoomAccessPolicy } from '../../src/wallet/access-policy.js';
 import { balanceOf, earningsAccount, SYSTEM_ACCOUNTS, verifyLedger, walletAccount } from '../../src/wallet/ledger.js';
 import { SUBSCRIPTION_PERIOD_MS, WalletService } from '../../src/wallet/service.js';
 import { GiftService } from '../../src/wallet/gifts.js';
+import { paymentTransactions } from '../../src/wallet/charge.js';
 import { RoomLeaderboards } from '../../src/wallet/leaderboard.js';
 import { adjustDiamonds } from '../../src/wallet/index.js';
 import { DEFAULT_GIFTS } from '../../src/config.js';
@@ -67,14 +68,16 @@ beforeAll(async () => {
   // Shared, as in the app: the wallet's announcements keep the policy's caches current.
   const eventBus = new MemoryEventBus();
   leaderboards = new RoomLeaderboards(database.db, eventBus, { utcOffsetMinutes: 0, clock });
+  const payments = paymentTransactions(database.db);
   wallet = new WalletService(database.db, {
     eventBus,
     platformFeePercent: FEE_PERCENT,
     defaultSubscriptionPrice: DEFAULT_SUBSCRIPTION_PRICE,
     leaderboards,
+    payments,
     clock,
   });
-  gifts = new GiftService(database.db, { gifts: DEFAULT_GIFTS, platformFeePercent: FEE_PERCENT, eventBus, leaderboards, clock });
+  gifts = new GiftService({ gifts: DEFAULT_GIFTS, platformFeePercent: FEE_PERCENT, eventBus, leaderboards, payments, clock });
   policy = new WalletRoomAccessPolicy(database.db, eventBus, { defaultSubscriptionPrice: DEFAULT_SUBSCRIPTION_PRICE, clock });
   anchors = [await insertUser(database.db, { anchor: true }), await insertUser(database.db, { anchor: true })];
   await wallet.setSubscriptionPrice(anchors[1]!, 40);

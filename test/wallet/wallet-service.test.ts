@@ -12,6 +12,7 @@ import { RoomLeaderboards } from '../../src/wallet/leaderboard.js';
 import { balanceOf, verifyLedger, walletAccount } from '../../src/wallet/ledger.js';
 import { MAX_DIAMONDS } from '../../src/wallet/limits.js';
 import { WalletService } from '../../src/wallet/service.js';
+import { paymentTransactions } from '../../src/wallet/charge.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/app.js';
 import { createRoom, grantDiamonds, insertUser } from './fixtures.js';
 
@@ -25,7 +26,7 @@ beforeAll(async () => {
   const eventBus = new MemoryEventBus();
   const clock = () => now;
   leaderboards = new RoomLeaderboards(database.db, eventBus, { utcOffsetMinutes: 0, clock });
-  wallet = new WalletService(database.db, { eventBus, platformFeePercent: 10, defaultSubscriptionPrice: 100, leaderboards, clock });
+  wallet = new WalletService(database.db, { eventBus, platformFeePercent: 10, defaultSubscriptionPrice: 100, leaderboards, payments: paymentTransactions(database.db), clock });
 });
 afterEach(async () => {
   expect(await verifyLedger(database.db)).toEqual([]);

@@ -166,8 +166,8 @@ export function groupedTransactional<R extends object>(
   let running = 0;
   let scheduled = false;
 
-  const runAlone = (unit: Unit<R>) =>
-    withRetries(db, (trx) => unit.work({ ...repositories(trx), trx })).then(unit.resolve, unit.reject);
+  const inOwnTransaction = transactional(db, repositories);
+  const runAlone = (unit: Unit<R>) => inOwnTransaction(unit.work).then(unit.resolve, unit.reject);
 
   const runGroup = async (group: Unit<R>[]): Promise<void> => {
     if (group.length === 1) return runAlone(group[0]!);
